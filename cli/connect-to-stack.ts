@@ -1,0 +1,72 @@
+import { genAiOptionsFromEnv } from '../shared/adapters/genai/genai-options.ts';
+import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
+import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import { loadGeminiRecording, startGeminiReplayServer } from '../shared/testing/gemini-replay.ts';
+import type { GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
+import { loadConfig } from '../shared/wiring/load-config.ts';
+import { findRunningDevStack } from './dev-stack-file.ts';
+
+export interface StackConnection {
+  deps: Pick<ReturnType<typeof createGoogleDeps>, 'store' | 'pubsub'>;
+  close(): Promise<void>;
+}
+
+/**
+ * A stack to run on: the running `agentline dev` stack when there is one, else an ephemeral
+ * local stack stopped by `close` (and on Ctrl-C). With `fallbackReplay` and no model
+ * credentials, the ephemeral stack's model is a local server replaying that recording.
+ */
+export async function connectToStack(options: {
+  fallbackReplay: string | undefined;
+  write: (line: string) => void;
+}): Promise<StackConnection> {
+  const replay = options.fallbackReplay && !hasModelCredentials() ? options.fallbackReplay : undefined;
+  const dev = replay ? undefined : await findRunningDevStack();
+  if (dev) {
+    options.write(`using the running agentline dev stack (pid ${dev.pid}, functions at ${dev.functionsUrl})`);
+    process.env['PUBSUB_EMULATOR_HOST'] = dev.pubsubHost;
+    process.env['FIRESTORE_EMULATOR_HOST'] = dev.firestoreHost;
+    process.env['METADATA_SERVER_DETECTION'] = 'none';
+    const deps = createGoogleDeps(loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: dev.projectId, AGENTLINE_LOG_LEVEL: 'silent' }));
+    return { deps, close: () => deps.close() };
+  }
+
+  let stack: LocalStack | undefined;
+  let replayServer: GeminiWireServer | undefined;
+  // Ctrl-C or a crash: stop at once (the emulators' SIGTERM goes out synchronously).
+  const unregister = registerCleanup(() => Promise.all([stack?.kill(), replayServer?.close()]).then(() => {}));
+  const close = async () => {
+    await stack?.stop();
+    await replayServer?.close();
+    unregister();
+  };
+  try {
+    const env: Record<string, string> = { AGENTLINE_LOG_LEVEL: process.env['AGENTLINE_LOG_LEVEL'] ?? 'silent' };
+    if (replay) {
+      replayServer = await startGeminiReplayServer(await loadGeminiRecording(replay));
+      env['GEMINI_API_KEY'] = 'replay-no-credentials';
+      env['GOOGLE_GEMINI_BASE_URL'] = replayServer.url;
+      options.write(
+        `No model credentials (GEMINI_API_KEY) are set: this is a REPLAY of a recorded Gemini conversation (${replay}),\n` +
+          `served over Gemini's wire protocol by a local server. Set GEMINI_API_KEY to talk to Gemini.`,
+      );
+    }
+    options.write('starting an ephemeral local stack (Pub/Sub and Firestore emulators, functions) ...');
+    stack = await startLocalStack({ projectId: 'agentline-run', env });
+    options.write(`local stack up: Pub/Sub ${stack.pubsubHost}, Firestore ${stack.firestoreHost}, functions ${stack.functionsUrl}`);
+    return { deps: stack.deps, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function hasModelCredentials(): boolean {
+  try {
+    genAiOptionsFromEnv(process.env);
+    return true;
+  } catch {
+    return false;
+  }
+}

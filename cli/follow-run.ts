@@ -1,0 +1,54 @@
+import { isTerminal, type Run } from '../shared/domain/run.ts';
+import type { Step } from '../shared/domain/step.ts';
+import type { RunStore } from '../shared/ports/run-store.ts';
+
+/**
+ * Follows a run until it is terminal, writing one progress line per step state change. Resolves
+ * with the terminal run; rejects after `timeoutMs`.
+ */
+export function followRun(
+  store: RunStore,
+  runId: string,
+  options: { timeoutMs: number; write: (line: string) => void },
+): Promise<Run> {
+  const started = Date.now();
+  const seen = new Map<string, string>();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`Run ${runId} did not finish within ${Math.round(options.timeoutMs / 1000)} s (see runs/${runId} in Firestore)`));
+    }, options.timeoutMs);
+    const report = (steps: Step[]) => {
+      for (const step of steps) {
+        const key = `${step.state}/${step.attempt}`;
+        if (seen.get(step.stepId) === key) continue;
+        seen.set(step.stepId, key);
+        if (step.state !== 'PENDING' || step.lastError) options.write(describeStep(step, Date.now() - started));
+      }
+    };
+    const stop = store.watchRun(runId, (run, steps) => {
+      report(steps);
+      if (run && isTerminal(run.state)) {
+        clearTimeout(timer);
+        stop();
+        // The run and its steps are watched separately; read the steps once more so the last
+        // step's line is not lost to a run update that arrived first.
+        store.listSteps(runId).then(report, () => {}).finally(() => resolve(run));
+      }
+    });
+  });
+}
+
+/** `[+1.23s] 0-model-0  model  SUCCEEDED  812 ms  2 function calls` */
+export function describeStep(step: Step, elapsedMs: number): string {
+  const parts = [`[+${(elapsedMs / 1000).toFixed(2)}s]`, step.stepId.padEnd(10), step.kind.padEnd(6)];
+  if (step.kind === 'tool' && step.input) parts.push(step.input.functionCall.name);
+  parts.push(step.state);
+  if (step.attempt > 1) parts.push(`attempt ${step.attempt}`);
+  const durationMs = step.result?.['durationMs'];
+  if (typeof durationMs === 'number') parts.push(`${durationMs} ms`);
+  const calls = step.result?.['functionCallCount'];
+  if (typeof calls === 'number' && calls > 0) parts.push(`${calls} function call${calls === 1 ? '' : 's'}`);
+  if (step.lastError) parts.push(`(${step.lastError.code}: ${step.lastError.message})`);
+  return parts.join('  ');
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { topology } from '../infra/topology.ts';
+import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
+import { parseAgentConfigYaml } from '../shared/domain/agent-config.ts';
+import { InvalidInputError } from '../shared/domain/errors.ts';
+import { parseRunConfig } from '../shared/domain/run-config.ts';
+import { toRunView } from '../shared/domain/run-view.ts';
+import { deriveRunId, submissionSchema, type Submission } from '../shared/domain/submission.ts';
+import { describeIssues } from '../shared/steps/delivery.ts';
+import { builtinToolNames } from '../shared/tools/builtin-tools.ts';
+import { connectToStack } from './connect-to-stack.ts';
+import { followRun } from './follow-run.ts';
+import { CliUsageError } from './usage.ts';
+
+export interface RunCommandValues {
+  input?: string | undefined;
+  'run-config'?: string | undefined;
+  session?: string | undefined;
+  user?: string | undefined;
+  json?: boolean | undefined;
+  timeout?: string | undefined;
+  'fallback-replay'?: string | undefined;
+}
+
+/**
+ * `agentline run <agent.yaml> --input ...`: validates everything locally first (so mistakes are
+ * reported before any stack starts), submits through the agentline-tasks topic, follows the run
+ * on stderr and prints the outcome. Exit status 0 only when the run SUCCEEDED.
+ */
+export async function runRunCommand(positionals: string[], values: RunCommandValues): Promise<number> {
+  const submission = await buildSubmission(positionals, values);
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const stack = await connectToStack({ fallbackReplay: values['fallback-replay'], write });
+  try {
+    const publisher = new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic);
+    const messageId = await publisher.publish(submission);
+    const runId = deriveRunId(submission, messageId);
+    write(`run ${runId} submitted to ${topology.submissionsTopic} (agent ${submission.agent.fileName})`);
+    const run = await followRun(stack.deps.store, runId, { timeoutMs: Number(values.timeout ?? 300) * 1000, write });
+    const view = toRunView(run);
+    if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    else {
+      write(`run ${runId} ${run.state}: ${run.llmCallCount} model requests, ${run.usage.totalTokenCount ?? 0} tokens`);
+      if (run.error) write(`error ${run.error.code}: ${run.error.message}`);
+      if (run.output) process.stdout.write(`${run.output.text}\n`);
+    }
+    return run.state === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await stack.close();
+  }
+}
+
+async function buildSubmission(
+  positionals: string[],
+  values: RunCommandValues,
+): Promise<Submission & { agent: { configYaml: string; fileName: string } }> {
+  if (positionals.length !== 1) throw new CliUsageError('run takes exactly one agent file: agentline run <agent.yaml> --input "<text>"');
+  if (values.input === undefined || values.input === '') throw new CliUsageError('--input "<text>" is required');
+  if (!(Number(values.timeout) > 0)) throw new CliUsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  const path = positionals[0]!;
+  let configYaml: string;
+  try {
+    configYaml = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read agent file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  parseAgentConfigYaml(configYaml, { fileName: path, availableTools: builtinToolNames });
+  const runConfig = parseRunConfigOption(values['run-config']);
+  const submission = {
+    schemaVersion: 1 as const,
+    agent: { configYaml, fileName: basename(path) },
+    input: values.input,
+    ...(runConfig ? { runConfig } : {}),
+    ...(values.session ? { sessionId: values.session } : {}),
+    ...(values.user ? { userId: values.user } : {}),
+    idempotencyKey: randomUUID(),
+  };
+  const checked = submissionSchema.safeParse(submission);
+  if (!checked.success) throw new InvalidInputError(`Invalid run: ${describeIssues(checked.error.issues)}`);
+  return submission;
+}
+
+function parseRunConfigOption(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`--run-config is not valid JSON: ${(error as Error).message}`);
+  }
+  parseRunConfig(json, { onWarning: (warning) => process.stderr.write(`warning: ${warning}\n`) });
+  return json as Record<string, unknown>;
+}

@@ -1,0 +1,75 @@
+# One Cloud Function (2nd gen) per entry in topology.json, all built from the same source zip;
+# each is reached only through its push subscription (see main.tf) or a Cloud Tasks task.
+
+resource "google_storage_bucket" "source" {
+  name                        = "${var.project_id}-agentline-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+  depends_on                  = [google_project_service.apis]
+}
+
+data "archive_file" "source" {
+  type        = "zip"
+  source_dir  = "${path.module}/${var.function_source_dir}"
+  output_path = "${path.module}/.terraform/agentline-functions.zip"
+  excludes    = ["node_modules", ".agentline"]
+}
+
+resource "google_storage_bucket_object" "source" {
+  # Named by content, so a changed build changes every function's source and redeploys it.
+  name   = "functions-${data.archive_file.source.output_md5}.zip"
+  bucket = google_storage_bucket.source.name
+  source = data.archive_file.source.output_path
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  for_each = local.functions
+  name     = each.value.deployName
+  location = var.region
+
+  build_config {
+    runtime         = "nodejs22"
+    entry_point     = each.value.name
+    service_account = google_service_account.build.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory = "${each.value.memoryMb}M"
+    timeout_seconds  = each.value.timeoutSeconds
+    # Pub/Sub push and Cloud Tasks count as internal traffic from this project.
+    ingress_settings               = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision = true
+    min_instance_count             = 0
+    max_instance_count             = var.max_instances
+    service_account_email          = google_service_account.functions.email
+    environment_variables = merge({
+      GOOGLE_CLOUD_PROJECT      = var.project_id
+      GOOGLE_CLOUD_LOCATION     = var.vertex_location
+      GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
+    }, var.function_environment)
+
+    dynamic "secret_environment_variables" {
+      for_each = local.use_vertex ? [] : [var.gemini_api_key_secret_id]
+      content {
+        key        = "GEMINI_API_KEY"
+        project_id = var.project_id
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
+  }
+
+  depends_on = [
+    google_project_iam_member.build,
+    google_project_iam_member.functions,
+    google_secret_manager_secret_iam_member.gemini_api_key,
+  ]
+}

@@ -1,0 +1,181 @@
+# Production deployment of agentline. The topics, push subscriptions, functions, queues and job
+# come from topology.json, the same file the local stack reads (infra/topology.ts validates it).
+#
+# Functions are not given an Eventarc `event_trigger`: Eventarc creates and owns its Pub/Sub
+# subscription, which cannot carry our dead-letter and retry policies, and adding our own
+# subscription beside it would deliver every message twice. Instead each function is pushed to by
+# the subscription below, authenticated with OIDC, at <function url>/projects/P/topics/T:
+# functions-framework turns that push body into the same CloudEvent an event trigger would
+# deliver, exactly as on the local stack.
+
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    google  = { source = "hashicorp/google", version = ">= 6.0, < 8.0" }
+    archive = { source = "hashicorp/archive", version = ">= 2.4" }
+  }
+}
+
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+data "google_project" "this" {}
+
+locals {
+  topology      = jsondecode(file("${path.module}/topology.json"))
+  functions     = { for fn in local.topology.functions : fn.name => fn }
+  subscriptions = { for s in local.topology.subscriptions : s.name => s }
+  # Everything a step may publish to through its outbox.
+  outbox_topics = concat(values(local.topology.stepTopics), [local.topology.resultsTopic])
+  pubsub_agent  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  use_vertex    = var.gemini_api_key_secret_id == ""
+}
+
+resource "google_project_service" "apis" {
+  for_each = toset([
+    "aiplatform.googleapis.com", "artifactregistry.googleapis.com", "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com", "cloudtasks.googleapis.com", "firestore.googleapis.com",
+    "iam.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com",
+    "secretmanager.googleapis.com", "storage.googleapis.com",
+  ])
+  service            = each.value
+  disable_on_destroy = false
+}
+
+# ---- Data ----
+
+resource "google_firestore_database" "default" {
+  name        = "(default)"
+  location_id = coalesce(var.firestore_location, var.region)
+  type        = "FIRESTORE_NATIVE"
+  # Pessimistic locking, as in the emulator the tests run against.
+  concurrency_mode            = "PESSIMISTIC"
+  app_engine_integration_mode = "DISABLED"
+  delete_protection_state     = "DELETE_PROTECTION_ENABLED"
+  deletion_policy             = "ABANDON"
+  depends_on                  = [google_project_service.apis]
+}
+
+# Payloads over ~200 KB (ARCHITECTURE section 3).
+resource "google_storage_bucket" "artifacts" {
+  name                        = "${var.project_id}-agentline-artifacts"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  depends_on                  = [google_project_service.apis]
+}
+
+# ---- Pub/Sub ----
+
+resource "google_pubsub_topic" "topic" {
+  for_each   = toset(local.topology.topics)
+  name       = each.value
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_pubsub_subscription" "push" {
+  for_each             = local.subscriptions
+  name                 = each.key
+  topic                = google_pubsub_topic.topic[each.value.topic].id
+  ack_deadline_seconds = each.value.ackDeadlineSeconds
+
+  retry_policy {
+    minimum_backoff = "${each.value.retryPolicy.minimumBackoffSeconds}s"
+    maximum_backoff = "${each.value.retryPolicy.maximumBackoffSeconds}s"
+  }
+
+  dynamic "dead_letter_policy" {
+    for_each = each.value.deadLetterPolicy == null ? [] : [each.value.deadLetterPolicy]
+    content {
+      dead_letter_topic     = google_pubsub_topic.topic[dead_letter_policy.value.topic].id
+      max_delivery_attempts = dead_letter_policy.value.maxDeliveryAttempts
+    }
+  }
+
+  push_config {
+    push_endpoint = "${google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri}/projects/${var.project_id}/topics/${each.value.topic}"
+    oidc_token {
+      service_account_email = google_service_account.invoker.email
+      # Cloud Run accepts the service URL as audience, not the push URL with its path.
+      audience = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
+    }
+  }
+
+  expiration_policy {
+    ttl = "" # never expire, however quiet a topic is
+  }
+
+  # Pushing before the invoker may call the function only fails and retries; avoid the noise.
+  depends_on = [google_pubsub_topic_iam_member.dead_letter_publisher, google_cloud_run_service_iam_member.invoker]
+}
+
+# Dead-lettering is done by the Pub/Sub service agent: it must publish to the dead-letter topic
+# and acknowledge on each source subscription, or messages are never forwarded.
+resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
+  topic  = google_pubsub_topic.topic[local.topology.deadLetterTopic].id
+  role   = "roles/pubsub.publisher"
+  member = local.pubsub_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
+  for_each     = { for name, s in local.subscriptions : name => s if s.deadLetterPolicy != null }
+  subscription = google_pubsub_subscription.push[each.key].id
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent
+}
+
+# ---- Cloud Tasks ----
+
+resource "google_cloud_tasks_queue" "queue" {
+  for_each = local.topology.queues
+  name     = each.value.name
+  location = var.region
+
+  rate_limits {
+    max_dispatches_per_second = each.value.maxDispatchesPerSecond
+    max_concurrent_dispatches = each.value.maxConcurrentDispatches
+  }
+
+  # Retries belong to the step pipeline (Pub/Sub redelivery); a task only needs to land once.
+  retry_config {
+    max_attempts       = 5
+    min_backoff        = "1s"
+    max_backoff        = "10s"
+    max_retry_duration = "300s"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+# ---- Cloud Run job ----
+
+resource "google_cloud_run_v2_job" "code_exec" {
+  name     = local.topology.jobs.codeExec.name
+  location = var.region
+
+  template {
+    task_count = 1
+    template {
+      service_account = google_service_account.code_exec.email
+      timeout         = "${local.topology.jobs.codeExec.timeoutSeconds}s"
+      max_retries     = local.topology.jobs.codeExec.maxRetries
+      containers {
+        image = var.code_exec_image
+        resources {
+          limits = {
+            cpu    = local.topology.jobs.codeExec.cpu
+            memory = local.topology.jobs.codeExec.memory
+          }
+        }
+        env {
+          name  = "GOOGLE_CLOUD_PROJECT"
+          value = var.project_id
+        }
+      }
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}

@@ -1,0 +1,37 @@
+output "function_urls" {
+  description = "Registered function name => its URL (internal ingress only)."
+  value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.service_config[0].uri }
+}
+
+output "topics" {
+  description = "Topic name => full resource name."
+  value       = { for name, topic in google_pubsub_topic.topic : name => topic.id }
+}
+
+output "subscriptions" {
+  description = "Push subscription name => full resource name."
+  value       = { for name, subscription in google_pubsub_subscription.push : name => subscription.id }
+}
+
+output "queues" {
+  description = "Queue role (delay, modelDispatch) => full Cloud Tasks queue name."
+  value       = { for role, queue in google_cloud_tasks_queue.queue : role => queue.id }
+}
+
+output "code_exec_job" {
+  description = "Full name of the code-exec Cloud Run job."
+  value       = google_cloud_run_v2_job.code_exec.id
+}
+
+output "artifacts_bucket" {
+  value = google_storage_bucket.artifacts.name
+}
+
+output "service_accounts" {
+  value = {
+    functions = google_service_account.functions.email
+    code_exec = google_service_account.code_exec.email
+    invoker   = google_service_account.invoker.email
+    build     = google_service_account.build.email
+  }
+}

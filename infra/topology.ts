@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { stepKindSchema } from '../shared/domain/step.ts';
+import type { OutboxTopic, StepKind } from '../shared/domain/step.ts';
+import topologyJson from './topology.json' with { type: 'json' };
+
+// Pub/Sub's own limits, so a bad value fails here rather than at `terraform apply`.
+const resourceName = z.string().regex(/^[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$/, 'must be a Pub/Sub resource name');
+// Cloud Functions 2nd gen names become Cloud Run service names: lowercase, 63 characters.
+const deployName = z.string().regex(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, 'must be lowercase kebab-case');
+
+const functionSchema = z.strictObject({
+  /** The name the code registers with functions-framework; also the Cloud Functions entry point. */
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/),
+  deployName,
+  memoryMb: z.number().int().min(128).max(32768),
+  timeoutSeconds: z.number().int().min(1).max(540),
+});
+
+const subscriptionSchema = z.strictObject({
+  name: resourceName,
+  topic: resourceName,
+  /** Function (by registered name) the subscription pushes to. */
+  function: z.string(),
+  ackDeadlineSeconds: z.number().int().min(10).max(600),
+  retryPolicy: z
+    .strictObject({
+      minimumBackoffSeconds: z.number().min(0).max(600),
+      maximumBackoffSeconds: z.number().min(0).max(600),
+    })
+    .refine((policy) => policy.minimumBackoffSeconds <= policy.maximumBackoffSeconds, 'minimum backoff exceeds maximum'),
+  /** Null only on the dead-letter topic's own subscription, which must not dead-letter into itself. */
+  deadLetterPolicy: z.strictObject({ topic: resourceName, maxDeliveryAttempts: z.number().int().min(5).max(100) }).nullable(),
+});
+
+const queueSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z0-9-]{1,100}$/),
+  maxDispatchesPerSecond: z.number().positive().max(500),
+  maxConcurrentDispatches: z.number().int().positive().max(5000),
+});
+
+/** The one deployment topology, shared by the local stack and Terraform (`infra/main.tf`). */
+export const topologySchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    submissionsTopic: resourceName,
+    resultsTopic: resourceName,
+    deadLetterTopic: resourceName,
+    stepTopics: z.record(stepKindSchema, resourceName),
+    topics: z.array(resourceName),
+    functions: z.array(functionSchema),
+    subscriptions: z.array(subscriptionSchema),
+    queues: z.strictObject({ delay: queueSchema, modelDispatch: queueSchema }),
+    jobs: z.strictObject({
+      codeExec: z.strictObject({
+        name: deployName,
+        timeoutSeconds: z.number().int().positive(),
+        maxRetries: z.number().int().min(0).max(10),
+        memory: z.string(),
+        cpu: z.string(),
+      }),
+    }),
+  })
+  .superRefine((topology, context) => {
+    const problem = (message: string, path: PropertyKey[]) => context.addIssue({ code: 'custom', message, path });
+    const topics = new Set(topology.topics);
+    if (topics.size !== topology.topics.length) problem('topics are not unique', ['topics']);
+    const referenced = [topology.submissionsTopic, topology.resultsTopic, topology.deadLetterTopic, ...Object.values(topology.stepTopics)];
+    for (const topic of referenced) if (!topics.has(topic)) problem(`topic ${topic} is not listed in topics`, ['topics']);
+    const functions = new Map(topology.functions.map((fn) => [fn.name, fn]));
+    topology.subscriptions.forEach((subscription, index) => {
+      const path = ['subscriptions', index];
+      if (!topics.has(subscription.topic)) problem(`unknown topic ${subscription.topic}`, [...path, 'topic']);
+      const target = functions.get(subscription.function);
+      if (!target) problem(`unknown function ${subscription.function}`, [...path, 'function']);
+      // A push still running when the ack deadline passes is delivered again, concurrently.
+      else if (subscription.ackDeadlineSeconds < target.timeoutSeconds) {
+        problem(`ack deadline is shorter than ${target.name}'s timeout`, [...path, 'ackDeadlineSeconds']);
+      }
+      const onDeadLetterTopic = subscription.topic === topology.deadLetterTopic;
+      if (onDeadLetterTopic && subscription.deadLetterPolicy) problem('the dead-letter subscription must not dead-letter', path);
+      if (!onDeadLetterTopic && subscription.deadLetterPolicy?.topic !== topology.deadLetterTopic) {
+        problem(`must dead-letter to ${topology.deadLetterTopic}`, [...path, 'deadLetterPolicy']);
+      }
+    });
+  });
+
+export type Topology = z.infer<typeof topologySchema>;
+export type TopologySubscription = Topology['subscriptions'][number];
+export type TopologyFunction = Topology['functions'][number];
+
+/** Validates a topology document; throws a ZodError naming every problem. */
+export function loadTopology(raw: unknown): Topology {
+  return topologySchema.parse(raw);
+}
+
+/** The checked-in topology (`infra/topology.json`), validated once at import. */
+export const topology: Topology = loadTopology(topologyJson);
+
+/** The topic that carries steps of `kind`. */
+export function topicForStepKind(kind: StepKind, from: Topology = topology): string {
+  return from.stepTopics[kind];
+}
+
+/** The topic an outbox message addressed to `target` is published on. */
+export function topicForOutbox(target: OutboxTopic, from: Topology = topology): string {
+  return target === 'results' ? from.resultsTopic : from.stepTopics[target];
+}
+
+/** Registered names of the functions that Pub/Sub pushes to, in topology order. */
+export function pushedFunctionNames(from: Topology = topology): string[] {
+  return [...new Set(from.subscriptions.map((subscription) => subscription.function))];
+}
+
+/** The push subscription that feeds `functionName`; undefined when nothing pushes to it. */
+export function subscriptionForFunction(functionName: string, from: Topology = topology): TopologySubscription | undefined {
+  return from.subscriptions.find((subscription) => subscription.function === functionName);
+}

@@ -1,0 +1,51 @@
+variable "project_id" {
+  description = "Google Cloud project to deploy agentline into."
+  type        = string
+}
+
+variable "region" {
+  description = "Region for Cloud Functions, the Cloud Run job, Cloud Tasks queues and buckets."
+  type        = string
+  default     = "us-central1"
+}
+
+variable "firestore_location" {
+  description = "Firestore location (a region such as us-central1, or a multi-region such as nam5). Defaults to var.region. Cannot be changed after creation."
+  type        = string
+  default     = null
+}
+
+variable "function_source_dir" {
+  description = "Directory zipped as the functions' source: the output of `npm run build` with package.json and package-lock.json, whose `main` registers every function in topology.json."
+  type        = string
+  default     = "../dist"
+}
+
+variable "code_exec_image" {
+  description = "Container image of the code-exec Cloud Run job (jobs/code-exec)."
+  type        = string
+}
+
+variable "gemini_api_key_secret_id" {
+  description = "Secret Manager secret holding a Gemini API key. Empty (the default) means Vertex AI with the functions' own identity."
+  type        = string
+  default     = ""
+}
+
+variable "vertex_location" {
+  description = "GOOGLE_CLOUD_LOCATION for Vertex AI model calls."
+  type        = string
+  default     = "global"
+}
+
+variable "max_instances" {
+  description = "Upper bound on instances per function; Pub/Sub push backs off when they are all busy."
+  type        = number
+  default     = 20
+}
+
+variable "function_environment" {
+  description = "Extra environment variables for every function (read by loadConfig)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,24 @@
+/**
+ * Where each record lives, the same in Firestore and in the in-memory store (ARCHITECTURE.md
+ * section 3). Sequence numbers are zero-padded so document ids sort in order.
+ */
+export const documentPaths = {
+  run: (runId: string) => `runs/${runId}`,
+  steps: (runId: string) => `runs/${runId}/steps`,
+  step: (runId: string, stepId: string) => `runs/${runId}/steps/${stepId}`,
+  events: (runId: string) => `runs/${runId}/events`,
+  event: (runId: string, seq: number) => `runs/${runId}/events/${String(seq).padStart(9, '0')}`,
+  join: (runId: string, turn: number) => `runs/${runId}/joins/${String(turn).padStart(6, '0')}`,
+  session: (sessionId: string) => `sessions/${sessionId}`,
+  sessionEntries: (sessionId: string) => `sessions/${sessionId}/entries`,
+  sessionEntry: (sessionId: string, runId: string) => `sessions/${sessionId}/entries/${runId}`,
+  memories: (userId: string) => `users/${userId}/memories`,
+  memory: (userId: string, memoryId: string) => `users/${userId}/memories/${memoryId}`,
+  rejection: (id: string) => `rejections/${id}`,
+  agent: (encodedName: string) => `agents/${encodedName}`,
+};
+
+/** Agent resource names contain slashes; a document id may not. */
+export function encodeAgentName(name: string): string {
+  return encodeURIComponent(name);
+}

@@ -1,0 +1,87 @@
+import { AlreadyExistsError } from '../../ports/run-store.ts';
+
+interface StoredDocument {
+  version: number;
+  value: unknown;
+}
+
+type Write = { path: string; value: unknown; createOnly: boolean };
+
+/**
+ * A tiny document database with Firestore's transaction rules, for the in-memory world:
+ * optimistic transactions (a transaction whose reads changed before commit is re-run), reads
+ * before writes, create-once documents, and values copied across the boundary.
+ */
+export class InMemoryDocuments {
+  readonly #documents = new Map<string, StoredDocument>();
+  #nextVersion = 1;
+
+  get(path: string): unknown {
+    const stored = this.#documents.get(path);
+    return stored === undefined ? undefined : structuredClone(stored.value);
+  }
+
+  /** Documents whose path starts with `prefix`, sorted by path. */
+  list(prefix: string): unknown[] {
+    return [...this.#documents.entries()]
+      .filter(([path]) => path.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, stored]) => structuredClone(stored.value));
+  }
+
+  /** Writes outside a transaction; `createOnly` fails when the document exists. */
+  write(path: string, value: unknown, createOnly = false): void {
+    this.commit(new Map(), [{ path, value, createOnly }]);
+  }
+
+  beginTransaction(): InMemoryTransactionState {
+    return new InMemoryTransactionState(this);
+  }
+
+  versionOf(path: string): number {
+    return this.#documents.get(path)?.version ?? 0;
+  }
+
+  /** Applies writes atomically if none of the read versions changed; returns false otherwise. */
+  commit(readVersions: ReadonlyMap<string, number>, writes: readonly Write[]): boolean {
+    for (const [path, version] of readVersions) if (this.versionOf(path) !== version) return false;
+    for (const write of writes) {
+      if (write.createOnly && this.#documents.has(write.path)) throw new AlreadyExistsError(write.path);
+    }
+    for (const write of writes) {
+      this.#documents.set(write.path, { version: this.#nextVersion++, value: structuredClone(write.value) });
+    }
+    return true;
+  }
+}
+
+/** Reads and buffered writes of one transaction attempt. */
+export class InMemoryTransactionState {
+  readonly #documents: InMemoryDocuments;
+  readonly #readVersions = new Map<string, number>();
+  readonly #writes: Write[] = [];
+
+  constructor(documents: InMemoryDocuments) {
+    this.#documents = documents;
+  }
+
+  read(path: string): unknown {
+    if (this.#writes.length > 0) {
+      throw new Error('Transactions require all reads to be executed before all writes');
+    }
+    this.#readVersions.set(path, this.#documents.versionOf(path));
+    return this.#documents.get(path);
+  }
+
+  write(path: string, value: unknown, createOnly = false): void {
+    this.#writes.push({ path, value, createOnly });
+  }
+
+  get writtenPaths(): string[] {
+    return this.#writes.map((write) => write.path);
+  }
+
+  commit(): boolean {
+    return this.#documents.commit(this.#readVersions, this.#writes);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Errors grouped by who must act. `retryable` is the only thing an edge looks at to choose
+ * between redelivery and acknowledge-and-record; `code` is what a user sees on the run.
+ */
+export abstract class AgentlineError extends Error {
+  abstract readonly retryable: boolean;
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The caller sent something we will never accept as it is (bad message, bad config). */
+export class InvalidInputError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'INVALID_ARGUMENT', message, options);
+  }
+}
+
+/** A referenced resource does not exist. */
+export class NotFoundError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'NOT_FOUND', message, options);
+  }
+}
+
+/** Something outside us failed in a way that may succeed later (429, 5xx, ABORTED, network). */
+export class TransientError extends AgentlineError {
+  readonly retryable = true;
+  /** How long the server asked us to wait, when it said. */
+  readonly retryDelayMs: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; code?: string; retryDelayMs?: number }) {
+    super(options?.code ?? 'UNAVAILABLE', message, options);
+    this.retryDelayMs = options?.retryDelayMs;
+  }
+}
+
+/** Another delivery of the same step holds a live lease: redeliver later, do not execute. */
+export class StepLeaseHeldError extends AgentlineError {
+  readonly retryable = true;
+  constructor(message: string) {
+    super('LEASE_HELD', message);
+  }
+}
+
+/** A dependency refused the request for good (for example a model 400). */
+export class PermanentDependencyError extends AgentlineError {
+  readonly retryable = false;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof AgentlineError ? error.retryable : true;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { functionCallSchema, usageSchema } from './content.ts';
+
+export const runStates = ['QUEUED', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export const runStateSchema = z.enum(runStates);
+export type RunState = z.infer<typeof runStateSchema>;
+
+export function isTerminal(state: RunState): boolean {
+  return state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
+}
+
+export const runErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type RunError = z.infer<typeof runErrorSchema>;
+
+/**
+ * The checkpoint's cursor: what the run needs next. Every commit moves it, and
+ * `decideNextSteps` turns it into the steps to enqueue.
+ */
+export const nextWorkSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('model') }),
+  z.object({ kind: z.literal('tools'), calls: z.array(functionCallSchema).min(1) }),
+  z.object({ kind: z.literal('memory') }),
+  z.object({ kind: z.literal('none') }),
+]);
+export type NextWork = z.infer<typeof nextWorkSchema>;
+
+/** The stored agent snapshot: the run keeps running the definition it was submitted with. */
+export const runAgentSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  definition: z.object({
+    name: z.string(),
+    model: z.string(),
+    description: z.string().optional(),
+    instruction: z.string().optional(),
+    tools: z.array(z.string()),
+    generateContentConfig: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type RunAgent = z.infer<typeof runAgentSchema>;
+
+/** Normalised RunConfig as stored (see run-config.ts for the accepted input forms). */
+export const storedRunConfigSchema = z.object({
+  maxLlmCalls: z.number().int(),
+  streamingMode: z.enum(['NONE', 'SSE']),
+}).loose();
+
+export const runSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  agent: runAgentSchema.optional(),
+  runConfig: storedRunConfigSchema.optional(),
+  state: runStateSchema,
+  input: z.string(),
+  sessionId: z.string().optional(),
+  userId: z.string().optional(),
+  /** Turn number of the current model step; a turn is one model call plus its tool calls. */
+  turn: z.number().int().nonnegative(),
+  next: nextWorkSchema,
+  /** Model requests sent (every attempt, retries included): the budget counter. */
+  llmCallCount: z.number().int().nonnegative(),
+  /** Model requests that returned a usable answer. */
+  llmCallsSucceeded: z.number().int().nonnegative(),
+  eventCount: z.number().int().nonnegative(),
+  usage: usageSchema,
+  output: z.object({ text: z.string() }).optional(),
+  error: runErrorSchema.optional(),
+  createTime: z.number(),
+  updateTime: z.number(),
+  endTime: z.number().optional(),
+});
+export type Run = z.infer<typeof runSchema>;
+
+/** The run resource name used on every API and in results. */
+export function runName(runId: string): string {
+  return `runs/${runId}`;
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { functionCallSchema } from './content.ts';
+
+export const stepKinds = ['plan', 'model', 'tool', 'memory'] as const;
+export const stepKindSchema = z.enum(stepKinds);
+export type StepKind = z.infer<typeof stepKindSchema>;
+
+/**
+ * Deterministic step id `<turn>-<kind>-<index>`: the same position in the same run always has the
+ * same id, so enqueuing a step twice names the same document and is a no-op.
+ */
+export function stepIdOf(turn: number, kind: StepKind, index = 0): string {
+  return `${turn}-${kind}-${index}`;
+}
+
+const stepIdPattern = /^(\d{1,6})-(plan|model|tool|memory)-(\d{1,4})$/;
+
+export function parseStepId(stepId: string): { turn: number; kind: StepKind; index: number } | undefined {
+  const match = stepIdPattern.exec(stepId);
+  if (!match) return undefined;
+  return { turn: Number(match[1]), kind: match[2] as StepKind, index: Number(match[3]) };
+}
+
+/** The message on a step topic. Everything else the step needs is in Firestore. */
+export const stepMessageSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    runId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a run id'),
+    stepId: z.string().regex(stepIdPattern, 'must look like <turn>-<kind>-<index>'),
+    kind: stepKindSchema,
+  })
+  .strict()
+  .refine((message) => parseStepId(message.stepId)?.kind === message.kind, {
+    message: 'kind does not match the kind in stepId',
+    path: ['kind'],
+  });
+export type StepMessage = z.infer<typeof stepMessageSchema>;
+
+export function stepMessage(runId: string, stepId: string): StepMessage {
+  const parsed = parseStepId(stepId);
+  if (!parsed) throw new Error(`Not a step id: ${stepId}`);
+  return { schemaVersion: 1, runId, stepId, kind: parsed.kind };
+}
+
+/** Where an outbox message goes: a step topic, or the run-results topic. */
+export const outboxTopicSchema = z.enum([...stepKinds, 'results']);
+export type OutboxTopic = z.infer<typeof outboxTopicSchema>;
+
+/** A message written in the same transaction as the transition that caused it. */
+export const outboxMessageSchema = z.object({
+  topic: outboxTopicSchema,
+  data: z.record(z.string(), z.unknown()),
+  /** Set for step messages: lets a repeat publish be skipped when the step already exists. */
+  stepId: z.string().optional(),
+});
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
+
+export function stepOutboxMessage(runId: string, stepId: string): OutboxMessage {
+  const message = stepMessage(runId, stepId);
+  return { topic: message.kind, data: message, stepId };
+}
+
+export const stepStates = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+export type StepState = (typeof stepStates)[number];
+
+export const stepErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const stepSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  stepId: z.string(),
+  kind: stepKindSchema,
+  turn: z.number().int().nonnegative(),
+  index: z.number().int().nonnegative(),
+  state: z.enum(stepStates),
+  /** Attempts claimed so far; an attempt is claimed before its effect. */
+  attempt: z.number().int().nonnegative(),
+  /** While RUNNING, another delivery must not execute the step before this time. */
+  leaseExpireTime: z.number().optional(),
+  /** After a transient failure, the step waits for a delayed redelivery at this time. */
+  retryTime: z.number().optional(),
+  /** Tool steps: the call to make and how many calls share the turn (for the join). */
+  input: z
+    .object({ functionCall: functionCallSchema, callCount: z.number().int().positive() })
+    .optional(),
+  result: z.record(z.string(), z.unknown()).optional(),
+  lastError: stepErrorSchema.optional(),
+  outbox: z.array(outboxMessageSchema),
+  createTime: z.number(),
+  startTime: z.number().optional(),
+  endTime: z.number().optional(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export function newStep(
+  runId: string,
+  stepId: string,
+  now: number,
+  input?: Step['input'],
+): Step {
+  const parsed = parseStepId(stepId);
+  if (!parsed) throw new Error(`Not a step id: ${stepId}`);
+  return {
+    schemaVersion: 1,
+    runId,
+    stepId,
+    kind: parsed.kind,
+    turn: parsed.turn,
+    index: parsed.index,
+    state: 'PENDING',
+    attempt: 0,
+    ...(input ? { input } : {}),
+    outbox: [],
+    createTime: now,
+  };
+}
+
+export function isStepFinished(step: Step): boolean {
+  return step.state === 'SUCCEEDED' || step.state === 'FAILED';
+}

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** How a process group's leader ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A child process started as the leader of its own process group. */
+export interface ProcessGroup {
+  readonly pid: number;
+  /** Settles when the leader exits (never rejects). */
+  readonly exited: Promise<ProcessExit>;
+  /** The leader has exited. */
+  hasExited(): boolean;
+  /** The last few kilobytes of stdout and stderr, interleaved, for error messages. */
+  outputTail(): string;
+  /**
+   * Stops the whole group: SIGTERM now, SIGKILL if the leader is still alive after `graceMs`.
+   * The SIGTERM is sent synchronously, before the first await, so calling this from an `exit`
+   * handler still stops the group. Idempotent: later calls return the first call's promise.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const tailBytes = 8192;
+
+/**
+ * Spawns `command` detached, in its own process group, so that stopping it also stops anything it
+ * forked, and a Ctrl-C aimed at our terminal's group does not reach it behind our back (our cleanup
+ * decides when it stops). Output is drained into a small ring buffer so a chatty child can never
+ * block on a full pipe. Rejects if the command cannot be started at all (for example ENOENT).
+ */
+export async function spawnProcessGroup(command: string, args: readonly string[]): Promise<ProcessGroup> {
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keepTail = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-tailBytes);
+  };
+  child.stdout.on('data', keepTail);
+  child.stderr.on('data', keepTail);
+
+  let exit: ProcessExit | undefined;
+  // 'exit' rather than 'close': grandchildren holding the pipes must not delay noticing the leader.
+  const exited = new Promise<ProcessExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve((exit = { code, signal }))),
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${command} started without a pid`);
+  let stopping: Promise<void> | undefined;
+
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch (error) {
+      // ESRCH: the group is already gone, which is what we wanted.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  };
+
+  return {
+    pid,
+    exited,
+    hasExited: () => exit !== undefined,
+    outputTail: () => tail,
+    stop(graceMs = 3000) {
+      stopping ??= (async () => {
+        signalGroup('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(resolve, graceMs, 'grace over')));
+        const outcome = await Promise.race([exited, graceOver]);
+        clearTimeout(timer);
+        // Also after a clean exit: sweeps any group member that outlived the leader.
+        signalGroup('SIGKILL');
+        if (outcome === 'grace over') await exited;
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Whether `pid` is a live process. A zombie (exited, not yet reaped by its parent) counts as gone:
+ * it holds no ports or memory, and a container without an init may never reap it.
+ */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat is "pid (comm) S ...": the state letter follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+/** Stops something this process started. Must begin stopping synchronously (see below). */
+export type Cleanup = () => Promise<void> | void;
+
+const cleanups = new Set<Cleanup>();
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const backstopMs = 10_000;
+
+// Only the synchronous part of a cleanup runs on 'exit' and on an uncaught error: Node runs no more
+// I/O after those. That is why ProcessGroup.stop sends its SIGTERM before its first await.
+function startAll(): Promise<unknown>[] {
+  const running = [...cleanups].map((cleanup) => {
+    try {
+      return Promise.resolve(cleanup()).catch((error: unknown) => console.error('cleanup failed:', error));
+    } catch (error) {
+      console.error('cleanup failed:', error);
+      return Promise.resolve();
+    }
+  });
+  cleanups.clear();
+  return running;
+}
+
+function onExit(): void {
+  startAll();
+}
+
+async function onSignal(signal: NodeJS.Signals): Promise<void> {
+  // A second Ctrl-C while we wait gets the default action; the SIGTERMs are already on their way.
+  for (const each of signals) process.off(each, onSignal);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(startAll()), new Promise((resolve) => (timer = setTimeout(resolve, backstopMs)))]);
+  clearTimeout(timer);
+  uninstall();
+  // Die of the same signal so the parent (shell, CI) sees why we ended. If someone else also
+  // listens for it, they own what happens next and have already been called.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function install(): void {
+  process.on('exit', onExit);
+  // The monitor observes the error without changing how Node reports it or the exit code (1).
+  process.on('uncaughtExceptionMonitor', onExit);
+  for (const signal of signals) process.on(signal, onSignal);
+}
+
+function uninstall(): void {
+  process.off('exit', onExit);
+  process.off('uncaughtExceptionMonitor', onExit);
+  for (const signal of signals) process.off(signal, onSignal);
+}
+
+/**
+ * Runs `cleanup` when the process exits (normally or through `process.exit`), on SIGINT, SIGTERM
+ * and SIGHUP, and on an uncaught exception or unhandled rejection, then lets the process end the
+ * way it would have: the same exit code, or death by the same signal. While anything is
+ * registered, these signals no longer kill the process before its cleanups have run.
+ * Returns a function that unregisters `cleanup` (call it after stopping normally).
+ */
+export function registerCleanup(cleanup: Cleanup): () => void {
+  if (cleanups.size === 0) install();
+  cleanups.add(cleanup);
+  return () => {
+    cleanups.delete(cleanup);
+    if (cleanups.size === 0) uninstall();
+  };
+}

@@ -1,0 +1,92 @@
+import { topology } from '../../infra/topology.ts';
+import { ensureTopology } from '../adapters/pubsub/ensure-topology.ts';
+import { registerFunctions } from '../../functions/register-functions.ts';
+import type { Deps } from '../steps/step-deps.ts';
+import { createStepHandlers } from '../wiring/create-step-handlers.ts';
+import { createGoogleDeps } from '../wiring/create-google-deps.ts';
+import { loadConfig } from '../wiring/load-config.ts';
+import { startEmulators, type LocalEmulators } from './emulators.ts';
+import { startFunctionServer } from './function-server.ts';
+import { trackInFlight } from './track-in-flight.ts';
+
+export interface LocalStackOptions {
+  projectId?: string;
+  /** Use emulators that are already running (tests share one pair) instead of starting them. */
+  emulators?: Pick<LocalEmulators, 'pubsubHost' | 'firestoreHost'>;
+  /**
+   * Extra environment for the pipeline (leases, model base URL ...). It is merged into
+   * process.env, because the Google client libraries and @google/genai read it from there.
+   */
+  env?: Record<string, string>;
+  port?: number;
+  /** Wraps the dependencies before the handlers are built (tests inject faults this way). */
+  decorate?: (deps: Deps) => Deps;
+}
+
+export interface LocalStack {
+  projectId: string;
+  pubsubHost: string;
+  firestoreHost: string;
+  functionsUrl: string;
+  deps: ReturnType<typeof createGoogleDeps>;
+  /**
+   * Stops gracefully: lets running handlers finish (up to a few seconds), then closes the
+   * function server, the clients and the emulators it started. Idempotent.
+   */
+  stop(): Promise<void>;
+  /**
+   * Stops at once, for Ctrl-C and process exit: the emulators' SIGTERM is sent synchronously,
+   * because on exit only the synchronous part of a cleanup runs. Idempotent.
+   */
+  kill(): Promise<void>;
+}
+
+const drainTimeoutMs = 5_000;
+
+/**
+ * The local stack of ARCHITECTURE.md section 8: the real Pub/Sub and Firestore emulators, all
+ * functions served in this process, and push subscriptions from the shared topology pointing
+ * at them. The emulator hosts are put in process.env because the Google client libraries read
+ * them from there.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const projectId = options.projectId ?? 'agentline-local';
+  const started = options.emulators ? undefined : await startEmulators({ projectId });
+  const hosts = options.emulators ?? started!;
+  const closers: (() => Promise<void>)[] = [];
+  let drain: (timeoutMs: number) => Promise<void> = async () => {};
+  const closeAll = async () => {
+    await Promise.all(closers.splice(0).reverse().map((close) => close().catch(() => {})));
+    await started?.stop();
+  };
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= drain(drainTimeoutMs).then(closeAll));
+  const kill = () => (stopping ??= Promise.all([started?.stop(), closeAll()]).then(() => {}));
+  try {
+    process.env['PUBSUB_EMULATOR_HOST'] = hosts.pubsubHost;
+    process.env['FIRESTORE_EMULATOR_HOST'] = hosts.firestoreHost;
+    process.env['METADATA_SERVER_DETECTION'] = 'none';
+    Object.assign(process.env, options.env);
+    const env = { ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
+    const deps = createGoogleDeps(loadConfig(env), env);
+    closers.push(() => deps.close());
+    const inFlight = trackInFlight(createStepHandlers(options.decorate ? options.decorate(deps) : deps));
+    drain = inFlight.drain;
+    const names = registerFunctions(() => inFlight.handlers);
+    const server = await startFunctionServer({ functionNames: names, ...(options.port ? { port: options.port } : {}) });
+    closers.push(() => server.close());
+    await ensureTopology(deps.pubsub, topology, (functionName, topic) => server.pushEndpoint(functionName, projectId, topic));
+    return {
+      projectId,
+      pubsubHost: hosts.pubsubHost,
+      firestoreHost: hosts.firestoreHost,
+      functionsUrl: server.url,
+      deps,
+      stop,
+      kill,
+    };
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Content } from '../domain/content.ts';
+import type { Rejection } from '../domain/rejection.ts';
+import type { Run } from '../domain/run.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { OutboxMessage, Step } from '../domain/step.ts';
+
+/** The create-once record that says which tool step commits the join of a turn's tool calls. */
+export interface JoinClaim {
+  runId: string;
+  turn: number;
+  claimedBy: string;
+  /** Set by the transition that the join committed; a repeat re-publishes it. */
+  outbox?: OutboxMessage[];
+  committed: boolean;
+}
+
+/**
+ * One serializable transaction over a run's documents. Like Firestore, every read must happen
+ * before the first write (reading after writing throws), and writes become visible together at
+ * commit or not at all.
+ */
+export interface RunTransaction {
+  /** Undefined when the run does not exist. */
+  getRun(runId: string): Promise<Run | undefined>;
+  /** Undefined when the step does not exist. */
+  getStep(runId: string, stepId: string): Promise<Step | undefined>;
+  /** Undefined when no tool step has claimed the join of that turn. */
+  getJoin(runId: string, turn: number): Promise<JoinClaim | undefined>;
+  /** Fails the transaction with `AlreadyExistsError` when the run exists. */
+  createRun(run: Run): void;
+  /** Replaces the run document. */
+  putRun(run: Run): void;
+  /** Fails the transaction with `AlreadyExistsError` when the step exists. */
+  createStep(step: Step): void;
+  /** Replaces the step document. */
+  putStep(step: Step): void;
+  /** Replaces the join record. */
+  putJoin(join: JoinClaim): void;
+  /** Writes events at their `seq`; a seq is written once per transition, so a repeat overwrites identically. */
+  putEvents(runId: string, events: RunEvent[]): void;
+}
+
+/** A stored record of a message that could not be turned into a run (e.g. malformed JSON). */
+export type { Rejection };
+
+/**
+ * Durable run state: runs, their steps and events, joins, sessions, long-term memories and
+ * rejections. Implementations copy values across the boundary (callers may mutate what they get).
+ */
+export interface RunStore {
+  /**
+   * Runs `work` in one transaction and returns its result. `work` may run several times on
+   * contention, so it must have no effects other than through `tx`.
+   */
+  transact<T>(work: (tx: RunTransaction) => Promise<T>): Promise<T>;
+  /** Undefined when the run does not exist. */
+  getRun(runId: string): Promise<Run | undefined>;
+  /** The steps for the given ids, in the same order; undefined where a step does not exist. */
+  getSteps(runId: string, stepIds: readonly string[]): Promise<(Step | undefined)[]>;
+  /** All steps of a run ordered by creation time; empty when the run has none. */
+  listSteps(runId: string): Promise<Step[]>;
+  /** The run's conversation ordered by seq; empty when there is none. */
+  listEvents(runId: string): Promise<RunEvent[]>;
+  /**
+   * Creates the join record for a turn if absent and returns the stored record: the caller
+   * owns the join only when `claimedBy` is its own step id. Idempotent.
+   */
+  claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim>;
+  /**
+   * Appends a finished run's contents to its session (creating it), idempotent per run: a
+   * repeat with the same runId changes nothing.
+   */
+  appendToSession(entry: SessionAppend): Promise<void>;
+  /** The session's conversation, oldest run first; empty when the session does not exist. */
+  listSessionContents(sessionId: string): Promise<Content[]>;
+  /** Writes a long-term memory record; idempotent by (userId, memoryId). */
+  putMemory(memory: MemoryRecord): Promise<void>;
+  /** Lists a user's long-term memories, newest first; empty when none. */
+  listMemories(userId: string): Promise<MemoryRecord[]>;
+  /** Stores a rejection once; a repeat with the same id keeps the first. */
+  recordRejection(rejection: Rejection): Promise<void>;
+  /** Undefined when no rejection has that id. */
+  getRejection(id: string): Promise<Rejection | undefined>;
+  /**
+   * Calls `listener` with the run now (if it exists) and after every change to it or its steps
+   * until the returned function is called.
+   */
+  watchRun(runId: string, listener: (run: Run | undefined, steps: Step[]) => void): () => void;
+}
+
+export interface SessionAppend {
+  sessionId: string;
+  userId?: string;
+  runId: string;
+  /** Orders runs within the session. */
+  runCreateTime: number;
+  contents: Content[];
+  now: number;
+}
+
+export interface MemoryRecord {
+  schemaVersion: 1;
+  userId: string;
+  memoryId: string;
+  runId: string;
+  sessionId?: string;
+  agentName?: string;
+  input: string;
+  output: string;
+  createTime: number;
+}
+
+/** Thrown inside a transaction when a create-once document already exists. */
+export class AlreadyExistsError extends Error {
+  constructor(path: string) {
+    super(`Document already exists: ${path}`);
+    this.name = 'AlreadyExistsError';
+  }
+}

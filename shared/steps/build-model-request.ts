@@ -1,0 +1,25 @@
+import type { Run } from '../domain/run.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { ModelRequest } from '../ports/model-client.ts';
+import { toFunctionDeclaration } from '../tools/to-function-declaration.ts';
+import type { Tool } from '../tools/tool.ts';
+
+/** The request a model step sends: the agent's instruction and tools over the whole conversation. */
+export function buildModelRequest(run: Run, events: readonly RunEvent[], tools: readonly Tool[]): ModelRequest {
+  const definition = run.agent?.definition;
+  if (!definition) throw new Error(`Run ${run.runId} has no agent`);
+  return {
+    model: definition.model,
+    ...(definition.instruction ? { systemInstruction: definition.instruction } : {}),
+    contents: events.map((event) => event.content),
+    functionDeclarations: tools.map(toFunctionDeclaration),
+    ...(definition.generateContentConfig ? { generationConfig: definition.generateContentConfig } : {}),
+    streaming: run.runConfig?.streamingMode ?? 'NONE',
+  };
+}
+
+/** The agent's tools, in the order the agent lists them; names it lists but we lack are skipped. */
+export function toolsOfAgent(run: Run, available: readonly Tool[]): Tool[] {
+  const names = run.agent?.definition.tools ?? [];
+  return names.flatMap((name) => available.filter((tool) => tool.name === name));
+}

@@ -1,0 +1,68 @@
+import type { Transition } from '../domain/decide-next-steps.ts';
+import type { Run, RunError } from '../domain/run.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { OutboxMessage, Step, StepMessage } from '../domain/step.ts';
+import { isStepFinished } from '../domain/step.ts';
+import type { RunStore, RunTransaction } from '../ports/run-store.ts';
+import { finishStep, ownsAttempt, readRunAndStep } from './step-lease.ts';
+
+/** What an attempt decided, to be written by `commitStep`. */
+export interface StepOutcome {
+  transition: Transition;
+  events: RunEvent[];
+  state: 'SUCCEEDED' | 'FAILED';
+  result?: Record<string, unknown>;
+  lastError?: RunError;
+}
+
+/**
+ * Commits an attempt's outcome: the step result, the events, the run's new checkpoint, new
+ * steps and the outbox, in one transaction — only if this attempt still owns the step.
+ */
+export async function commitStep(
+  tx: RunTransaction,
+  message: StepMessage,
+  attempt: number,
+  now: number,
+  decide: (run: Run, step: Step, now: number) => StepOutcome,
+): Promise<{ messages: OutboxMessage[]; repeat: boolean }> {
+  const { run, step } = await readRunAndStep(tx, message.runId, message.stepId);
+  if (isStepFinished(step)) return { messages: step.outbox, repeat: true };
+  if (!ownsAttempt(step, attempt)) return { messages: [], repeat: true };
+  const outcome = decide(run, step, now);
+  tx.putEvents(run.runId, outcome.events);
+  writeTransition(
+    tx,
+    outcome.transition,
+    finishStep(step, now, {
+      state: outcome.state,
+      outbox: outcome.transition.outbox,
+      ...(outcome.result ? { result: outcome.result } : {}),
+      ...(outcome.lastError ? { lastError: outcome.lastError } : {}),
+    }),
+  );
+  return { messages: outcome.transition.outbox, repeat: false };
+}
+
+/** Writes a transition: the run, the steps it enqueues, and the step that caused it. */
+export function writeTransition(tx: RunTransaction, transition: Transition, step: Step): void {
+  tx.putRun(transition.run);
+  for (const created of transition.newSteps) tx.createStep(created);
+  tx.putStep(step);
+}
+
+/**
+ * Gives up an attempt that failed with an error this process caught (a hard crash cannot do
+ * this; its lease simply expires): the step goes back to PENDING, its attempt count kept, so the
+ * redelivery takes over at once instead of waiting for the lease to run out. Best effort.
+ */
+export async function releaseAttempt(store: RunStore, step: Step, error: unknown): Promise<void> {
+  await store
+    .transact(async (tx) => {
+      const current = await tx.getStep(step.runId, step.stepId);
+      if (!current || !ownsAttempt(current, step.attempt)) return;
+      const { leaseExpireTime: _lease, ...rest } = current;
+      tx.putStep({ ...rest, state: 'PENDING', lastError: { code: 'ATTEMPT_FAILED', message: String((error as Error)?.message ?? error) } });
+    })
+    .catch(() => {});
+}

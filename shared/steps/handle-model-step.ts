@@ -1,0 +1,153 @@
+import { addUsage, functionCallsOf, textOf } from '../domain/content.ts';
+import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
+import { PermanentDependencyError, TransientError } from '../domain/errors.ts';
+import { isLlmBudgetExhausted, llmCallsLimitExceeded } from '../domain/llm-call-budget.ts';
+import { retryDelayMs } from '../domain/retry-delay.ts';
+import type { Run, RunError } from '../domain/run.ts';
+import { isTerminal } from '../domain/run.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { OutboxMessage, Step, StepMessage } from '../domain/step.ts';
+import { isStepFinished, stepOutboxMessage } from '../domain/step.ts';
+import type { ModelResponse } from '../ports/model-client.ts';
+import type { RunTransaction } from '../ports/run-store.ts';
+import { commitStep, releaseAttempt, writeTransition } from './commit-step.ts';
+import { buildModelRequest, toolsOfAgent } from './build-model-request.ts';
+import { decodeStepMessage, type Delivery } from './delivery.ts';
+import { publishOutbox } from './publish-outbox.ts';
+import type { Deps } from './step-deps.ts';
+import { assertLeaseFree, claimAttempt, finishStep, ownsAttempt, readRunAndStep } from './step-lease.ts';
+
+type ModelDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'model' | 'clock' | 'tools' | 'logger' | 'settings'>;
+
+type Claim =
+  | { kind: 'claimed'; run: Run; step: Step }
+  | { kind: 'published'; outbox: OutboxMessage[]; repeat: boolean }
+  | { kind: 'waiting'; step: Step }
+  | { kind: 'idle' };
+
+/**
+ * The model step: claim an attempt (reserving one LLM call of the budget in the same
+ * transaction), call the model, commit the answer and the next steps in one transaction.
+ */
+export function createModelStepHandler(deps: ModelDeps) {
+  return async function handleModelStep(delivery: Delivery): Promise<void> {
+    const message = decodeStepMessage(delivery);
+    const claim = await deps.store.transact((tx) => claimModelAttempt(tx, message, deps));
+    if (claim.kind === 'published') return publishOutbox(deps, message.runId, claim.outbox, claim.repeat);
+    if (claim.kind === 'waiting') return rescheduleRetry(deps, claim.step);
+    if (claim.kind === 'idle') return;
+
+    const { run, step } = claim;
+    const events = await deps.store.listEvents(run.runId);
+    const request = buildModelRequest(run, events, toolsOfAgent(run, deps.tools));
+    const started = deps.clock.now();
+    let response: ModelResponse;
+    try {
+      response = await deps.model.generate(request);
+    } catch (error) {
+      return handleModelError(deps, message, step, error);
+    }
+    const durationMs = deps.clock.now() - started;
+    deps.logger.info('model call finished', { runId: run.runId, stepId: step.stepId, attempt: step.attempt, durationMs });
+    const outbox = await deps.store.transact((tx) =>
+      commitStep(tx, message, step.attempt, deps.clock.now(), (current, owned, now) =>
+        modelAnswered(current, owned, response, durationMs, now),
+      ),
+    );
+    await publishOutbox(deps, message.runId, outbox.messages, outbox.repeat);
+  };
+}
+
+async function claimModelAttempt(tx: RunTransaction, message: StepMessage, deps: ModelDeps): Promise<Claim> {
+  const now = deps.clock.now();
+  const { run, step } = await readRunAndStep(tx, message.runId, message.stepId);
+  if (isStepFinished(step)) return { kind: 'published', outbox: step.outbox, repeat: true };
+  if (isTerminal(run.state) || run.state === 'WAITING') return { kind: 'idle' };
+  assertLeaseFree(step, now);
+  if (step.retryTime !== undefined && step.retryTime > now) return { kind: 'waiting', step };
+  if (isLlmBudgetExhausted(run)) {
+    const ended = failRun(run, llmCallsLimitExceeded(run), now);
+    writeTransition(tx, ended, finishStep(step, now, { state: 'FAILED', outbox: ended.outbox, lastError: ended.run.error }));
+    return { kind: 'published', outbox: ended.outbox, repeat: false };
+  }
+  // The budget is reserved before the request exists: a crash after this line can only
+  // over-count, never let a request go uncounted.
+  const claimedRun: Run = { ...run, state: 'RUNNING', llmCallCount: run.llmCallCount + 1, updateTime: now };
+  const claimedStep = claimAttempt(step, now, deps.settings.leaseMs.model);
+  tx.putRun(claimedRun);
+  tx.putStep(claimedStep);
+  return { kind: 'claimed', run: claimedRun, step: claimedStep };
+}
+
+function modelAnswered(run: Run, step: Step, response: ModelResponse, durationMs: number, now: number) {
+  const event: RunEvent = {
+    schemaVersion: 1,
+    seq: run.eventCount,
+    origin: 'run',
+    content: response.content,
+    stepId: step.stepId,
+    createTime: now,
+  };
+  const calls = functionCallsOf(response.content);
+  const answered: Run = {
+    ...run,
+    eventCount: run.eventCount + 1,
+    llmCallsSucceeded: run.llmCallsSucceeded + 1,
+    usage: addUsage(run.usage, response.usage),
+    ...(calls.length > 0
+      ? { next: { kind: 'tools', calls } }
+      : { next: { kind: 'memory' }, output: { text: textOf(response.content) } }),
+    updateTime: now,
+  };
+  const result = {
+    usage: response.usage,
+    durationMs,
+    chunkCount: response.chunkCount,
+    functionCallCount: calls.length,
+    ...(response.finishReason ? { finishReason: response.finishReason } : {}),
+  };
+  return { transition: decideNextSteps(answered, now), events: [event], state: 'SUCCEEDED' as const, result };
+}
+
+async function handleModelError(deps: ModelDeps, message: StepMessage, step: Step, error: unknown): Promise<void> {
+  const now = deps.clock.now();
+  if (error instanceof TransientError && step.attempt < deps.settings.maxModelAttempts) {
+    const delay = retryDelayMs(
+      step.attempt,
+      { baseMs: deps.settings.retryBaseDelayMs, maxMs: deps.settings.retryMaxDelayMs },
+      error.retryDelayMs,
+    );
+    deps.logger.warn('model call failed, will retry', { runId: step.runId, stepId: step.stepId, attempt: step.attempt, code: error.code, delayMs: delay });
+    const waiting = await deps.store.transact(async (tx) => {
+      const { step: current } = await readRunAndStep(tx, message.runId, message.stepId);
+      if (!ownsAttempt(current, step.attempt)) return undefined;
+      const { leaseExpireTime: _lease, ...rest } = current;
+      const next: Step = { ...rest, state: 'PENDING', retryTime: now + delay, lastError: { code: error.code, message: error.message } };
+      tx.putStep(next);
+      return next;
+    });
+    if (waiting) await rescheduleRetry(deps, waiting);
+    return;
+  }
+  if (error instanceof TransientError || error instanceof PermanentDependencyError) {
+    const runError: RunError =
+      error instanceof TransientError
+        ? { code: error.code, message: `Model request failed after ${step.attempt} attempts: ${error.message}` }
+        : { code: error.code, message: error.message };
+    const outbox = await deps.store.transact((tx) =>
+      commitStep(tx, message, step.attempt, now, (run, owned) => {
+        const ended = failRun(run, runError, now);
+        return { transition: ended, events: [], state: 'FAILED' as const, lastError: runError };
+      }),
+    );
+    return publishOutbox(deps, message.runId, outbox.messages, outbox.repeat);
+  }
+  await releaseAttempt(deps.store, step, error);
+  throw error;
+}
+
+/** Schedules the delayed redelivery of a step waiting for its retry time. Idempotent per attempt. */
+async function rescheduleRetry(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<void> {
+  const delay = Math.max(0, (step.retryTime ?? 0) - deps.clock.now());
+  await deps.delayQueue.schedule(stepOutboxMessage(step.runId, step.stepId), delay, `${step.runId}-${step.stepId}-${step.attempt}`);
+}

@@ -1,0 +1,101 @@
+import { userText, type Content } from '../domain/content.ts';
+import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
+import { endRun } from '../domain/decide-next-steps.ts';
+import { AgentlineError, NotFoundError } from '../domain/errors.ts';
+import type { Run, RunAgent, RunError } from '../domain/run.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import { parseRunConfig } from '../domain/run-config.ts';
+import { newStep, stepIdOf, stepOutboxMessage } from '../domain/step.ts';
+import { deriveRunId, submissionSchema, type Submission } from '../domain/submission.ts';
+import { decodeJsonMessage, type Delivery } from './delivery.ts';
+import { publishOutbox } from './publish-outbox.ts';
+import type { Deps } from './step-deps.ts';
+
+type SubmissionDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger'>;
+
+/**
+ * Starts a run from a submission. A message that cannot be read is refused (the edge records a
+ * rejection); a readable one always becomes a run, FAILED with the reason when its agent or
+ * RunConfig is invalid, so the submitter finds the outcome under the run id it expects.
+ */
+export function createSubmissionHandler(deps: SubmissionDeps) {
+  return async function handleSubmission(delivery: Delivery): Promise<void> {
+    const submission = decodeJsonMessage(delivery, submissionSchema, `Run submission on ${delivery.source}`);
+    const runId = deriveRunId(submission, delivery.messageId);
+    const planStepId = stepIdOf(0, 'plan');
+    const existing = await deps.store.getRun(runId);
+    if (existing) return publishOutbox(deps, runId, [stepOutboxMessage(runId, planStepId)], true);
+
+    const prepared = await prepareRun(submission, deps);
+    const history = submission.sessionId ? await deps.store.listSessionContents(submission.sessionId) : [];
+    const now = deps.clock.now();
+    const run: Run = {
+      schemaVersion: 1,
+      runId,
+      ...('error' in prepared ? {} : { agent: prepared.agent, runConfig: prepared.runConfig }),
+      state: 'QUEUED',
+      input: submission.input,
+      ...(submission.sessionId ? { sessionId: submission.sessionId } : {}),
+      ...(submission.userId ? { userId: submission.userId } : {}),
+      turn: 0,
+      next: { kind: 'model' },
+      llmCallCount: 0,
+      llmCallsSucceeded: 0,
+      eventCount: history.length + 1,
+      usage: {},
+      createTime: now,
+      updateTime: now,
+    };
+
+    const outbox = await deps.store.transact(async (tx) => {
+      if (await tx.getRun(runId)) return { messages: [stepOutboxMessage(runId, planStepId)], repeat: true };
+      if ('error' in prepared) {
+        const failed = endRun({ ...run, state: 'FAILED', error: prepared.error }, now);
+        tx.createRun(failed.run);
+        return { messages: failed.outbox, repeat: false };
+      }
+      tx.createRun(run);
+      tx.putEvents(runId, conversationStart(history, submission.input, now));
+      tx.createStep(newStep(runId, planStepId, now));
+      return { messages: [stepOutboxMessage(runId, planStepId)], repeat: false };
+    });
+    deps.logger.info('run submitted', { runId, failed: 'error' in prepared });
+    await publishOutbox(deps, runId, outbox.messages, outbox.repeat);
+  };
+}
+
+async function prepareRun(
+  submission: Submission,
+  deps: SubmissionDeps,
+): Promise<{ agent: RunAgent; runConfig: Run['runConfig'] } | { error: RunError }> {
+  try {
+    const runConfig = parseRunConfig(submission.runConfig ?? {}, {
+      onWarning: (warning) => deps.logger.warn(warning),
+    });
+    const agent = await resolveAgent(submission, deps);
+    return { agent, runConfig };
+  } catch (error) {
+    if (error instanceof AgentlineError && !error.retryable) return { error: { code: error.code, message: error.message } };
+    throw error;
+  }
+}
+
+async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promise<RunAgent> {
+  const availableTools = deps.tools.map((tool) => tool.name);
+  if ('configYaml' in submission.agent) {
+    const fileName = submission.agent.fileName ?? 'agent.yaml';
+    const definition = parseAgentConfigYaml(submission.agent.configYaml, { fileName, availableTools });
+    return { name: definition.name, version: agentDefinitionVersion(definition), definition };
+  }
+  const registered = await deps.agents.getAgent(submission.agent.name);
+  if (!registered) throw new NotFoundError(`Agent ${submission.agent.name} does not exist`, { code: 'AGENT_NOT_FOUND' });
+  const definition = parseAgentConfigYaml(registered.configYaml, { fileName: registered.name, availableTools });
+  return { name: registered.name, version: agentDefinitionVersion(definition), definition };
+}
+
+function conversationStart(history: Content[], input: string, now: number): RunEvent[] {
+  const fromSession = history.map(
+    (content, seq): RunEvent => ({ schemaVersion: 1, seq, origin: 'session', content, createTime: now }),
+  );
+  return [...fromSession, { schemaVersion: 1, seq: history.length, origin: 'run', content: userText(input), createTime: now }];
+}

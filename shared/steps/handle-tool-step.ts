@@ -1,0 +1,76 @@
+import { NotFoundError } from '../domain/errors.ts';
+import { isTerminal } from '../domain/run.ts';
+import type { Step } from '../domain/step.ts';
+import { isStepFinished } from '../domain/step.ts';
+import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
+import { toolsOfAgent } from './build-model-request.ts';
+import { decodeStepMessage, type Delivery } from './delivery.ts';
+import { releaseAttempt } from './commit-step.ts';
+import { joinToolCalls } from './join-tool-calls.ts';
+import type { Deps } from './step-deps.ts';
+import { assertLeaseFree, claimAttempt, finishStep, ownsAttempt } from './step-lease.ts';
+
+type ToolDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'tools' | 'logger' | 'settings'>;
+
+/**
+ * One tool call of a turn. Parallel calls each claim and commit only their own step document
+ * (no write to the run document, so they never contend); the last to finish joins the turn.
+ */
+export function createToolStepHandler(deps: ToolDeps) {
+  return async function handleToolStep(delivery: Delivery): Promise<void> {
+    const message = decodeStepMessage(delivery);
+    const run = await deps.store.getRun(message.runId);
+    if (!run) throw new NotFoundError(`Run ${message.runId} does not exist`);
+
+    const claim = await deps.store.transact(async (tx) => {
+      const step = await tx.getStep(message.runId, message.stepId);
+      if (!step?.input) throw new NotFoundError(`Tool step ${message.stepId} of run ${message.runId} does not exist`);
+      if (isStepFinished(step)) return { finished: true as const, step };
+      if (isTerminal(run.state) || run.state === 'WAITING') return undefined;
+      const now = deps.clock.now();
+      assertLeaseFree(step, now);
+      const claimed = claimAttempt(step, now, deps.settings.leaseMs.tool);
+      tx.putStep(claimed);
+      return { finished: false as const, step: claimed };
+    });
+    if (!claim) return;
+    if (claim.finished) return joinToolCalls(deps, claim.step);
+
+    const step = claim.step;
+    const call = step.input!.functionCall;
+    const agentTools = toolsOfAgent(run, deps.tools);
+    const tool = agentTools.find((candidate) => candidate.name === call.name);
+    const started = deps.clock.now();
+    let response: Awaited<ReturnType<typeof executeToolCall>>;
+    try {
+      response = tool
+        ? await executeToolCall(tool, call.args ?? {}, {
+            runId: run.runId,
+            stepId: step.stepId,
+            attempt: step.attempt,
+            now: () => deps.clock.now(),
+          })
+        : unknownToolResult(call.name, agentTools);
+    } catch (error) {
+      await releaseAttempt(deps.store, step, error);
+      throw error;
+    }
+    const durationMs = deps.clock.now() - started;
+    deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
+
+    const committed = await deps.store.transact(async (tx) => {
+      const current = await tx.getStep(message.runId, message.stepId);
+      if (!current) throw new NotFoundError(`Tool step ${message.stepId} of run ${message.runId} does not exist`);
+      if (isStepFinished(current)) return current;
+      if (!ownsAttempt(current, step.attempt)) return undefined;
+      const done: Step = finishStep(current, deps.clock.now(), {
+        state: 'SUCCEEDED',
+        outbox: [],
+        result: { response, durationMs },
+      });
+      tx.putStep(done);
+      return done;
+    });
+    if (committed) await joinToolCalls(deps, committed);
+  };
+}

@@ -1,0 +1,63 @@
+import type { Content } from '../domain/content.ts';
+import { decideNextSteps } from '../domain/decide-next-steps.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import type { Run } from '../domain/run.ts';
+import { isTerminal } from '../domain/run.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { Step } from '../domain/step.ts';
+import { stepIdOf } from '../domain/step.ts';
+import { publishOutbox } from './publish-outbox.ts';
+import type { Deps } from './step-deps.ts';
+
+/**
+ * Joins a turn's parallel tool calls. Each finished call reads its siblings after its own
+ * commit; the one that sees all of them finished claims the join with a create-once record and
+ * commits the turn: the function responses, in call order, as one event, and the next model step.
+ * Exactly one claimant exists, so the run document never sees concurrent writers.
+ */
+export async function joinToolCalls(deps: Pick<Deps, 'store' | 'queue' | 'clock'>, finished: Step): Promise<void> {
+  const { runId, turn } = finished;
+  const callCount = finished.input?.callCount ?? 1;
+  const ids = Array.from({ length: callCount }, (_, index) => stepIdOf(turn, 'tool', index));
+  const siblings = await deps.store.getSteps(runId, ids);
+  if (!siblings.every((step) => step?.state === 'SUCCEEDED')) return;
+  const claim = await deps.store.claimJoin(runId, turn, finished.stepId);
+  if (claim.claimedBy !== finished.stepId) return;
+
+  const outbox = await deps.store.transact(async (tx) => {
+    const run = await tx.getRun(runId);
+    const join = await tx.getJoin(runId, turn);
+    if (!run || !join) throw new NotFoundError(`Run ${runId} or its join of turn ${turn} does not exist`);
+    if (join.committed) return { messages: join.outbox ?? [], repeat: true };
+    const now = deps.clock.now();
+    const transition = isTerminal(run.state) ? { run, newSteps: [], outbox: [] } : decideNextSteps(answeredTurn(run, siblings as Step[], now), now);
+    if (!isTerminal(run.state)) tx.putEvents(runId, [responsesEvent(run, siblings as Step[], now)]);
+    tx.putRun(transition.run);
+    for (const step of transition.newSteps) tx.createStep(step);
+    tx.putJoin({ ...join, committed: true, outbox: transition.outbox });
+    return { messages: transition.outbox, repeat: false };
+  });
+  await publishOutbox(deps, runId, outbox.messages, outbox.repeat);
+}
+
+function answeredTurn(run: Run, steps: Step[], now: number): Run {
+  return { ...run, turn: run.turn + 1, next: { kind: 'model' }, eventCount: run.eventCount + 1, updateTime: now };
+}
+
+/** One user turn holding every function response, in the order the model made the calls. */
+function responsesEvent(run: Run, steps: Step[], now: number): RunEvent {
+  const content: Content = {
+    role: 'user',
+    parts: steps.map((step) => {
+      const call = step.input!.functionCall;
+      return {
+        functionResponse: {
+          ...(call.id ? { id: call.id } : {}),
+          name: call.name,
+          response: (step.result?.response ?? {}) as Record<string, unknown>,
+        },
+      };
+    }),
+  };
+  return { schemaVersion: 1, seq: run.eventCount, origin: 'run', content, createTime: now };
+}

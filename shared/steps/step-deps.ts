@@ -1,0 +1,38 @@
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { ModelClient } from '../ports/model-client.ts';
+import type { RunStore } from '../ports/run-store.ts';
+import type { DelayQueue, StepQueue } from '../ports/step-queue.ts';
+import type { AgentCatalog } from '../ports/agent-catalog.ts';
+import type { Tool } from '../tools/tool.ts';
+
+/** Tunables of the step pipeline; production values come from loadConfig. */
+export interface StepSettings {
+  /** How long a claimed attempt excludes other deliveries, per step kind. */
+  leaseMs: { model: number; tool: number };
+  /** Model attempts (transient failures included) before the run fails. */
+  maxModelAttempts: number;
+  /** Backoff for transient model failures when the server gave no RetryInfo. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+}
+
+export const defaultStepSettings: StepSettings = {
+  leaseMs: { model: 120_000, tool: 60_000 },
+  maxModelAttempts: 6,
+  retryBaseDelayMs: 1_000,
+  retryMaxDelayMs: 60_000,
+};
+
+/** Everything a step handler may use; each handler takes the `Pick` it needs. */
+export interface Deps {
+  store: RunStore;
+  queue: StepQueue;
+  delayQueue: DelayQueue;
+  model: ModelClient;
+  agents: AgentCatalog;
+  clock: Clock;
+  tools: readonly Tool[];
+  logger: Logger;
+  settings: StepSettings;
+}

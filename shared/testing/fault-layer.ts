@@ -1,0 +1,58 @@
+import type { ModelClient } from '../ports/model-client.ts';
+import type { RunStore } from '../ports/run-store.ts';
+import type { StepQueue } from '../ports/step-queue.ts';
+import type { Deps } from '../steps/step-deps.ts';
+
+/** Faults to inject, switchable while a stack runs. */
+export interface Faults {
+  /** Publish every outbox message twice, concurrently. */
+  duplicatePublishes: boolean;
+  /** Let the next model call reach the model, then die before anything is committed. */
+  crashAfterNextModelCall: boolean;
+}
+
+export function noFaults(): Faults {
+  return { duplicatePublishes: false, crashAfterNextModelCall: false };
+}
+
+/**
+ * Wraps a pipeline's dependencies with switchable faults. A crash is simulated the way a dead
+ * process behaves: the model request was made, then no transaction of that delivery ever
+ * commits (so nothing is released), and the step's lease must expire before a redelivery
+ * takes it over.
+ */
+export function withFaults(faults: Faults): (deps: Deps) => Deps {
+  return (deps) => {
+    let crashing = false;
+    const queue: StepQueue = {
+      async publish(messages) {
+        if (!faults.duplicatePublishes) return deps.queue.publish(messages);
+        await Promise.all([deps.queue.publish(messages), deps.queue.publish(messages)]);
+      },
+    };
+    const model: ModelClient = {
+      async generate(request) {
+        const response = await deps.model.generate(request);
+        if (faults.crashAfterNextModelCall) {
+          faults.crashAfterNextModelCall = false;
+          crashing = true;
+        }
+        return response;
+      },
+    };
+    const transact: RunStore['transact'] = (work) => {
+      if (!crashing) return deps.store.transact(work);
+      crashing = false;
+      return Promise.reject(new Error('simulated crash: the process died before its commit'));
+    };
+    // Methods are bound to the real store: adapters keep state in private fields.
+    const store = new Proxy(deps.store, {
+      get(target, property) {
+        if (property === 'transact') return transact;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return { ...deps, queue, model, store };
+  };
+}

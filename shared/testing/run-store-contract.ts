@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../domain/run-event.ts';
+import { AlreadyExistsError, type RunStore } from '../ports/run-store.ts';
+import { sampleEvent, sampleRun, sampleStep } from './run-fixtures.ts';
+
+let counter = 0;
+/** Ids unique per test so suites can share one database. */
+const uniqueId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+/**
+ * The behaviour every RunStore must have, run against the in-memory store in unit tests and
+ * against Firestore (emulator) in integration tests.
+ */
+export function describeRunStoreContract(name: string, createStore: () => RunStore): void {
+  describe(`RunStore contract: ${name}`, () => {
+    it('returns undefined for a run that does not exist', async () => {
+      expect(await createStore().getRun(uniqueId('missing'))).toBeUndefined();
+    });
+
+    it('returns a created run equal to what was written, as a copy the caller may change', async () => {
+      const store = createStore();
+      const run = sampleRun(uniqueId('r'), { output: { text: 'done' }, usage: { totalTokenCount: 7 } });
+      await store.transact(async (tx) => tx.createRun(run));
+      const read = await store.getRun(run.runId);
+      expect(read).toEqual(run);
+      read!.state = 'FAILED';
+      expect((await store.getRun(run.runId))?.state).toBe('QUEUED');
+    });
+
+    it('refuses to create a run that already exists', async () => {
+      const store = createStore();
+      const run = sampleRun(uniqueId('r'));
+      await store.transact(async (tx) => tx.createRun(run));
+      await expect(store.transact(async (tx) => tx.createRun(run))).rejects.toBeInstanceOf(AlreadyExistsError);
+    });
+
+    it('applies none of a transaction when one of its creates conflicts', async () => {
+      const store = createStore();
+      const run = sampleRun(uniqueId('r'));
+      const step = sampleStep(run.runId, '0-plan-0');
+      await store.transact(async (tx) => {
+        tx.createRun(run);
+        tx.createStep(step);
+      });
+      await expect(
+        store.transact(async (tx) => {
+          tx.putRun({ ...run, state: 'RUNNING' });
+          tx.createStep(step);
+        }),
+      ).rejects.toBeInstanceOf(AlreadyExistsError);
+      expect((await store.getRun(run.runId))?.state).toBe('QUEUED');
+    });
+
+    it('applies nothing when the transaction work throws', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      await expect(
+        store.transact(async (tx) => {
+          tx.createRun(sampleRun(runId));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.getRun(runId)).toBeUndefined();
+    });
+
+    it('refuses a read after a write in the same transaction', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      await expect(
+        store.transact(async (tx) => {
+          tx.createRun(sampleRun(runId));
+          await tx.getRun(runId);
+        }),
+      ).rejects.toThrow(/reads/i);
+    });
+
+    it('serializes concurrent read-modify-write transactions on one run so no update is lost', async () => {
+      const store = createStore();
+      const run = sampleRun(uniqueId('r'));
+      await store.transact(async (tx) => tx.createRun(run));
+      const increment = () =>
+        store.transact(async (tx) => {
+          const current = await tx.getRun(run.runId);
+          tx.putRun({ ...current!, llmCallCount: current!.llmCallCount + 1 });
+        });
+      await Promise.all([increment(), increment()]);
+      expect((await store.getRun(run.runId))?.llmCallCount).toBe(2);
+    });
+
+    it('returns steps in the order asked, with undefined for missing ones', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      await store.transact(async (tx) => {
+        tx.createStep(sampleStep(runId, '0-tool-0'));
+        tx.createStep(sampleStep(runId, '0-tool-2'));
+      });
+      const steps = await store.getSteps(runId, ['0-tool-2', '0-tool-1', '0-tool-0']);
+      expect(steps.map((step) => step?.stepId)).toEqual(['0-tool-2', undefined, '0-tool-0']);
+      expect(await store.getSteps(runId, [])).toEqual([]);
+    });
+
+    it('lists steps in creation order', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      await store.transact(async (tx) => {
+        tx.createStep(sampleStep(runId, '1-model-0', 3_000));
+        tx.createStep(sampleStep(runId, '0-plan-0', 1_000));
+        tx.createStep(sampleStep(runId, '0-model-0', 2_000));
+      });
+      expect((await store.listSteps(runId)).map((step) => step.stepId)).toEqual(['0-plan-0', '0-model-0', '1-model-0']);
+    });
+
+    it('lists events by sequence number, not by write order or string order', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      await store.transact(async (tx) => tx.putEvents(runId, [sampleEvent(10, 'ten'), sampleEvent(2, 'two')]));
+      await store.transact(async (tx) => tx.putEvents(runId, [sampleEvent(1, 'one')]));
+      expect((await store.listEvents(runId)).map((event) => event.seq)).toEqual([1, 2, 10]);
+    });
+
+    it('keeps model payloads exactly: nested arrays in arguments and thought signatures', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      const event: RunEvent = {
+        schemaVersion: 1,
+        seq: 0,
+        origin: 'run',
+        stepId: '0-model-0',
+        createTime: 1_790_000_000_001,
+        content: {
+          role: 'model',
+          parts: [
+            {
+              functionCall: { name: 'matrix', args: { rows: [[1, 2], [3, 4]], empty: {}, label: 'x' } },
+              thoughtSignature: 'CiQBcsjafQ7+/==',
+            },
+            { text: 'unicode ✓ “quotes”', thought: true },
+          ],
+        },
+      };
+      await store.transact(async (tx) => tx.putEvents(runId, [event]));
+      expect(await store.listEvents(runId)).toEqual([event]);
+    });
+
+    it('gives the join of a turn to its first claimant only, even when claims race', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      const claims = await Promise.all(['0-tool-0', '0-tool-1', '0-tool-2'].map((stepId) => store.claimJoin(runId, 0, stepId)));
+      const owners = new Set(claims.map((claim) => claim.claimedBy));
+      expect(owners.size).toBe(1);
+      expect((await store.claimJoin(runId, 0, '0-tool-9')).claimedBy).toBe([...owners][0]);
+      expect((await store.claimJoin(runId, 1, '1-tool-0')).claimedBy).toBe('1-tool-0');
+    });
+
+    it('reads a committed join inside a transaction with its outbox', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      const claim = await store.claimJoin(runId, 3, '3-tool-1');
+      const outbox = [{ topic: 'model' as const, data: { runId }, stepId: '4-model-0' }];
+      await store.transact(async (tx) => tx.putJoin({ ...claim, committed: true, outbox }));
+      const read = await store.transact((tx) => tx.getJoin(runId, 3));
+      expect(read).toMatchObject({ claimedBy: '3-tool-1', committed: true, outbox });
+      expect(await store.transact((tx) => tx.getJoin(runId, 4))).toBeUndefined();
+    });
+
+    it('appends each run to its session once and returns contents oldest run first', async () => {
+      const store = createStore();
+      const sessionId = uniqueId('s');
+      const later = { role: 'user' as const, parts: [{ text: 'second run' }] };
+      const earlier = { role: 'user' as const, parts: [{ text: 'first run' }] };
+      await store.appendToSession({ sessionId, runId: 'b', runCreateTime: 2_000, contents: [later], now: 5 });
+      await store.appendToSession({ sessionId, runId: 'a', runCreateTime: 1_000, contents: [earlier], now: 6 });
+      await store.appendToSession({ sessionId, runId: 'a', runCreateTime: 1_000, contents: [earlier], now: 7 });
+      expect(await store.listSessionContents(sessionId)).toEqual([earlier, later]);
+      expect(await store.listSessionContents(uniqueId('none'))).toEqual([]);
+    });
+
+    it('keeps one long-term memory per id and lists newest first', async () => {
+      const store = createStore();
+      const userId = uniqueId('u');
+      const memory = { schemaVersion: 1 as const, userId, memoryId: 'm1', runId: 'm1', input: 'q', output: 'a', createTime: 1_000 };
+      await store.putMemory(memory);
+      await store.putMemory(memory);
+      await store.putMemory({ ...memory, memoryId: 'm2', runId: 'm2', createTime: 2_000 });
+      expect((await store.listMemories(userId)).map((record) => record.memoryId)).toEqual(['m2', 'm1']);
+    });
+
+    it('keeps the first rejection recorded for a message', async () => {
+      const store = createStore();
+      const id = uniqueId('msg');
+      const rejection = {
+        schemaVersion: 1 as const,
+        id,
+        source: 'agentline-tasks',
+        code: 'INVALID_ARGUMENT',
+        message: 'first',
+        payloadPreview: '{oops',
+        payloadBytes: 5,
+        attributes: {},
+        createTime: 1_000,
+      };
+      await store.recordRejection(rejection);
+      await store.recordRejection({ ...rejection, message: 'second' });
+      expect(await store.getRejection(id)).toEqual(rejection);
+      expect(await store.getRejection(uniqueId('none'))).toBeUndefined();
+    });
+
+    it('reports a watched run now and after each change until unsubscribed', async () => {
+      const store = createStore();
+      const run = sampleRun(uniqueId('r'));
+      await store.transact(async (tx) => tx.createRun(run));
+      const seen: string[] = [];
+      let resolveDone: () => void;
+      const done = new Promise<void>((resolve) => (resolveDone = resolve));
+      const stop = store.watchRun(run.runId, (current, steps) => {
+        seen.push(`${current?.state}/${steps.length}`);
+        if (current?.state === 'SUCCEEDED') resolveDone();
+      });
+      await expect.poll(() => seen.length).toBeGreaterThan(0);
+      await store.transact(async (tx) => {
+        tx.putRun({ ...run, state: 'SUCCEEDED' });
+        tx.createStep(sampleStep(run.runId, '0-plan-0'));
+      });
+      await done;
+      stop();
+      expect(seen[0]).toBe('QUEUED/0');
+      expect(seen.at(-1)).toBe('SUCCEEDED/1');
+    });
+  });
+}

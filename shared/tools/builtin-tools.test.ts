@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../domain/errors.ts';
+import { builtinToolNames, builtinTools, resolveTools } from './builtin-tools.ts';
+
+describe('resolveTools', () => {
+  it('returns the named tools in the order the config lists them', () => {
+    expect(resolveTools(['current_time', 'calculator']).map((tool) => tool.name)).toEqual([
+      'current_time',
+      'calculator',
+    ]);
+  });
+
+  it('returns no tools for an empty list', () => {
+    expect(resolveTools([])).toEqual([]);
+  });
+
+  it('rejects an unknown name with InvalidInputError listing the available tools, sorted', () => {
+    const call = () => resolveTools(['calculator', 'web_search']);
+    expect(call).toThrow(InvalidInputError);
+    expect(call).toThrow('Unknown tool "web_search". Available tools: calculator, convert_time, current_time');
+  });
+
+  it('resolves against the tools it is given instead of the built-in ones', () => {
+    const [calculator] = builtinTools;
+    expect(() => resolveTools(['current_time'], [calculator!])).toThrow(
+      'Unknown tool "current_time". Available tools: calculator',
+    );
+  });
+});
+
+describe('builtinTools', () => {
+  it('offers the calculator and both time tools under unique snake_case names', () => {
+    expect(builtinToolNames).toEqual(['calculator', 'convert_time', 'current_time']);
+    expect(new Set(builtinTools.map((tool) => tool.name)).size).toBe(builtinTools.length);
+  });
+});

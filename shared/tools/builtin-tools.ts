@@ -1,0 +1,25 @@
+import { InvalidInputError } from '../domain/errors.ts';
+import { calculatorTool } from './calculator.ts';
+import { convertTimeTool } from './convert-time.ts';
+import { currentTimeTool } from './current-time.ts';
+import { unknownToolMessage } from './execute-tool-call.ts';
+import type { Tool } from './tool.ts';
+
+/** Every tool an agent config may name. */
+export const builtinTools: readonly Tool[] = [calculatorTool, convertTimeTool, currentTimeTool];
+
+/** Names of `builtinTools`, sorted. */
+export const builtinToolNames: readonly string[] = builtinTools.map((tool) => tool.name).sort();
+
+/**
+ * The tools with these names, in the order given. Throws `InvalidInputError` for a name that is
+ * not available, listing the names that are, so a config author can fix the typo.
+ */
+export function resolveTools(names: readonly string[], available: readonly Tool[] = builtinTools): Tool[] {
+  const byName = new Map(available.map((tool) => [tool.name, tool]));
+  return names.map((name) => {
+    const tool = byName.get(name);
+    if (tool === undefined) throw new InvalidInputError(unknownToolMessage(name, available));
+    return tool;
+  });
+}

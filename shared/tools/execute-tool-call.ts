@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import type { Tool, ToolContext } from './tool.ts';
+import { ToolFailure } from './tool.ts';
+
+/** What goes back to the model for one function call: the tool's output or an error to act on. */
+export type ToolCallResult = { output: unknown } | { error: string };
+
+/**
+ * Validates the model's arguments with the tool's schema and runs the tool. Bad arguments and
+ * `ToolFailure`s become `{ error }` for the model to read and correct. Any other error
+ * (`TransientError`, a bug) is re-thrown unchanged, so the step can be retried or fail loudly.
+ */
+export async function executeToolCall(tool: Tool, args: unknown, context: ToolContext): Promise<ToolCallResult> {
+  const parsed = tool.inputSchema.safeParse(args);
+  if (!parsed.success) return { error: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}` };
+  try {
+    // The parsed value, never the raw arguments: defaults applied, unknown keys dropped.
+    return { output: await tool.execute(parsed.data, context) };
+  } catch (error) {
+    if (error instanceof ToolFailure) return { error: error.message };
+    throw error;
+  }
+}
+
+/** The result for a call to a tool the agent does not have, naming the ones it does. */
+export function unknownToolResult(name: string, available: readonly Tool[]): { error: string } {
+  return { error: unknownToolMessage(name, available) };
+}
+
+/** `Unknown tool "x". Available tools: a, b` — shared by config errors and model-facing results. */
+export function unknownToolMessage(name: string, available: readonly Tool[]): string {
+  const names = available.map((tool) => tool.name).sort();
+  return `Unknown tool "${name}". Available tools: ${names.length === 0 ? '(none)' : names.join(', ')}`;
+}
+
+// "expression: expected string, received undefined; to_timezone: ..." with the field path first,
+// since the model has to know which argument to fix.
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      const message = issue.message.replace(/^Invalid input: /, '');
+      return path === '' ? message : `${path}: ${message}`;
+    })
+    .join('; ');
+}

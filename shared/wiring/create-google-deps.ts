@@ -1,0 +1,66 @@
+import { Firestore } from '@google-cloud/firestore';
+import { PubSub } from '@google-cloud/pubsub';
+import { GoogleGenAI } from '@google/genai';
+import { topicForOutbox } from '../../infra/topology.ts';
+import { FirestoreAgentCatalog } from '../adapters/firestore/firestore-agent-catalog.ts';
+import { FirestoreRunStore } from '../adapters/firestore/firestore-run-store.ts';
+import { GenAiModelClient } from '../adapters/genai/genai-model-client.ts';
+import { genAiOptionsFromEnv } from '../adapters/genai/genai-options.ts';
+import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
+import { PubSubStepQueue } from '../adapters/pubsub/pubsub-step-queue.ts';
+import { systemClock } from '../ports/clock.ts';
+import { createJsonLogger, silentLogger, type Logger } from '../ports/logger.ts';
+import type { Deps } from '../steps/step-deps.ts';
+import { builtinTools } from '../tools/builtin-tools.ts';
+import { createLazyModelClient } from './lazy-model-client.ts';
+import type { Config } from './load-config.ts';
+
+/**
+ * The composition root for the Google-backed pipeline: the one place GCP clients are built.
+ * Emulator hosts (PUBSUB_EMULATOR_HOST, FIRESTORE_EMULATOR_HOST) and model settings are read by
+ * the client libraries themselves, as each documents.
+ */
+export function createGoogleDeps(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+): Deps & { firestore: Firestore; pubsub: PubSub; close(): Promise<void> } {
+  const firestore = new Firestore({
+    projectId: config.GOOGLE_CLOUD_PROJECT,
+    databaseId: config.FIRESTORE_DATABASE_ID,
+    ignoreUndefinedProperties: true,
+  });
+  const pubsub = new PubSub({ projectId: config.GOOGLE_CLOUD_PROJECT });
+  const logger = createLogger(config);
+  const queue = new PubSubStepQueue(pubsub, (topic) => topicForOutbox(topic));
+  const delayQueue = new LocalDelayQueue(queue, (error) => logger.error('delayed publish failed', { error: String(error) }));
+  return {
+    firestore,
+    pubsub,
+    store: new FirestoreRunStore(firestore),
+    queue,
+    delayQueue,
+    model: createLazyModelClient(() => new GenAiModelClient(new GoogleGenAI(genAiOptionsFromEnv(env)))),
+    agents: new FirestoreAgentCatalog(firestore),
+    clock: systemClock,
+    tools: builtinTools,
+    logger,
+    settings: {
+      leaseMs: { model: config.AGENTLINE_MODEL_LEASE_SECONDS * 1000, tool: config.AGENTLINE_TOOL_LEASE_SECONDS * 1000 },
+      maxModelAttempts: config.AGENTLINE_MAX_MODEL_ATTEMPTS,
+      retryBaseDelayMs: config.AGENTLINE_RETRY_BASE_MS,
+      retryMaxDelayMs: config.AGENTLINE_RETRY_MAX_MS,
+    },
+    async close() {
+      delayQueue.close();
+      await Promise.allSettled([firestore.terminate(), pubsub.close()]);
+    },
+  };
+}
+
+function createLogger(config: Config): Logger {
+  if (config.AGENTLINE_LOG_LEVEL === 'silent') return silentLogger;
+  const logger = createJsonLogger();
+  if (config.AGENTLINE_LOG_LEVEL === 'info') return logger;
+  const quiet = () => {};
+  return config.AGENTLINE_LOG_LEVEL === 'warn' ? { ...logger, info: quiet } : { ...logger, info: quiet, warn: quiet };
+}

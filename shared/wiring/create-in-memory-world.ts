@@ -1,0 +1,84 @@
+import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
+import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
+import { InMemoryStepQueue } from '../adapters/in-memory/in-memory-step-queue.ts';
+import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
+import { isTerminal, type Run } from '../domain/run.ts';
+import { deriveRunId, type Submission } from '../domain/submission.ts';
+import type { Clock } from '../ports/clock.ts';
+import { systemClock } from '../ports/clock.ts';
+import { silentLogger, type Logger } from '../ports/logger.ts';
+import type { ModelClient } from '../ports/model-client.ts';
+import { builtinTools } from '../tools/builtin-tools.ts';
+import type { Tool } from '../tools/tool.ts';
+import { defaultStepSettings, type Deps, type StepSettings } from '../steps/step-deps.ts';
+import { createStepHandlers } from './create-step-handlers.ts';
+
+export interface InMemoryWorldOptions {
+  model: ModelClient;
+  tools?: readonly Tool[];
+  clock?: Clock;
+  logger?: Logger;
+  settings?: Partial<StepSettings>;
+  redeliveryDelayMs?: number;
+  /** Wraps the dependencies before the handlers are built (tests inject faults this way). */
+  decorate?: (deps: Deps) => Deps;
+}
+
+/**
+ * The second composition root: the whole pipeline with in-memory adapters, for fast tests of
+ * the orchestration. Same handlers, same edge, same contracts as the Google-backed stack.
+ */
+export function createInMemoryWorld(options: InMemoryWorldOptions) {
+  const store = new InMemoryRunStore();
+  const queue = new InMemoryStepQueue({ redeliveryDelayMs: options.redeliveryDelayMs ?? 2 });
+  const delayQueue = new LocalDelayQueue(queue);
+  const agents = new InMemoryAgentCatalog();
+  const deps: Deps = {
+    store,
+    queue,
+    delayQueue,
+    model: options.model,
+    agents,
+    clock: options.clock ?? systemClock,
+    tools: options.tools ?? builtinTools,
+    logger: options.logger ?? silentLogger,
+    settings: { ...defaultStepSettings, ...options.settings },
+  };
+  const handlers = createStepHandlers(options.decorate ? options.decorate(deps) : deps);
+  queue.subscribe('tasks', handlers.submitRun);
+  queue.subscribe('plan', handlers.planStep);
+  queue.subscribe('model', handlers.modelStep);
+  queue.subscribe('tool', handlers.toolStep);
+  queue.subscribe('memory', handlers.memoryStep);
+  queue.subscribe('dead-letter', handlers.deadLetter);
+
+  return {
+    store,
+    queue,
+    delayQueue,
+    agents,
+    handlers,
+    deps,
+    /** Publishes a submission on the tasks topic; returns the run id it will have. */
+    submit(submission: Partial<Submission> & Pick<Submission, 'agent' | 'input'>): string {
+      const messageId = queue.publishRaw('tasks', Buffer.from(JSON.stringify(submission)));
+      return deriveRunId(submission, messageId);
+    },
+    /** Resolves with the run once it is terminal; rejects after `timeoutMs`. */
+    async waitForRun(runId: string, timeoutMs = 10_000): Promise<Run> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const run = await store.getRun(runId);
+        if (run && isTerminal(run.state)) {
+          await queue.idle();
+          return run;
+        }
+        if (Date.now() > deadline) throw new Error(`Run ${runId} not terminal after ${timeoutMs} ms: ${run?.state}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
+    close(): void {
+      delayQueue.close();
+    },
+  };
+}

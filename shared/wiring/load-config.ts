@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../domain/errors.ts';
+import { describeIssues } from '../steps/delivery.ts';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * The process configuration: the only code that reads the environment (model credentials are
+ * read by @google/genai itself, as the SDK documents). Read once at start-up.
+ */
+export const configSchema = z.object({
+  GOOGLE_CLOUD_PROJECT: z.string().min(1).default('agentline-local'),
+  FIRESTORE_DATABASE_ID: z.string().min(1).default('(default)'),
+  AGENTLINE_MODEL_LEASE_SECONDS: positiveInt(120),
+  AGENTLINE_TOOL_LEASE_SECONDS: positiveInt(60),
+  AGENTLINE_MAX_MODEL_ATTEMPTS: positiveInt(6),
+  AGENTLINE_RETRY_BASE_MS: positiveInt(1_000),
+  AGENTLINE_RETRY_MAX_MS: positiveInt(60_000),
+  AGENTLINE_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
+});
+export type Config = z.infer<typeof configSchema>;
+
+/** Throws one InvalidInputError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse({ ...env, GOOGLE_CLOUD_PROJECT: env['GOOGLE_CLOUD_PROJECT'] ?? env['GCLOUD_PROJECT'] });
+  if (!parsed.success) throw new InvalidInputError(`Invalid environment: ${describeIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
