@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { registerCleanup } from './register-cleanup.ts';
 
 /** How a process group's leader ended. */
 export interface ProcessExit {
@@ -53,6 +54,10 @@ export async function spawnProcessGroup(command: string, args: readonly string[]
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${command} started without a pid`);
   let stopping: Promise<void> | undefined;
+  // From the moment it exists, the group is stopped if this process is interrupted or exits,
+  // even while whoever started it is still waiting for it to become ready.
+  const unregister = registerCleanup(() => stopGroup());
+  void exited.then(() => unregister());
 
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
@@ -68,20 +73,22 @@ export async function spawnProcessGroup(command: string, args: readonly string[]
     exited,
     hasExited: () => exit !== undefined,
     outputTail: () => tail,
-    stop(graceMs = 3000) {
-      stopping ??= (async () => {
-        signalGroup('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(resolve, graceMs, 'grace over')));
-        const outcome = await Promise.race([exited, graceOver]);
-        clearTimeout(timer);
-        // Also after a clean exit: sweeps any group member that outlived the leader.
-        signalGroup('SIGKILL');
-        if (outcome === 'grace over') await exited;
-      })();
-      return stopping;
-    },
+    stop: (graceMs = 3000) => stopGroup(graceMs),
   };
+
+  function stopGroup(graceMs = 3000): Promise<void> {
+    stopping ??= (async () => {
+      signalGroup('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(resolve, graceMs, 'grace over')));
+      const outcome = await Promise.race([exited, graceOver]);
+      clearTimeout(timer);
+      // Also after a clean exit: sweeps any group member that outlived the leader.
+      signalGroup('SIGKILL');
+      if (outcome === 'grace over') await exited;
+    })();
+    return stopping;
+  }
 }
 
 /**
