@@ -29,6 +29,7 @@ beforeAll(async () => {
       GEMINI_API_KEY: 'test-key',
       GOOGLE_GEMINI_BASE_URL: gemini.url,
       AGENTLINE_MODEL_LEASE_SECONDS: '2',
+      AGENTLINE_TOOL_LEASE_SECONDS: '2',
       AGENTLINE_LOG_LEVEL: 'silent',
     },
     decorate: withFaults(faults),
@@ -157,11 +158,11 @@ describe('redelivery and crashes on the emulators', () => {
     textReply('9 and 16'),
   ];
 
-  it('gives the same result and events when every step message is published twice, concurrently', async () => {
+  it.each(['sequential', 'concurrent'] as const)('gives the same result and events when every step message is published twice (%s)', async (mode) => {
     const clean = await runAgent('squares', {}, script());
     const cleanEvents = (await stack.deps.store.listEvents(clean.runId)).map((event) => event.content);
     gemini.requests.length = 0;
-    faults.duplicatePublishes = true;
+    faults.duplicatePublishes = mode;
     const run = await runAgent('squares', {}, script());
     gemini.assertAllRepliesUsed();
     expect(gemini.requests).toHaveLength(2);
@@ -176,6 +177,20 @@ describe('redelivery and crashes on the emulators', () => {
     gemini.assertAllRepliesUsed();
     expect(gemini.requests).toHaveLength(3);
     expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 3, llmCallsSucceeded: 2, output: { text: '9 and 16' } });
+  });
+});
+
+describe('a crashed tool call on the emulators', () => {
+  it('runs the tool again after its lease expires and ends with the same conversation', async () => {
+    const script = () => [functionCallReply([{ name: 'calculator', args: { expression: '6 * 7' } }]), textReply('42')];
+    const clean = await runAgent('multiply', {}, script());
+    const cleanEvents = (await stack.deps.store.listEvents(clean.runId)).map((event) => event.content);
+    faults.crashAfterNextToolCall = true;
+    const run = await runAgent('multiply', {}, script());
+    const steps = await stack.deps.store.listSteps(run.runId);
+    expect(steps.find((step) => step.stepId === '0-tool-0')).toMatchObject({ state: 'SUCCEEDED', attempt: 2 });
+    expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2, output: { text: '42' } });
+    expect((await stack.deps.store.listEvents(run.runId)).map((event) => event.content)).toEqual(cleanEvents);
   });
 });
 

@@ -1,3 +1,5 @@
+import { llmCallLimit } from './run-config.ts';
+import { DEFAULT_MAX_LLM_CALLS } from './run-config-fields.ts';
 import type { Run, RunError } from './run.ts';
 
 /**
@@ -5,8 +7,7 @@ import type { Run, RunError } from './run.ts';
  * to make request N+1 ends the run. A limit ≤ 0 means unlimited.
  */
 export function llmCallLimitOf(run: Run): number | undefined {
-  const limit = run.runConfig?.maxLlmCalls ?? 500;
-  return limit > 0 ? limit : undefined;
+  return llmCallLimit(run.runConfig ?? { maxLlmCalls: DEFAULT_MAX_LLM_CALLS });
 }
 
 /** True when sending one more model request would exceed the run's limit. */

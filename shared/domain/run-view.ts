@@ -23,7 +23,8 @@ export function toRunView(run: Run): Record<string, unknown> {
     turn: run.turn,
     llmCallCount: run.llmCallCount,
     llmCallsSucceeded: run.llmCallsSucceeded,
-    usage: run.usage,
+    // A run's total is a sum of what calls reported: 0 when none reported any.
+    usage: { totalTokenCount: 0, ...run.usage },
     output: run.output,
     error: run.error,
     createTime: toRfc3339(run.createTime),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { agentDefinitionSchema } from './agent-config.ts';
 import { functionCallSchema, usageSchema } from './content.ts';
+import { runConfigSchema } from './run-config.ts';
 
 export const runStates = ['QUEUED', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export const runStateSchema = z.enum(runStates);
@@ -28,28 +30,15 @@ export type NextWork = z.infer<typeof nextWorkSchema>;
 export const runAgentSchema = z.object({
   name: z.string(),
   version: z.string(),
-  definition: z.object({
-    name: z.string(),
-    model: z.string(),
-    description: z.string().optional(),
-    instruction: z.string().optional(),
-    tools: z.array(z.string()),
-    generateContentConfig: z.record(z.string(), z.unknown()).optional(),
-  }),
+  definition: agentDefinitionSchema,
 });
 export type RunAgent = z.infer<typeof runAgentSchema>;
-
-/** Normalised RunConfig as stored (see run-config.ts for the accepted input forms). */
-export const storedRunConfigSchema = z.object({
-  maxLlmCalls: z.number().int(),
-  streamingMode: z.enum(['NONE', 'SSE']),
-}).loose();
 
 export const runSchema = z.object({
   schemaVersion: z.literal(1),
   runId: z.string(),
   agent: runAgentSchema.optional(),
-  runConfig: storedRunConfigSchema.optional(),
+  runConfig: runConfigSchema.optional(),
   state: runStateSchema,
   input: z.string(),
   sessionId: z.string().optional(),

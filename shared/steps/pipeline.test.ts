@@ -3,6 +3,8 @@ import { TransientError, PermanentDependencyError } from '../domain/errors.ts';
 import type { ModelClient } from '../ports/model-client.ts';
 import { noFaults, withFaults } from '../testing/fault-layer.ts';
 import { ScriptedModel, modelCalls, modelText } from '../testing/scripted-model.ts';
+import { builtinTools } from '../tools/builtin-tools.ts';
+import type { ToolContext } from '../tools/tool.ts';
 import { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
 
 const agentYaml = `
@@ -152,10 +154,10 @@ describe('redelivery and crashes', () => {
     return { run, events };
   }
 
-  it('gives the same result when every message is delivered twice, with no extra model request', async () => {
+  it.each(['sequential', 'concurrent'] as const)('gives the same result when every message is delivered twice (%s), with no extra model request', async (mode) => {
     const clean = await cleanRun();
     const model = new ScriptedModel(script());
-    const faulty = start(model, { decorate: withFaults({ ...noFaults(), duplicatePublishes: true }) });
+    const faulty = start(model, { decorate: withFaults({ ...noFaults(), duplicatePublishes: mode }) });
     const run = await faulty.waitForRun(faulty.submit({ agent, input: 'squares' }));
     model.assertAllUsed();
     expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2, output: clean.run.output });
@@ -171,6 +173,20 @@ describe('redelivery and crashes', () => {
     const run = await faulty.waitForRun(faulty.submit({ agent, input: 'squares' }));
     model.assertAllUsed();
     expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 3, llmCallsSucceeded: 2, output: clean.run.output });
+    expect((await faulty.store.listEvents(run.runId)).map((event) => event.content)).toEqual(clean.events);
+  });
+
+  it('repeats a tool call that crashed before commit and still ends with the same conversation', async () => {
+    const clean = await cleanRun();
+    const model = new ScriptedModel(script());
+    let executions = 0;
+    const counting = builtinTools.map((tool) => ({ ...tool, execute: (input: never, context: ToolContext) => (executions++, tool.execute(input, context)) }));
+    const faults = { ...noFaults(), crashAfterNextToolCall: true };
+    const faulty = start(model, { tools: counting, decorate: withFaults(faults), settings: { leaseMs: { model: 30, tool: 30 } } });
+    const run = await faulty.waitForRun(faulty.submit({ agent, input: 'squares' }));
+    model.assertAllUsed();
+    expect(executions).toBe(3);
+    expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2, output: clean.run.output });
     expect((await faulty.store.listEvents(run.runId)).map((event) => event.content)).toEqual(clean.events);
   });
 

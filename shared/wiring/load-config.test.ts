@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './load-config.ts';
 
+const cloudTasks = {
+  AGENTLINE_TASKS_QUEUE: 'projects/p/locations/europe-west1/queues/agentline-delay',
+  AGENTLINE_TASKS_SERVICE_ACCOUNT: 'agentline-invoker@p.iam.gserviceaccount.com',
+};
+
 describe('loadConfig', () => {
   it.each([
     [{}, { GOOGLE_CLOUD_PROJECT: 'agentline-local', AGENTLINE_MODEL_LEASE_SECONDS: 120 }],
     [{ GCLOUD_PROJECT: 'legacy' }, { GOOGLE_CLOUD_PROJECT: 'legacy' }],
     [{ GOOGLE_CLOUD_PROJECT: 'p1', GCLOUD_PROJECT: 'p2' }, { GOOGLE_CLOUD_PROJECT: 'p1' }],
     [{ AGENTLINE_MODEL_LEASE_SECONDS: '5' }, { AGENTLINE_MODEL_LEASE_SECONDS: 5 }],
+    [{}, { AGENTLINE_DELAY_QUEUE: 'local' }],
+    [{ AGENTLINE_DELAY_QUEUE: 'cloud-tasks', ...cloudTasks }, { AGENTLINE_DELAY_QUEUE: 'cloud-tasks', ...cloudTasks }],
   ])('reads %j into the typed configuration', (env, expected) => {
     expect(loadConfig(env)).toMatchObject(expected);
   });
@@ -15,5 +22,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AGENTLINE_MODEL_LEASE_SECONDS: '-1', AGENTLINE_LOG_LEVEL: 'loud' })).toThrow(
       /AGENTLINE_MODEL_LEASE_SECONDS.*AGENTLINE_LOG_LEVEL/,
     );
+  });
+
+  it.each([
+    [{ AGENTLINE_DELAY_QUEUE: 'cloud-tasks' }, /AGENTLINE_TASKS_QUEUE: required when AGENTLINE_DELAY_QUEUE=cloud-tasks.*AGENTLINE_TASKS_SERVICE_ACCOUNT: required/],
+    [{ AGENTLINE_DELAY_QUEUE: 'cloud-tasks', ...cloudTasks, AGENTLINE_TASKS_SERVICE_ACCOUNT: undefined }, /AGENTLINE_TASKS_SERVICE_ACCOUNT: required/],
+    [{ AGENTLINE_DELAY_QUEUE: 'cloud-tasks', ...cloudTasks, AGENTLINE_TASKS_QUEUE: 'agentline-delay' }, /AGENTLINE_TASKS_QUEUE: must be projects\//],
+    [{ AGENTLINE_DELAY_QUEUE: 'cloud-tasks', ...cloudTasks, AGENTLINE_TASKS_SERVICE_ACCOUNT: 'invoker' }, /AGENTLINE_TASKS_SERVICE_ACCOUNT: must be a service account email/],
+    [{ AGENTLINE_DELAY_QUEUE: 'tasks' }, /AGENTLINE_DELAY_QUEUE: must be 'local' or 'cloud-tasks'/],
+  ])('refuses the delay queue settings %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('ignores the Cloud Tasks variables when the delay queue is local', () => {
+    expect(loadConfig({ AGENTLINE_DELAY_QUEUE: 'local', AGENTLINE_TASKS_QUEUE: 'unused' })).not.toHaveProperty('AGENTLINE_TASKS_QUEUE');
   });
 });

@@ -4,6 +4,29 @@ import { describeIssues } from '../steps/delivery.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+// Absent variables get a message naming the condition; present but malformed ones keep their own.
+const requiredForCloudTasks = (issue: { input: unknown }) =>
+  issue.input === undefined ? 'required when AGENTLINE_DELAY_QUEUE=cloud-tasks' : undefined;
+
+/**
+ * Where delayed steps wait: timers in this process (`local`, the default) or Cloud Tasks, which
+ * needs the queue's full path and the service account whose token publishes the delayed message.
+ */
+const delayQueueSchema = z.discriminatedUnion(
+  'AGENTLINE_DELAY_QUEUE',
+  [
+    z.object({ AGENTLINE_DELAY_QUEUE: z.literal('local').default('local') }),
+    z.object({
+      AGENTLINE_DELAY_QUEUE: z.literal('cloud-tasks'),
+      AGENTLINE_TASKS_QUEUE: z
+        .string({ error: requiredForCloudTasks })
+        .regex(/^projects\/[^/]+\/locations\/[^/]+\/queues\/[^/]+$/, 'must be projects/PROJECT/locations/LOCATION/queues/QUEUE'),
+      AGENTLINE_TASKS_SERVICE_ACCOUNT: z.email({ error: (issue) => requiredForCloudTasks(issue) ?? 'must be a service account email' }),
+    }),
+  ],
+  { error: "must be 'local' or 'cloud-tasks'" },
+);
+
 /**
  * The process configuration: the only code that reads the environment (model credentials are
  * read by @google/genai itself, as the SDK documents). Read once at start-up.
@@ -17,7 +40,7 @@ export const configSchema = z.object({
   AGENTLINE_RETRY_BASE_MS: positiveInt(1_000),
   AGENTLINE_RETRY_MAX_MS: positiveInt(60_000),
   AGENTLINE_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
-});
+}).and(delayQueueSchema);
 export type Config = z.infer<typeof configSchema>;
 
 /** Throws one InvalidInputError naming every bad variable. */

@@ -66,6 +66,8 @@ describe('CloudTasksDelayQueue with the real CloudTasksClient', () => {
     await expect(delayQueue.schedule(message, 5_000, 'same-key')).resolves.toBeUndefined();
     expect(server.requests.map((call) => call.method)).toEqual(['CreateTask', 'CreateTask']);
     expect(server.tasks.size).toBe(1);
+    // The first schedule stands; the repeat changed nothing.
+    expect(server.tasks.get(taskNameForKey(queuePath, 'same-key'))?.scheduleTime?.seconds).toBe(Math.floor((now + 1_000) / 1000));
   });
 
   it('schedules distinct keys as distinct tasks', async () => {

@@ -1,0 +1,66 @@
+import { CloudTasksClient } from '@google-cloud/tasks';
+import { grpc } from 'google-gax';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startCloudTasksGrpcServer, type CloudTasksGrpcServer } from './cloud-tasks-grpc-server.ts';
+
+const parent = 'projects/p/locations/l/queues/q';
+const httpRequest = { url: 'https://example.test/hook', httpMethod: 'POST' as const, body: Buffer.from('payload') };
+
+let server: CloudTasksGrpcServer;
+let client: CloudTasksClient;
+
+beforeEach(async () => {
+  vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
+  server = await startCloudTasksGrpcServer();
+  client = new CloudTasksClient({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false });
+});
+afterEach(async () => {
+  await client.close();
+  await server.close();
+  vi.unstubAllEnvs();
+});
+
+describe('the Cloud Tasks gRPC fake, called by the real client', () => {
+  it('stores a named task and answers GetTask with it, without the body unless the FULL view is asked for', async () => {
+    const name = `${parent}/tasks/t-1`;
+    const [created] = await client.createTask({ parent, task: { name, httpRequest } });
+    expect(created).toMatchObject({ name, view: 'BASIC', httpRequest: { url: httpRequest.url } });
+    const [basic] = await client.getTask({ name });
+    expect(basic.httpRequest?.body).toHaveLength(0);
+    const [full] = await client.getTask({ name, responseView: 'FULL' });
+    expect(Buffer.from(full.httpRequest?.body ?? []).toString()).toBe('payload');
+    expect(server.requests.map((call) => call.method)).toEqual(['CreateTask', 'GetTask', 'GetTask']);
+  });
+
+  it('answers ALREADY_EXISTS for a second task with the same name', async () => {
+    await client.createTask({ parent, task: { name: `${parent}/tasks/t-1`, httpRequest } });
+    await expect(client.createTask({ parent, task: { name: `${parent}/tasks/t-1`, httpRequest } })).rejects.toMatchObject({
+      code: grpc.status.ALREADY_EXISTS,
+    });
+    expect(server.tasks.size).toBe(1);
+  });
+
+  it('names an unnamed task itself', async () => {
+    const [created] = await client.createTask({ parent, task: { httpRequest } });
+    expect(created.name).toMatch(new RegExp(`^${parent}/tasks/[A-Za-z0-9_-]+$`));
+  });
+
+  it.each([
+    ['an id with a character task ids do not allow', `${parent}/tasks/run:1`],
+    ['an id longer than 500 characters', `${parent}/tasks/${'a'.repeat(501)}`],
+    ['a task in another queue', 'projects/p/locations/l/queues/other/tasks/t-1'],
+  ])('refuses %s as INVALID_ARGUMENT', async (_case, name) => {
+    await expect(client.createTask({ parent, task: { name, httpRequest } })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+    expect(server.tasks.size).toBe(0);
+  });
+
+  it('answers NOT_FOUND for a task it does not hold', async () => {
+    await expect(client.getTask({ name: `${parent}/tasks/missing` })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it('fails only the next call with an injected status', async () => {
+    server.failNextCall(grpc.status.PERMISSION_DENIED);
+    await expect(client.createTask({ parent, task: { httpRequest } })).rejects.toMatchObject({ code: grpc.status.PERMISSION_DENIED });
+    await expect(client.createTask({ parent, task: { httpRequest } })).resolves.toBeDefined();
+  });
+});
