@@ -34,7 +34,7 @@ export function createModelStepHandler(deps: ModelDeps) {
     const message = decodeStepMessage(delivery);
     const claim = await deps.store.transact((tx) => claimModelAttempt(tx, message, deps));
     if (claim.kind === 'published') return publishOutbox(deps, message.runId, claim.outbox, claim.repeat);
-    if (claim.kind === 'waiting') return rescheduleRetry(deps, claim.step);
+    if (claim.kind === 'waiting') return awaitRetryTime(deps, claim.step);
     if (claim.kind === 'idle') return;
 
     const { run, step } = claim;
@@ -145,6 +145,22 @@ async function handleModelError(deps: ModelDeps, message: StepMessage, step: Ste
   await releaseAttempt(deps.store, step, error);
   throw error;
 }
+
+/**
+ * A delivery that arrives before the step's retry time. Far from it (a duplicate of the message
+ * that failed), the delayed redelivery is scheduled again, which is idempotent per attempt. Close
+ * to it (the delayed message itself, a little early by another machine's clock), scheduling
+ * again would be deduplicated away by the delay queue, so Pub/Sub is asked to redeliver instead.
+ */
+async function awaitRetryTime(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<void> {
+  const remainingMs = (step.retryTime ?? 0) - deps.clock.now();
+  if (remainingMs <= clockSkewToleranceMs) {
+    throw new TransientError(`Step ${step.stepId} of run ${step.runId} retries in ${remainingMs} ms`, { code: 'RETRY_NOT_DUE' });
+  }
+  await rescheduleRetry(deps, step);
+}
+
+const clockSkewToleranceMs = 2_000;
 
 /** Schedules the delayed redelivery of a step waiting for its retry time. Idempotent per attempt. */
 async function rescheduleRetry(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<void> {
