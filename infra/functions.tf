@@ -54,6 +54,11 @@ resource "google_cloudfunctions2_function" "fn" {
       GOOGLE_CLOUD_PROJECT      = var.project_id
       GOOGLE_CLOUD_LOCATION     = var.vertex_location
       GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
+      # Delayed steps are Cloud Tasks that call Pub/Sub's publish method with the invoker's token
+      # (iam.tf: the functions may enqueue and act as the invoker; the invoker may publish steps).
+      AGENTLINE_DELAY_QUEUE           = "cloud-tasks"
+      AGENTLINE_TASKS_QUEUE           = google_cloud_tasks_queue.queue["delay"].id
+      AGENTLINE_TASKS_SERVICE_ACCOUNT = google_service_account.invoker.email
     }, var.function_environment)
 
     dynamic "secret_environment_variables" {

@@ -1,7 +1,9 @@
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
+import { CloudTasksClient } from '@google-cloud/tasks';
 import { GoogleGenAI } from '@google/genai';
 import { topicForOutbox } from '../../infra/topology.ts';
+import { CloudTasksDelayQueue } from '../adapters/cloud-tasks/cloud-tasks-delay-queue.ts';
 import { FirestoreAgentCatalog } from '../adapters/firestore/firestore-agent-catalog.ts';
 import { FirestoreRunStore } from '../adapters/firestore/firestore-run-store.ts';
 import { GenAiModelClient } from '../adapters/genai/genai-model-client.ts';
@@ -10,6 +12,7 @@ import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
 import { PubSubStepQueue } from '../adapters/pubsub/pubsub-step-queue.ts';
 import { systemClock } from '../ports/clock.ts';
 import { createJsonLogger, silentLogger, type Logger } from '../ports/logger.ts';
+import type { DelayQueue, StepQueue } from '../ports/step-queue.ts';
 import type { Deps } from '../steps/step-deps.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createLazyModelClient } from './lazy-model-client.ts';
@@ -32,7 +35,7 @@ export function createGoogleDeps(
   const pubsub = new PubSub({ projectId: config.GOOGLE_CLOUD_PROJECT });
   const logger = createLogger(config);
   const queue = new PubSubStepQueue(pubsub, (topic) => topicForOutbox(topic));
-  const delayQueue = new LocalDelayQueue(queue, (error) => logger.error('delayed publish failed', { error: String(error) }));
+  const delayQueue = createDelayQueue(config, queue, logger);
   return {
     firestore,
     pubsub,
@@ -51,10 +54,24 @@ export function createGoogleDeps(
       retryMaxDelayMs: config.AGENTLINE_RETRY_MAX_MS,
     },
     async close() {
-      delayQueue.close();
-      await Promise.allSettled([firestore.terminate(), pubsub.close()]);
+      await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close()]);
     },
   };
+}
+
+function createDelayQueue(config: Config, queue: StepQueue, logger: Logger): DelayQueue & { close(): void | Promise<void> } {
+  if (config.AGENTLINE_DELAY_QUEUE === 'local') {
+    return new LocalDelayQueue(queue, (error) => logger.error('delayed publish failed', { error: String(error) }));
+  }
+  const client = new CloudTasksClient();
+  const delayQueue = new CloudTasksDelayQueue(client, {
+    queuePath: config.AGENTLINE_TASKS_QUEUE,
+    // The task calls Pub/Sub's REST API, which needs the full topic name.
+    topicName: (topic) => `projects/${config.GOOGLE_CLOUD_PROJECT}/topics/${topicForOutbox(topic)}`,
+    serviceAccountEmail: config.AGENTLINE_TASKS_SERVICE_ACCOUNT,
+    clock: systemClock,
+  });
+  return { schedule: (message, delayMs, key) => delayQueue.schedule(message, delayMs, key), close: () => client.close() };
 }
 
 function createLogger(config: Config): Logger {
