@@ -1,12 +1,14 @@
 import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
 import { startLocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { topology } from '../infra/topology.ts';
-import { removeDevStackFile, writeDevStackFile, devStackFile } from './dev-stack-file.ts';
+import { devStackFile, localDataDir, localProjectId, removeDevStackFile, writeDevStackFile } from './dev-stack-file.ts';
 
 /** `agentline dev`: the local stack in the foreground until Ctrl-C; stops all it started. */
 export async function runDevCommand(values: { port?: string | undefined }): Promise<number> {
-  const stack = await startLocalStack({ ...(values.port ? { port: Number(values.port) } : {}) });
-  registerCleanup(() => Promise.all([stack.kill(), removeDevStackFile()]).then(() => {}));
+  const dataDir = localDataDir();
+  const stack = await startLocalStack({ projectId: localProjectId, dataDir, ...(values.port ? { port: Number(values.port) } : {}) });
+  // Ctrl-C is how dev ends: stop gracefully (saving data), but never wait long.
+  registerCleanup(() => Promise.all([stack.stop(), removeDevStackFile()]).then(() => {}));
   await writeDevStackFile({
     pid: process.pid,
     projectId: stack.projectId,
@@ -24,6 +26,7 @@ export async function runDevCommand(values: { port?: string | undefined }): Prom
       `  submit runs to     projects/${stack.projectId}/topics/${topology.submissionsTopic}`,
       `  results on         projects/${stack.projectId}/topics/${topology.resultsTopic}`,
       `  stack file         ${devStackFile()}`,
+      `  data kept in       ${dataDir} (sessions and memories outlive the stack)`,
       '',
     ].join('\n'),
   );

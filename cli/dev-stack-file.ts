@@ -13,6 +13,14 @@ const devStackSchema = z.object({
 });
 export type DevStackInfo = z.infer<typeof devStackSchema>;
 
+/** Where local stacks keep Firestore data between runs (`AGENTLINE_DATA_DIR` overrides). */
+export function localDataDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  return env['AGENTLINE_DATA_DIR'] ?? join(home, '.agentline', 'data');
+}
+
+/** The project id every CLI-started stack uses, so `dev` and `run` share sessions. */
+export const localProjectId = 'agentline-local';
+
 /** Where a running `agentline dev` says how to reach it. */
 export function devStackFile(home = homedir()): string {
   return join(home, '.agentline', 'dev-stack.json');

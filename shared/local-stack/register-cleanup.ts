@@ -28,12 +28,27 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   // A second Ctrl-C while we wait gets the default action; the SIGTERMs are already on their way.
   for (const each of signals) process.off(each, onSignal);
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(startAll()), new Promise((resolve) => (timer = setTimeout(resolve, backstopMs)))]);
+  await Promise.race([runLastFirst(), new Promise((resolve) => (timer = setTimeout(resolve, backstopMs)))]);
   clearTimeout(timer);
+  // Whatever the backstop cut short starts now, all at once (its SIGTERMs go out synchronously).
+  await Promise.race([Promise.all(startAll()), new Promise((resolve) => setTimeout(resolve, 1_000))]);
   uninstall();
   // Die of the same signal so the parent (shell, CI) sees why we ended. If someone else also
   // listens for it, they own what happens next and have already been called.
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+// On a signal there is time to stop in order: the last registered (a whole stack that saves its
+// data) before the first (the processes it is made of, which it stops itself), like `defer`.
+async function runLastFirst(): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) {
+    if (!cleanups.delete(cleanup)) continue;
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error('cleanup failed:', error);
+    }
+  }
 }
 
 function install(): void {
@@ -52,7 +67,9 @@ function uninstall(): void {
 /**
  * Runs `cleanup` when the process exits (normally or through `process.exit`), on SIGINT, SIGTERM
  * and SIGHUP, and on an uncaught exception or unhandled rejection, then lets the process end the
- * way it would have: the same exit code, or death by the same signal. While anything is
+ * way it would have: the same exit code, or death by the same signal. On a signal, cleanups run
+ * one after another, last registered first (each given time to finish, within a backstop); on
+ * exit, only their synchronous parts can run, so all start at once. While anything is
  * registered, these signals no longer kill the process before its cleanups have run.
  * Returns a function that unregisters `cleanup` (call it after stopping normally).
  */

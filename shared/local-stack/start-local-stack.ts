@@ -7,6 +7,7 @@ import { createGoogleDeps } from '../wiring/create-google-deps.ts';
 import { loadConfig } from '../wiring/load-config.ts';
 import { startEmulators, type LocalEmulators } from './emulators.ts';
 import { startFunctionServer } from './function-server.ts';
+import { latestFirestoreSnapshot, saveFirestoreSnapshot } from './firestore-snapshots.ts';
 import { trackInFlight } from './track-in-flight.ts';
 
 export interface LocalStackOptions {
@@ -21,6 +22,13 @@ export interface LocalStackOptions {
   port?: number;
   /** Wraps the dependencies before the handlers are built (tests inject faults this way). */
   decorate?: (deps: Deps) => Deps;
+  /**
+   * Keep Firestore's data here between stacks (loaded at start, saved by a graceful stop), so
+   * sessions and memories outlive the stack. Only for emulators this stack starts.
+   */
+  dataDir?: string;
+  /** Problems that do not stop the stack (e.g. data could not be saved); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export interface LocalStack {
@@ -51,7 +59,8 @@ const drainTimeoutMs = 5_000;
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const projectId = options.projectId ?? 'agentline-local';
-  const started = options.emulators ? undefined : await startEmulators({ projectId });
+  const snapshot = options.dataDir && !options.emulators ? await latestFirestoreSnapshot(options.dataDir) : undefined;
+  const started = options.emulators ? undefined : await startEmulators({ projectId, ...(snapshot ? { firestoreImport: snapshot } : {}) });
   const hosts = options.emulators ?? started!;
   const closers: (() => Promise<void>)[] = [];
   let drain: (timeoutMs: number) => Promise<void> = async () => {};
@@ -60,7 +69,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await started?.stop();
   };
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= drain(drainTimeoutMs).then(closeAll));
+  const save = async () => {
+    if (!started || !options.dataDir) return;
+    await saveFirestoreSnapshot(started.firestoreHost, projectId, options.dataDir).catch((error: unknown) =>
+      (options.onWarning ?? ((message) => process.stderr.write(`${message}\n`)))(
+        `warning: local Firestore data was not saved to ${options.dataDir}: ${(error as Error).message}`,
+      ),
+    );
+  };
+  const stop = () => (stopping ??= drain(drainTimeoutMs).then(save).then(closeAll));
   const kill = () => (stopping ??= Promise.all([started?.stop(), closeAll()]).then(() => {}));
   try {
     process.env['PUBSUB_EMULATOR_HOST'] = hosts.pubsubHost;
