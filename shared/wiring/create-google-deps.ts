@@ -42,7 +42,9 @@ export function createGoogleDeps(
     store: new FirestoreRunStore(firestore),
     queue,
     delayQueue,
-    model: createLazyModelClient(() => new GenAiModelClient(new GoogleGenAI(genAiOptionsFromEnv(env)))),
+    model: createLazyModelClient(
+      () => new GenAiModelClient(new GoogleGenAI(genAiOptionsFromEnv(env)), { requestTimeoutMs: modelRequestTimeoutMs(config) }),
+    ),
     agents: new FirestoreAgentCatalog(firestore),
     clock: systemClock,
     tools: builtinTools,
@@ -80,4 +82,9 @@ function createLogger(config: Config): Logger {
   if (config.AGENTLINE_LOG_LEVEL === 'info') return logger;
   const quiet = () => {};
   return config.AGENTLINE_LOG_LEVEL === 'warn' ? { ...logger, info: quiet } : { ...logger, info: quiet, warn: quiet };
+}
+
+/** A model request ends well inside the model step's lease (ten seconds early, at least 5 s long). */
+function modelRequestTimeoutMs(config: Config): number {
+  return Math.max(5_000, config.AGENTLINE_MODEL_LEASE_SECONDS * 1000 - 10_000);
 }

@@ -183,4 +183,13 @@ describe('GenAiModelClient with the real @google/genai client', () => {
     expect(body?.tools).toEqual([{ functionDeclarations: [calculator] }]);
     expect(body?.generationConfig).toEqual({ temperature: 0 });
   });
+
+  it('gives up on a request that outlives its timeout with a TransientError', async () => {
+    server.script([{ ...textReply('too late'), delayMs: 2_000 }]);
+    const client = new GenAiModelClient(new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } }), {
+      requestTimeoutMs: 200,
+    });
+    await expect(client.generate(question)).rejects.toBeInstanceOf(TransientError);
+    expect(server.requests).toHaveLength(1);
+  });
 });

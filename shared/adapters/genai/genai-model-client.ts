@@ -27,15 +27,22 @@ const oneRequestPerCall = {
  */
 export class GenAiModelClient implements ModelClient {
   readonly #ai: GoogleGenAI;
+  readonly #requestTimeoutMs: number | undefined;
 
-  /** @param ai built once by the composition root (see `genAiOptionsFromEnv`). */
-  constructor(ai: GoogleGenAI) {
+  /**
+   * @param ai built once by the composition root (see `genAiOptionsFromEnv`).
+   * @param options.requestTimeoutMs abort a request after this long (a TransientError); keep it
+   *   below the model step's lease, so a hung call ends before another attempt may take over.
+   */
+  constructor(ai: GoogleGenAI, options: { requestTimeoutMs?: number } = {}) {
     this.#ai = ai;
+    this.#requestTimeoutMs = options.requestTimeoutMs;
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const params = toGeminiRequest(request);
-    const withOneRequest = { ...params, config: { ...params.config, ...oneRequestPerCall } };
+    const httpOptions = { ...oneRequestPerCall.httpOptions, ...(this.#requestTimeoutMs ? { timeout: this.#requestTimeoutMs } : {}) };
+    const withOneRequest = { ...params, config: { ...params.config, ...oneRequestPerCall, httpOptions } };
     if (request.streaming === 'SSE') {
       return fromGeminiStream(await this.#collectStream(withOneRequest));
     }
