@@ -1,6 +1,7 @@
 import { genAiOptionsFromEnv } from '../shared/adapters/genai/genai-options.ts';
 import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import { useEmulators } from '../shared/local-stack/use-emulators.ts';
 import { loadGeminiRecording, startGeminiReplayServer } from '../shared/testing/gemini-replay.ts';
 import type { GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
@@ -25,9 +26,7 @@ export async function connectToStack(options: {
   const dev = replay ? undefined : await findRunningDevStack();
   if (dev) {
     options.write(`using the running agentline dev stack (pid ${dev.pid}, functions at ${dev.functionsUrl})`);
-    process.env['PUBSUB_EMULATOR_HOST'] = dev.pubsubHost;
-    process.env['FIRESTORE_EMULATOR_HOST'] = dev.firestoreHost;
-    process.env['METADATA_SERVER_DETECTION'] = 'none';
+    useEmulators(dev);
     const deps = createGoogleDeps(loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: dev.projectId, AGENTLINE_LOG_LEVEL: 'silent' }));
     return { deps, close: () => deps.close() };
   }

@@ -9,6 +9,7 @@ import { startEmulators, type LocalEmulators } from './emulators.ts';
 import { startFunctionServer } from './function-server.ts';
 import { latestFirestoreSnapshot, saveFirestoreSnapshot } from './firestore-snapshots.ts';
 import { trackInFlight } from './track-in-flight.ts';
+import { useEmulators } from './use-emulators.ts';
 
 export interface LocalStackOptions {
   projectId?: string;
@@ -54,8 +55,7 @@ const drainTimeoutMs = 5_000;
 /**
  * The local stack of ARCHITECTURE.md section 8: the real Pub/Sub and Firestore emulators, all
  * functions served in this process, and push subscriptions from the shared topology pointing
- * at them. The emulator hosts are put in process.env because the Google client libraries read
- * them from there.
+ * at them (see `useEmulators` for why the hosts go into process.env).
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const projectId = options.projectId ?? 'agentline-local';
@@ -80,9 +80,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stop = () => (stopping ??= drain(drainTimeoutMs).then(save).then(closeAll));
   const kill = () => (stopping ??= Promise.all([started?.stop(), closeAll()]).then(() => {}));
   try {
-    process.env['PUBSUB_EMULATOR_HOST'] = hosts.pubsubHost;
-    process.env['FIRESTORE_EMULATOR_HOST'] = hosts.firestoreHost;
-    process.env['METADATA_SERVER_DETECTION'] = 'none';
+    useEmulators(hosts);
     Object.assign(process.env, options.env);
     const env = { ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
     const deps = createGoogleDeps(loadConfig(env), env);

@@ -4,6 +4,7 @@ import type { RunEvent } from '../domain/run-event.ts';
 import type { OutboxMessage, Step, StepMessage } from '../domain/step.ts';
 import { isStepFinished } from '../domain/step.ts';
 import type { RunStore, RunTransaction } from '../ports/run-store.ts';
+import type { Deps } from './step-deps.ts';
 import { finishStep, ownsAttempt, readRunAndStep } from './step-lease.ts';
 
 /** What an attempt decided, to be written by `commitStep`. */
@@ -52,17 +53,38 @@ export function writeTransition(tx: RunTransaction, transition: Transition, step
 }
 
 /**
- * Gives up an attempt that failed with an error this process caught (a hard crash cannot do
- * this; its lease simply expires): the step goes back to PENDING, its attempt count kept, so the
- * redelivery takes over at once instead of waiting for the lease to run out. Best effort.
+ * Hands an attempt's step back to PENDING (lease dropped, attempt count kept) if the attempt
+ * still owns it, recording why, and, for a transient failure, when to retry. Returns the step
+ * as written, or undefined when another attempt owns it by now.
  */
-export async function releaseAttempt(store: RunStore, step: Step, error: unknown): Promise<void> {
-  await store
-    .transact(async (tx) => {
-      const current = await tx.getStep(step.runId, step.stepId);
-      if (!current || !ownsAttempt(current, step.attempt)) return;
-      const { leaseExpireTime: _lease, ...rest } = current;
-      tx.putStep({ ...rest, state: 'PENDING', lastError: { code: 'ATTEMPT_FAILED', message: String((error as Error)?.message ?? error) } });
-    })
-    .catch(() => {});
+export async function returnToPending(
+  store: RunStore,
+  step: Step,
+  lastError: { code: string; message: string },
+  retryTime?: number,
+): Promise<Step | undefined> {
+  return store.transact(async (tx) => {
+    const current = await tx.getStep(step.runId, step.stepId);
+    if (!current || !ownsAttempt(current, step.attempt)) return undefined;
+    const { leaseExpireTime: _lease, retryTime: _retry, ...rest } = current;
+    const pending: Step = { ...rest, state: 'PENDING', lastError, ...(retryTime === undefined ? {} : { retryTime }) };
+    tx.putStep(pending);
+    return pending;
+  });
+}
+
+/**
+ * Gives up an attempt that failed with an error this process caught (a hard crash cannot do
+ * this; its lease simply expires), so the redelivery takes over at once instead of waiting for
+ * the lease to run out. Best effort: if it fails, the lease expiring has the same effect later.
+ */
+export async function releaseAttempt(deps: Pick<Deps, 'store' | 'logger'>, step: Step, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await returnToPending(deps.store, step, { code: 'ATTEMPT_FAILED', message }).catch((releaseError: unknown) =>
+    deps.logger.warn('could not release a failed attempt; its lease will expire', {
+      runId: step.runId,
+      stepId: step.stepId,
+      error: String(releaseError),
+    }),
+  );
 }

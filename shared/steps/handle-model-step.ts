@@ -10,7 +10,7 @@ import type { OutboxMessage, Step, StepMessage } from '../domain/step.ts';
 import { isStepFinished, stepOutboxMessage } from '../domain/step.ts';
 import type { ModelResponse } from '../ports/model-client.ts';
 import type { RunTransaction } from '../ports/run-store.ts';
-import { commitStep, releaseAttempt, writeTransition } from './commit-step.ts';
+import { commitStep, releaseAttempt, returnToPending, writeTransition } from './commit-step.ts';
 import { buildModelRequest, toolsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
 import { publishOutbox } from './publish-outbox.ts';
@@ -118,14 +118,7 @@ async function handleModelError(deps: ModelDeps, message: StepMessage, step: Ste
       error.retryDelayMs,
     );
     deps.logger.warn('model call failed, will retry', { runId: step.runId, stepId: step.stepId, attempt: step.attempt, code: error.code, delayMs: delay });
-    const waiting = await deps.store.transact(async (tx) => {
-      const { step: current } = await readRunAndStep(tx, message.runId, message.stepId);
-      if (!ownsAttempt(current, step.attempt)) return undefined;
-      const { leaseExpireTime: _lease, ...rest } = current;
-      const next: Step = { ...rest, state: 'PENDING', retryTime: now + delay, lastError: { code: error.code, message: error.message } };
-      tx.putStep(next);
-      return next;
-    });
+    const waiting = await returnToPending(deps.store, step, { code: error.code, message: error.message }, now + delay);
     if (waiting) await rescheduleRetry(deps, waiting);
     return;
   }
@@ -142,7 +135,7 @@ async function handleModelError(deps: ModelDeps, message: StepMessage, step: Ste
     );
     return publishOutbox(deps, message.runId, outbox.messages, outbox.repeat);
   }
-  await releaseAttempt(deps.store, step, error);
+  await releaseAttempt(deps, step, error);
   throw error;
 }
 

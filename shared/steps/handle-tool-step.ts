@@ -52,7 +52,7 @@ export function createToolStepHandler(deps: ToolDeps) {
           })
         : unknownToolResult(call.name, agentTools);
     } catch (error) {
-      await releaseAttempt(deps.store, step, error);
+      await releaseAttempt(deps, step, error);
       throw error;
     }
     const durationMs = deps.clock.now() - started;

@@ -1,3 +1,4 @@
+import { useEmulators } from '../local-stack/use-emulators.ts';
 import type { TestProject } from 'vitest/node';
 import { startEmulators } from '../local-stack/emulators.ts';
 import { registerCleanup } from '../local-stack/register-cleanup.ts';
@@ -27,10 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide('pubsubHost', emulators.pubsubHost);
   project.provide('firestoreHost', emulators.firestoreHost);
-  process.env.PUBSUB_EMULATOR_HOST = emulators.pubsubHost;
-  process.env.FIRESTORE_EMULATOR_HOST = emulators.firestoreHost;
-  // Without this, Google clients probe the GCE metadata server and log a warning on every run.
-  process.env.METADATA_SERVER_DETECTION = 'none';
+  // Test files run in workers that inherit this environment.
+  useEmulators(emulators);
 
   return async () => {
     await emulators.stop();
