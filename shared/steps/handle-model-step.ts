@@ -15,7 +15,7 @@ import { buildModelRequest, toolsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
 import { publishOutbox } from './publish-outbox.ts';
 import type { Deps } from './step-deps.ts';
-import { assertLeaseFree, claimAttempt, finishStep, ownsAttempt, readRunAndStep } from './step-lease.ts';
+import { assertLeaseFree, claimAttempt, finishStep, readRunAndStep } from './step-lease.ts';
 
 type ModelDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'model' | 'clock' | 'tools' | 'logger' | 'settings'>;
 
@@ -128,7 +128,7 @@ async function handleModelError(deps: ModelDeps, message: StepMessage, step: Ste
         ? { code: error.code, message: `Model request failed after ${step.attempt} attempts: ${error.message}` }
         : { code: error.code, message: error.message };
     const outbox = await deps.store.transact((tx) =>
-      commitStep(tx, message, step.attempt, now, (run, owned) => {
+      commitStep(tx, message, step.attempt, now, (run) => {
         const ended = failRun(run, runError, now);
         return { transition: ended, events: [], state: 'FAILED' as const, lastError: runError };
       }),

@@ -29,9 +29,14 @@ export async function joinToolCalls(deps: Pick<Deps, 'store' | 'queue' | 'clock'
     const join = await tx.getJoin(runId, turn);
     if (!run || !join) throw new NotFoundError(`Run ${runId} or its join of turn ${turn} does not exist`);
     if (join.committed) return { messages: join.outbox ?? [], repeat: true };
+    // A run that ended while its tools ran (dead-lettered, cancelled) takes no further turn.
+    if (isTerminal(run.state)) {
+      tx.putJoin({ ...join, committed: true, outbox: [] });
+      return { messages: [], repeat: false };
+    }
     const now = deps.clock.now();
-    const transition = isTerminal(run.state) ? { run, newSteps: [], outbox: [] } : decideNextSteps(answeredTurn(run, siblings as Step[], now), now);
-    if (!isTerminal(run.state)) tx.putEvents(runId, [responsesEvent(run, siblings as Step[], now)]);
+    const transition = decideNextSteps(answeredTurn(run, now), now);
+    tx.putEvents(runId, [responsesEvent(run, siblings as Step[], now)]);
     tx.putRun(transition.run);
     for (const step of transition.newSteps) tx.createStep(step);
     tx.putJoin({ ...join, committed: true, outbox: transition.outbox });
@@ -40,7 +45,7 @@ export async function joinToolCalls(deps: Pick<Deps, 'store' | 'queue' | 'clock'
   await publishOutbox(deps, runId, outbox.messages, outbox.repeat);
 }
 
-function answeredTurn(run: Run, steps: Step[], now: number): Run {
+function answeredTurn(run: Run, now: number): Run {
   return { ...run, turn: run.turn + 1, next: { kind: 'model' }, eventCount: run.eventCount + 1, updateTime: now };
 }
 

@@ -1,5 +1,6 @@
-import { CloudTasksClient } from '@google-cloud/tasks';
+import type { CloudTasksClient } from '@google-cloud/tasks';
 import { grpc } from 'google-gax';
+import { createLocalCloudTasksClient } from '../adapters/cloud-tasks/local-cloud-tasks-client.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startCloudTasksGrpcServer, type CloudTasksGrpcServer } from './cloud-tasks-grpc-server.ts';
 
@@ -12,7 +13,7 @@ let client: CloudTasksClient;
 beforeEach(async () => {
   vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
   server = await startCloudTasksGrpcServer();
-  client = new CloudTasksClient({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false });
+  client = createLocalCloudTasksClient(server.port);
 });
 afterEach(async () => {
   await client.close();

@@ -1,10 +1,11 @@
-import { CloudTasksClient } from '@google-cloud/tasks';
+import type { CloudTasksClient } from '@google-cloud/tasks';
 import { grpc } from 'google-gax';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TransientError } from '../../domain/errors.ts';
 import { stepOutboxMessage } from '../../domain/step.ts';
 import { startCloudTasksGrpcServer, type CloudTasksGrpcServer } from '../../testing/cloud-tasks-grpc-server.ts';
 import { CloudTasksDelayQueue } from './cloud-tasks-delay-queue.ts';
+import { createLocalCloudTasksClient } from './local-cloud-tasks-client.ts';
 import { taskNameForKey } from './task-id.ts';
 
 const queuePath = 'projects/agentline-test/locations/europe-west1/queues/agentline-delay';
@@ -20,8 +21,7 @@ beforeEach(async () => {
   // The client still asks google-auth-library for the universe domain; skip its metadata-server probe.
   vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
   server = await startCloudTasksGrpcServer();
-  // The real client over gRPC, without TLS or credentials (see LOCAL-STACK.md).
-  client = new CloudTasksClient({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false });
+  client = createLocalCloudTasksClient(server.port);
   delayQueue = new CloudTasksDelayQueue(client, {
     queuePath,
     topicName: (topic) => `projects/agentline-test/topics/agentline-step-${topic}`,
