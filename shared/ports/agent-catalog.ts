@@ -1,8 +1,23 @@
-/** A registered agent's definition as submitted runs resolve it by name. */
+import type { AgentState } from '../domain/agent-state.ts';
+
+/**
+ * What a registered agent runs: ADK Agent Config YAML, or a remote agent reached over A2A
+ * (its validated agent card, JSON). Other definition kinds never deploy, so never run.
+ */
+export type CatalogAgentDefinition =
+  | { kind: 'adk'; configYaml: string }
+  | { kind: 'a2a'; agentCard: Record<string, unknown> };
+
+/** A registered agent as the run pipeline sees it (the registry owns the full resource). */
 export interface CatalogAgent {
+  /** Resource name `projects/{p}/locations/{l}/collections/{c}/engines/{e}/agents/{a}`. */
   name: string;
-  /** ADK Agent Config YAML. */
-  configYaml: string;
+  state: AgentState;
+  /** Principal (user id) that created the agent; a PRIVATE agent runs for it only. */
+  creator: string;
+  /** When set, a caller must hold this authorization to invoke the agent. */
+  agentAuthorization?: string;
+  definition: CatalogAgentDefinition;
 }
 
 /** Looks up registered agents by resource name. */

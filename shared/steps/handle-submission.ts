@@ -1,7 +1,7 @@
 import { userText, type Content } from '../domain/content.ts';
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
-import { AgentlineError, NotFoundError } from '../domain/errors.ts';
+import { AgentlineError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import type { Run, RunAgent, RunError } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
@@ -89,7 +89,12 @@ async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promi
   }
   const registered = await deps.agents.getAgent(submission.agent.name);
   if (!registered) throw new NotFoundError(`Agent ${submission.agent.name} does not exist`, { code: 'AGENT_NOT_FOUND' });
-  const definition = parseAgentConfigYaml(registered.configYaml, { fileName: registered.name, availableTools });
+  if (registered.definition.kind !== 'adk') {
+    throw new InvalidInputError(`Agent ${registered.name} has an A2A definition; A2A runs are not supported yet`, {
+      code: 'AGENT_KIND_UNSUPPORTED',
+    });
+  }
+  const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
   return { name: registered.name, version: agentDefinitionVersion(definition), definition };
 }
 
