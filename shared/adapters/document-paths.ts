@@ -8,6 +8,7 @@ export const documentPaths = {
   step: (runId: string, stepId: string) => `runs/${runId}/steps/${stepId}`,
   events: (runId: string) => `runs/${runId}/events`,
   event: (runId: string, seq: number) => `runs/${runId}/events/${String(seq).padStart(9, '0')}`,
+  conversation: (runId: string, eventCount: number) => `runs/${runId}/conversation/${String(eventCount).padStart(9, '0')}`,
   join: (runId: string, turn: number) => `runs/${runId}/joins/${String(turn).padStart(6, '0')}`,
   session: (sessionId: string) => `sessions/${sessionId}`,
   sessionEntries: (sessionId: string) => `sessions/${sessionId}/entries`,

@@ -1,4 +1,5 @@
 import type { Content } from '../domain/content.ts';
+import type { ConversationCheckpoint } from '../domain/conversation-checkpoint.ts';
 import type { Rejection } from '../domain/rejection.ts';
 import type { Run } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
@@ -26,6 +27,8 @@ export interface RunTransaction {
   getStep(runId: string, stepId: string): Promise<Step | undefined>;
   /** Undefined when no tool step has claimed the join of that turn. */
   getJoin(runId: string, turn: number): Promise<JoinClaim | undefined>;
+  /** The checkpoint holding the run's first `eventCount` events; undefined when none was written. */
+  getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined>;
   /** Fails the transaction with `AlreadyExistsError` when the run exists. */
   createRun(run: Run): void;
   /** Replaces the run document. */
@@ -38,6 +41,8 @@ export interface RunTransaction {
   putJoin(join: JoinClaim): void;
   /** Writes events at their `seq`; a seq is written once per transition, so a repeat overwrites identically. */
   putEvents(runId: string, events: RunEvent[]): void;
+  /** Writes a conversation checkpoint at its `eventCount`; written once per transition, so a repeat overwrites identically. */
+  putConversation(checkpoint: ConversationCheckpoint): void;
 }
 
 /** A stored record of a message that could not be turned into a run (e.g. malformed JSON). */
@@ -59,8 +64,13 @@ export interface RunStore {
   getSteps(runId: string, stepIds: readonly string[]): Promise<(Step | undefined)[]>;
   /** All steps of a run ordered by creation time; empty when the run has none. */
   listSteps(runId: string): Promise<Step[]>;
-  /** The run's conversation ordered by seq; empty when there is none. */
+  /** The run's conversation ordered by seq; empty when there is none. Reads one document per event. */
   listEvents(runId: string): Promise<RunEvent[]>;
+  /**
+   * The checkpoint holding the run's first `eventCount` events, read as one document; undefined
+   * when none was written (runs started before checkpoints existed have none).
+   */
+  getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined>;
   /**
    * Creates the join record for a turn if absent and returns the stored record: the caller
    * owns the join only when `claimedBy` is its own step id. Idempotent.

@@ -1,3 +1,4 @@
+import type { ConversationCheckpoint } from '../domain/conversation-checkpoint.ts';
 import type { Transition } from '../domain/decide-next-steps.ts';
 import type { Run, RunError } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
@@ -11,6 +12,8 @@ import { finishStep, ownsAttempt, readRunAndStep } from './step-lease.ts';
 export interface StepOutcome {
   transition: Transition;
   events: RunEvent[];
+  /** The conversation after `events`, written with them when events were appended. */
+  conversation?: ConversationCheckpoint;
   state: 'SUCCEEDED' | 'FAILED';
   result?: Record<string, unknown>;
   lastError?: RunError;
@@ -32,6 +35,7 @@ export async function commitStep(
   if (!ownsAttempt(step, attempt)) return { messages: [], repeat: true };
   const outcome = decide(run, step, now);
   tx.putEvents(run.runId, outcome.events);
+  if (outcome.conversation) tx.putConversation(outcome.conversation);
   writeTransition(
     tx,
     outcome.transition,

@@ -3,6 +3,7 @@ import { isTerminal } from '../domain/run.ts';
 import { isStepFinished } from '../domain/step.ts';
 import { writeTransition } from './commit-step.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
+import { loadConversation } from './load-conversation.ts';
 import { publishOutbox } from './publish-outbox.ts';
 import type { Deps } from './step-deps.ts';
 import { finishStep, readRunAndStep } from './step-lease.ts';
@@ -22,7 +23,7 @@ export function createMemoryStepHandler(deps: Pick<Deps, 'store' | 'queue' | 'cl
 
     const now = deps.clock.now();
     if (run.sessionId) {
-      const events = await deps.store.listEvents(run.runId);
+      const events = await loadConversation(deps.store, run);
       await deps.store.appendToSession({
         sessionId: run.sessionId,
         ...(run.userId ? { userId: run.userId } : {}),

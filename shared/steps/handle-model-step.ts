@@ -1,4 +1,5 @@
 import { addUsage, functionCallsOf, textOf } from '../domain/content.ts';
+import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
 import { PermanentDependencyError, TransientError } from '../domain/errors.ts';
 import { isLlmBudgetExhausted, llmCallsLimitExceeded } from '../domain/llm-call-budget.ts';
@@ -13,6 +14,7 @@ import type { RunTransaction } from '../ports/run-store.ts';
 import { commitStep, releaseAttempt, returnToPending, writeTransition } from './commit-step.ts';
 import { buildModelRequest, toolsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
+import { loadConversation } from './load-conversation.ts';
 import { publishOutbox } from './publish-outbox.ts';
 import type { Deps } from './step-deps.ts';
 import { assertLeaseFree, claimAttempt, finishStep, readRunAndStep } from './step-lease.ts';
@@ -38,7 +40,7 @@ export function createModelStepHandler(deps: ModelDeps) {
     if (claim.kind === 'idle') return;
 
     const { run, step } = claim;
-    const events = await deps.store.listEvents(run.runId);
+    const events = await loadConversation(deps.store, run);
     const request = buildModelRequest(run, events, toolsOfAgent(run, deps.tools));
     const started = deps.clock.now();
     let response: ModelResponse;
@@ -51,7 +53,7 @@ export function createModelStepHandler(deps: ModelDeps) {
     deps.logger.info('model call finished', { runId: run.runId, stepId: step.stepId, attempt: step.attempt, durationMs });
     const outbox = await deps.store.transact((tx) =>
       commitStep(tx, message, step.attempt, deps.clock.now(), (current, owned, now) =>
-        modelAnswered(current, owned, response, durationMs, now),
+        modelAnswered(current, owned, events, response, durationMs, now),
       ),
     );
     await publishOutbox(deps, message.runId, outbox.messages, outbox.repeat);
@@ -79,7 +81,11 @@ async function claimModelAttempt(tx: RunTransaction, message: StepMessage, deps:
   return { kind: 'claimed', run: claimedRun, step: claimedStep };
 }
 
-function modelAnswered(run: Run, step: Step, response: ModelResponse, durationMs: number, now: number) {
+function modelAnswered(run: Run, step: Step, conversation: RunEvent[], response: ModelResponse, durationMs: number, now: number) {
+  // The conversation was read before the call; only this step appends events while it runs.
+  if (conversation.length !== run.eventCount) {
+    throw new Error(`Run ${run.runId} has ${run.eventCount} events but model step ${step.stepId} read ${conversation.length}`);
+  }
   const event: RunEvent = {
     schemaVersion: 1,
     seq: run.eventCount,
@@ -88,6 +94,10 @@ function modelAnswered(run: Run, step: Step, response: ModelResponse, durationMs
     stepId: step.stepId,
     createTime: now,
   };
+  const extended = extendConversation(run.runId, conversation, [event], now);
+  if ('error' in extended) {
+    return { transition: failRun(run, extended.error, now), events: [], state: 'FAILED' as const, lastError: extended.error };
+  }
   const calls = functionCallsOf(response.content);
   const answered: Run = {
     ...run,
@@ -106,7 +116,13 @@ function modelAnswered(run: Run, step: Step, response: ModelResponse, durationMs
     functionCallCount: calls.length,
     ...(response.finishReason ? { finishReason: response.finishReason } : {}),
   };
-  return { transition: decideNextSteps(answered, now), events: [event], state: 'SUCCEEDED' as const, result };
+  return {
+    transition: decideNextSteps(answered, now),
+    events: [event],
+    conversation: extended.checkpoint,
+    state: 'SUCCEEDED' as const,
+    result,
+  };
 }
 
 async function handleModelError(deps: ModelDeps, message: StepMessage, step: Step, error: unknown): Promise<void> {

@@ -1,5 +1,6 @@
 import { userText, type Content } from '../domain/content.ts';
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
+import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
 import { AgentlineError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import type { Run, RunAgent, RunError } from '../domain/run.ts';
@@ -47,19 +48,22 @@ export function createSubmissionHandler(deps: SubmissionDeps) {
       updateTime: now,
     };
 
+    const start = 'error' in prepared ? prepared : extendConversation(runId, [], conversationStart(history, submission.input, now), now);
+
     const outbox = await deps.store.transact(async (tx) => {
       if (await tx.getRun(runId)) return { messages: [stepOutboxMessage(runId, planStepId)], repeat: true };
-      if ('error' in prepared) {
-        const failed = endRun({ ...run, state: 'FAILED', error: prepared.error }, now);
+      if ('error' in start) {
+        const failed = endRun({ ...run, state: 'FAILED', error: start.error }, now);
         tx.createRun(failed.run);
         return { messages: failed.outbox, repeat: false };
       }
       tx.createRun(run);
-      tx.putEvents(runId, conversationStart(history, submission.input, now));
+      tx.putEvents(runId, start.checkpoint.events);
+      tx.putConversation(start.checkpoint);
       tx.createStep(newStep(runId, planStepId, now));
       return { messages: [stepOutboxMessage(runId, planStepId)], repeat: false };
     });
-    deps.logger.info('run submitted', { runId, failed: 'error' in prepared });
+    deps.logger.info('run submitted', { runId, failed: 'error' in start });
     await publishOutbox(deps, runId, outbox.messages, outbox.repeat);
   };
 }

@@ -1,11 +1,13 @@
 import type { Content } from '../domain/content.ts';
-import { decideNextSteps } from '../domain/decide-next-steps.ts';
+import { extendConversation } from '../domain/conversation-checkpoint.ts';
+import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { Run } from '../domain/run.ts';
 import { isTerminal } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { Step } from '../domain/step.ts';
 import { stepIdOf } from '../domain/step.ts';
+import { loadConversationInTransaction } from './load-conversation.ts';
 import { publishOutbox } from './publish-outbox.ts';
 import type { Deps } from './step-deps.ts';
 
@@ -34,9 +36,15 @@ export async function joinToolCalls(deps: Pick<Deps, 'store' | 'queue' | 'clock'
       tx.putJoin({ ...join, committed: true, outbox: [] });
       return { messages: [], repeat: false };
     }
+    const conversation = await loadConversationInTransaction(tx, deps.store, run);
     const now = deps.clock.now();
-    const transition = decideNextSteps(answeredTurn(run, now), now);
-    tx.putEvents(runId, [responsesEvent(run, siblings as Step[], now)]);
+    const responses = responsesEvent(run, siblings as Step[], now);
+    const extended = extendConversation(runId, conversation, [responses], now);
+    const transition = 'error' in extended ? failRun(run, extended.error, now) : decideNextSteps(answeredTurn(run, now), now);
+    if ('checkpoint' in extended) {
+      tx.putEvents(runId, [responses]);
+      tx.putConversation(extended.checkpoint);
+    }
     tx.putRun(transition.run);
     for (const step of transition.newSteps) tx.createStep(step);
     tx.putJoin({ ...join, committed: true, outbox: transition.outbox });

@@ -142,6 +142,18 @@ export function describeRunStoreContract(name: string, createStore: () => RunSto
       expect(await store.listEvents(runId)).toEqual([event]);
     });
 
+    it('returns a conversation checkpoint by its event count, inside and outside transactions', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      const events = [sampleEvent(0, 'question'), { ...sampleEvent(1, 'nested'), content: { role: 'model' as const, parts: [{ functionCall: { name: 'm', args: { rows: [[1, 2]] } }, thoughtSignature: 'CiQB+/==' }] } }];
+      const checkpoint = { schemaVersion: 1 as const, runId, eventCount: 2, events, createTime: 1_790_000_000_500 };
+      await store.transact(async (tx) => tx.putConversation(checkpoint));
+      expect(await store.getConversation(runId, 2)).toEqual(checkpoint);
+      expect(await store.transact((tx) => tx.getConversation(runId, 2))).toEqual(checkpoint);
+      expect(await store.getConversation(runId, 1)).toBeUndefined();
+      expect(await store.transact((tx) => tx.getConversation(runId, 3))).toBeUndefined();
+    });
+
     it('gives the join of a turn to its first claimant only, even when claims race', async () => {
       const store = createStore();
       const runId = uniqueId('r');

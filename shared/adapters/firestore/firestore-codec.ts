@@ -14,6 +14,7 @@ export const codecs = {
   run: { jsonFields: ['next'] },
   step: { jsonFields: ['input', 'result', 'outbox'] },
   event: { jsonFields: ['content'] },
+  conversation: { jsonFields: ['events'] },
   join: { jsonFields: ['outbox'] },
   sessionEntry: { jsonFields: ['contents'] },
   plain: { jsonFields: [] },

@@ -1,5 +1,6 @@
 import type { DocumentReference, Firestore, Transaction } from '@google-cloud/firestore';
 import type { Content } from '../../domain/content.ts';
+import { conversationCheckpointSchema, type ConversationCheckpoint } from '../../domain/conversation-checkpoint.ts';
 import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
 import { runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
@@ -52,6 +53,10 @@ export class FirestoreRunStore implements RunStore {
   async listEvents(runId: string): Promise<RunEvent[]> {
     const snapshot = await this.#db.collection(paths.events(runId)).orderBy('seq').get();
     return snapshot.docs.map((doc) => runEventSchema.parse(fromFirestore(doc.data(), codecs.event)));
+  }
+
+  async getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined> {
+    return read(await this.#doc(paths.conversation(runId, eventCount)).get(), conversationCheckpointSchema, codecs.conversation);
   }
 
   async claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim> {
@@ -143,6 +148,10 @@ class FirestoreRunTransaction implements RunTransaction {
     const snapshot = await this.#transaction.get(this.#db.doc(paths.join(runId, turn)));
     return snapshot.exists ? (fromFirestore(snapshot.data()!, codecs.join) as unknown as JoinClaim) : undefined;
   }
+  async getConversation(runId: string, eventCount: number) {
+    const snapshot = await this.#transaction.get(this.#db.doc(paths.conversation(runId, eventCount)));
+    return read(snapshot, conversationCheckpointSchema, codecs.conversation);
+  }
   createRun(run: Run) {
     this.#transaction.create(this.#db.doc(paths.run(run.runId)), toFirestore(runSchema.parse(run), codecs.run));
   }
@@ -165,6 +174,10 @@ class FirestoreRunTransaction implements RunTransaction {
       const ref = this.#db.doc(paths.event(runId, event.seq));
       this.#transaction.set(ref, toFirestore(runEventSchema.parse(event), codecs.event));
     }
+  }
+  putConversation(checkpoint: ConversationCheckpoint) {
+    const ref = this.#db.doc(paths.conversation(checkpoint.runId, checkpoint.eventCount));
+    this.#transaction.set(ref, toFirestore(conversationCheckpointSchema.parse(checkpoint), codecs.conversation));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Content } from '../../domain/content.ts';
+import { conversationCheckpointSchema, type ConversationCheckpoint } from '../../domain/conversation-checkpoint.ts';
 import { TransientError } from '../../domain/errors.ts';
 import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
 import { runSchema, type Run } from '../../domain/run.ts';
@@ -48,6 +49,10 @@ export class InMemoryRunStore implements RunStore {
 
   async listEvents(runId: string): Promise<RunEvent[]> {
     return this.#documents.list(`${paths.events(runId)}/`).map((value) => runEventSchema.parse(value));
+  }
+
+  async getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined> {
+    return parseOptional(conversationCheckpointSchema, this.#documents.get(paths.conversation(runId, eventCount)));
   }
 
   async claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim> {
@@ -136,6 +141,9 @@ class InMemoryRunTransaction implements RunTransaction {
   async getJoin(runId: string, turn: number) {
     return this.#state.read(paths.join(runId, turn)) as JoinClaim | undefined;
   }
+  async getConversation(runId: string, eventCount: number) {
+    return parseOptional(conversationCheckpointSchema, this.#state.read(paths.conversation(runId, eventCount)));
+  }
   createRun(run: Run) {
     this.#state.write(paths.run(run.runId), runSchema.parse(run), true);
   }
@@ -153,6 +161,10 @@ class InMemoryRunTransaction implements RunTransaction {
   }
   putEvents(runId: string, events: RunEvent[]) {
     for (const event of events) this.#state.write(paths.event(runId, event.seq), runEventSchema.parse(event));
+  }
+  putConversation(checkpoint: ConversationCheckpoint) {
+    const path = paths.conversation(checkpoint.runId, checkpoint.eventCount);
+    this.#state.write(path, conversationCheckpointSchema.parse(checkpoint));
   }
 }
 

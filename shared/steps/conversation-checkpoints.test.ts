@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { agentDefinitionVersion, parseAgentConfigYaml } from '../domain/agent-config.ts';
+import { userText } from '../domain/content.ts';
+import { maxConversationBytes } from '../domain/conversation-checkpoint.ts';
+import { newStep, stepOutboxMessage } from '../domain/step.ts';
+import { sampleRun } from '../testing/run-fixtures.ts';
+import { ScriptedModel, modelCalls, modelText } from '../testing/scripted-model.ts';
+import { builtinTools } from '../tools/builtin-tools.ts';
+import { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
+
+const agentYaml = 'name: calc_agent\ninstruction: Use the calculator.\ntools: [calculator]\n';
+const agent = { configYaml: agentYaml, fileName: 'calc.yaml' };
+
+let world: ReturnType<typeof createInMemoryWorld> | undefined;
+afterEach(() => world?.close());
+
+describe('conversation checkpoints', () => {
+  it('leave, after every transition, one document holding the same conversation as the events', async () => {
+    const model = new ScriptedModel([modelCalls([{ name: 'calculator', args: { expression: '6*7' } }]), modelText('42')]);
+    world = createInMemoryWorld({ model });
+    const run = await world.waitForRun(world.submit({ agent, input: 'six times seven' }));
+    const events = await world.store.listEvents(run.runId);
+    expect(run.eventCount).toBe(4);
+    for (const count of [1, 2, 3, 4]) {
+      expect((await world.store.getConversation(run.runId, count))?.events).toEqual(events.slice(0, count));
+    }
+  });
+
+  it('let a run started before checkpoints existed go on from its events', async () => {
+    const model = new ScriptedModel([modelText('hello again')]);
+    world = createInMemoryWorld({ model });
+    const definition = parseAgentConfigYaml(agentYaml, { fileName: 'calc.yaml', availableTools: builtinTools.map((tool) => tool.name) });
+    const old = sampleRun('old-run', { state: 'RUNNING', eventCount: 1, agent: { name: definition.name, version: agentDefinitionVersion(definition), definition } });
+    await world.store.transact(async (tx) => {
+      tx.createRun(old);
+      tx.putEvents(old.runId, [{ schemaVersion: 1, seq: 0, origin: 'run', content: userText('hello'), createTime: 1 }]);
+      tx.createStep(newStep(old.runId, '0-model-0', 1));
+    });
+    await world.queue.publish([stepOutboxMessage(old.runId, '0-model-0')]);
+    const run = await world.waitForRun(old.runId);
+    expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: 'hello again' } });
+    expect(model.requests[0]!.contents).toEqual([userText('hello')]);
+    expect((await world.store.getConversation(old.runId, 2))?.events.map((event) => event.content)).toEqual([
+      userText('hello'),
+      { role: 'model', parts: [{ text: 'hello again' }] },
+    ]);
+  });
+
+  it('end a run FAILED with CONVERSATION_TOO_LARGE when an answer would outgrow one document', async () => {
+    const model = new ScriptedModel([modelText('x'.repeat(maxConversationBytes))]);
+    world = createInMemoryWorld({ model });
+    const run = await world.waitForRun(world.submit({ agent, input: 'write a lot' }));
+    expect(run).toMatchObject({ state: 'FAILED', error: { code: 'CONVERSATION_TOO_LARGE', message: expect.stringMatching(/artifact store/) } });
+    expect(await world.store.listEvents(run.runId)).toHaveLength(1);
+  });
+});
