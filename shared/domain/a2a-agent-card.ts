@@ -36,8 +36,6 @@ export const a2aAgentCardViewSchema = z.strictObject({
 });
 export type A2aAgentCardView = z.infer<typeof a2aAgentCardViewSchema>;
 
-const source = 'agent card';
-
 /**
  * Validates an A2A agent card and returns the view agentline runs. The version is told by the
  * shape: a card with `supportedInterfaces` is read as v1.0, any other card as v0.3 (`url`,
@@ -47,12 +45,12 @@ const source = 'agent card';
  * @throws ConfigValidationError (an InvalidInputError, code INVALID_ARGUMENT) with one line per
  *   problem, `agent card: <JSON path>: <message>`, every problem found rather than the first.
  */
-export function parseA2aAgentCard(value: unknown): A2aAgentCardView {
+export function parseA2aAgentCard(value: unknown, source = 'agent card'): A2aAgentCardView {
   if (!isPlainObject(value)) {
     throw new ConfigValidationError(source, [{ path: '', message: `expected a JSON object, got ${describeType(value)}` }]);
   }
-  if ('supportedInterfaces' in value) return viewOfV10(check(a2aCardV10Schema, value));
-  return viewOfV03(check(a2aCardV03Schema, value));
+  if ('supportedInterfaces' in value) return viewOfV10(check(a2aCardV10Schema, value, source), source);
+  return viewOfV03(check(a2aCardV03Schema, value, source), source);
 }
 
 /**
@@ -60,17 +58,20 @@ export function parseA2aAgentCard(value: unknown): A2aAgentCardView {
  *
  * @throws ConfigValidationError when the text is not JSON or not a valid card.
  */
-export function parseA2aAgentCardJson(text: string): A2aAgentCardView {
-  let value: unknown;
+export function parseA2aAgentCardJson(text: string, source = 'agent card'): A2aAgentCardView {
+  return parseA2aAgentCard(parseCardJson(text, source), source);
+}
+
+/** The JSON value of a card's text, or a ConfigValidationError saying it is not JSON. */
+export function parseCardJson(text: string, source = 'agent card'): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigValidationError(source, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
   }
-  return parseA2aAgentCard(value);
 }
 
-function check<T>(schema: z.ZodType<T>, value: unknown): T {
+function check<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ConfigValidationError(source, parsed.error.issues.map(toProblem));
   return parsed.data;
@@ -81,13 +82,13 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   return { path, message: issue.message };
 }
 
-function viewOfV03(card: A2aCardV03): A2aAgentCardView {
+function viewOfV03(card: A2aCardV03, source: string): A2aAgentCardView {
   const interfaces = [
     { url: card.url, transport: card.preferredTransport ?? 'JSONRPC', path: 'url' },
     ...(card.additionalInterfaces ?? []).map((entry, index) => ({ ...entry, path: `additionalInterfaces[${index}]` })),
   ];
   const chosen = interfaces.find((entry) => isCallable(entry.transport));
-  if (!chosen) throw noCallableInterface(interfaces.map((entry) => entry.transport), 'preferredTransport');
+  if (!chosen) throw noCallableInterface(interfaces.map((entry) => entry.transport), 'preferredTransport', source);
   return {
     ...identity(card),
     protocolVersion: card.protocolVersion,
@@ -95,9 +96,9 @@ function viewOfV03(card: A2aCardV03): A2aAgentCardView {
   };
 }
 
-function viewOfV10(card: A2aCardV10): A2aAgentCardView {
+function viewOfV10(card: A2aCardV10, source: string): A2aAgentCardView {
   const chosen = card.supportedInterfaces.find((entry) => isCallable(entry.protocolBinding));
-  if (!chosen) throw noCallableInterface(card.supportedInterfaces.map((entry) => entry.protocolBinding), 'supportedInterfaces');
+  if (!chosen) throw noCallableInterface(card.supportedInterfaces.map((entry) => entry.protocolBinding), 'supportedInterfaces', source);
   return {
     ...identity(card),
     protocolVersion: chosen.protocolVersion,
@@ -123,7 +124,7 @@ function isCallable(transport: string): boolean {
   return (callableA2aTransports as readonly string[]).includes(transport);
 }
 
-function noCallableInterface(transports: string[], path: string): ConfigValidationError {
+function noCallableInterface(transports: string[], path: string, source: string): ConfigValidationError {
   return new ConfigValidationError(source, [
     {
       path,

@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     [{ GOOGLE_CLOUD_PROJECT: 'p1', GCLOUD_PROJECT: 'p2' }, { GOOGLE_CLOUD_PROJECT: 'p1' }],
     [{ AGENTLINE_MODEL_LEASE_SECONDS: '5' }, { AGENTLINE_MODEL_LEASE_SECONDS: 5 }],
     [{}, { AGENTLINE_DELAY_QUEUE: 'local' }],
+    [{}, { AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: false, AGENTLINE_OUTBOUND_TIMEOUT_SECONDS: 30, AGENTLINE_OUTBOUND_MAX_BYTES: 4_194_304 }],
+    [{ AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true' }, { AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: true }],
     [{ AGENTLINE_DELAY_QUEUE: 'cloud-tasks', ...cloudTasks }, { AGENTLINE_DELAY_QUEUE: 'cloud-tasks', ...cloudTasks }],
   ])('reads %j into the typed configuration', (env, expected) => {
     expect(loadConfig(env)).toMatchObject(expected);
@@ -32,6 +34,12 @@ describe('loadConfig', () => {
     [{ AGENTLINE_DELAY_QUEUE: 'tasks' }, /AGENTLINE_DELAY_QUEUE: must be 'local' or 'cloud-tasks'/],
   ])('refuses the delay queue settings %j, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('refuses an outbound loopback setting that is not a boolean', () => {
+    expect(() => loadConfig({ AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'sometimes' })).toThrow(
+      /AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: must be 'true' or 'false'/,
+    );
   });
 
   it('ignores the Cloud Tasks variables when the delay queue is local', () => {

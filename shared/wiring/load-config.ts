@@ -40,6 +40,15 @@ export const configSchema = z.object({
   AGENTLINE_RETRY_BASE_MS: positiveInt(1_000),
   AGENTLINE_RETRY_MAX_MS: positiveInt(60_000),
   AGENTLINE_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * Outbound requests to user-given URLs (agent cards, A2A agents) refuse loopback unless this is
+   * true: set by the local stack and tests, never in production.
+   */
+  AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: z.stringbool({ error: "must be 'true' or 'false'" }).default(false),
+  /** Time limit of one outbound request, body included. */
+  AGENTLINE_OUTBOUND_TIMEOUT_SECONDS: positiveInt(30),
+  /** Largest outbound response body accepted. */
+  AGENTLINE_OUTBOUND_MAX_BYTES: positiveInt(4 * 1024 * 1024),
 }).and(delayQueueSchema);
 export type Config = z.infer<typeof configSchema>;
 

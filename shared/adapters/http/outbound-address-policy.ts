@@ -1,0 +1,48 @@
+import ipaddr from 'ipaddr.js';
+
+/** What an outbound request may reach besides the public internet. */
+export interface OutboundAddressOptions {
+  /** Loopback (127.0.0.0/8, ::1): only for the local stack and tests. */
+  allowLoopback: boolean;
+}
+
+/**
+ * Names that reach a cloud metadata server whatever they resolve to (Compute Engine answers
+ * both; `metadata` is the short name its resolver also serves).
+ */
+const metadataHostnames = new Set(['metadata.google.internal', 'metadata.google.internal.', 'metadata', 'metadata.']);
+
+/**
+ * Why a connection to `address` (an IP literal) is refused, or undefined when it is allowed.
+ * Only ipaddr.js's `unicast` range — public, globally routed addresses — is allowed: this refuses
+ * private (10/8, 172.16/12, 192.168/16), carrier-grade NAT, link-local (169.254/16, where the
+ * 169.254.169.254 metadata server lives; fe80::/10), unique-local (fc00::/7, which holds AWS's
+ * fd00:ec2::254), loopback, unspecified, multicast, broadcast and reserved ranges, and IPv6
+ * forms that embed an IPv4 address (mapped ones are judged by the address they carry; 6to4,
+ * Teredo and NAT64 are refused outright).
+ */
+export function refusedAddressReason(address: string, options: OutboundAddressOptions): string | undefined {
+  if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+  const parsed = ipaddr.process(address); // IPv4-mapped IPv6 becomes the IPv4 address it carries
+  const range = parsed.range();
+  if (range === 'unicast') return undefined;
+  if (range === 'loopback' && options.allowLoopback) return undefined;
+  return `${address} is a ${describeRange(range)} address`;
+}
+
+/** Why a host name is refused before it is resolved, or undefined. */
+export function refusedHostnameReason(hostname: string): string | undefined {
+  return metadataHostnames.has(hostname.toLowerCase()) ? `${hostname} is the cloud metadata server` : undefined;
+}
+
+function describeRange(range: string): string {
+  const names: Record<string, string> = {
+    linkLocal: 'link-local (metadata server range)',
+    uniqueLocal: 'unique-local (private)',
+    private: 'private',
+    loopback: 'loopback',
+    carrierGradeNat: 'carrier-grade NAT (private)',
+    unspecified: 'unspecified',
+  };
+  return names[range] ?? `non-public (${range})`;
+}
