@@ -205,7 +205,7 @@ describe('bad input on the emulators', () => {
 
   it('fails a run for an unknown agent and for an unknown RunConfig field, with messages naming them', async () => {
     const unknownAgent = await runAgent('hi', { agent: { name: 'projects/p/locations/global/collections/default_collection/engines/e/agents/ghost' } });
-    expect(unknownAgent).toMatchObject({ state: 'FAILED', error: { code: 'AGENT_NOT_FOUND', message: expect.stringMatching(/ghost/) } });
+    expect(unknownAgent).toMatchObject({ state: 'FAILED', error: { code: 'PERMISSION_DENIED', message: expect.stringMatching(/ghost.*or it may not exist/) } });
     const badConfig = await runAgent('hi', { runConfig: { max_llm_callz: 2 } });
     expect(badConfig).toMatchObject({ state: 'FAILED', error: { message: expect.stringMatching(/max_llm_callz/) } });
     expect(gemini.requests).toHaveLength(0);

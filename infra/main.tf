@@ -27,8 +27,8 @@ locals {
   topology      = jsondecode(file("${path.module}/topology.json"))
   functions     = { for fn in local.topology.functions : fn.name => fn }
   subscriptions = { for s in local.topology.subscriptions : s.name => s }
-  # Everything a step may publish to through its outbox.
-  outbox_topics = concat(values(local.topology.stepTopics), [local.topology.resultsTopic])
+  # Everything a step may publish to through its outbox (and the registry, on lifecycle changes).
+  outbox_topics = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic])
   pubsub_agent  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
   use_vertex    = var.gemini_api_key_secret_id == ""
 }
@@ -56,6 +56,25 @@ resource "google_firestore_database" "default" {
   delete_protection_state     = "DELETE_PROTECTION_ENABLED"
   deletion_policy             = "ABANDON"
   depends_on                  = [google_project_service.apis]
+}
+
+# Composite indexes the code queries with (also in firestore.indexes.json for the Firebase CLI).
+# runs by agent and state: resumeAgentRuns lists an agent's WAITING runs, oldest first.
+resource "google_firestore_index" "runs_by_agent_state" {
+  database   = google_firestore_database.default.name
+  collection = "runs"
+  fields {
+    field_path = "agent.name"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createTime"
+    order      = "ASCENDING"
+  }
 }
 
 # Payloads over ~200 KB (ARCHITECTURE section 3).

@@ -26,12 +26,15 @@ describe('topology', () => {
     ]);
     expect(topicForOutbox('results')).toBe('agentline-run-results');
     expect(topicForOutbox('tool')).toBe('agentline-step-tool');
+    expect(topicForOutbox('agent-lifecycle')).toBe('agentline-agent-lifecycle');
   });
 
   it('pushes every step topic and the submissions topic to a function, and nothing to run results', () => {
-    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter']);
+    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns']);
     const pushedTopics = topology.subscriptions.map((subscription) => subscription.topic);
-    expect(pushedTopics).toEqual(expect.arrayContaining([topology.submissionsTopic, ...Object.values(topology.stepTopics)]));
+    expect(pushedTopics).toEqual(
+      expect.arrayContaining([topology.submissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),
+    );
     expect(pushedTopics).not.toContain(topology.resultsTopic);
   });
 

@@ -45,6 +45,8 @@ export const topologySchema = z
     submissionsTopic: resourceName,
     resultsTopic: resourceName,
     deadLetterTopic: resourceName,
+    /** Carries "an agent's lifecycle changed" (published by the registry), consumed by resumeAgentRuns. */
+    agentLifecycleTopic: resourceName,
     stepTopics: z.record(stepKindSchema, resourceName),
     topics: z.array(resourceName),
     functions: z.array(functionSchema),
@@ -64,7 +66,13 @@ export const topologySchema = z
     const problem = (message: string, path: PropertyKey[]) => context.addIssue({ code: 'custom', message, path });
     const topics = new Set(topology.topics);
     if (topics.size !== topology.topics.length) problem('topics are not unique', ['topics']);
-    const referenced = [topology.submissionsTopic, topology.resultsTopic, topology.deadLetterTopic, ...Object.values(topology.stepTopics)];
+    const referenced = [
+      topology.submissionsTopic,
+      topology.resultsTopic,
+      topology.deadLetterTopic,
+      topology.agentLifecycleTopic,
+      ...Object.values(topology.stepTopics),
+    ];
     for (const topic of referenced) if (!topics.has(topic)) problem(`topic ${topic} is not listed in topics`, ['topics']);
     const functions = new Map(topology.functions.map((fn) => [fn.name, fn]));
     topology.subscriptions.forEach((subscription, index) => {
@@ -103,7 +111,9 @@ export function topicForStepKind(kind: StepKind, from: Topology = topology): str
 
 /** The topic an outbox message addressed to `target` is published on. */
 export function topicForOutbox(target: OutboxTopic, from: Topology = topology): string {
-  return target === 'results' ? from.resultsTopic : from.stepTopics[target];
+  if (target === 'results') return from.resultsTopic;
+  if (target === 'agent-lifecycle') return from.agentLifecycleTopic;
+  return from.stepTopics[target];
 }
 
 /** Registered names of the functions that Pub/Sub pushes to, in topology order. */

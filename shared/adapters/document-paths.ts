@@ -3,6 +3,7 @@
  * section 3). Sequence numbers are zero-padded so document ids sort in order.
  */
 export const documentPaths = {
+  runs: 'runs',
   run: (runId: string) => `runs/${runId}`,
   steps: (runId: string) => `runs/${runId}/steps`,
   step: (runId: string, stepId: string) => `runs/${runId}/steps/${stepId}`,
@@ -17,6 +18,9 @@ export const documentPaths = {
   memory: (userId: string, memoryId: string) => `users/${userId}/memories/${memoryId}`,
   rejection: (id: string) => `rejections/${id}`,
   agent: (encodedName: string) => `agents/${encodedName}`,
+  /** Exists exactly when the user holds the authorization (the registry writes it). */
+  authorizationGrant: (userId: string, authorization: string) =>
+    `users/${userId}/authorizations/${encodeURIComponent(authorization)}`,
 };
 
 /** Agent resource names contain slashes; a document id may not. */

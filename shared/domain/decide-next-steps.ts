@@ -1,6 +1,8 @@
+import type { AgentState } from './agent-state.ts';
 import { isLlmBudgetExhausted, llmCallsLimitExceeded } from './llm-call-budget.ts';
 import type { Run, RunError } from './run.ts';
 import { isTerminal } from './run.ts';
+import { isParkedByLifecycle, lifecycleParksRun, parkRun, unparkRun } from './run-parking.ts';
 import { toRunView } from './run-view.ts';
 import type { OutboxMessage, Step } from './step.ts';
 import { newStep, stepIdOf, stepOutboxMessage } from './step.ts';
@@ -16,9 +18,19 @@ export interface Transition {
  * The orchestrator's one decision: from a checkpoint, which steps come next. Pure, so every
  * commit (plan, model, tool join) calls the same rule inside its own transaction. The LLM-call
  * budget is checked here, before a model step is enqueued, so call N+1 is never enqueued.
+ *
+ * `agentState` is the registered agent's lifecycle state read in the committing transaction
+ * (undefined for inline agents and deleted ones): a SUSPENDED agent parks the run — WAITING,
+ * cursor kept, nothing enqueued — and a later decision with a runnable state resumes it.
  */
-export function decideNextSteps(run: Run, now: number): Transition {
-  if (isTerminal(run.state) || run.state === 'WAITING') return { run, newSteps: [], outbox: [] };
+export function decideNextSteps(run: Run, now: number, agentState?: AgentState): Transition {
+  if (isTerminal(run.state) || run.next.kind === 'none') return { run, newSteps: [], outbox: [] };
+  if (run.state === 'WAITING' && !isParkedByLifecycle(run)) return { run, newSteps: [], outbox: [] };
+  if (lifecycleParksRun(agentState)) return { run: parkRun(run, now), newSteps: [], outbox: [] };
+  return decideRunnable(run.state === 'WAITING' ? unparkRun(run, now) : run, now);
+}
+
+function decideRunnable(run: Run, now: number): Transition {
   const next = run.next;
   switch (next.kind) {
     case 'model': {

@@ -29,6 +29,22 @@ export class NotFoundError extends AgentlineError {
   }
 }
 
+/** The caller may not do this (or may not learn whether the resource exists). */
+export class PermissionDeniedError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'PERMISSION_DENIED', message, options);
+  }
+}
+
+/** The request is well formed but the resource is not in a state that allows it. */
+export class FailedPreconditionError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'FAILED_PRECONDITION', message, options);
+  }
+}
+
 /** Something outside us failed in a way that may succeed later (429, 5xx, ABORTED, network). */
 export class TransientError extends AgentlineError {
   readonly retryable = true;

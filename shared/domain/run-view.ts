@@ -27,6 +27,7 @@ export function toRunView(run: Run): Record<string, unknown> {
     usage: { totalTokenCount: 0, ...run.usage },
     output: run.output,
     error: run.error,
+    waitingReason: run.waitingReason,
     createTime: toRfc3339(run.createTime),
     updateTime: toRfc3339(run.updateTime),
     endTime: run.endTime === undefined ? undefined : toRfc3339(run.endTime),

@@ -31,6 +31,8 @@ export const runAgentSchema = z.object({
   name: z.string(),
   version: z.string(),
   definition: agentDefinitionSchema,
+  /** True when `name` is a registered agent's resource name, whose lifecycle gates the run. */
+  registered: z.boolean().optional(),
 });
 export type RunAgent = z.infer<typeof runAgentSchema>;
 
@@ -54,6 +56,13 @@ export const runSchema = z.object({
   usage: usageSchema,
   output: z.object({ text: z.string() }).optional(),
   error: runErrorSchema.optional(),
+  /** Why a WAITING run waits (e.g. `AGENT_SUSPENDED`); absent when it does not wait. */
+  waitingReason: runErrorSchema.optional(),
+  /**
+   * Times the run was parked by its agent's lifecycle; names the plan step that resumes it, so
+   * every park has its own deterministic resume step.
+   */
+  parkCount: z.number().int().nonnegative().optional(),
   createTime: z.number(),
   updateTime: z.number(),
   endTime: z.number().optional(),

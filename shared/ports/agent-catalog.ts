@@ -24,4 +24,6 @@ export interface CatalogAgent {
 export interface AgentCatalog {
   /** Undefined when no agent has that name. */
   getAgent(name: string): Promise<CatalogAgent | undefined>;
+  /** Whether the user holds the named authorization (granted by the registry); false when not. */
+  holdsAuthorization(userId: string, authorization: string): Promise<boolean>;
 }

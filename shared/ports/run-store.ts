@@ -1,3 +1,4 @@
+import type { AgentState } from '../domain/agent-state.ts';
 import type { Content } from '../domain/content.ts';
 import type { ConversationCheckpoint } from '../domain/conversation-checkpoint.ts';
 import type { Rejection } from '../domain/rejection.ts';
@@ -29,6 +30,12 @@ export interface RunTransaction {
   getJoin(runId: string, turn: number): Promise<JoinClaim | undefined>;
   /** The checkpoint holding the run's first `eventCount` events; undefined when none was written. */
   getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined>;
+  /**
+   * The lifecycle state of a registered agent (by resource name), read as part of the
+   * transaction so a concurrent lifecycle change serializes with this commit. Undefined when no
+   * agent has that name.
+   */
+  getAgentLifecycle(agentName: string): Promise<AgentState | undefined>;
   /** Fails the transaction with `AlreadyExistsError` when the run exists. */
   createRun(run: Run): void;
   /** Replaces the run document. */
@@ -62,6 +69,11 @@ export interface RunStore {
   getRun(runId: string): Promise<Run | undefined>;
   /** The steps for the given ids, in the same order; undefined where a step does not exist. */
   getSteps(runId: string, stepIds: readonly string[]): Promise<(Step | undefined)[]>;
+  /**
+   * Runs of the registered agent `agentName` in state WAITING (any reason), oldest first; empty
+   * when there are none. Strongly consistent: a run parked by a committed transaction is listed.
+   */
+  listWaitingRuns(agentName: string): Promise<Run[]>;
   /** All steps of a run ordered by creation time; empty when the run has none. */
   listSteps(runId: string): Promise<Step[]>;
   /** The run's conversation ordered by seq; empty when there is none. Reads one document per event. */

@@ -1,10 +1,12 @@
 import type { ConversationCheckpoint } from '../domain/conversation-checkpoint.ts';
+import type { AgentState } from '../domain/agent-state.ts';
 import type { Transition } from '../domain/decide-next-steps.ts';
 import type { Run, RunError } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { OutboxMessage, Step, StepMessage } from '../domain/step.ts';
 import { isStepFinished } from '../domain/step.ts';
 import type { RunStore, RunTransaction } from '../ports/run-store.ts';
+import { readAgentLifecycle } from './read-agent-lifecycle.ts';
 import type { Deps } from './step-deps.ts';
 import { finishStep, ownsAttempt, readRunAndStep } from './step-lease.ts';
 
@@ -21,19 +23,23 @@ export interface StepOutcome {
 
 /**
  * Commits an attempt's outcome: the step result, the events, the run's new checkpoint, new
- * steps and the outbox, in one transaction — only if this attempt still owns the step.
+ * steps and the outbox, in one transaction — only if this attempt still owns the step. With
+ * `readsLifecycle` (outcomes that may enqueue further steps) the agent's lifecycle state is read
+ * in the same transaction and handed to `decide`.
  */
 export async function commitStep(
   tx: RunTransaction,
   message: StepMessage,
   attempt: number,
   now: number,
-  decide: (run: Run, step: Step, now: number) => StepOutcome,
+  decide: (run: Run, step: Step, now: number, agentState: AgentState | undefined) => StepOutcome,
+  options: { readsLifecycle: boolean } = { readsLifecycle: false },
 ): Promise<{ messages: OutboxMessage[]; repeat: boolean }> {
   const { run, step } = await readRunAndStep(tx, message.runId, message.stepId);
   if (isStepFinished(step)) return { messages: step.outbox, repeat: true };
   if (!ownsAttempt(step, attempt)) return { messages: [], repeat: true };
-  const outcome = decide(run, step, now);
+  const agentState = options.readsLifecycle ? await readAgentLifecycle(tx, run) : undefined;
+  const outcome = decide(run, step, now, agentState);
   tx.putEvents(run.runId, outcome.events);
   if (outcome.conversation) tx.putConversation(outcome.conversation);
   writeTransition(

@@ -1,3 +1,4 @@
+import type { AgentState } from '../domain/agent-state.ts';
 import { addUsage, functionCallsOf, textOf } from '../domain/content.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
@@ -52,8 +53,13 @@ export function createModelStepHandler(deps: ModelDeps) {
     const durationMs = deps.clock.now() - started;
     deps.logger.info('model call finished', { runId: run.runId, stepId: step.stepId, attempt: step.attempt, durationMs });
     const outbox = await deps.store.transact((tx) =>
-      commitStep(tx, message, step.attempt, deps.clock.now(), (current, owned, now) =>
-        modelAnswered(current, owned, events, response, durationMs, now),
+      commitStep(
+        tx,
+        message,
+        step.attempt,
+        deps.clock.now(),
+        (current, owned, now, agentState) => modelAnswered(current, owned, events, response, durationMs, now, agentState),
+        { readsLifecycle: true },
       ),
     );
     await publishOutbox(deps, message.runId, outbox.messages, outbox.repeat);
@@ -81,7 +87,15 @@ async function claimModelAttempt(tx: RunTransaction, message: StepMessage, deps:
   return { kind: 'claimed', run: claimedRun, step: claimedStep };
 }
 
-function modelAnswered(run: Run, step: Step, conversation: RunEvent[], response: ModelResponse, durationMs: number, now: number) {
+function modelAnswered(
+  run: Run,
+  step: Step,
+  conversation: RunEvent[],
+  response: ModelResponse,
+  durationMs: number,
+  now: number,
+  agentState: AgentState | undefined,
+) {
   // The conversation was read before the call; only this step appends events while it runs.
   if (conversation.length !== run.eventCount) {
     throw new Error(`Run ${run.runId} has ${run.eventCount} events but model step ${step.stepId} read ${conversation.length}`);
@@ -117,7 +131,7 @@ function modelAnswered(run: Run, step: Step, conversation: RunEvent[], response:
     ...(response.finishReason ? { finishReason: response.finishReason } : {}),
   };
   return {
-    transition: decideNextSteps(answered, now),
+    transition: decideNextSteps(answered, now, agentState),
     events: [event],
     conversation: extended.checkpoint,
     state: 'SUCCEEDED' as const,

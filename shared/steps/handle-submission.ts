@@ -2,12 +2,13 @@ import { userText, type Content } from '../domain/content.ts';
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
-import { AgentlineError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { AgentlineError, InvalidInputError } from '../domain/errors.ts';
 import type { Run, RunAgent, RunError } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
 import { newStep, stepIdOf, stepOutboxMessage } from '../domain/step.ts';
 import { deriveRunId, submissionSchema, type Submission } from '../domain/submission.ts';
+import { authorizeRunStart } from './authorize-run-start.ts';
 import { decodeJsonMessage, type Delivery } from './delivery.ts';
 import { publishOutbox } from './publish-outbox.ts';
 import type { Deps } from './step-deps.ts';
@@ -17,7 +18,8 @@ type SubmissionDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'agents' | 'tools
 /**
  * Starts a run from a submission. A message that cannot be read is refused (the edge records a
  * rejection); a readable one always becomes a run, FAILED with the reason when its agent or
- * RunConfig is invalid, so the submitter finds the outcome under the run id it expects.
+ * RunConfig is invalid, or its registered agent may not run for the submitter (permission or
+ * lifecycle state), so the submitter finds the outcome under the run id it expects.
  */
 export function createSubmissionHandler(deps: SubmissionDeps) {
   return async function handleSubmission(delivery: Delivery): Promise<void> {
@@ -91,15 +93,14 @@ async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promi
     const definition = parseAgentConfigYaml(submission.agent.configYaml, { fileName, availableTools });
     return { name: definition.name, version: agentDefinitionVersion(definition), definition };
   }
-  const registered = await deps.agents.getAgent(submission.agent.name);
-  if (!registered) throw new NotFoundError(`Agent ${submission.agent.name} does not exist`, { code: 'AGENT_NOT_FOUND' });
+  const registered = await authorizeRunStart(deps.agents, submission.agent.name, submission.userId);
   if (registered.definition.kind !== 'adk') {
     throw new InvalidInputError(`Agent ${registered.name} has an A2A definition; A2A runs are not supported yet`, {
       code: 'AGENT_KIND_UNSUPPORTED',
     });
   }
   const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
-  return { name: registered.name, version: agentDefinitionVersion(definition), definition };
+  return { name: registered.name, version: agentDefinitionVersion(definition), definition, registered: true };
 }
 
 function conversationStart(history: Content[], input: string, now: number): RunEvent[] {

@@ -9,6 +9,7 @@ import type { Step } from '../domain/step.ts';
 import { stepIdOf } from '../domain/step.ts';
 import { loadConversationInTransaction } from './load-conversation.ts';
 import { publishOutbox } from './publish-outbox.ts';
+import { readAgentLifecycle } from './read-agent-lifecycle.ts';
 import type { Deps } from './step-deps.ts';
 
 /**
@@ -37,10 +38,11 @@ export async function joinToolCalls(deps: Pick<Deps, 'store' | 'queue' | 'clock'
       return { messages: [], repeat: false };
     }
     const conversation = await loadConversationInTransaction(tx, deps.store, run);
+    const agentState = await readAgentLifecycle(tx, run);
     const now = deps.clock.now();
     const responses = responsesEvent(run, siblings as Step[], now);
     const extended = extendConversation(runId, conversation, [responses], now);
-    const transition = 'error' in extended ? failRun(run, extended.error, now) : decideNextSteps(answeredTurn(run, now), now);
+    const transition = 'error' in extended ? failRun(run, extended.error, now) : decideNextSteps(answeredTurn(run, now), now, agentState);
     if ('checkpoint' in extended) {
       tx.putEvents(runId, [responses]);
       tx.putConversation(extended.checkpoint);

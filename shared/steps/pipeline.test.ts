@@ -126,10 +126,10 @@ describe('bad submissions', () => {
     expect(await store.getRejection(messageId)).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not valid JSON/) });
   });
 
-  it('fails a run for an agent that is not registered', async () => {
+  it('fails a run for an agent that is not registered without saying whether it exists', async () => {
     const { submit, waitForRun } = start(new ScriptedModel([]));
     const run = await waitForRun(submit({ agent: { name: 'projects/p/locations/global/collections/c/engines/e/agents/nope' }, input: 'hi' }));
-    expect(run).toMatchObject({ state: 'FAILED', error: { code: 'AGENT_NOT_FOUND' } });
+    expect(run).toMatchObject({ state: 'FAILED', error: { code: 'PERMISSION_DENIED', message: expect.stringMatching(/or it may not exist/) } });
   });
 
   it('fails a run whose RunConfig has an unknown field, naming it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../domain/run-event.ts';
+import type { CatalogAgent } from '../ports/agent-catalog.ts';
 import { AlreadyExistsError, type RunStore } from '../ports/run-store.ts';
 import { sampleEvent, sampleRun, sampleStep } from './run-fixtures.ts';
 
@@ -7,12 +8,61 @@ let counter = 0;
 /** Ids unique per test so suites can share one database. */
 const uniqueId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
+/** A store plus a way to write agent documents into the same database, as the registry does. */
+export interface RunStoreWithAgents {
+  store: RunStore;
+  putAgent(agent: CatalogAgent): Promise<void>;
+}
+
+const sampleAgent = (name: string, state: CatalogAgent['state']): CatalogAgent => ({
+  name,
+  state,
+  creator: 'ada',
+  definition: { kind: 'adk', configYaml: 'name: a\n' },
+});
+
 /**
  * The behaviour every RunStore must have, run against the in-memory store in unit tests and
  * against Firestore (emulator) in integration tests.
  */
-export function describeRunStoreContract(name: string, createStore: () => RunStore): void {
+export function describeRunStoreContract(
+  name: string,
+  createStore: () => RunStore,
+  createWithAgents: () => RunStoreWithAgents,
+): void {
   describe(`RunStore contract: ${name}`, () => {
+    it('reads an agent\'s lifecycle state inside a transaction, undefined when there is no such agent', async () => {
+      const { store, putAgent } = createWithAgents();
+      const agentName = `projects/p/locations/global/collections/c/engines/e/agents/${uniqueId('a')}`;
+      expect(await store.transact((tx) => tx.getAgentLifecycle(agentName))).toBeUndefined();
+      await putAgent(sampleAgent(agentName, 'SUSPENDED'));
+      const runId = uniqueId('r');
+      const state = await store.transact(async (tx) => {
+        const read = await tx.getAgentLifecycle(agentName);
+        tx.createRun(sampleRun(runId));
+        return read;
+      });
+      expect(state).toBe('SUSPENDED');
+      await putAgent(sampleAgent(agentName, 'ENABLED'));
+      expect(await store.transact((tx) => tx.getAgentLifecycle(agentName))).toBe('ENABLED');
+    });
+
+    it('lists the WAITING runs of one agent, oldest first, and no others', async () => {
+      const { store } = createWithAgents();
+      const agentName = `projects/p/locations/global/collections/c/engines/e/agents/${uniqueId('a')}`;
+      const agent = (name: string) => ({ name, version: 'v1', definition: { name: 'a', model: 'gemini-2.5-flash', description: '', instruction: '', tools: [] }, registered: true });
+      const later = sampleRun(uniqueId('r'), { state: 'WAITING', agent: agent(agentName), createTime: 2_000 });
+      const earlier = sampleRun(uniqueId('r'), { state: 'WAITING', agent: agent(agentName), createTime: 1_000 });
+      const running = sampleRun(uniqueId('r'), { state: 'RUNNING', agent: agent(agentName) });
+      const otherAgent = sampleRun(uniqueId('r'), { state: 'WAITING', agent: agent(`${agentName}x`) });
+      await store.transact(async (tx) => {
+        for (const run of [later, earlier, running, otherAgent]) tx.createRun(run);
+        tx.createStep(sampleStep(earlier.runId, '0-plan-0'));
+      });
+      expect((await store.listWaitingRuns(agentName)).map((run) => run.runId)).toEqual([earlier.runId, later.runId]);
+      expect(await store.listWaitingRuns(`${agentName}-none`)).toEqual([]);
+    });
+
     it('returns undefined for a run that does not exist', async () => {
       expect(await createStore().getRun(uniqueId('missing'))).toBeUndefined();
     });

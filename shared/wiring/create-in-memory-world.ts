@@ -1,4 +1,5 @@
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
+import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
 import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
 import { InMemoryStepQueue } from '../adapters/in-memory/in-memory-step-queue.ts';
 import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
@@ -29,10 +30,13 @@ export interface InMemoryWorldOptions {
  * the orchestration. Same handlers, same edge, same contracts as the Google-backed stack.
  */
 export function createInMemoryWorld(options: InMemoryWorldOptions) {
-  const store = new InMemoryRunStore();
+  // One document database, as in production: the registry's agent documents are what a run's
+  // commit reads for the lifecycle.
+  const documents = new InMemoryDocuments();
+  const store = new InMemoryRunStore(documents);
   const queue = new InMemoryStepQueue({ redeliveryDelayMs: options.redeliveryDelayMs ?? 2 });
   const delayQueue = new LocalDelayQueue(queue);
-  const agents = new InMemoryAgentCatalog();
+  const agents = new InMemoryAgentCatalog(documents);
   const deps: Deps = {
     store,
     queue,
@@ -51,8 +55,10 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   queue.subscribe('tool', handlers.toolStep);
   queue.subscribe('memory', handlers.memoryStep);
   queue.subscribe('dead-letter', handlers.deadLetter);
+  queue.subscribe('agent-lifecycle', handlers.resumeAgentRuns);
 
   return {
+    documents,
     store,
     queue,
     delayQueue,

@@ -1,3 +1,4 @@
+import { createAgentLifecycleHandler } from '../steps/handle-agent-lifecycle.ts';
 import { createDeadLetterHandler } from '../steps/handle-dead-letter.ts';
 import { createMemoryStepHandler } from '../steps/handle-memory-step.ts';
 import { createModelStepHandler } from '../steps/handle-model-step.ts';
@@ -8,7 +9,15 @@ import { settleDelivery, type DeliveryHandler } from '../steps/settle-delivery.t
 import type { Deps } from '../steps/step-deps.ts';
 
 /** The function names, as the topology's push subscriptions name them. */
-export const functionNames = ['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter'] as const;
+export const functionNames = [
+  'submitRun',
+  'planStep',
+  'modelStep',
+  'toolStep',
+  'memoryStep',
+  'deadLetter',
+  'resumeAgentRuns',
+] as const;
 export type FunctionName = (typeof functionNames)[number];
 
 /** Every Pub/Sub-triggered handler, each wrapped in the edge that settles its delivery. */
@@ -21,5 +30,6 @@ export function createStepHandlers(deps: Deps): Record<FunctionName, DeliveryHan
     toolStep: settle(createToolStepHandler(deps)),
     memoryStep: settle(createMemoryStepHandler(deps)),
     deadLetter: settle(createDeadLetterHandler(deps)),
+    resumeAgentRuns: settle(createAgentLifecycleHandler(deps)),
   };
 }

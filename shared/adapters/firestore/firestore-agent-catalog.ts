@@ -1,21 +1,7 @@
 import type { Firestore } from '@google-cloud/firestore';
-import { z } from 'zod';
-import { agentStateSchema } from '../../domain/agent-state.ts';
 import type { AgentCatalog, CatalogAgent } from '../../ports/agent-catalog.ts';
+import { toCatalogAgent } from '../catalog-agent-document.ts';
 import { documentPaths, encodeAgentName } from '../document-paths.ts';
-
-const storedAgentSchema = z
-  .object({
-    name: z.string(),
-    state: agentStateSchema,
-    creator: z.string(),
-    agentAuthorization: z.string().optional(),
-    definition: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('adk'), configYaml: z.string() }),
-      z.object({ kind: z.literal('a2a'), agentCard: z.record(z.string(), z.unknown()) }),
-    ]),
-  })
-  .loose();
 
 /** Registered agents in Firestore, `agents/{url-encoded resource name}`. */
 export class FirestoreAgentCatalog implements AgentCatalog {
@@ -27,14 +13,10 @@ export class FirestoreAgentCatalog implements AgentCatalog {
 
   async getAgent(name: string): Promise<CatalogAgent | undefined> {
     const snapshot = await this.#db.doc(documentPaths.agent(encodeAgentName(name))).get();
-    if (!snapshot.exists) return undefined;
-    const stored = storedAgentSchema.parse(snapshot.data());
-    return {
-      name: stored.name,
-      state: stored.state,
-      creator: stored.creator,
-      ...(stored.agentAuthorization ? { agentAuthorization: stored.agentAuthorization } : {}),
-      definition: stored.definition,
-    };
+    return snapshot.exists ? toCatalogAgent(snapshot.data()) : undefined;
+  }
+
+  async holdsAuthorization(userId: string, authorization: string): Promise<boolean> {
+    return (await this.#db.doc(documentPaths.authorizationGrant(userId, authorization)).get()).exists;
   }
 }

@@ -8,7 +8,8 @@ import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-ent
 import { stepSchema, type Step } from '../../domain/step.ts';
 import type { JoinClaim, MemoryRecord, RunStore, RunTransaction, SessionAppend } from '../../ports/run-store.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
-import { documentPaths as paths } from '../document-paths.ts';
+import { agentLifecycleDocumentSchema } from '../catalog-agent-document.ts';
+import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { codecs, fromFirestore, toFirestore, type FirestoreCodec } from './firestore-codec.ts';
 import { fromFirestoreError } from './firestore-errors.ts';
 import { watchFirestoreRun } from './watch-firestore-run.ts';
@@ -37,6 +38,17 @@ export class FirestoreRunStore implements RunStore {
 
   async getRun(runId: string): Promise<Run | undefined> {
     return read(await this.#doc(paths.run(runId)).get(), runSchema, codecs.run);
+  }
+
+  async listWaitingRuns(agentName: string): Promise<Run[]> {
+    // Equality filters only, plus an order: served by the composite index in infra/.
+    const snapshot = await this.#db
+      .collection(paths.runs)
+      .where('agent.name', '==', agentName)
+      .where('state', '==', 'WAITING')
+      .orderBy('createTime')
+      .get();
+    return snapshot.docs.map((doc) => runSchema.parse(fromFirestore(doc.data(), codecs.run)));
   }
 
   async getSteps(runId: string, stepIds: readonly string[]): Promise<(Step | undefined)[]> {
@@ -151,6 +163,10 @@ class FirestoreRunTransaction implements RunTransaction {
   async getConversation(runId: string, eventCount: number) {
     const snapshot = await this.#transaction.get(this.#db.doc(paths.conversation(runId, eventCount)));
     return read(snapshot, conversationCheckpointSchema, codecs.conversation);
+  }
+  async getAgentLifecycle(agentName: string) {
+    const snapshot = await this.#transaction.get(this.#db.doc(paths.agent(encodeAgentName(agentName))));
+    return snapshot.exists ? agentLifecycleDocumentSchema.parse(snapshot.data()).state : undefined;
   }
   createRun(run: Run) {
     this.#transaction.create(this.#db.doc(paths.run(run.runId)), toFirestore(runSchema.parse(run), codecs.run));

@@ -29,6 +29,15 @@ export class InMemoryDocuments {
       .map(([, stored]) => structuredClone(stored.value));
   }
 
+  /** Documents directly in `collection` (not in its subcollections), sorted by path. */
+  listChildren(collection: string): unknown[] {
+    const depth = collection.split('/').length + 1;
+    return [...this.#documents.entries()]
+      .filter(([path]) => path.startsWith(`${collection}/`) && path.split('/').length === depth)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, stored]) => structuredClone(stored.value));
+  }
+
   /** Writes outside a transaction; `createOnly` fails when the document exists. */
   write(path: string, value: unknown, createOnly = false): void {
     this.commit(new Map(), [{ path, value, createOnly }]);

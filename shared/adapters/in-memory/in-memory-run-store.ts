@@ -7,7 +7,8 @@ import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
 import { memoryRecordSchema, sessionEntrySchema, type SessionEntry } from '../../domain/session-entry.ts';
 import { stepSchema, type Step } from '../../domain/step.ts';
 import type { JoinClaim, MemoryRecord, RunStore, RunTransaction, SessionAppend } from '../../ports/run-store.ts';
-import { documentPaths as paths } from '../document-paths.ts';
+import { agentLifecycleDocumentSchema } from '../catalog-agent-document.ts';
+import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
 
 const maxTransactionAttempts = 25;
@@ -17,8 +18,13 @@ const maxTransactionAttempts = 25;
  * optimistic retries, create-once), documents validated on the way in and out.
  */
 export class InMemoryRunStore implements RunStore {
-  readonly #documents = new InMemoryDocuments();
+  readonly #documents: InMemoryDocuments;
   readonly #watchers = new Map<string, Set<(run: Run | undefined, steps: Step[]) => void>>();
+
+  /** `documents` may be shared with an InMemoryAgentCatalog, as Firestore is in production. */
+  constructor(documents: InMemoryDocuments = new InMemoryDocuments()) {
+    this.#documents = documents;
+  }
 
   async transact<T>(work: (tx: RunTransaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; attempt <= maxTransactionAttempts; attempt++) {
@@ -34,6 +40,14 @@ export class InMemoryRunStore implements RunStore {
 
   async getRun(runId: string): Promise<Run | undefined> {
     return parseOptional(runSchema, this.#documents.get(paths.run(runId)));
+  }
+
+  async listWaitingRuns(agentName: string): Promise<Run[]> {
+    return this.#documents
+      .listChildren(paths.runs)
+      .map((value) => runSchema.parse(value))
+      .filter((run) => run.state === 'WAITING' && run.agent?.name === agentName)
+      .sort((a, b) => a.createTime - b.createTime || a.runId.localeCompare(b.runId));
   }
 
   async getSteps(runId: string, stepIds: readonly string[]): Promise<(Step | undefined)[]> {
@@ -143,6 +157,9 @@ class InMemoryRunTransaction implements RunTransaction {
   }
   async getConversation(runId: string, eventCount: number) {
     return parseOptional(conversationCheckpointSchema, this.#state.read(paths.conversation(runId, eventCount)));
+  }
+  async getAgentLifecycle(agentName: string) {
+    return parseOptional(agentLifecycleDocumentSchema, this.#state.read(paths.agent(encodeAgentName(agentName))))?.state;
   }
   createRun(run: Run) {
     this.#state.write(paths.run(run.runId), runSchema.parse(run), true);

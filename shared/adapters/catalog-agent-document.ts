@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { agentStateSchema } from '../domain/agent-state.ts';
+import type { CatalogAgent } from '../ports/agent-catalog.ts';
+
+/**
+ * The top-level fields of `agents/{encoded name}` the run pipeline reads, the same in Firestore
+ * and in memory. The registry owns the document and keeps the rest of the resource beside them
+ * (hence `loose`).
+ */
+export const catalogAgentDocumentSchema = z
+  .object({
+    name: z.string(),
+    state: agentStateSchema,
+    creator: z.string(),
+    agentAuthorization: z.string().optional(),
+    definition: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('adk'), configYaml: z.string() }),
+      z.object({ kind: z.literal('a2a'), agentCard: z.record(z.string(), z.unknown()) }),
+    ]),
+  })
+  .loose();
+
+/** Only the lifecycle state: what a run's commit reads. */
+export const agentLifecycleDocumentSchema = z.object({ state: agentStateSchema }).loose();
+
+/** The pipeline's view of a stored agent document. */
+export function toCatalogAgent(data: unknown): CatalogAgent {
+  const stored = catalogAgentDocumentSchema.parse(data);
+  return {
+    name: stored.name,
+    state: stored.state,
+    creator: stored.creator,
+    ...(stored.agentAuthorization ? { agentAuthorization: stored.agentAuthorization } : {}),
+    definition: stored.definition,
+  };
+}
