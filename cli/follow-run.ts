@@ -26,8 +26,13 @@ export function followRun(
         if (step.state !== 'PENDING' || step.lastError) options.write(describeStep(step, Date.now() - started));
       }
     };
+    let waitingReported: string | undefined;
     const stop = store.watchRun(runId, (run, steps) => {
       report(steps);
+      // A parked run can wait a long time: say why, once per reason.
+      const waiting = run?.state === 'WAITING' && run.waitingReason ? `${run.waitingReason.code}: ${run.waitingReason.message}` : undefined;
+      if (waiting && waiting !== waitingReported) options.write(`[+${((Date.now() - started) / 1000).toFixed(2)}s] run WAITING (${waiting})`);
+      waitingReported = waiting;
       if (run && isTerminal(run.state)) {
         clearTimeout(timer);
         stop();

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { topology } from '../infra/topology.ts';
 import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
 import { parseAgentConfigYaml } from '../shared/domain/agent-config.ts';
+import { agentResourceNameForm, isAgentResourceName } from '../shared/domain/agent-resource-name.ts';
 import { InvalidInputError } from '../shared/domain/errors.ts';
 import { parseRunConfig } from '../shared/domain/run-config.ts';
 import { toRunView } from '../shared/domain/run-view.ts';
@@ -25,9 +26,11 @@ export interface RunCommandValues {
 }
 
 /**
- * `agentline run <agent.yaml> --input ...`: validates everything locally first (so mistakes are
- * reported before any stack starts), submits through the agentline-tasks topic, follows the run
- * on stderr and prints the outcome. Exit status 0 only when the run SUCCEEDED.
+ * `agentline run <agent.yaml | agent resource name> --input ...`: validates everything it can
+ * locally first (so mistakes are reported before any stack starts), submits through the
+ * agentline-tasks topic, follows the run on stderr and prints the outcome. A registered agent is
+ * checked by the pipeline (permission, lifecycle state); a refusal is the run's error. Exit
+ * status 0 only when the run SUCCEEDED.
  */
 export async function runRunCommand(positionals: string[], values: RunCommandValues): Promise<number> {
   const submission = await buildSubmission(positionals, values);
@@ -37,7 +40,8 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
     const publisher = new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic);
     const messageId = await publisher.publish(submission);
     const runId = deriveRunId(submission, messageId);
-    write(`run ${runId} submitted to ${topology.submissionsTopic} (agent ${submission.agent.fileName})`);
+    const agentLabel = 'name' in submission.agent ? submission.agent.name : submission.agent.fileName;
+    write(`run ${runId} submitted to ${topology.submissionsTopic} (agent ${agentLabel})`);
     const run = await followRun(stack.deps.store, runId, { timeoutMs: Number(values.timeout ?? 300) * 1000, write });
     const view = toRunView(run);
     if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
@@ -52,25 +56,20 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
   }
 }
 
-async function buildSubmission(
-  positionals: string[],
-  values: RunCommandValues,
-): Promise<Submission & { agent: { configYaml: string; fileName: string } }> {
-  if (positionals.length !== 1) throw new CliUsageError('run takes exactly one agent file: agentline run <agent.yaml> --input "<text>"');
+type CliSubmission = Submission & { agent: { configYaml: string; fileName: string } | { name: string } };
+
+/** The submission `agentline run` publishes; exported for tests. */
+export async function buildSubmission(positionals: string[], values: RunCommandValues): Promise<CliSubmission> {
+  if (positionals.length !== 1) {
+    throw new CliUsageError('run takes exactly one agent (a YAML file or a registered agent name): agentline run <agent.yaml | agent name> --input "<text>"');
+  }
   if (values.input === undefined || values.input === '') throw new CliUsageError('--input "<text>" is required');
   if (!(Number(values.timeout) > 0)) throw new CliUsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
-  const path = positionals[0]!;
-  let configYaml: string;
-  try {
-    configYaml = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`Cannot read agent file ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  parseAgentConfigYaml(configYaml, { fileName: path, availableTools: builtinToolNames });
+  const agent = await resolveAgentArgument(positionals[0]!);
   const runConfig = parseRunConfigOption(values['run-config']);
   const submission = {
     schemaVersion: 1 as const,
-    agent: { configYaml, fileName: basename(path) },
+    agent,
     input: values.input,
     ...(runConfig ? { runConfig } : {}),
     ...(values.session ? { sessionId: values.session } : {}),
@@ -80,6 +79,22 @@ async function buildSubmission(
   const checked = submissionSchema.safeParse(submission);
   if (!checked.success) throw new InvalidInputError(`Invalid run: ${describeIssues(checked.error.issues)}`);
   return submission;
+}
+
+/** A registered agent's resource name, or the path of an ADK Agent Config YAML file (validated here). */
+async function resolveAgentArgument(argument: string): Promise<CliSubmission['agent']> {
+  if (isAgentResourceName(argument)) return { name: argument };
+  if (argument.startsWith('projects/')) {
+    throw new InvalidInputError(`"${argument}" is not an agent resource name; expected ${agentResourceNameForm}`);
+  }
+  let configYaml: string;
+  try {
+    configYaml = await readFile(argument, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read agent file ${argument}: ${(error as Error).message}`, { cause: error });
+  }
+  parseAgentConfigYaml(configYaml, { fileName: argument, availableTools: builtinToolNames });
+  return { configYaml, fileName: basename(argument) };
 }
 
 function parseRunConfigOption(text: string | undefined): Record<string, unknown> | undefined {
