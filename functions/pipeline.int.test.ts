@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { topology } from '../infra/topology.ts';
 import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
-import { isTerminal, type Run } from '../shared/domain/run.ts';
+import type { Run } from '../shared/domain/run.ts';
 import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
+import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { noFaults, withFaults, type Faults } from '../shared/testing/fault-layer.ts';
 import { errorReply, functionCallReply, textReply, type Reply } from '../shared/testing/gemini-replies.ts';
@@ -59,14 +60,8 @@ async function runAgent(input: string, extra: Partial<Submission> = {}, replies:
   return waitForTerminal(deriveRunId(submission, messageId));
 }
 
-async function waitForTerminal(runId: string, timeoutMs = 30_000): Promise<Run> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await stack.deps.store.getRun(runId);
-    if (run && isTerminal(run.state)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} is ${run?.state ?? 'missing'} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function waitForTerminal(runId: string): Promise<Run> {
+  return waitForTerminalRun(stack.deps.store, runId);
 }
 
 const lastContent = (index: number) => gemini.requests[index]!.body.contents.at(-1)!;

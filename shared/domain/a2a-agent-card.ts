@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigValidationError, describeType, isPlainObject, joinPath, type ConfigProblem } from './config-problems.ts';
 import { a2aCardV03Schema, a2aCardV10Schema, type A2aCardV03, type A2aCardV10 } from './a2a-agent-card-schemas.ts';
@@ -131,4 +132,9 @@ function noCallableInterface(transports: string[], path: string, source: string)
       message: `no interface agentline can call: the card offers ${[...new Set(transports)].join(', ')}; agentline calls ${callableA2aTransports.join(' or ')}`,
     },
   ]);
+}
+
+/** A short content hash of the view: what a run records as the agent version it ran. */
+export function remoteAgentVersion(view: A2aAgentCardView): string {
+  return `a2a-${createHash('sha256').update(JSON.stringify(view)).digest('hex').slice(0, 16)}`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { a2aAgentCardViewSchema } from './a2a-agent-card.ts';
 import { agentDefinitionSchema } from './agent-config.ts';
 import { functionCallSchema, usageSchema } from './content.ts';
 import { runConfigSchema } from './run-config.ts';
@@ -30,7 +31,10 @@ export type NextWork = z.infer<typeof nextWorkSchema>;
 export const runAgentSchema = z.object({
   name: z.string(),
   version: z.string(),
-  definition: agentDefinitionSchema,
+  /** The ADK agent the model steps run; absent for a remote (A2A) agent. */
+  definition: agentDefinitionSchema.optional(),
+  /** A registered A2A agent's validated card: the remote agent plays the model in model steps. */
+  remoteAgent: a2aAgentCardViewSchema.optional(),
   /** True when `name` is a registered agent's resource name, whose lifecycle gates the run. */
   registered: z.boolean().optional(),
 });

@@ -84,6 +84,11 @@ export const stepSchema = z.object({
     .object({ functionCall: functionCallSchema, callCount: z.number().int().positive() })
     .optional(),
   result: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * A remote (A2A) agent's task this step started and has not seen finish: later attempts
+   * follow it instead of sending the message again. `startTime` bounds how long it is followed.
+   */
+  remoteTask: z.object({ taskId: z.string(), startTime: z.number() }).optional(),
   lastError: stepErrorSchema.optional(),
   outbox: z.array(outboxMessageSchema),
   createTime: z.number(),

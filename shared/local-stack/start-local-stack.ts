@@ -82,7 +82,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     useEmulators(hosts);
     Object.assign(process.env, options.env);
-    const env = { ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
+    // A local stack talks to agents on this machine (A2A test servers); production never does.
+    const env = { AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true', ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
     const deps = createGoogleDeps(loadConfig(env), env);
     closers.push(() => deps.close());
     const inFlight = trackInFlight(createStepHandlers(options.decorate ? options.decorate(deps) : deps));

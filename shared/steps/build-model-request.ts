@@ -20,6 +20,6 @@ export function buildModelRequest(run: Run, events: readonly RunEvent[], tools: 
 
 /** The agent's tools, in the order the agent lists them; names it lists but we lack are skipped. */
 export function toolsOfAgent(run: Run, available: readonly Tool[]): Tool[] {
-  const names = run.agent?.definition.tools ?? [];
+  const names = run.agent?.definition?.tools ?? [];
   return names.flatMap((name) => available.filter((tool) => tool.name === name));
 }

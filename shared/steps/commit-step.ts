@@ -72,12 +72,14 @@ export async function returnToPending(
   step: Step,
   lastError: { code: string; message: string },
   retryTime?: number,
+  /** Set on the pending step as well (a remote task to follow on the next attempt). */
+  extra: Pick<Step, 'remoteTask'> = {},
 ): Promise<Step | undefined> {
   return store.transact(async (tx) => {
     const current = await tx.getStep(step.runId, step.stepId);
     if (!current || !ownsAttempt(current, step.attempt)) return undefined;
     const { leaseExpireTime: _lease, retryTime: _retry, ...rest } = current;
-    const pending: Step = { ...rest, state: 'PENDING', lastError, ...(retryTime === undefined ? {} : { retryTime }) };
+    const pending: Step = { ...rest, ...extra, state: 'PENDING', lastError, ...(retryTime === undefined ? {} : { retryTime }) };
     tx.putStep(pending);
     return pending;
   });

@@ -9,6 +9,7 @@ import { ScriptedModel } from '../testing/scripted-model.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createModelStepHandler } from './handle-model-step.ts';
 import { defaultStepSettings } from './step-deps.ts';
+import { noRemoteAgents } from '../testing/no-remote-agents.ts';
 
 const now = 1_790_000_000_000;
 
@@ -25,6 +26,7 @@ async function waitingModelStep(retryInMs: number) {
     queue: new InMemoryStepQueue(),
     delayQueue: { schedule: async (message, delayMs, key) => void scheduled.push({ message, delayMs, key }) },
     model: new ScriptedModel([]),
+    remoteAgents: noRemoteAgents,
     clock: { now: () => now },
     tools: builtinTools,
     logger: silentLogger,

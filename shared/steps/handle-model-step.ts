@@ -2,7 +2,7 @@ import type { AgentState } from '../domain/agent-state.ts';
 import { addUsage, functionCallsOf, textOf } from '../domain/content.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
-import { PermanentDependencyError, TransientError } from '../domain/errors.ts';
+import { AgentlineError, TransientError } from '../domain/errors.ts';
 import { isLlmBudgetExhausted, llmCallsLimitExceeded } from '../domain/llm-call-budget.ts';
 import { retryDelayMs } from '../domain/retry-delay.ts';
 import type { Run, RunError } from '../domain/run.ts';
@@ -17,10 +17,11 @@ import { buildModelRequest, toolsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
 import { loadConversation } from './load-conversation.ts';
 import { publishOutbox } from './publish-outbox.ts';
+import { callRemoteAgent, type RemoteTurn } from './remote-agent-turn.ts';
 import type { Deps } from './step-deps.ts';
 import { assertLeaseFree, claimAttempt, finishStep, readRunAndStep } from './step-lease.ts';
 
-type ModelDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'model' | 'clock' | 'tools' | 'logger' | 'settings'>;
+type ModelDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
 
 type Claim =
   | { kind: 'claimed'; run: Run; step: Step }
@@ -42,11 +43,16 @@ export function createModelStepHandler(deps: ModelDeps) {
 
     const { run, step } = claim;
     const events = await loadConversation(deps.store, run);
-    const request = buildModelRequest(run, events, toolsOfAgent(run, deps.tools));
     const started = deps.clock.now();
     let response: ModelResponse;
     try {
-      response = await deps.model.generate(request);
+      if (run.agent?.remoteAgent) {
+        const turn = await callRemoteAgent(deps, run, step);
+        if (turn.kind !== 'answered') return settleRemoteTurn(deps, message, step, turn);
+        response = turn.response;
+      } else {
+        response = await deps.model.generate(buildModelRequest(run, events, toolsOfAgent(run, deps.tools)));
+      }
     } catch (error) {
       return handleModelError(deps, message, step, error);
     }
@@ -73,14 +79,16 @@ async function claimModelAttempt(tx: RunTransaction, message: StepMessage, deps:
   if (isTerminal(run.state) || run.state === 'WAITING') return { kind: 'idle' };
   assertLeaseFree(step, now);
   if (step.retryTime !== undefined && step.retryTime > now) return { kind: 'waiting', step };
-  if (isLlmBudgetExhausted(run)) {
+  // Following a remote task the step already sent is not a new request: it was counted then.
+  const following = step.remoteTask !== undefined;
+  if (!following && isLlmBudgetExhausted(run)) {
     const ended = failRun(run, llmCallsLimitExceeded(run), now);
     writeTransition(tx, ended, finishStep(step, now, { state: 'FAILED', outbox: ended.outbox, lastError: ended.run.error }));
     return { kind: 'published', outbox: ended.outbox, repeat: false };
   }
   // The budget is reserved before the request exists: a crash after this line can only
   // over-count, never let a request go uncounted.
-  const claimedRun: Run = { ...run, state: 'RUNNING', llmCallCount: run.llmCallCount + 1, updateTime: now };
+  const claimedRun: Run = { ...run, state: 'RUNNING', llmCallCount: run.llmCallCount + (following ? 0 : 1), updateTime: now };
   const claimedStep = claimAttempt(step, now, deps.settings.leaseMs.model);
   tx.putRun(claimedRun);
   tx.putStep(claimedStep);
@@ -152,21 +160,40 @@ async function handleModelError(deps: ModelDeps, message: StepMessage, step: Ste
     if (waiting) await rescheduleRetry(deps, waiting);
     return;
   }
-  if (error instanceof TransientError || error instanceof PermanentDependencyError) {
+  // Permanent failures (a model 400, a remote agent's protocol error, a refused address) end the run.
+  if (error instanceof TransientError || (error instanceof AgentlineError && !error.retryable)) {
     const runError: RunError =
       error instanceof TransientError
         ? { code: error.code, message: `Model request failed after ${step.attempt} attempts: ${error.message}` }
         : { code: error.code, message: error.message };
-    const outbox = await deps.store.transact((tx) =>
-      commitStep(tx, message, step.attempt, now, (run) => {
-        const ended = failRun(run, runError, now);
-        return { transition: ended, events: [], state: 'FAILED' as const, lastError: runError };
-      }),
-    );
-    return publishOutbox(deps, message.runId, outbox.messages, outbox.repeat);
+    return failModelStep(deps, message, step, runError);
   }
   await releaseAttempt(deps, step, error);
   throw error;
+}
+
+async function failModelStep(deps: ModelDeps, message: StepMessage, step: Step, runError: RunError): Promise<void> {
+  const now = deps.clock.now();
+  const outbox = await deps.store.transact((tx) =>
+    commitStep(tx, message, step.attempt, now, (run) => {
+      const ended = failRun(run, runError, now);
+      return { transition: ended, events: [], state: 'FAILED' as const, lastError: runError };
+    }),
+  );
+  return publishOutbox(deps, message.runId, outbox.messages, outbox.repeat);
+}
+
+/**
+ * A remote agent's task that stopped without an answer ends the run with its reason; one still
+ * running goes back to PENDING with its task id, to be followed again after the recheck delay.
+ */
+async function settleRemoteTurn(deps: ModelDeps, message: StepMessage, step: Step, turn: Exclude<RemoteTurn, { kind: 'answered' }>): Promise<void> {
+  if (turn.kind === 'stopped') return failModelStep(deps, message, step, turn.error);
+  const retryTime = deps.clock.now() + deps.settings.remoteAgent.recheckDelayMs;
+  const remoteTask = { taskId: turn.taskId, startTime: turn.startTime };
+  const running = { code: 'A2A_TASK_RUNNING', message: `Remote task ${turn.taskId} is still running` };
+  const waiting = await returnToPending(deps.store, step, running, retryTime, { remoteTask });
+  if (waiting) await rescheduleRetry(deps, waiting);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { userText, type Content } from '../domain/content.ts';
+import { parseA2aAgentCard, remoteAgentVersion } from '../domain/a2a-agent-card.ts';
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
-import { AgentlineError, InvalidInputError } from '../domain/errors.ts';
+import { AgentlineError } from '../domain/errors.ts';
 import type { Run, RunAgent, RunError } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
@@ -94,10 +95,11 @@ async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promi
     return { name: definition.name, version: agentDefinitionVersion(definition), definition };
   }
   const registered = await authorizeRunStart(deps.agents, submission.agent.name, submission.userId);
-  if (registered.definition.kind !== 'adk') {
-    throw new InvalidInputError(`Agent ${registered.name} has an A2A definition; A2A runs are not supported yet`, {
-      code: 'AGENT_KIND_UNSUPPORTED',
-    });
+  if (registered.definition.kind === 'a2a') {
+    // The card was validated at deploy; it is validated again so a run only ever snapshots a
+    // card this version of agentline can call.
+    const remoteAgent = parseA2aAgentCard(registered.definition.agentCard, `agent card of ${registered.name}`);
+    return { name: registered.name, version: remoteAgentVersion(remoteAgent), remoteAgent, registered: true };
   }
   const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
   return { name: registered.name, version: agentDefinitionVersion(definition), definition, registered: true };

@@ -4,6 +4,7 @@ import type { ModelClient } from '../ports/model-client.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { DelayQueue, StepQueue } from '../ports/step-queue.ts';
 import type { AgentCatalog } from '../ports/agent-catalog.ts';
+import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { Tool } from '../tools/tool.ts';
 
 /** Tunables of the step pipeline; production values come from loadConfig. */
@@ -15,6 +16,15 @@ export interface StepSettings {
   /** Backoff for transient model failures when the server gave no RetryInfo. */
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
+  /** Following a remote (A2A) agent's task. */
+  remoteAgent: {
+    /** How long one attempt follows the task; well inside the model lease. */
+    followMs: number;
+    /** When an unfinished task is checked again. */
+    recheckDelayMs: number;
+    /** A task unfinished this long after it started ends the run (A2A_TASK_TIMEOUT). */
+    maxTaskMs: number;
+  };
 }
 
 export const defaultStepSettings: StepSettings = {
@@ -22,6 +32,7 @@ export const defaultStepSettings: StepSettings = {
   maxModelAttempts: 6,
   retryBaseDelayMs: 1_000,
   retryMaxDelayMs: 60_000,
+  remoteAgent: { followMs: 60_000, recheckDelayMs: 10_000, maxTaskMs: 3_600_000 },
 };
 
 /** Everything a step handler may use; each handler takes the `Pick` it needs. */
@@ -30,6 +41,7 @@ export interface Deps {
   queue: StepQueue;
   delayQueue: DelayQueue;
   model: ModelClient;
+  remoteAgents: RemoteAgentClient;
   agents: AgentCatalog;
   clock: Clock;
   tools: readonly Tool[];

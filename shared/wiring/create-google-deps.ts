@@ -13,7 +13,10 @@ import { PubSubStepQueue } from '../adapters/pubsub/pubsub-step-queue.ts';
 import { systemClock } from '../ports/clock.ts';
 import { createJsonLogger, silentLogger, type Logger } from '../ports/logger.ts';
 import type { DelayQueue, StepQueue } from '../ports/step-queue.ts';
-import type { Deps } from '../steps/step-deps.ts';
+import { defaultStepSettings, type Deps } from '../steps/step-deps.ts';
+import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
+import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
+import { outboundFetchOptions } from './outbound-fetch-options.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createLazyModelClient } from './lazy-model-client.ts';
 import type { Config } from './load-config.ts';
@@ -36,12 +39,14 @@ export function createGoogleDeps(
   const logger = createLogger(config);
   const queue = new PubSubStepQueue(pubsub, (topic) => topicForOutbox(topic));
   const delayQueue = createDelayQueue(config, queue, logger);
+  const outbound = createGuardedFetch(outboundFetchOptions(config));
   return {
     firestore,
     pubsub,
     store: new FirestoreRunStore(firestore),
     queue,
     delayQueue,
+    remoteAgents: new A2aRemoteAgentClient(outbound.fetch),
     model: createLazyModelClient(
       () => new GenAiModelClient(new GoogleGenAI(genAiOptionsFromEnv(env)), { requestTimeoutMs: modelRequestTimeoutMs(config) }),
     ),
@@ -54,9 +59,10 @@ export function createGoogleDeps(
       maxModelAttempts: config.AGENTLINE_MAX_MODEL_ATTEMPTS,
       retryBaseDelayMs: config.AGENTLINE_RETRY_BASE_MS,
       retryMaxDelayMs: config.AGENTLINE_RETRY_MAX_MS,
+      remoteAgent: { ...defaultStepSettings.remoteAgent, followMs: (config.AGENTLINE_MODEL_LEASE_SECONDS * 1000) / 2 },
     },
     async close() {
-      await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close()]);
+      await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close(), outbound.close()]);
     },
   };
 }

@@ -10,12 +10,17 @@ import { systemClock } from '../ports/clock.ts';
 import { silentLogger, type Logger } from '../ports/logger.ts';
 import type { ModelClient } from '../ports/model-client.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
+import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
+import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
+import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { Tool } from '../tools/tool.ts';
 import { defaultStepSettings, type Deps, type StepSettings } from '../steps/step-deps.ts';
 import { createStepHandlers } from './create-step-handlers.ts';
 
 export interface InMemoryWorldOptions {
   model: ModelClient;
+  /** Remote (A2A) agents; by default the real A2A client, allowed to reach loopback test servers. */
+  remoteAgents?: RemoteAgentClient;
   tools?: readonly Tool[];
   clock?: Clock;
   logger?: Logger;
@@ -37,16 +42,23 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   const queue = new InMemoryStepQueue({ redeliveryDelayMs: options.redeliveryDelayMs ?? 2 });
   const delayQueue = new LocalDelayQueue(queue);
   const agents = new InMemoryAgentCatalog(documents);
+  const outbound = createGuardedFetch({ allowLoopback: true, timeoutMs: 30_000, maxResponseBytes: 4 * 1024 * 1024 });
   const deps: Deps = {
     store,
     queue,
     delayQueue,
     model: options.model,
+    remoteAgents: options.remoteAgents ?? new A2aRemoteAgentClient(outbound.fetch),
     agents,
     clock: options.clock ?? systemClock,
     tools: options.tools ?? builtinTools,
     logger: options.logger ?? silentLogger,
-    settings: { ...defaultStepSettings, ...options.settings },
+    settings: {
+      ...defaultStepSettings,
+      // Fast re-checks: tests follow real local A2A servers.
+      remoteAgent: { followMs: 2_000, recheckDelayMs: 20, maxTaskMs: 60_000 },
+      ...options.settings,
+    },
   };
   const handlers = createStepHandlers(options.decorate ? options.decorate(deps) : deps);
   queue.subscribe('tasks', handlers.submitRun);
@@ -85,6 +97,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     },
     close(): void {
       delayQueue.close();
+      void outbound.close();
     },
   };
 }
