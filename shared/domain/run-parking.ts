@@ -15,6 +15,20 @@ export function lifecycleParksRun(agentState: AgentState | undefined): boolean {
   return agentState === 'SUSPENDED';
 }
 
+/**
+ * Whether a parked run may resume: only when its agent is enabled again (ENABLED, or PRIVATE).
+ * A DISABLED agent's parked runs keep waiting — disabling is no reason to resume what a suspend
+ * stopped — and resume if it is enabled later.
+ */
+export function lifecycleResumesRun(agentState: AgentState | undefined): boolean {
+  return agentState === 'ENABLED' || agentState === 'PRIVATE';
+}
+
+/** The error of a parked run whose agent was deleted: it can never resume. */
+export function agentDeletedError(agentName: string): { code: string; message: string } {
+  return { code: 'AGENT_DELETED', message: `Agent ${agentName} was deleted while the run waited for it to be enabled` };
+}
+
 /** True for a run waiting because its agent was suspended (not for other kinds of waiting). */
 export function isParkedByLifecycle(run: Run): boolean {
   return run.state === 'WAITING' && run.waitingReason?.code === agentSuspendedCode;

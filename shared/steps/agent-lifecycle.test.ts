@@ -152,6 +152,34 @@ describe('an in-flight run when its agent changes state', () => {
     model.assertAllUsed();
   });
 
+  it('keeps a parked run waiting when the suspended agent is disabled, and resumes it when enabled', async () => {
+    const model = new ScriptedModel([callChangingStateTo('SUSPENDED'), modelText('4')]);
+    const { submit, waitForRun, store, queue } = start(model);
+    const runId = submit({ agent: { name: agentName }, input: '2+2?', userId: 'ada' });
+    await waitForState(runId, 'WAITING');
+    setState('DISABLED');
+    await publishAgentLifecycleChange(queue, agentName);
+    await queue.idle();
+    expect(await store.getRun(runId)).toMatchObject({ state: 'WAITING', waitingReason: { code: 'AGENT_SUSPENDED' } });
+    expect(model.requests).toHaveLength(1);
+    setState('ENABLED');
+    await publishAgentLifecycleChange(queue, agentName);
+    expect(await waitForRun(runId)).toMatchObject({ state: 'SUCCEEDED', output: { text: '4' } });
+  });
+
+  it('fails a parked run, and publishes the outcome, when its agent is deleted', async () => {
+    const model = new ScriptedModel([callChangingStateTo('SUSPENDED')]);
+    const { submit, waitForRun, queue, agents } = start(model);
+    const runId = submit({ agent: { name: agentName }, input: '2+2?', userId: 'ada' });
+    await waitForState(runId, 'WAITING');
+    agents.remove(agentName);
+    await publishAgentLifecycleChange(queue, agentName);
+    const run = await waitForRun(runId);
+    model.assertAllUsed();
+    expect(run).toMatchObject({ state: 'FAILED', error: { code: 'AGENT_DELETED', message: `Agent ${agentName} was deleted while the run waited for it to be enabled` } });
+    expect(resultsFor(runId)).toEqual([expect.objectContaining({ state: 'FAILED', error: run.error })]);
+  });
+
   it('lets an in-flight run finish when the agent is disabled, and refuses new runs', async () => {
     const model = new ScriptedModel([callChangingStateTo('DISABLED'), modelText('4')]);
     const { submit, waitForRun } = start(model);

@@ -1,5 +1,6 @@
 import { agentLifecycleMessageSchema, agentLifecycleOutboxMessage } from '../domain/agent-lifecycle-message.ts';
-import { isParkedByLifecycle, lifecycleParksRun, resumeStepIdOf } from '../domain/run-parking.ts';
+import { failRun } from '../domain/decide-next-steps.ts';
+import { agentDeletedError, isParkedByLifecycle, lifecycleResumesRun, resumeStepIdOf } from '../domain/run-parking.ts';
 import { newStep, stepOutboxMessage, type OutboxMessage } from '../domain/step.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 import { decodeJsonMessage, type Delivery } from './delivery.ts';
@@ -11,7 +12,8 @@ type LifecycleDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'logger'>;
 /**
  * Announces that an agent's lifecycle changed, so its parked runs resume if they may. The
  * registry calls this after committing enableAgent (after, so the resume query sees every run
- * parked before the enable). Safe to call any number of times.
+ * parked before the enable), and after deleting an agent (its parked runs then fail). Safe to
+ * call any number of times, and after any change: the handler reads the current state.
  */
 export async function publishAgentLifecycleChange(queue: StepQueue, agentName: string): Promise<void> {
   await queue.publish([agentLifecycleOutboxMessage(agentName)]);
@@ -19,9 +21,10 @@ export async function publishAgentLifecycleChange(queue: StepQueue, agentName: s
 
 /**
  * Consumes agentline-agent-lifecycle: for each run of the agent parked by its lifecycle, if the
- * agent is no longer SUSPENDED, enqueues the run's resume plan step (a deterministic id per
- * park), which re-decides from the run's cursor through the normal commit path. Idempotent: a
- * repeat finds the step already created and only re-publishes it if it was never picked up.
+ * agent is enabled again (ENABLED or PRIVATE), enqueues the run's resume plan step (a
+ * deterministic id per park), which re-decides from the run's cursor through the normal commit
+ * path; if the agent was deleted, fails the run (it could never resume). Idempotent: a repeat
+ * finds the step already created and only re-publishes it if it was never picked up.
  */
 export function createAgentLifecycleHandler(deps: LifecycleDeps) {
   return async function handleAgentLifecycle(delivery: Delivery): Promise<void> {
@@ -53,7 +56,12 @@ async function resumeRun(deps: LifecycleDeps, runId: string, agentName: string):
     const existing = await tx.getStep(runId, stepId);
     const agentState = await tx.getAgentLifecycle(agentName);
     if (existing) return { messages: [stepOutboxMessage(runId, stepId)], repeat: true };
-    if (lifecycleParksRun(agentState)) return { messages: [], repeat: false };
+    if (agentState === undefined) {
+      const ended = failRun(run, agentDeletedError(agentName), deps.clock.now());
+      tx.putRun(ended.run);
+      return { messages: ended.outbox, repeat: false };
+    }
+    if (!lifecycleResumesRun(agentState)) return { messages: [], repeat: false };
     tx.createStep(newStep(runId, stepId, deps.clock.now()));
     return { messages: [stepOutboxMessage(runId, stepId)], repeat: false };
   });

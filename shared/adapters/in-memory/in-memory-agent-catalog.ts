@@ -22,6 +22,11 @@ export class InMemoryAgentCatalog implements AgentCatalog {
     this.#documents.write(path, { ...kept, ...agent });
   }
 
+  /** Deletes an agent document, as the registry's delete does. */
+  remove(name: string): void {
+    this.#documents.delete(documentPaths.agent(encodeAgentName(name)));
+  }
+
   /** Grants an authorization to a user, as the registry does. Idempotent. */
   grantAuthorization(userId: string, authorization: string): void {
     this.#documents.write(documentPaths.authorizationGrant(userId, authorization), { userId, authorization });

@@ -5,6 +5,7 @@ interface StoredDocument {
   value: unknown;
 }
 
+/** `value: undefined` deletes the document. */
 type Write = { path: string; value: unknown; createOnly: boolean };
 
 /**
@@ -14,6 +15,7 @@ type Write = { path: string; value: unknown; createOnly: boolean };
  */
 export class InMemoryDocuments {
   readonly #documents = new Map<string, StoredDocument>();
+  readonly #tombstones = new Map<string, number>();
   #nextVersion = 1;
 
   get(path: string): unknown {
@@ -43,12 +45,17 @@ export class InMemoryDocuments {
     this.commit(new Map(), [{ path, value, createOnly }]);
   }
 
+  /** Deletes outside a transaction; deleting a missing document is a no-op, as in Firestore. */
+  delete(path: string): void {
+    this.commit(new Map(), [{ path, value: undefined, createOnly: false }]);
+  }
+
   beginTransaction(): InMemoryTransactionState {
     return new InMemoryTransactionState(this);
   }
 
   versionOf(path: string): number {
-    return this.#documents.get(path)?.version ?? 0;
+    return this.#documents.get(path)?.version ?? this.#tombstones.get(path) ?? 0;
   }
 
   /** Applies writes atomically if none of the read versions changed; returns false otherwise. */
@@ -58,7 +65,13 @@ export class InMemoryDocuments {
       if (write.createOnly && this.#documents.has(write.path)) throw new AlreadyExistsError(write.path);
     }
     for (const write of writes) {
-      this.#documents.set(write.path, { version: this.#nextVersion++, value: structuredClone(write.value) });
+      // A deleted document keeps a version (valueless), so a transaction that read it sees the change.
+      if (write.value === undefined) {
+        this.#documents.delete(write.path);
+        this.#tombstones.set(write.path, this.#nextVersion++);
+      } else {
+        this.#documents.set(write.path, { version: this.#nextVersion++, value: structuredClone(write.value) });
+      }
     }
     return true;
   }
