@@ -16,6 +16,7 @@ export const catalogAgentDocumentSchema = z
     definition: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('adk'), configYaml: z.string() }),
       z.object({ kind: z.literal('a2a'), agentCard: z.record(z.string(), z.unknown()) }),
+      z.object({ kind: z.literal('unsupported'), definitionType: z.string() }),
     ]),
   })
   .loose();

@@ -18,9 +18,13 @@ export const documentPaths = {
   memory: (userId: string, memoryId: string) => `users/${userId}/memories/${memoryId}`,
   rejection: (id: string) => `rejections/${id}`,
   agent: (encodedName: string) => `agents/${encodedName}`,
-  /** Exists exactly when the user holds the authorization (the registry writes it). */
+  agents: () => 'agents',
+  /** Long-running operations; the name (which has slashes) is URL-encoded. */
+  operation: (name: string) => `operations/${encodeURIComponent(name)}`,
+  /** A user's grant of an authorization; the authorization name is URL-encoded. */
   authorizationGrant: (userId: string, authorization: string) =>
     `users/${userId}/authorizations/${encodeURIComponent(authorization)}`,
+  authorizationGrants: (userId: string) => `users/${userId}/authorizations`,
 };
 
 /** Agent resource names contain slashes; a document id may not. */

@@ -72,6 +72,30 @@ export class PermanentDependencyError extends AgentlineError {
   }
 }
 
+/** The caller is not identified: no, malformed, expired or unverifiable credentials. */
+export class UnauthenticatedError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNAUTHENTICATED', message, options);
+  }
+}
+
+/** A resource the caller tried to create exists already. */
+export class ResourceExistsError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ALREADY_EXISTS', message, options);
+  }
+}
+
+/** A concurrent operation conflicts (a second deploy while one runs); retry after it ends. */
+export class AbortedError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ABORTED', message, options);
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
   return error instanceof AgentlineError ? error.retryable : true;
 }

@@ -2,11 +2,14 @@ import type { AgentState } from '../domain/agent-state.ts';
 
 /**
  * What a registered agent runs: ADK Agent Config YAML, or a remote agent reached over A2A
- * (its validated agent card, JSON). Other definition kinds never deploy, so never run.
+ * (its agent card, JSON: validated at deploy; `{}` until a remote card has been fetched). Other
+ * definition kinds (`unsupported`: managed, Dialogflow, an ADK agent without Agent Config) never
+ * deploy, so never run.
  */
 export type CatalogAgentDefinition =
   | { kind: 'adk'; configYaml: string }
-  | { kind: 'a2a'; agentCard: Record<string, unknown> };
+  | { kind: 'a2a'; agentCard: Record<string, unknown> }
+  | { kind: 'unsupported'; definitionType: string };
 
 /** A registered agent as the run pipeline sees it (the registry owns the full resource). */
 export interface CatalogAgent {

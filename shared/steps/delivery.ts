@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { InvalidInputError } from '../domain/errors.ts';
+import { describeIssues } from '../domain/describe-issues.ts';
 import { stepMessageSchema, type StepMessage } from '../domain/step.ts';
+
+export { describeIssues };
 
 /** One Pub/Sub message as a handler sees it, independent of how it was delivered. */
 export interface Delivery {
@@ -42,16 +45,6 @@ export function decodeJsonMessage<Schema extends z.ZodType>(
     throw new InvalidInputError(`${what}: ${describeIssues(parsed.error.issues)}`, { cause: parsed.error });
   }
   return parsed.data;
-}
-
-/** Renders zod issues as `path: message; path: message`, naming every bad field. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join('.') : '(message)';
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
 }
 
 export function decodeStepMessage(delivery: Delivery): StepMessage {

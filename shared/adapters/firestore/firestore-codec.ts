@@ -17,6 +17,9 @@ export const codecs = {
   conversation: { jsonFields: ['events'] },
   join: { jsonFields: ['outbox'] },
   sessionEntry: { jsonFields: ['contents'] },
+  agent: { jsonFields: [] },
+  // An operation's response embeds a whole Agent; kept byte for byte as JSON.
+  operation: { jsonFields: ['response', 'error'] },
   plain: { jsonFields: [] },
 } satisfies Record<string, FirestoreCodec>;
 

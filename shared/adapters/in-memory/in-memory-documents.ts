@@ -1,4 +1,7 @@
+import { TransientError } from '../../domain/errors.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
+
+const maxTransactionAttempts = 25;
 
 interface StoredDocument {
   version: number;
@@ -48,6 +51,19 @@ export class InMemoryDocuments {
   /** Deletes outside a transaction; deleting a missing document is a no-op, as in Firestore. */
   delete(path: string): void {
     this.commit(new Map(), [{ path, value: undefined, createOnly: false }]);
+  }
+
+  /**
+   * Runs `work` as an optimistic transaction, re-running it when a document it read changed
+   * before commit (as Firestore does); resolves with its result and the paths it wrote.
+   */
+  async runTransaction<T>(work: (state: InMemoryTransactionState) => Promise<T>): Promise<{ result: T; writtenPaths: string[] }> {
+    for (let attempt = 1; attempt <= maxTransactionAttempts; attempt++) {
+      const state = this.beginTransaction();
+      const result = await work(state);
+      if (state.commit()) return { result, writtenPaths: state.writtenPaths };
+    }
+    throw new TransientError(`Transaction aborted after ${maxTransactionAttempts} attempts of contention`, { code: 'ABORTED' });
   }
 
   beginTransaction(): InMemoryTransactionState {

@@ -1,6 +1,5 @@
 import type { Content } from '../../domain/content.ts';
 import { conversationCheckpointSchema, type ConversationCheckpoint } from '../../domain/conversation-checkpoint.ts';
-import { TransientError } from '../../domain/errors.ts';
 import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
 import { runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
@@ -10,8 +9,6 @@ import type { JoinClaim, MemoryRecord, RunStore, RunTransaction, SessionAppend }
 import { agentLifecycleDocumentSchema } from '../catalog-agent-document.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
-
-const maxTransactionAttempts = 25;
 
 /**
  * RunStore over in-memory documents: the same transaction rules as Firestore (reads first,
@@ -27,15 +24,9 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async transact<T>(work: (tx: RunTransaction) => Promise<T>): Promise<T> {
-    for (let attempt = 1; attempt <= maxTransactionAttempts; attempt++) {
-      const state = this.#documents.beginTransaction();
-      const result = await work(new InMemoryRunTransaction(state));
-      if (state.commit()) {
-        this.#notify(state.writtenPaths);
-        return result;
-      }
-    }
-    throw new TransientError(`Transaction aborted after ${maxTransactionAttempts} attempts of contention`, { code: 'ABORTED' });
+    const { result, writtenPaths } = await this.#documents.runTransaction((state) => work(new InMemoryRunTransaction(state)));
+    this.#notify(writtenPaths);
+    return result;
   }
 
   async getRun(runId: string): Promise<Run | undefined> {

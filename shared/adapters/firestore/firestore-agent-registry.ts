@@ -1,0 +1,121 @@
+import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
+import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
+import { ResourceExistsError } from '../../domain/errors.ts';
+import type { CatalogAgent } from '../../ports/agent-catalog.ts';
+import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import { AlreadyExistsError } from '../../ports/run-store.ts';
+import { toCatalogAgent } from '../catalog-agent-document.ts';
+import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
+import { codecs, fromFirestore, toFirestore } from './firestore-codec.ts';
+import { fromFirestoreError } from './firestore-errors.ts';
+
+const agentPath = (name: string) => paths.agent(encodeAgentName(name));
+
+function readAgent(snapshot: DocumentSnapshot): AgentRecord | undefined {
+  return snapshot.exists ? agentRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.agent)) : undefined;
+}
+
+function readOperation(snapshot: DocumentSnapshot): OperationRecord | undefined {
+  return snapshot.exists ? operationRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.operation)) : undefined;
+}
+
+/** AgentRegistry (and AgentCatalog) on Firestore: `agents/`, `operations/`, `users/{u}/authorizations/`. */
+export class FirestoreAgentRegistry implements AgentRegistry {
+  readonly #db: Firestore;
+
+  constructor(db: Firestore) {
+    this.#db = db;
+  }
+
+  async transact<T>(work: (tx: AgentRegistryTransaction) => Promise<T>): Promise<T> {
+    try {
+      return await this.#db.runTransaction((transaction) => work(new FirestoreAgentRegistryTransaction(this.#db, transaction)), {
+        maxAttempts: 10,
+      });
+    } catch (error) {
+      const mapped = fromFirestoreError(error);
+      if (mapped instanceof AlreadyExistsError) throw new ResourceExistsError('The agent already exists', { cause: error });
+      throw mapped;
+    }
+  }
+
+  async getAgent(name: string): Promise<CatalogAgent | undefined> {
+    const record = await this.getAgentRecord(name);
+    return record && toCatalogAgent(record);
+  }
+
+  async holdsAuthorization(userId: string, authorization: string): Promise<boolean> {
+    return (await this.getGrant(userId, authorization)) !== undefined;
+  }
+
+  async getAgentRecord(name: string): Promise<AgentRecord | undefined> {
+    return readAgent(await this.#db.doc(agentPath(name)).get());
+  }
+
+  async listAgents(parent: string): Promise<AgentRecord[]> {
+    const snapshot = await this.#db.collection(paths.agents()).where('parent', '==', parent).get();
+    return snapshot.docs.map((doc) => readAgent(doc)!);
+  }
+
+  async getOperation(name: string): Promise<OperationRecord | undefined> {
+    return readOperation(await this.#db.doc(paths.operation(name)).get());
+  }
+
+  async getGrant(userId: string, authorization: string): Promise<AuthorizationGrant | undefined> {
+    const snapshot = await this.#db.doc(paths.authorizationGrant(userId, authorization)).get();
+    return snapshot.exists ? toGrant(snapshot.data()!) : undefined;
+  }
+
+  async putGrant(grant: AuthorizationGrant): Promise<void> {
+    await this.#db.doc(paths.authorizationGrant(grant.userId, grant.authorization)).set(toFirestore({ schemaVersion: 1, ...grant }, codecs.plain));
+  }
+
+  async deleteGrant(userId: string, authorization: string): Promise<void> {
+    await this.#db.doc(paths.authorizationGrant(userId, authorization)).delete();
+  }
+
+  async listGrants(userId: string): Promise<AuthorizationGrant[]> {
+    const snapshot = await this.#db.collection(paths.authorizationGrants(userId)).get();
+    return snapshot.docs.map((doc) => toGrant(doc.data())).sort((a, b) => a.authorization.localeCompare(b.authorization));
+  }
+}
+
+function toGrant(data: FirebaseFirestore.DocumentData): AuthorizationGrant {
+  const { userId, authorization, grantedBy, grantTime } = fromFirestore(data, codecs.plain) as unknown as AuthorizationGrant;
+  return { userId, authorization, grantedBy, grantTime };
+}
+
+class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
+  readonly #db: Firestore;
+  readonly #transaction: Transaction;
+
+  constructor(db: Firestore, transaction: Transaction) {
+    this.#db = db;
+    this.#transaction = transaction;
+  }
+
+  async getAgent(name: string): Promise<AgentRecord | undefined> {
+    return readAgent(await this.#transaction.get(this.#db.doc(agentPath(name))));
+  }
+
+  async getOperation(name: string): Promise<OperationRecord | undefined> {
+    return readOperation(await this.#transaction.get(this.#db.doc(paths.operation(name))));
+  }
+
+  createAgent(record: AgentRecord): void {
+    this.#transaction.create(this.#db.doc(agentPath(record.name)), toFirestore(agentRecordSchema.parse(record), codecs.agent));
+  }
+
+  putAgent(record: AgentRecord): void {
+    this.#transaction.set(this.#db.doc(agentPath(record.name)), toFirestore(agentRecordSchema.parse(record), codecs.agent));
+  }
+
+  deleteAgent(name: string): void {
+    this.#transaction.delete(this.#db.doc(agentPath(name)));
+  }
+
+  putOperation(operation: OperationRecord): void {
+    this.#transaction.set(this.#db.doc(paths.operation(operation.name)), toFirestore(operationRecordSchema.parse(operation), codecs.operation));
+  }
+}

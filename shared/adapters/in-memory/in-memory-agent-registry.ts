@@ -1,0 +1,115 @@
+import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
+import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
+import { ResourceExistsError } from '../../domain/errors.ts';
+import type { CatalogAgent } from '../../ports/agent-catalog.ts';
+import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import { AlreadyExistsError } from '../../ports/run-store.ts';
+import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
+import { toCatalogAgent } from '../catalog-agent-document.ts';
+import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
+
+/**
+ * AgentRegistry over in-memory documents, with Firestore's transaction rules. Pass the
+ * `InMemoryDocuments` of an InMemoryRunStore to share one database with the pipeline.
+ */
+export class InMemoryAgentRegistry implements AgentRegistry {
+  readonly #documents: InMemoryDocuments;
+
+  constructor(documents: InMemoryDocuments = new InMemoryDocuments()) {
+    this.#documents = documents;
+  }
+
+  async transact<T>(work: (tx: AgentRegistryTransaction) => Promise<T>): Promise<T> {
+    try {
+      return (await this.#documents.runTransaction((state) => work(new InMemoryAgentRegistryTransaction(state)))).result;
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) throw new ResourceExistsError(`The agent already exists (${error.message})`, { cause: error });
+      throw error;
+    }
+  }
+
+  async getAgent(name: string): Promise<CatalogAgent | undefined> {
+    const record = await this.getAgentRecord(name);
+    return record && toCatalogAgent(record);
+  }
+
+  async holdsAuthorization(userId: string, authorization: string): Promise<boolean> {
+    return (await this.getGrant(userId, authorization)) !== undefined;
+  }
+
+  async getAgentRecord(name: string): Promise<AgentRecord | undefined> {
+    const value = this.#documents.get(paths.agent(encodeAgentName(name)));
+    return value === undefined ? undefined : agentRecordSchema.parse(value);
+  }
+
+  async listAgents(parent: string): Promise<AgentRecord[]> {
+    return this.#documents
+      .list(`${paths.agents()}/`)
+      .map((value) => agentRecordSchema.parse(value))
+      .filter((record) => record.parent === parent);
+  }
+
+  async getOperation(name: string): Promise<OperationRecord | undefined> {
+    const value = this.#documents.get(paths.operation(name));
+    return value === undefined ? undefined : operationRecordSchema.parse(value);
+  }
+
+  async getGrant(userId: string, authorization: string): Promise<AuthorizationGrant | undefined> {
+    const stored = this.#documents.get(paths.authorizationGrant(userId, authorization)) as StoredGrant | undefined;
+    return stored && withoutVersion(stored);
+  }
+
+  async putGrant(grant: AuthorizationGrant): Promise<void> {
+    this.#documents.write(paths.authorizationGrant(grant.userId, grant.authorization), { schemaVersion: 1, ...grant });
+  }
+
+  async deleteGrant(userId: string, authorization: string): Promise<void> {
+    this.#documents.delete(paths.authorizationGrant(userId, authorization));
+  }
+
+  async listGrants(userId: string): Promise<AuthorizationGrant[]> {
+    return (this.#documents.list(`${paths.authorizationGrants(userId)}/`) as StoredGrant[])
+      .map(withoutVersion)
+      .sort((a, b) => a.authorization.localeCompare(b.authorization));
+  }
+}
+
+type StoredGrant = AuthorizationGrant & { schemaVersion: number };
+
+function withoutVersion({ userId, authorization, grantedBy, grantTime }: StoredGrant): AuthorizationGrant {
+  return { userId, authorization, grantedBy, grantTime };
+}
+
+class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
+  readonly #state: InMemoryTransactionState;
+
+  constructor(state: InMemoryTransactionState) {
+    this.#state = state;
+  }
+
+  async getAgent(name: string): Promise<AgentRecord | undefined> {
+    const value = this.#state.read(paths.agent(encodeAgentName(name)));
+    return value === undefined ? undefined : agentRecordSchema.parse(value);
+  }
+
+  async getOperation(name: string): Promise<OperationRecord | undefined> {
+    const value = this.#state.read(paths.operation(name));
+    return value === undefined ? undefined : operationRecordSchema.parse(value);
+  }
+
+  createAgent(record: AgentRecord): void {
+    this.#state.write(paths.agent(encodeAgentName(record.name)), agentRecordSchema.parse(record), true);
+  }
+
+  putAgent(record: AgentRecord): void {
+    this.#state.write(paths.agent(encodeAgentName(record.name)), agentRecordSchema.parse(record));
+  }
+
+  deleteAgent(name: string): void {
+    this.#state.write(paths.agent(encodeAgentName(name)), undefined);
+  }
+
+  putOperation(operation: OperationRecord): void {
+    this.#state.write(paths.operation(operation.name), operationRecordSchema.parse(operation));
+  }
+}

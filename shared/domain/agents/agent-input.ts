@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../errors.ts';
+import { describeIssues } from '../describe-issues.ts';
+import { toCamelCaseKeys } from './to-camel-case-keys.ts';
+import {
+  completeAgentFieldsSchema,
+  outputOnlyFieldNames,
+  writableAgentFieldsSchema,
+  type CompleteAgentFields,
+  type WritableAgentFields,
+} from './agent-fields.ts';
+
+const deprecatedSchema = z.object({
+  /** Deprecated list of authorization names; now `authorizationConfig.toolAuthorizations`. */
+  authorizations: z.array(z.string().min(1)).optional(),
+  /** Deprecated tool description; now the agent's `description`. */
+  toolSettings: z.strictObject({ toolDescription: z.string().min(1).optional() }).optional(),
+});
+
+/**
+ * Reads an Agent from a request body: snake_case or lowerCamelCase keys, output-only fields
+ * ignored (AIP-203), deprecated fields mapped to their replacements (a replacement given
+ * explicitly wins). Returns only the fields present. Unknown fields are refused, naming them,
+ * as Google's JSON parsers do.
+ */
+export function readAgentBody(body: unknown): WritableAgentFields {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidInputError('The request body must be a JSON object (an Agent)');
+  }
+  const fields = { ...(toCamelCaseKeys(body) as Record<string, unknown>) };
+  for (const outputOnly of outputOnlyFieldNames) delete fields[outputOnly];
+  const deprecated = deprecatedSchema.safeParse({ authorizations: fields['authorizations'], toolSettings: fields['toolSettings'] });
+  if (!deprecated.success) throw new InvalidInputError(`Invalid Agent: ${describeIssues(deprecated.error.issues)}`);
+  delete fields['authorizations'];
+  delete fields['toolSettings'];
+  const parsed = writableAgentFieldsSchema.safeParse(fields);
+  if (!parsed.success) throw new InvalidInputError(`Invalid Agent: ${describeIssues(parsed.error.issues)}`);
+  return applyDeprecatedFields(parsed.data, deprecated.data);
+}
+
+function applyDeprecatedFields(fields: WritableAgentFields, deprecated: z.infer<typeof deprecatedSchema>): WritableAgentFields {
+  const result = { ...fields };
+  if (deprecated.authorizations && result.authorizationConfig?.toolAuthorizations === undefined) {
+    result.authorizationConfig = { ...result.authorizationConfig, toolAuthorizations: deprecated.authorizations };
+  }
+  const toolDescription = deprecated.toolSettings?.toolDescription;
+  if (toolDescription && result.description === undefined) result.description = toolDescription;
+  return result;
+}
+
+/** Checks a whole agent (after create or after applying an update); throws naming every problem. */
+export function requireCompleteAgent(fields: WritableAgentFields): CompleteAgentFields {
+  const parsed = completeAgentFieldsSchema.safeParse(fields);
+  if (!parsed.success) throw new InvalidInputError(`Invalid Agent: ${describeIssues(parsed.error.issues)}`);
+  return parsed.data;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { writableFieldNames } from './agent-fields.ts';
+import { applyUpdate, parseUpdateMask } from './update-mask.ts';
+
+const current = {
+  displayName: 'Old',
+  description: 'Old description',
+  languageCode: 'en',
+  authorizationConfig: { agentAuthorization: 'auth/a', toolAuthorizations: ['auth/t'] },
+  adkAgentDefinition: { agentConfig: 'name: a\ninstruction: hi\n' },
+};
+
+describe('parseUpdateMask', () => {
+  it('reads snake_case and camelCase paths, nested paths and deprecated names', () => {
+    expect(parseUpdateMask('display_name, authorizationConfig.agent_authorization,authorizations')).toEqual([
+      'displayName',
+      'authorizationConfig.agentAuthorization',
+      'authorizationConfig.toolAuthorizations',
+    ]);
+  });
+
+  it('expands * to every writable field', () => {
+    expect(parseUpdateMask('*')).toEqual(writableFieldNames);
+  });
+
+  it.each([
+    ['state', /"state" is output only/],
+    ['createTime', /output only/],
+    ['name', /output only/],
+    ['colour', /"colour" is not a field of Agent/],
+    ['*,displayName', /cannot be combined/],
+  ])('refuses %s', (mask, message) => {
+    expect(() => parseUpdateMask(mask)).toThrow(message);
+  });
+
+  it('treats an absent or empty mask as no mask', () => {
+    expect(parseUpdateMask(undefined)).toBeUndefined();
+    expect(parseUpdateMask('')).toBeUndefined();
+  });
+});
+
+describe('applyUpdate', () => {
+  it('without a mask replaces only the fields present in the body', () => {
+    expect(applyUpdate(current, { displayName: 'New' }, undefined)).toEqual({ ...current, displayName: 'New' });
+  });
+
+  it('clears a listed field that the body does not carry', () => {
+    const updated = applyUpdate(current, { displayName: 'New' }, ['displayName', 'languageCode']);
+    expect(updated).toEqual({ ...current, displayName: 'New', languageCode: undefined });
+    expect('languageCode' in updated).toBe(false);
+  });
+
+  it('ignores body fields that the mask does not list', () => {
+    expect(applyUpdate(current, { displayName: 'New', description: 'New d' }, ['description'])).toEqual({ ...current, description: 'New d' });
+  });
+
+  it('updates one nested field and keeps its siblings', () => {
+    expect(applyUpdate(current, { authorizationConfig: {} }, ['authorizationConfig.agentAuthorization']).authorizationConfig).toEqual({
+      toolAuthorizations: ['auth/t'],
+    });
+  });
+
+  it('with * replaces every writable field, clearing the absent ones', () => {
+    const body = { displayName: 'N', description: 'D', managedAgentDefinition: {} };
+    expect(applyUpdate(current, body, parseUpdateMask('*'))).toEqual(body);
+  });
+
+  it('setting one definition clears the other members of the oneof', () => {
+    const updated = applyUpdate(current, { a2aAgentDefinition: { jsonAgentCard: '{}' } }, undefined);
+    expect(updated.a2aAgentDefinition).toEqual({ jsonAgentCard: '{}' });
+    expect(updated.adkAgentDefinition).toBeUndefined();
+  });
+});

@@ -1,0 +1,50 @@
+import type { AgentRecord } from '../domain/agents/agent-record.ts';
+import type { OperationRecord } from '../domain/agents/operation.ts';
+import type { AgentCatalog } from './agent-catalog.ts';
+
+/** A user's grant of a named authorization (`authorizationConfig.agentAuthorization`). */
+export interface AuthorizationGrant {
+  userId: string;
+  authorization: string;
+  grantedBy: string;
+  grantTime: number;
+}
+
+/** Reads and writes of one registry transaction: reads first, then writes, all or nothing. */
+export interface AgentRegistryTransaction {
+  /** Undefined when absent. */
+  getAgent(name: string): Promise<AgentRecord | undefined>;
+  /** Undefined when absent. */
+  getOperation(name: string): Promise<OperationRecord | undefined>;
+  /** Fails the transaction with ResourceExistsError (ALREADY_EXISTS) when the agent exists. */
+  createAgent(record: AgentRecord): void;
+  /** Replaces the agent document. */
+  putAgent(record: AgentRecord): void;
+  /** Deletes the agent document; deleting an absent one is a no-op. */
+  deleteAgent(name: string): void;
+  /** Creates or replaces the operation document. */
+  putOperation(operation: OperationRecord): void;
+}
+
+/**
+ * Registered agents, their long-running operations and authorization grants. Also the
+ * pipeline's AgentCatalog: `getAgent` returns the catalog view of the same documents.
+ */
+export interface AgentRegistry extends AgentCatalog {
+  /** Runs `work` in one transaction, re-running it on contention; nothing is written if it throws. */
+  transact<T>(work: (tx: AgentRegistryTransaction) => Promise<T>): Promise<T>;
+  /** The full record; undefined when absent. */
+  getAgentRecord(name: string): Promise<AgentRecord | undefined>;
+  /** Every agent under an engine, in no particular order (the caller sorts and pages). */
+  listAgents(parent: string): Promise<AgentRecord[]>;
+  /** Undefined when absent. */
+  getOperation(name: string): Promise<OperationRecord | undefined>;
+  /** Undefined when the user does not hold the authorization. */
+  getGrant(userId: string, authorization: string): Promise<AuthorizationGrant | undefined>;
+  /** Idempotent: granting again replaces the grant. */
+  putGrant(grant: AuthorizationGrant): Promise<void>;
+  /** Idempotent: revoking an absent grant is a no-op. */
+  deleteGrant(userId: string, authorization: string): Promise<void>;
+  /** The user's grants, sorted by authorization name. */
+  listGrants(userId: string): Promise<AuthorizationGrant[]>;
+}
