@@ -3,7 +3,7 @@ import { parseA2aAgentCard, remoteAgentVersion } from '../domain/a2a-agent-card.
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
-import { AgentlineError } from '../domain/errors.ts';
+import { AgentlineError, InvalidInputError } from '../domain/errors.ts';
 import type { Run, RunAgent, RunError } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
@@ -100,6 +100,10 @@ async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promi
     // card this version of agentline can call.
     const remoteAgent = parseA2aAgentCard(registered.definition.agentCard, `agent card of ${registered.name}`);
     return { name: registered.name, version: remoteAgentVersion(remoteAgent), remoteAgent, registered: true };
+  }
+  if (registered.definition.kind === 'unsupported') {
+    // Never deployable, so never ENABLED; kept for a document written by hand.
+    throw new InvalidInputError(`Agent ${registered.name} has a ${registered.definition.definitionType}, which agentline cannot run`);
   }
   const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
   return { name: registered.name, version: agentDefinitionVersion(definition), definition, registered: true };
