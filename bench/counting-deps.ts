@@ -1,0 +1,113 @@
+import type { JoinClaim, RunStore, RunTransaction } from '../shared/ports/run-store.ts';
+import type { StepQueue } from '../shared/ports/step-queue.ts';
+import type { Deps } from '../shared/steps/step-deps.ts';
+import { pubsubMinimumBilledBytes, type OperationCounts } from './operation-counts.ts';
+
+/**
+ * Wraps a pipeline's ports so every Firestore document read and write, every transaction and
+ * every Pub/Sub message the step handlers cause is counted in `counts` (for the startLocalStack
+ * `decorate` option). Counts follow Firestore's billing: a point read of a missing document and a
+ * query with no results each cost one read.
+ */
+export function countOperations(counts: OperationCounts): (deps: Deps) => Deps {
+  return (deps) => ({ ...deps, store: countingStore(deps.store, counts), queue: countingQueue(deps.queue, counts) });
+}
+
+export function countMessage(counts: OperationCounts, data: unknown, delivered: boolean): void {
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  const billed = Math.max(pubsubMinimumBilledBytes, bytes);
+  counts.pubsubMessages += 1;
+  counts.pubsubBytes += bytes;
+  counts.pubsubBilledBytes += billed;
+  if (delivered) {
+    counts.pubsubDeliveries += 1;
+    counts.pubsubBilledBytes += billed;
+  }
+}
+
+function countingQueue(queue: StepQueue, counts: OperationCounts): StepQueue {
+  return {
+    async publish(messages) {
+      await queue.publish(messages);
+      for (const message of messages) countMessage(counts, message.data, message.topic !== 'results');
+    },
+  };
+}
+
+function countingStore(store: RunStore, counts: OperationCounts): RunStore {
+  const reads = (n: number) => void (counts.documentReads += Math.max(1, n));
+  const writes = (n: number) => void (counts.documentWrites += n);
+  const counted: Partial<RunStore> = {
+    async transact(work) {
+      counts.transactions += 1;
+      let attempts = 0;
+      return store.transact((tx) => {
+        if (attempts++ > 0) counts.transactionRetries += 1;
+        return work(countingTransaction(tx, reads, writes));
+      });
+    },
+    async getRun(runId) {
+      reads(1);
+      return store.getRun(runId);
+    },
+    async getSteps(runId, stepIds) {
+      if (stepIds.length > 0) reads(stepIds.length);
+      return store.getSteps(runId, stepIds);
+    },
+    async listSteps(runId) {
+      const steps = await store.listSteps(runId);
+      reads(steps.length);
+      return steps;
+    },
+    async listEvents(runId) {
+      const events = await store.listEvents(runId);
+      reads(events.length);
+      return events;
+    },
+    async getConversation(runId, eventCount) {
+      reads(1);
+      return store.getConversation(runId, eventCount);
+    },
+    async claimJoin(runId, turn, claimedBy) {
+      writes(1);
+      const claim: JoinClaim = await store.claimJoin(runId, turn, claimedBy);
+      // A losing claimant's create failed and it read the winner's record.
+      if (claim.claimedBy !== claimedBy) reads(1);
+      return claim;
+    },
+    async appendToSession(entry) {
+      writes(1);
+      return store.appendToSession(entry);
+    },
+    async putMemory(memory) {
+      writes(1);
+      return store.putMemory(memory);
+    },
+  };
+  // Methods are bound to the real store: adapters keep state in private fields.
+  return new Proxy(store, {
+    get(target, property) {
+      const override = counted[property as keyof RunStore];
+      if (override) return override;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function countingTransaction(tx: RunTransaction, reads: (n: number) => void, writes: (n: number) => void): RunTransaction {
+  return {
+    getRun: (runId) => (reads(1), tx.getRun(runId)),
+    getStep: (runId, stepId) => (reads(1), tx.getStep(runId, stepId)),
+    getJoin: (runId, turn) => (reads(1), tx.getJoin(runId, turn)),
+    getConversation: (runId, eventCount) => (reads(1), tx.getConversation(runId, eventCount)),
+    getAgentLifecycle: (agentName) => (reads(1), tx.getAgentLifecycle(agentName)),
+    createRun: (run) => (writes(1), tx.createRun(run)),
+    putRun: (run) => (writes(1), tx.putRun(run)),
+    createStep: (step) => (writes(1), tx.createStep(step)),
+    putStep: (step) => (writes(1), tx.putStep(step)),
+    putJoin: (join) => (writes(1), tx.putJoin(join)),
+    putEvents: (runId, events) => (writes(events.length), tx.putEvents(runId, events)),
+    putConversation: (checkpoint) => (writes(1), tx.putConversation(checkpoint)),
+  };
+}

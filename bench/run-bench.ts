@@ -1,0 +1,89 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import os from 'node:os';
+import { startLocalStack } from '../shared/local-stack/start-local-stack.ts';
+import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
+import { startGeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { parseBenchOptions } from './bench-options.ts';
+import { nextScriptedTurn } from './conversation-script.ts';
+import { countOperations } from './counting-deps.ts';
+import { estimateCost, listPrices } from './estimate-cost.ts';
+import { measureFloor } from './measure-floor.ts';
+import { measureInProcess } from './measure-in-process.ts';
+import { measureConversations, measureThroughput } from './measure-stack.ts';
+import { zeroCounts } from './operation-counts.ts';
+import { median } from './stats.ts';
+import { formatReport, type BenchReport } from './format-report.ts';
+
+/**
+ * `npm run bench`: the pipeline's own cost on the local stack (real emulators, functions served
+ * as in `agentline dev`, a Gemini-wire server that answers at once), against the floor of one
+ * Pub/Sub push plus one transaction measured on the same emulators in the same run.
+ */
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  let toolTurns = 1;
+  const gemini = await startGeminiWireServer({
+    respond: (request) => {
+      const turn = nextScriptedTurn(request.body.contents, toolTurns);
+      return turn.kind === 'call' ? functionCallReply([{ name: 'calculator', args: { expression: turn.value } }]) : textReply(turn.value);
+    },
+  });
+  const counts = zeroCounts();
+  log('starting the local stack (emulators, functions, push subscriptions)');
+  const stack = await startLocalStack({
+    projectId: `agentline-bench-${process.pid}`,
+    env: { GEMINI_API_KEY: 'bench-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
+    decorate: countOperations(counts),
+  });
+  const started = Date.now();
+  try {
+    const bench = { stack, counts, setToolTurns: (turns: number) => void (toolTurns = turns) };
+    const floorSamples = Math.max(10, 4 * options.repetitions);
+    log(`floor: ${floorSamples} publish → push → transaction samples`);
+    const floor = await measureFloor({ pubsub: stack.deps.pubsub, firestore: stack.deps.firestore, projectId: stack.projectId }, floorSamples);
+    log(`3-step conversations (no tool call): ${options.repetitions} runs`);
+    const none = await measureConversations(bench, 0, options.repetitions);
+    log(`5-step conversations: ${options.repetitions} runs`);
+    const short = await measureConversations(bench, 1, options.repetitions);
+    log(`51-step conversations: ${options.repetitions} runs`);
+    const long = await measureConversations(bench, 24, options.repetitions);
+    log('throughput: 20 five-step runs at once');
+    const throughput = await measureThroughput(bench, 1, 20);
+    log('floor again, after the load');
+    const floorAfter = await measureFloor({ pubsub: stack.deps.pubsub, firestore: stack.deps.firestore, projectId: stack.projectId }, floorSamples);
+    log('in-process: agentline in-memory world vs @google/adk InMemoryRunner');
+    const inProcessRuns = 10 * options.repetitions;
+    const inProcess = [await measureInProcess(1, inProcessRuns), await measureInProcess(24, inProcessRuns)];
+
+    const floorMs = median([...floor.floorSamplesMs, ...floorAfter.floorSamplesMs]);
+    const handlerMs = Math.max(0, short.msPerStep - (floor.publishToPushMs + floorAfter.publishToPushMs) / 2);
+    const billedSeconds = Math.max(1, Math.ceil(handlerMs / 100)) / 10;
+    const report: BenchReport = {
+      schemaVersion: 1,
+      createTime: new Date().toISOString(),
+      command: `npm run bench -- --repetitions ${options.repetitions}`,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg(), node: process.version },
+      repetitions: options.repetitions,
+      floor: { before: floor, after: floorAfter, floorMs },
+      conversations: [none, short, long],
+      throughput,
+      inProcess,
+      cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds), prices: listPrices },
+      durationSeconds: (Date.now() - started) / 1000,
+    };
+    await mkdir(dirname(options.outFile), { recursive: true });
+    await writeFile(options.outFile, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(formatReport(report));
+    process.stdout.write(`\nFigures written to ${options.outFile}\n`);
+  } finally {
+    await stack.stop();
+    await gemini.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
