@@ -1,5 +1,6 @@
 import { describeType, type ConfigProblem } from './config-problems.ts';
-import { readSubAgents, readTools } from './agent-config-lists.ts';
+import { readTools } from './agent-config-lists.ts';
+import { readSubAgents } from './agent-config-sub-agents.ts';
 import { parseGenerateContentConfig, type GenerationConfig } from './generate-content-config.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface AgentDraft {
   description: string;
   instruction?: string;
   tools: string[];
+  /** Registered agents' resource names, in the config's order, each once. */
+  subAgents: string[];
   generateContentConfig?: GenerationConfig;
 }
 
@@ -127,7 +130,7 @@ export const agentFieldRules: Readonly<Record<string, AgentFieldRule>> = {
   model_code: unsetOnly(`model_code ${PYTHON_CODE}; set model to a Gemini model name instead`),
   instruction: stringField((value, context) => void (context.draft.instruction = value)),
   static_instruction: unsetOnly('static_instruction is not implemented yet; put the text in instruction'),
-  // Transfers need a parent or sub-agents, and sub_agents are refused, so both values behave alike.
+  // Sub-agents are called as tools, never transferred to, so both values behave alike.
   disallow_transfer_to_parent: optionalBoolean(),
   disallow_transfer_to_peers: optionalBoolean(),
   input_schema: unsetOnly(`input_schema ${PYTHON_CODE}`),

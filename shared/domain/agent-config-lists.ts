@@ -1,10 +1,7 @@
 import { describeType, isPlainObject, joinPath, readKnownFields } from './config-problems.ts';
 import type { AgentFieldContext } from './agent-config-fields.ts';
 
-/**
- * The two list fields of an agent config: `tools` (ADK ToolConfig entries) and `sub_agents`
- * (ADK AgentRefConfig entries).
- */
+/** The `tools` list of an agent config (ADK ToolConfig entries); `sub_agents` is read in agent-config-sub-agents.ts. */
 
 /**
  * `tools`: each entry is ADK's ToolConfig `{name, args?}` or, as an agentline shorthand, just the
@@ -74,40 +71,4 @@ function unknownToolMessage(toolName: string, availableTools: readonly string[])
   // ADK names user tools by Python path (my_pkg.tools.my_tool); say why that cannot work here.
   const why = toolName.includes('.') ? ' (Python tools cannot be loaded)' : '';
   return `Unknown tool "${toolName}"${why}. ${available}`;
-}
-
-/**
- * `sub_agents`: each entry is checked as ADK's AgentRefConfig (exactly one of `config_path` or
- * `code`), then a non-empty list is refused as a whole: a run executes one LlmAgent.
- */
-export function readSubAgents(value: unknown, context: AgentFieldContext): void {
-  if (value === null) return;
-  if (!Array.isArray(value)) {
-    context.problems.push({ path: context.key, message: `expected a list of {config_path} or {code} entries, got ${describeType(value)}` });
-    return;
-  }
-  if (value.length === 0) return;
-  context.problems.push({
-    path: context.key,
-    message: 'sub_agents are not supported yet: a run executes a single LlmAgent; register each sub-agent as its own agent',
-  });
-  value.forEach((entry: unknown, index) => readAgentRef(entry, joinPath(context.key, index), context));
-}
-
-function readAgentRef(entry: unknown, path: string, context: AgentFieldContext): void {
-  if (!isPlainObject(entry)) {
-    context.problems.push({ path, message: `expected a mapping with config_path or code, got ${describeType(entry)}` });
-    return;
-  }
-  const { fields, problems } = readKnownFields(entry, ['config_path', 'code'], path, { acceptCamelCase: false });
-  context.problems.push(...problems);
-  const given = [...fields].filter(([, field]) => field.value !== null);
-  for (const [fieldName, field] of given) {
-    if (typeof field.value !== 'string') {
-      context.problems.push({ path: joinPath(path, fieldName), message: `expected a string, got ${describeType(field.value)}` });
-    }
-  }
-  // ADK's AgentRefConfig wording.
-  if (given.length === 2) context.problems.push({ path, message: 'Only one of `code` or `config_path` should be provided' });
-  if (given.length === 0) context.problems.push({ path, message: 'Exactly one of `code` or `config_path` must be provided' });
 }

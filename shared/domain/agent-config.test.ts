@@ -4,6 +4,7 @@ import {
   agentDefinitionSchema,
   agentDefinitionVersion,
   parseAgentConfigYaml,
+  referencedAgentNames,
   toAgentConfigYaml,
   type AgentDefinition,
 } from './agent-config.ts';
@@ -88,10 +89,8 @@ describe('parseAgentConfigYaml refuses', () => {
     ['an unknown key in a tool entry', `${minimal}tools:\n  - name: calculator\n    config: 1\n`, ['agent.yaml: tools[0].config: Unknown field']],
     ['a tool given as a number', `${minimal}tools: [7]\n`, ['agent.yaml: tools[0]: expected a tool name or a mapping {name, args}, got a number']],
     ['tools as a string', `${minimal}tools: calculator\n`, ['agent.yaml: tools: expected a list of tools, got a string']],
-    // sub_agents: parsed as ADK AgentRefConfig, then refused.
-    ['sub_agents', `${minimal}sub_agents:\n  - config_path: helper.yaml\n`, ['agent.yaml: sub_agents: sub_agents are not supported yet']],
-    ['a sub-agent with both references', `${minimal}sub_agents:\n  - {config_path: a.yaml, code: pkg.agent}\n`, ['agent.yaml: sub_agents: sub_agents are not supported yet', 'agent.yaml: sub_agents[0]: Only one of `code` or `config_path` should be provided']],
-    ['a sub-agent with neither', `${minimal}sub_agents:\n  - {}\n`, ['agent.yaml: sub_agents: sub_agents are not supported yet', 'agent.yaml: sub_agents[0]: Exactly one of `code` or `config_path` must be provided']],
+    // sub_agents: only registered agents, by resource name (see 'sub_agents entries' below).
+    ['sub_agents as a mapping', `${minimal}sub_agents: {agent: x}\n`, ['agent.yaml: sub_agents: expected a list of {agent: <registered agent resource name>} entries, got a mapping']],
     // Other LlmAgentConfig fields.
     ['model_code', `${minimal}model_code: {name: my_pkg.models.llm}\n`, ['agent.yaml: model_code: Not supported: model_code refers to Python code']],
     ['output_schema', `${minimal}output_schema: {name: my_pkg.Answer}\n`, ['agent.yaml: output_schema: Not supported: output_schema refers to Python code']],
@@ -126,6 +125,50 @@ describe('parseAgentConfigYaml refuses', () => {
         { path: 'tools[0]', message: 'Unknown tool "search". Available tools: calculator, convert_time, current_time' },
       ]);
     }
+  });
+});
+
+const helper = 'projects/p/locations/global/collections/default_collection/engines/e/agents/helper';
+const other = 'projects/p/locations/global/collections/default_collection/engines/e/agents/other-2';
+
+describe('sub_agents entries', () => {
+  it.each<[string, string, string[]]>([
+    ['one registered agent', `- agent: ${helper}\n`, [helper]],
+    ['two, in the config order', `- agent: ${other}\n- agent: ${helper}\n`, [other, helper]],
+    ['an entry whose other forms are null', `- {agent: ${helper}, config_path: null, code: null}\n`, [helper]],
+  ])('accepts %s', (_name, entries, expected) => {
+    const definition = parseAgentConfigYaml(`${minimal}sub_agents:\n${entries}`, options);
+    expect(definition.subAgents).toEqual(expected);
+    expect(referencedAgentNames(definition)).toEqual(expected);
+  });
+
+  it('leaves subAgents out when the list is empty or null, so older definitions keep their version', () => {
+    for (const text of [`${minimal}sub_agents: []\n`, `${minimal}sub_agents: null\n`, minimal]) {
+      const definition = parseAgentConfigYaml(text, options);
+      expect('subAgents' in definition).toBe(false);
+      expect(referencedAgentNames(definition)).toEqual([]);
+    }
+  });
+
+  it.each<[string, string, string[]]>([
+    ['a config_path (ADK config file)', '- config_path: helper.yaml\n', ['sub_agents[0].config_path: Not supported: config_path sub-agents (another ADK config file) cannot be loaded; register the sub-agent as its own agent and list it as `- agent: projects/{project}/locations/{location}/collections/{collection}/engines/{engine}/agents/{agent}`']],
+    ['a code reference (Python)', '- code: my_pkg.agents.helper\n', ['sub_agents[0].code: Not supported: code refers to Python code, which agentline cannot load; register the sub-agent as its own agent']],
+    ['an agent that is not a resource name', '- agent: helper_agent\n', ['sub_agents[0].agent: expected a registered agent\'s resource name projects/{project}/locations/{location}/collections/{collection}/engines/{engine}/agents/{agent}, got "helper_agent"']],
+    ['an agent given as a number', '- agent: 7\n', ['sub_agents[0].agent: expected a string, got a number']],
+    ['an agent listed twice', `- agent: ${helper}\n- agent: ${helper}\n`, [`sub_agents[1]: Sub-agent ${helper} is listed more than once`]],
+    ['two forms in one entry', `- {agent: ${helper}, config_path: a.yaml}\n`, ['sub_agents[0]: Only one of `agent`, `config_path` or `code` should be provided, got agent and config_path']],
+    ['an empty entry', '- {}\n', ['sub_agents[0]: Exactly one of `agent`, `config_path` or `code` must be provided']],
+    ['an unknown key', `- {agent: ${helper}, name: helper}\n`, ['sub_agents[0].name: Unknown field']],
+    ['a bare string', `- ${helper}\n`, ['sub_agents[0]: expected a mapping {agent: <registered agent resource name>}, got a string']],
+  ])('refuses %s', (_name, entries, expectedLines) => {
+    const lines = errorLines(`${minimal}sub_agents:\n${entries}`);
+    expect(lines).toEqual(expectedLines.map((line) => expect.stringContaining(`agent.yaml: ${line}`)));
+  });
+
+  it('writes sub-agents back as agent entries that parse to the same definition', () => {
+    const definition = parseAgentConfigYaml(`${minimal}sub_agents:\n- agent: ${helper}\n`, options);
+    expect(toAgentConfigYaml(definition)).toContain(`sub_agents:\n  - agent: ${helper}`);
+    expect(parseAgentConfigYaml(toAgentConfigYaml(definition), options)).toEqual(definition);
   });
 });
 
@@ -177,7 +220,13 @@ describe('fixtures', () => {
         'invalid-many-problems.yaml: instruction: is required',
       ],
     ],
-    ['invalid-sub-agents.yaml', ['invalid-sub-agents.yaml: sub_agents: sub_agents are not supported yet']],
+    [
+      'invalid-sub-agents.yaml',
+      [
+        'invalid-sub-agents.yaml: sub_agents[0].config_path: Not supported: config_path sub-agents (another ADK config file) cannot be loaded; register the sub-agent as its own agent and list it as `- agent: projects/',
+        'invalid-sub-agents.yaml: sub_agents[1].code: Not supported: code refers to Python code, which agentline cannot load; register the sub-agent',
+      ],
+    ],
     ['invalid-agent-class.yaml', ['invalid-agent-class.yaml: agent_class: Not supported: agent_class "SequentialAgent"; only LlmAgent is supported for now']],
   ])('refuses %s with every problem', (name, expectedLines) => {
     const lines = errorLines(fixture(name), name);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, stringify, type YAMLError } from 'yaml';
 import { z } from 'zod';
+import { agentResourceNamePattern } from './agent-resource-name.ts';
 import { AGENT_NAME_PATTERN, DEFAULT_MODEL, agentFieldRules, type AgentDraft } from './agent-config-fields.ts';
 import { ConfigValidationError, describeType, isPlainObject, readKnownFields } from './config-problems.ts';
 import { InvalidInputError } from './errors.ts';
@@ -23,6 +24,12 @@ export const agentDefinitionSchema = z.strictObject({
   instruction: z.string(),
   /** Built-in tool names in the config's order, each once. */
   tools: z.array(z.string()),
+  /**
+   * Registered agents (resource names) the model may call as tools, from `sub_agents` entries
+   * `{agent: ...}`, in order, each once; absent when there are none (so older definitions keep
+   * their version).
+   */
+  subAgents: z.array(z.string().regex(agentResourceNamePattern)).min(1).optional(),
   /** Generation config in the Gemini API's camelCase; absent when the config sets none. */
   generateContentConfig: generationConfigSchema.optional(),
 });
@@ -53,7 +60,7 @@ export function parseAgentConfigYaml(text: string, options: ParseAgentConfigOpti
     ]);
   }
   const { fields, problems } = readKnownFields(root, Object.keys(agentFieldRules), '', { acceptCamelCase: false });
-  const draft: AgentDraft = { model: DEFAULT_MODEL, description: '', tools: [] };
+  const draft: AgentDraft = { model: DEFAULT_MODEL, description: '', tools: [], subAgents: [] };
   for (const [name, { key, value }] of fields) {
     agentFieldRules[name]?.(value, { draft, availableTools: options.availableTools, key, problems });
   }
@@ -61,7 +68,16 @@ export function parseAgentConfigYaml(text: string, options: ParseAgentConfigOpti
     if (!fields.has(required)) problems.push({ path: required, message: 'is required' });
   }
   if (problems.length > 0) throw new ConfigValidationError(options.fileName, problems);
-  return agentDefinitionSchema.parse(draft);
+  const { subAgents, ...rest } = draft;
+  return agentDefinitionSchema.parse(subAgents.length > 0 ? { ...rest, subAgents } : rest);
+}
+
+/**
+ * The registered agents a definition references (its `sub_agents`), as resource names in the
+ * config's order; empty when it has none. What deploy validation and submission resolve.
+ */
+export function referencedAgentNames(definition: AgentDefinition): readonly string[] {
+  return definition.subAgents ?? [];
 }
 
 function loadYaml(text: string, fileName: string): unknown {
@@ -88,7 +104,8 @@ function formatYamlError(fileName: string, error: YAMLError, lineCounter: LineCo
 }
 
 /**
- * Writes a definition as ADK Agent Config YAML (tools as ADK ToolConfig `- name: ...` entries),
+ * Writes a definition as ADK Agent Config YAML (tools as ADK ToolConfig `- name: ...` entries,
+ * sub-agents as `- agent: ...` entries),
  * for showing or exporting an agent. `parseAgentConfigYaml` of the result gives the same
  * definition, provided its tools are available.
  */
@@ -101,6 +118,7 @@ export function toAgentConfigYaml(definition: AgentDefinition): string {
     instruction: definition.instruction,
     tools: definition.tools.map((tool) => ({ name: tool })),
   };
+  if (definition.subAgents !== undefined) config.sub_agents = definition.subAgents.map((agent) => ({ agent }));
   if (definition.generateContentConfig !== undefined) {
     config.generate_content_config = toAdkGenerateContentConfig(definition.generateContentConfig);
   }

@@ -27,6 +27,19 @@ export const nextWorkSchema = z.discriminatedUnion('kind', [
 ]);
 export type NextWork = z.infer<typeof nextWorkSchema>;
 
+/**
+ * A registered A2A agent an ADK agent lists among its `sub_agents`, as resolved at submission:
+ * the model sees it as the function `toolName` and a call sends its `request` to `remoteAgent`.
+ */
+export const runSubAgentSchema = z.object({
+  /** The registered agent's resource name. */
+  name: z.string(),
+  /** The function name the model calls it by: unique in the run, Gemini's function-name rules. */
+  toolName: z.string(),
+  remoteAgent: a2aAgentCardViewSchema,
+});
+export type RunSubAgent = z.infer<typeof runSubAgentSchema>;
+
 /** The stored agent snapshot: the run keeps running the definition it was submitted with. */
 export const runAgentSchema = z.object({
   name: z.string(),
@@ -35,6 +48,8 @@ export const runAgentSchema = z.object({
   definition: agentDefinitionSchema.optional(),
   /** A registered A2A agent's validated card: the remote agent plays the model in model steps. */
   remoteAgent: a2aAgentCardViewSchema.optional(),
+  /** The definition's sub-agents, resolved and snapshotted at submission; absent when none. */
+  subAgents: z.array(runSubAgentSchema).optional(),
   /** True when `name` is a registered agent's resource name, whose lifecycle gates the run. */
   registered: z.boolean().optional(),
 });

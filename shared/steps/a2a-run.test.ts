@@ -1,18 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startA2aTestServer, type A2aTestServer } from '../testing/a2a-test-server.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useA2aTestServer } from '../testing/a2a-test-server.ts';
 import { ScriptedModel } from '../testing/scripted-model.ts';
 import { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
 import { remoteMessageId } from './remote-agent-turn.ts';
 
 const agentName = 'projects/p/locations/global/collections/default_collection/engines/e/agents/echo';
 
-let server: A2aTestServer;
+const a2aServer = useA2aTestServer({ slowMs: 300 });
 let world: ReturnType<typeof createInMemoryWorld> | undefined;
-
-beforeAll(async () => {
-  server = await startA2aTestServer({ slowMs: 300 });
-});
-afterAll(() => server.close());
 afterEach(() => world?.close());
 
 /** A world with no model (any model call fails the test) and the echo agent registered. */
@@ -25,8 +20,8 @@ function startWorld(agentCard: Record<string, unknown>, settings: Parameters<typ
 
 describe('a run of a registered A2A agent', () => {
   it.each([
-    ['v1.0', () => server.cardJson()],
-    ['v0.3', () => server.v03CardJson()],
+    ['v1.0', () => a2aServer().cardJson()],
+    ['v0.3', () => a2aServer().v03CardJson()],
   ])('records the remote answer as the model turn and the output (%s card)', async (_version, card) => {
     const { submit, waitForRun, store, model } = startWorld(card());
     const run = await waitForRun(submit({ agent: { name: agentName }, input: 'hello there', userId: 'ada' }));
@@ -37,12 +32,12 @@ describe('a run of a registered A2A agent', () => {
       { role: 'user', parts: [{ text: 'hello there' }] },
       { role: 'model', parts: [{ text: 'echo: hello there' }] },
     ]);
-    expect(server.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-model-0'), text: 'hello there' });
+    expect(a2aServer().received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-model-0'), text: 'hello there' });
     expect(model.requests).toHaveLength(0);
   });
 
   it('keeps following a task still working when an attempt runs out, without counting another call', async () => {
-    const { submit, waitForRun, store } = startWorld(server.cardJson(), {
+    const { submit, waitForRun, store } = startWorld(a2aServer().cardJson(), {
       remoteAgent: { followMs: 0, recheckDelayMs: 20, maxTaskMs: 60_000 },
     });
     const run = await waitForRun(submit({ agent: { name: agentName }, input: 'slow but sure', userId: 'ada' }));
@@ -50,20 +45,20 @@ describe('a run of a registered A2A agent', () => {
     const [step] = await store.getSteps(run.runId, ['0-model-0']);
     expect(step?.attempt).toBeGreaterThan(1);
     expect(step?.remoteTask?.taskId).toEqual(expect.any(String));
-    expect(server.received.filter((message) => message.text === 'slow but sure')).toHaveLength(1);
+    expect(a2aServer().received.filter((message) => message.text === 'slow but sure')).toHaveLength(1);
   });
 
   it.each([
     ['fail please', 'A2A_TASK_FAILED', 'Remote agent Echo Agent failed the task: The remote agent broke'],
     ['ask something', 'A2A_INPUT_REQUIRED', 'Remote agent Echo Agent needs more input, which a run cannot give it mid-task: Which city do you mean?'],
   ])('fails the run with the remote reason when the task ends without an answer (%s)', async (input, code, message) => {
-    const { submit, waitForRun } = startWorld(server.cardJson());
+    const { submit, waitForRun } = startWorld(a2aServer().cardJson());
     const run = await waitForRun(submit({ agent: { name: agentName }, input, userId: 'ada' }));
     expect(run).toMatchObject({ state: 'FAILED', error: { code, message } });
   });
 
   it('ends a run whose remote task outlives the limit', async () => {
-    const { submit, waitForRun } = startWorld(server.cardJson(), { remoteAgent: { followMs: 0, recheckDelayMs: 10, maxTaskMs: 0 } });
+    const { submit, waitForRun } = startWorld(a2aServer().cardJson(), { remoteAgent: { followMs: 0, recheckDelayMs: 10, maxTaskMs: 0 } });
     const run = await waitForRun(submit({ agent: { name: agentName }, input: 'slow forever', userId: 'ada' }));
     expect(run).toMatchObject({ state: 'FAILED', error: { code: 'A2A_TASK_TIMEOUT' } });
   });
@@ -77,7 +72,7 @@ describe('a run of a registered A2A agent', () => {
   });
 
   it('fails the run for good when the card points at a refused address', async () => {
-    const card = { ...server.cardJson(), supportedInterfaces: [{ url: 'http://169.254.169.254/a2a', protocolBinding: 'JSONRPC', protocolVersion: '1.0' }] };
+    const card = { ...a2aServer().cardJson(), supportedInterfaces: [{ url: 'http://169.254.169.254/a2a', protocolBinding: 'JSONRPC', protocolVersion: '1.0' }] };
     const { submit, waitForRun } = startWorld(card);
     const run = await waitForRun(submit({ agent: { name: agentName }, input: 'hi', userId: 'ada' }));
     expect(run).toMatchObject({ state: 'FAILED', error: { code: 'OUTBOUND_ADDRESS_REFUSED' } });

@@ -2,10 +2,14 @@ import type { Run } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { ModelRequest } from '../ports/model-client.ts';
 import { toFunctionDeclaration } from '../tools/to-function-declaration.ts';
-import type { Tool } from '../tools/tool.ts';
+import { subAgentToolsOf } from '../tools/sub-agent-tool.ts';
+import type { Tool, ToolDescription } from '../tools/tool.ts';
 
-/** The request a model step sends: the agent's instruction and tools over the whole conversation. */
-export function buildModelRequest(run: Run, events: readonly RunEvent[], tools: readonly Tool[]): ModelRequest {
+/**
+ * The request a model step sends: the agent's instruction and functions (its tools, then its
+ * sub-agents) over the whole conversation.
+ */
+export function buildModelRequest(run: Run, events: readonly RunEvent[], tools: readonly ToolDescription[]): ModelRequest {
   const definition = run.agent?.definition;
   if (!definition) throw new Error(`Run ${run.runId} has no agent`);
   return {
@@ -22,4 +26,9 @@ export function buildModelRequest(run: Run, events: readonly RunEvent[], tools: 
 export function toolsOfAgent(run: Run, available: readonly Tool[]): Tool[] {
   const names = run.agent?.definition?.tools ?? [];
   return names.flatMap((name) => available.filter((tool) => tool.name === name));
+}
+
+/** Every function the run's model may call: the agent's tools, then its sub-agents. */
+export function functionsOfAgent(run: Run, available: readonly Tool[]): ToolDescription[] {
+  return [...toolsOfAgent(run, available), ...subAgentToolsOf(run)];
 }

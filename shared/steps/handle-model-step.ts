@@ -9,16 +9,17 @@ import type { Run, RunError } from '../domain/run.ts';
 import { isTerminal } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { OutboxMessage, Step, StepMessage } from '../domain/step.ts';
-import { isStepFinished, stepOutboxMessage } from '../domain/step.ts';
+import { isStepFinished } from '../domain/step.ts';
 import type { ModelResponse } from '../ports/model-client.ts';
 import type { RunTransaction } from '../ports/run-store.ts';
 import { commitStep, releaseAttempt, returnToPending, writeTransition } from './commit-step.ts';
-import { buildModelRequest, toolsOfAgent } from './build-model-request.ts';
+import { buildModelRequest, functionsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
 import { loadConversation } from './load-conversation.ts';
 import { publishOutbox } from './publish-outbox.ts';
 import { callRemoteAgent, type RemoteTurn } from './remote-agent-turn.ts';
 import type { Deps } from './step-deps.ts';
+import { awaitRemoteTask, awaitRetryTime, isBeforeRetryTime, rescheduleRetry } from './step-retry.ts';
 import { assertLeaseFree, claimAttempt, finishStep, readRunAndStep } from './step-lease.ts';
 
 type ModelDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
@@ -51,7 +52,7 @@ export function createModelStepHandler(deps: ModelDeps) {
         if (turn.kind !== 'answered') return settleRemoteTurn(deps, message, step, turn);
         response = turn.response;
       } else {
-        response = await deps.model.generate(buildModelRequest(run, events, toolsOfAgent(run, deps.tools)));
+        response = await deps.model.generate(buildModelRequest(run, events, functionsOfAgent(run, deps.tools)));
       }
     } catch (error) {
       return handleModelError(deps, message, step, error);
@@ -78,7 +79,7 @@ async function claimModelAttempt(tx: RunTransaction, message: StepMessage, deps:
   if (isStepFinished(step)) return { kind: 'published', outbox: step.outbox, repeat: true };
   if (isTerminal(run.state) || run.state === 'WAITING') return { kind: 'idle' };
   assertLeaseFree(step, now);
-  if (step.retryTime !== undefined && step.retryTime > now) return { kind: 'waiting', step };
+  if (isBeforeRetryTime(step, now)) return { kind: 'waiting', step };
   // Following a remote task the step already sent is not a new request: it was counted then.
   const following = step.remoteTask !== undefined;
   if (!following && isLlmBudgetExhausted(run)) {
@@ -185,35 +186,9 @@ async function failModelStep(deps: ModelDeps, message: StepMessage, step: Step, 
 
 /**
  * A remote agent's task that stopped without an answer ends the run with its reason; one still
- * running goes back to PENDING with its task id, to be followed again after the recheck delay.
+ * running waits to be followed again.
  */
 async function settleRemoteTurn(deps: ModelDeps, message: StepMessage, step: Step, turn: Exclude<RemoteTurn, { kind: 'answered' }>): Promise<void> {
   if (turn.kind === 'stopped') return failModelStep(deps, message, step, turn.error);
-  const retryTime = deps.clock.now() + deps.settings.remoteAgent.recheckDelayMs;
-  const remoteTask = { taskId: turn.taskId, startTime: turn.startTime };
-  const running = { code: 'A2A_TASK_RUNNING', message: `Remote task ${turn.taskId} is still running` };
-  const waiting = await returnToPending(deps.store, step, running, retryTime, { remoteTask });
-  if (waiting) await rescheduleRetry(deps, waiting);
-}
-
-/**
- * A delivery that arrives before the step's retry time. Far from it (a duplicate of the message
- * that failed), the delayed redelivery is scheduled again, which is idempotent per attempt. Close
- * to it (the delayed message itself, a little early by another machine's clock), scheduling
- * again would be deduplicated away by the delay queue, so Pub/Sub is asked to redeliver instead.
- */
-async function awaitRetryTime(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<void> {
-  const remainingMs = (step.retryTime ?? 0) - deps.clock.now();
-  if (remainingMs <= clockSkewToleranceMs) {
-    throw new TransientError(`Step ${step.stepId} of run ${step.runId} retries in ${remainingMs} ms`, { code: 'RETRY_NOT_DUE' });
-  }
-  await rescheduleRetry(deps, step);
-}
-
-const clockSkewToleranceMs = 2_000;
-
-/** Schedules the delayed redelivery of a step waiting for its retry time. Idempotent per attempt. */
-async function rescheduleRetry(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<void> {
-  const delay = Math.max(0, (step.retryTime ?? 0) - deps.clock.now());
-  await deps.delayQueue.schedule(stepOutboxMessage(step.runId, step.stepId), delay, `${step.runId}-${step.stepId}-${step.attempt}`);
+  return awaitRemoteTask(deps, step, turn);
 }

@@ -4,7 +4,7 @@ import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-co
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
 import { AgentlineError, InvalidInputError } from '../domain/errors.ts';
-import type { Run, RunAgent, RunError } from '../domain/run.ts';
+import type { Run, RunAgent, RunError, RunSubAgent } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
 import { newStep, stepIdOf, stepOutboxMessage } from '../domain/step.ts';
@@ -12,6 +12,7 @@ import { deriveRunId, submissionSchema, type Submission } from '../domain/submis
 import { authorizeRunStart } from './authorize-run-start.ts';
 import { decodeJsonMessage, type Delivery } from './delivery.ts';
 import { publishOutbox } from './publish-outbox.ts';
+import { resolveSubAgents } from './resolve-sub-agents.ts';
 import type { Deps } from './step-deps.ts';
 
 type SubmissionDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger'>;
@@ -92,7 +93,8 @@ async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promi
   if ('configYaml' in submission.agent) {
     const fileName = submission.agent.fileName ?? 'agent.yaml';
     const definition = parseAgentConfigYaml(submission.agent.configYaml, { fileName, availableTools });
-    return { name: definition.name, version: agentDefinitionVersion(definition), definition };
+    const subAgents = await resolveSubAgents(deps.agents, definition, submission.userId, availableTools);
+    return { name: definition.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents) };
   }
   const registered = await authorizeRunStart(deps.agents, submission.agent.name, submission.userId);
   if (registered.definition.kind === 'a2a') {
@@ -106,7 +108,12 @@ async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promi
     throw new InvalidInputError(`Agent ${registered.name} has a ${registered.definition.definitionType}, which agentline cannot run`);
   }
   const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
-  return { name: registered.name, version: agentDefinitionVersion(definition), definition, registered: true };
+  const subAgents = await resolveSubAgents(deps.agents, definition, submission.userId, availableTools);
+  return { name: registered.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), registered: true };
+}
+
+function withSubAgents(subAgents: RunSubAgent[]): Pick<RunAgent, 'subAgents'> {
+  return subAgents.length > 0 ? { subAgents } : {};
 }
 
 function conversationStart(history: Content[], input: string, now: number): RunEvent[] {

@@ -3,18 +3,23 @@ import { isTerminal } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
 import { isStepFinished } from '../domain/step.ts';
 import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
-import { toolsOfAgent } from './build-model-request.ts';
+import { subAgentByToolName } from '../tools/sub-agent-tool.ts';
+import { functionsOfAgent, toolsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
 import { releaseAttempt } from './commit-step.ts';
 import { joinToolCalls } from './join-tool-calls.ts';
+import { callSubAgent } from './sub-agent-call.ts';
 import type { Deps } from './step-deps.ts';
+import { awaitRemoteTask, awaitRetryTime, isBeforeRetryTime } from './step-retry.ts';
 import { assertLeaseFree, claimAttempt, finishStep, ownsAttempt } from './step-lease.ts';
 
-type ToolDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'tools' | 'logger' | 'settings'>;
+type ToolDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
 
 /**
- * One tool call of a turn. Parallel calls each claim and commit only their own step document
- * (no write to the run document, so they never contend); the last to finish joins the turn.
+ * One tool call of a turn: a built-in tool, or a registered A2A sub-agent called as a tool
+ * (whose unfinished task makes the step wait and be followed again, as a remote model step
+ * does). Parallel calls each claim and commit only their own step document (no write to the run
+ * document, so they never contend); the last to finish joins the turn.
  */
 export function createToolStepHandler(deps: ToolDeps) {
   return async function handleToolStep(delivery: Delivery): Promise<void> {
@@ -25,32 +30,41 @@ export function createToolStepHandler(deps: ToolDeps) {
     const claim = await deps.store.transact(async (tx) => {
       const step = await tx.getStep(message.runId, message.stepId);
       if (!step?.input) throw new NotFoundError(`Tool step ${message.stepId} of run ${message.runId} does not exist`);
-      if (isStepFinished(step)) return { finished: true as const, step };
+      if (isStepFinished(step)) return { kind: 'finished' as const, step };
       if (isTerminal(run.state) || run.state === 'WAITING') return undefined;
       const now = deps.clock.now();
       assertLeaseFree(step, now);
+      if (isBeforeRetryTime(step, now)) return { kind: 'waiting' as const, step };
       const claimed = claimAttempt(step, now, deps.settings.leaseMs.tool);
       tx.putStep(claimed);
-      return { finished: false as const, step: claimed };
+      return { kind: 'claimed' as const, step: claimed };
     });
     if (!claim) return;
-    if (claim.finished) return joinToolCalls(deps, claim.step);
+    if (claim.kind === 'finished') return joinToolCalls(deps, claim.step);
+    if (claim.kind === 'waiting') return awaitRetryTime(deps, claim.step);
 
     const step = claim.step;
     const call = step.input!.functionCall;
     const agentTools = toolsOfAgent(run, deps.tools);
     const tool = agentTools.find((candidate) => candidate.name === call.name);
+    const subAgent = subAgentByToolName(run, call.name);
     const started = deps.clock.now();
-    let response: Awaited<ReturnType<typeof executeToolCall>>;
+    let response: Record<string, unknown>;
     try {
-      response = tool
-        ? await executeToolCall(tool, call.args ?? {}, {
-            runId: run.runId,
-            stepId: step.stepId,
-            attempt: step.attempt,
-            now: () => deps.clock.now(),
-          })
-        : unknownToolResult(call.name, agentTools);
+      if (subAgent) {
+        const outcome = await callSubAgent(deps, step, subAgent, call.args ?? {});
+        if (outcome.kind === 'pending') return awaitRemoteTask(deps, step, outcome);
+        response = outcome.response;
+      } else if (tool) {
+        response = await executeToolCall(tool, call.args ?? {}, {
+          runId: run.runId,
+          stepId: step.stepId,
+          attempt: step.attempt,
+          now: () => deps.clock.now(),
+        });
+      } else {
+        response = unknownToolResult(call.name, functionsOfAgent(run, deps.tools));
+      }
     } catch (error) {
       await releaseAttempt(deps, step, error);
       throw error;

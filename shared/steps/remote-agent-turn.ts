@@ -1,3 +1,4 @@
+import type { A2aAgentCardView } from '../domain/a2a-agent-card.ts';
 import { decideRemoteOutcome } from '../domain/remote-task-outcome.ts';
 import type { Run, RunError } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
@@ -5,10 +6,7 @@ import type { ModelResponse } from '../ports/model-client.ts';
 import type { Deps } from './step-deps.ts';
 
 /** One model-step attempt of a run whose agent is a remote (A2A) agent. */
-export type RemoteTurn =
-  | { kind: 'answered'; response: ModelResponse }
-  | { kind: 'pending'; taskId: string; startTime: number }
-  | { kind: 'stopped'; error: RunError };
+export type RemoteTurn = { kind: 'answered'; response: ModelResponse } | Exclude<RemoteTaskProgress, { kind: 'answered' }>;
 
 /**
  * The A2A message id of a step's message: the same for every attempt of the step. What this
@@ -22,11 +20,44 @@ export function remoteMessageId(runId: string, stepId: string): string {
   return `agentline-${runId}-${stepId}`;
 }
 
+/** Where a remote task a step sent (or follows) stands after one attempt. */
+export type RemoteTaskProgress =
+  | { kind: 'answered'; text: string }
+  | { kind: 'pending'; taskId: string; startTime: number }
+  | { kind: 'stopped'; error: RunError };
+
+/**
+ * One attempt at a step's remote task: sends `text` (with the step's deterministic message id)
+ * unless the step already has a task, in which case it only follows that task; follows for at
+ * most `followMs`. An unfinished task comes back `pending`, to be checked again later, until
+ * `settings.remoteAgent.maxTaskMs` after it started (A2A_TASK_TIMEOUT). Shared by a run whose
+ * agent is remote (model steps) and by sub-agent calls (tool steps).
+ */
+export async function advanceRemoteTask(
+  deps: Pick<Deps, 'remoteAgents' | 'settings' | 'clock'>,
+  remote: A2aAgentCardView,
+  step: Step,
+  text: string,
+  followMs: number,
+): Promise<RemoteTaskProgress> {
+  const snapshot = step.remoteTask
+    ? await deps.remoteAgents.follow(remote.endpoint, step.remoteTask.taskId, { followMs })
+    : await deps.remoteAgents.send(remote.endpoint, { messageId: remoteMessageId(step.runId, step.stepId), text }, { followMs });
+  const outcome = decideRemoteOutcome(remote.name, snapshot);
+  if (outcome.kind !== 'pending') return outcome;
+  const { maxTaskMs } = deps.settings.remoteAgent;
+  const startTime = step.remoteTask?.startTime ?? deps.clock.now();
+  if (deps.clock.now() - startTime >= maxTaskMs) {
+    const message = `Remote agent ${remote.name} did not finish task ${outcome.taskId} within ${maxTaskMs} ms`;
+    return { kind: 'stopped', error: { code: 'A2A_TASK_TIMEOUT', message } };
+  }
+  return { kind: 'pending', taskId: outcome.taskId, startTime };
+}
+
 /**
  * The remote agent plays the model: the run's input goes to it as one user message (its
  * session history stays with the run; the remote keeps its own context), its finished answer
- * comes back as the model turn. An unfinished task is followed for at most
- * `settings.remoteAgent.followMs`, then handed back as `pending` to be checked again later.
+ * comes back as the model turn.
  */
 export async function callRemoteAgent(
   deps: Pick<Deps, 'remoteAgents' | 'settings' | 'clock'>,
@@ -35,19 +66,7 @@ export async function callRemoteAgent(
 ): Promise<RemoteTurn> {
   const remote = run.agent?.remoteAgent;
   if (!remote) throw new Error(`Run ${run.runId} has no remote agent`);
-  const { followMs, maxTaskMs } = deps.settings.remoteAgent;
-  const snapshot = step.remoteTask
-    ? await deps.remoteAgents.follow(remote.endpoint, step.remoteTask.taskId, { followMs })
-    : await deps.remoteAgents.send(remote.endpoint, { messageId: remoteMessageId(run.runId, step.stepId), text: run.input }, { followMs });
-  const outcome = decideRemoteOutcome(remote.name, snapshot);
-  if (outcome.kind === 'answered') {
-    return { kind: 'answered', response: { content: { role: 'model', parts: [{ text: outcome.text }] }, usage: {}, chunkCount: 1 } };
-  }
-  if (outcome.kind === 'stopped') return outcome;
-  const startTime = step.remoteTask?.startTime ?? deps.clock.now();
-  if (deps.clock.now() - startTime >= maxTaskMs) {
-    const message = `Remote agent ${remote.name} did not finish task ${outcome.taskId} within ${maxTaskMs} ms`;
-    return { kind: 'stopped', error: { code: 'A2A_TASK_TIMEOUT', message } };
-  }
-  return { kind: 'pending', taskId: outcome.taskId, startTime };
+  const progress = await advanceRemoteTask(deps, remote, step, run.input, deps.settings.remoteAgent.followMs);
+  if (progress.kind !== 'answered') return progress;
+  return { kind: 'answered', response: { content: { role: 'model', parts: [{ text: progress.text }] }, usage: {}, chunkCount: 1 } };
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
+import { afterAll, beforeAll } from 'vitest';
 import { TaskState, type AgentCard, type Message, type TaskStatus } from '@a2a-js/sdk';
 import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { UserBuilder, agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
@@ -122,6 +123,19 @@ export async function startA2aTestServer(options: A2aTestServerOptions = {}) {
   };
 }
 export type A2aTestServer = Awaited<ReturnType<typeof startA2aTestServer>>;
+
+/** One A2A test server for a whole test file (started before its tests, closed after them). */
+export function useA2aTestServer(options: A2aTestServerOptions = {}): () => A2aTestServer {
+  let server: A2aTestServer | undefined;
+  beforeAll(async () => {
+    server = await startA2aTestServer(options);
+  });
+  afterAll(() => server?.close());
+  return () => {
+    if (!server) throw new Error('The A2A test server is not running (use it inside a test)');
+    return server;
+  };
+}
 
 function textPart(value: string): Message['parts'][number] {
   return { content: { $case: 'text', value }, metadata: undefined, filename: '', mediaType: 'text/plain' };

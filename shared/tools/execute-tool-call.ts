@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Tool, ToolContext } from './tool.ts';
+import type { Tool, ToolContext, ToolDescription } from './tool.ts';
 import { ToolFailure } from './tool.ts';
 
 /** What goes back to the model for one function call: the tool's output or an error to act on. */
@@ -11,8 +11,8 @@ export type ToolCallResult = { output: unknown } | { error: string };
  * (`TransientError`, a bug) is re-thrown unchanged, so the step can be retried or fail loudly.
  */
 export async function executeToolCall(tool: Tool, args: unknown, context: ToolContext): Promise<ToolCallResult> {
-  const parsed = tool.inputSchema.safeParse(args);
-  if (!parsed.success) return { error: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}` };
+  const parsed = parseToolArguments(tool, args);
+  if ('error' in parsed) return parsed;
   try {
     // The parsed value, never the raw arguments: defaults applied, unknown keys dropped.
     return { output: await tool.execute(parsed.data, context) };
@@ -22,13 +22,20 @@ export async function executeToolCall(tool: Tool, args: unknown, context: ToolCo
   }
 }
 
+/** The model's arguments as the tool's schema reads them, or the error for the model to correct. */
+export function parseToolArguments<Input>(tool: ToolDescription<Input>, args: unknown): { data: Input } | { error: string } {
+  const parsed = tool.inputSchema.safeParse(args);
+  if (!parsed.success) return { error: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}` };
+  return { data: parsed.data };
+}
+
 /** The result for a call to a tool the agent does not have, naming the ones it does. */
-export function unknownToolResult(name: string, available: readonly Tool[]): { error: string } {
+export function unknownToolResult(name: string, available: readonly Pick<Tool, 'name'>[]): { error: string } {
   return { error: unknownToolMessage(name, available) };
 }
 
 /** `Unknown tool "x". Available tools: a, b` — shared by config errors and model-facing results. */
-export function unknownToolMessage(name: string, available: readonly Tool[]): string {
+export function unknownToolMessage(name: string, available: readonly Pick<Tool, 'name'>[]): string {
   const names = available.map((tool) => tool.name).sort();
   return `Unknown tool "${name}". Available tools: ${names.length === 0 ? '(none)' : names.join(', ')}`;
 }

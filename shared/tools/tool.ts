@@ -22,6 +22,9 @@ export interface Tool<Input = unknown> {
   execute(input: Input, context: ToolContext): Promise<unknown>;
 }
 
+/** What the model is told about a function it may call: a tool, or a sub-agent called as one. */
+export type ToolDescription<Input = unknown> = Pick<Tool<Input>, 'name' | 'description' | 'inputSchema'>;
+
 /** Thrown by a tool for a failure the model should see and may correct (e.g. division by zero). */
 export class ToolFailure extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
