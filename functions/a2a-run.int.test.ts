@@ -9,26 +9,34 @@ import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
 import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import type { CatalogAgent } from '../shared/ports/agent-catalog.ts';
+import { remoteMessageId } from '../shared/steps/remote-agent-turn.ts';
 import { startA2aTestServer, type A2aTestServer } from '../shared/testing/a2a-test-server.ts';
+import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
+import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 
 // Issue 3 item 6 through Pub/Sub push, the functions and the Firestore emulator: a registered A2A
 // agent, served by a real @a2a-js/sdk server on this machine, answers a run. The agent document
 // is written in the registry's layout (agents/{encoded name}) with the card fetchAgentCard got.
+// ADK agents calling it as a sub-agent talk to Gemini through the real @google/genai client and a
+// local Gemini-wire server.
 let stack: LocalStack;
 let remote: A2aTestServer;
+let gemini: GeminiWireServer;
 
 beforeAll(async () => {
   remote = await startA2aTestServer({ answer: (text) => `The remote agent read: ${text}` });
+  gemini = await startGeminiWireServer();
   stack = await startLocalStack({
     projectId: `a2a-${process.pid}`,
     emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
-    env: { GEMINI_API_KEY: 'test-key', AGENTLINE_LOG_LEVEL: 'silent' },
+    env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
   });
 });
 
 afterAll(async () => {
   await stack?.stop();
   await remote?.close();
+  await gemini?.close();
 });
 
 async function registerRemoteAgent(id: string): Promise<string> {
@@ -40,8 +48,8 @@ async function registerRemoteAgent(id: string): Promise<string> {
   return name;
 }
 
-async function submit(agentName: string, input: string): Promise<string> {
-  const submission: Submission = { schemaVersion: 1, agent: { name: agentName }, input, userId: 'ada', idempotencyKey: `${Date.now()}-${input}` };
+async function submit(agent: Submission['agent'], input: string): Promise<string> {
+  const submission: Submission = { schemaVersion: 1, agent, input, userId: 'ada', idempotencyKey: `${Date.now()}-${input}` };
   const messageId = await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission);
   return deriveRunId(submission, messageId);
 }
@@ -53,7 +61,7 @@ function waitForTerminal(runId: string): Promise<Run> {
 describe('A2A agents through the local stack', () => {
   it('an A2A agent served by a local A2A server answers a run', async () => {
     const agentName = await registerRemoteAgent('echo');
-    const run = await waitForTerminal(await submit(agentName, 'What is the capital of France?'));
+    const run = await waitForTerminal(await submit({ name: agentName }, 'What is the capital of France?'));
     expect(run).toMatchObject({
       state: 'SUCCEEDED',
       llmCallCount: 1,
@@ -66,7 +74,28 @@ describe('A2A agents through the local stack', () => {
 
   it('a remote task that fails fails the run with the remote message', async () => {
     const agentName = await registerRemoteAgent('failing');
-    const run = await waitForTerminal(await submit(agentName, 'fail this one'));
+    const run = await waitForTerminal(await submit({ name: agentName }, 'fail this one'));
     expect(run).toMatchObject({ state: 'FAILED', error: { code: 'A2A_TASK_FAILED', message: 'Remote agent Echo Agent failed the task: The remote agent broke' } });
+  });
+
+  it('an ADK agent calls a registered A2A agent as a tool', async () => {
+    const agentName = await registerRemoteAgent('capital-expert');
+    const configYaml = `name: geography_desk\ninstruction: Ask the capital expert.\ntools: [calculator]\nsub_agents:\n  - agent: ${agentName}\n`;
+    const toolName = `capital_expert${process.pid}`;
+    gemini.script([
+      functionCallReply([{ name: toolName, args: { request: 'What is the capital of Peru?' } }]),
+      textReply('The capital expert says Lima.'),
+    ]);
+    const run = await waitForTerminal(await submit({ configYaml, fileName: 'geography_desk.yaml' }, 'Capital of Peru?'));
+    gemini.assertAllRepliesUsed();
+    expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2, output: { text: 'The capital expert says Lima.' } });
+    const declarations = gemini.requests[0]!.body.tools![0]!.functionDeclarations!;
+    expect(declarations.map((declaration) => declaration.name)).toEqual(['calculator', toolName]);
+    expect(declarations[1]).toMatchObject({ description: 'Repeats what it is told.', parametersJsonSchema: { required: ['request'] } });
+    expect(gemini.requests[1]!.body.contents.at(-1)).toEqual({
+      role: 'user',
+      parts: [{ functionResponse: { name: toolName, response: { result: 'The remote agent read: What is the capital of Peru?' } } }],
+    });
+    expect(remote.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-tool-0'), text: 'What is the capital of Peru?' });
   });
 });
