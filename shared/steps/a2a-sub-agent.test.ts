@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Part } from '../domain/content.ts';
+import { TransientError } from '../domain/errors.ts';
 import type { CatalogAgent } from '../ports/agent-catalog.ts';
 import type { ModelRequest } from '../ports/model-client.ts';
 import { useA2aTestServer } from '../testing/a2a-test-server.ts';
@@ -121,6 +122,40 @@ describe('an ADK agent calling a registered A2A sub-agent as a tool', () => {
     expect(toolStep?.attempt).toBeGreaterThan(1);
     expect(toolStep?.remoteTask?.taskId).toEqual(expect.any(String));
     expect(a2aServer().received.filter((message) => message.text === 'slow and steady')).toHaveLength(1);
+  });
+
+  it('gives the model a tool error when the sub-agent card points at a refused address', async () => {
+    const { waitForRun, model, agents } = startWorld([modelCalls([{ name: 'metadata', args: { request: 'hi' } }]), modelText('Could not reach it.')]);
+    const card = { ...a2aServer().cardJson(), supportedInterfaces: [{ url: 'http://169.254.169.254/a2a', protocolBinding: 'JSONRPC', protocolVersion: '1.0' }] };
+    agents.put({ name: agentPath('metadata'), state: 'ENABLED', creator: 'ada', definition: { kind: 'a2a', agentCard: card } });
+    const run = await waitForRun(submitCoordinator('hi', [agentPath('metadata')]));
+    expect(run.state).toBe('SUCCEEDED');
+    expect(responsesSent(model.requests[1])).toEqual([{ name: 'metadata', response: { error: expect.stringContaining('169.254.169.254') } }]);
+  });
+
+  it('redelivers a sub-agent call after a transient failure and answers once it goes through', async () => {
+    const model = new ScriptedModel([modelCalls([{ name: 'echo_bot', args: { request: 'try again' } }]), modelText('Got it.')]);
+    let failuresLeft = 1;
+    world = createInMemoryWorld({
+      model,
+      decorate: (deps) => ({
+        ...deps,
+        remoteAgents: {
+          send: async (endpoint, message, options) => {
+            if (failuresLeft-- > 0) throw new TransientError('A2A server answered 503', { code: 'UNAVAILABLE' });
+            return deps.remoteAgents.send(endpoint, message, options);
+          },
+          follow: (endpoint, taskId, options) => deps.remoteAgents.follow(endpoint, taskId, options),
+        },
+      }),
+    });
+    world.agents.put({ name: echoName, state: 'ENABLED', creator: 'ada', definition: { kind: 'a2a', agentCard: a2aServer().cardJson() } });
+    const run = await world.waitForRun(submitCoordinator('Ask twice if needed'));
+    model.assertAllUsed();
+    expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2 });
+    expect(responsesSent(model.requests[1])).toEqual([{ name: 'echo_bot', response: { result: 'echo: try again' } }]);
+    const [toolStep] = await world.store.getSteps(run.runId, ['0-tool-0']);
+    expect(toolStep?.attempt).toBe(2);
   });
 
   it('names a sub-agent whose id is a built-in tool name apart from the tool', async () => {
