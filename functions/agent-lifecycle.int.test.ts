@@ -8,6 +8,7 @@ import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import type { CatalogAgent } from '../shared/ports/agent-catalog.ts';
 import { publishAgentLifecycleChange } from '../shared/steps/handle-agent-lifecycle.ts';
+import { afterEachModelAnswer } from '../shared/testing/after-model-answer.ts';
 import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 
@@ -30,16 +31,7 @@ beforeAll(async () => {
     projectId: `lifecycle-${process.pid}`,
     emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
     env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
-    decorate: (deps) => ({
-      ...deps,
-      model: {
-        generate: async (request) => {
-          const response = await deps.model.generate(request);
-          await afterModelAnswer();
-          return response;
-        },
-      },
-    }),
+    decorate: afterEachModelAnswer(() => afterModelAnswer()),
   });
 });
 

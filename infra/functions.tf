@@ -44,8 +44,9 @@ resource "google_cloudfunctions2_function" "fn" {
   service_config {
     available_memory = "${each.value.memoryMb}M"
     timeout_seconds  = each.value.timeoutSeconds
-    # Pub/Sub push and Cloud Tasks count as internal traffic from this project.
-    ingress_settings               = "ALLOW_INTERNAL_ONLY"
+    # Pub/Sub push and Cloud Tasks count as internal traffic from this project; the agents API is
+    # public and checks every caller's Google ID token itself (AGENTLINE_AUTH=google).
+    ingress_settings               = contains(local.http_functions, each.key) ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     min_instance_count             = 0
     max_instance_count             = var.max_instances
@@ -59,6 +60,11 @@ resource "google_cloudfunctions2_function" "fn" {
       AGENTLINE_DELAY_QUEUE           = "cloud-tasks"
       AGENTLINE_TASKS_QUEUE           = google_cloud_tasks_queue.queue["delay"].id
       AGENTLINE_TASKS_SERVICE_ACCOUNT = google_service_account.invoker.email
+      # The agents API: Google ID tokens for this audience; admins; the key of list page tokens.
+      AGENTLINE_AUTH              = "google"
+      AGENTLINE_AUTH_AUDIENCE     = var.api_audience
+      AGENTLINE_ADMINS            = join(",", var.api_admins)
+      AGENTLINE_PAGE_TOKEN_SECRET = random_password.page_token_secret.result
     }, var.function_environment)
 
     dynamic "secret_environment_variables" {
@@ -77,4 +83,19 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_iam_member.functions,
     google_secret_manager_secret_iam_member.gemini_api_key,
   ]
+}
+
+# Shared by every agents API instance, so a page token from one instance is accepted by the next.
+resource "random_password" "page_token_secret" {
+  length  = 48
+  special = false
+}
+
+# The agents API authenticates callers itself (Google ID tokens), so Cloud Run lets anyone reach it.
+resource "google_cloud_run_service_iam_member" "api_public" {
+  for_each = local.http_functions
+  service  = google_cloudfunctions2_function.fn[each.key].name
+  location = var.region
+  role     = "roles/run.invoker"
+  member   = "allUsers"
 }

@@ -13,6 +13,7 @@ terraform {
   required_providers {
     google  = { source = "hashicorp/google", version = ">= 6.0, < 8.0" }
     archive = { source = "hashicorp/archive", version = ">= 2.4" }
+    random  = { source = "hashicorp/random", version = ">= 3.5" }
   }
 }
 
@@ -28,9 +29,11 @@ locals {
   functions     = { for fn in local.topology.functions : fn.name => fn }
   subscriptions = { for s in local.topology.subscriptions : s.name => s }
   # Everything a step may publish to through its outbox (and the registry, on lifecycle changes).
-  outbox_topics = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic])
-  pubsub_agent  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
-  use_vertex    = var.gemini_api_key_secret_id == ""
+  # The agents API publishes deploy messages and lifecycle changes with the same account.
+  outbox_topics  = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic])
+  http_functions = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
+  pubsub_agent   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  use_vertex     = var.gemini_api_key_secret_id == ""
 }
 
 resource "google_project_service" "apis" {

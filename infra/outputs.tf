@@ -1,5 +1,5 @@
 output "function_urls" {
-  description = "Registered function name => its URL (internal ingress only)."
+  description = "Registered function name => its URL (internal ingress only, except the agents API at <url>/v1/...)."
   value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.service_config[0].uri }
 }
 

@@ -30,7 +30,7 @@ describe('topology', () => {
   });
 
   it('pushes every step topic and the submissions topic to a function, and nothing to run results', () => {
-    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns']);
+    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent']);
     const pushedTopics = topology.subscriptions.map((subscription) => subscription.topic);
     expect(pushedTopics).toEqual(
       expect.arrayContaining([topology.submissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),

@@ -14,6 +14,8 @@ const functionSchema = z.strictObject({
   deployName,
   memoryMb: z.number().int().min(128).max(32768),
   timeoutSeconds: z.number().int().min(1).max(540),
+  /** An HTTP function (the agents API): reachable from outside, not through a push subscription. */
+  http: z.boolean().optional(),
 });
 
 const subscriptionSchema = z.strictObject({
@@ -47,6 +49,7 @@ export const topologySchema = z
     deadLetterTopic: resourceName,
     /** Carries "an agent's lifecycle changed" (published by the registry), consumed by resumeAgentRuns. */
     agentLifecycleTopic: resourceName,
+    agentDeployTopic: resourceName,
     stepTopics: z.record(stepKindSchema, resourceName),
     topics: z.array(resourceName),
     functions: z.array(functionSchema),
@@ -71,6 +74,7 @@ export const topologySchema = z
       topology.resultsTopic,
       topology.deadLetterTopic,
       topology.agentLifecycleTopic,
+      topology.agentDeployTopic,
       ...Object.values(topology.stepTopics),
     ];
     for (const topic of referenced) if (!topics.has(topic)) problem(`topic ${topic} is not listed in topics`, ['topics']);
@@ -113,6 +117,7 @@ export function topicForStepKind(kind: StepKind, from: Topology = topology): str
 export function topicForOutbox(target: OutboxTopic, from: Topology = topology): string {
   if (target === 'results') return from.resultsTopic;
   if (target === 'agent-lifecycle') return from.agentLifecycleTopic;
+  if (target === 'agent-deploy') return from.agentDeployTopic;
   return from.stepTopics[target];
 }
 

@@ -49,3 +49,14 @@ variable "function_environment" {
   type        = map(string)
   default     = {}
 }
+
+variable "api_audience" {
+  description = "Audience the agents API requires in callers' Google ID tokens (e.g. its URL, or an OAuth client id)."
+  type        = string
+}
+
+variable "api_admins" {
+  description = "Google account emails that administer every agent and grant authorizations."
+  type        = list(string)
+  default     = []
+}

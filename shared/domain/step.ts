@@ -42,8 +42,8 @@ export function stepMessage(runId: string, stepId: string): StepMessage {
   return { schemaVersion: 1, runId, stepId, kind: parsed.kind };
 }
 
-/** Where an outbox message goes: a step topic, the run-results topic, or agent lifecycle changes. */
-export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle']);
+/** Where an outbox message goes: a step topic, the run-results topic, agent lifecycle changes, or agent deploys. */
+export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy']);
 export type OutboxTopic = z.infer<typeof outboxTopicSchema>;
 
 /** A message written in the same transaction as the transition that caused it. */

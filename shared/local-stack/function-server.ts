@@ -23,6 +23,11 @@ export interface StartFunctionServerOptions {
   port?: number;
   /** Functions already registered with `functions.cloudEvent` / `functions.http`. */
   functionNames: readonly string[];
+  /**
+   * Paths under `/v1/` go to this HTTP function with the path unchanged, so the agents API
+   * answers at `<url>/v1/...` as a deployed function does.
+   */
+  apiFunction?: string;
 }
 
 /**
@@ -42,6 +47,8 @@ export async function startFunctionServer(options: StartFunctionServerOptions): 
 
   const server = createServer((request, response) => {
     const path = request.url ?? '/';
+    const api = options.apiFunction && path.startsWith('/v1/') ? handlers.get(options.apiFunction) : undefined;
+    if (api) return api(request, response);
     const match = /^\/([^/?]+)(.*)$/.exec(path);
     const handler = match && handlers.get(match[1]!);
     if (!match || !handler) {

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { topology } from '../../infra/topology.ts';
+import { registerApiFunctions } from '../../functions/register-api-functions.ts';
+import { createApiDeps } from '../wiring/create-api-deps.ts';
+import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { ensureTopology } from '../adapters/pubsub/ensure-topology.ts';
 import { registerFunctions } from '../../functions/register-functions.ts';
 import type { Deps } from '../steps/step-deps.ts';
@@ -36,7 +40,10 @@ export interface LocalStack {
   projectId: string;
   pubsubHost: string;
   firestoreHost: string;
+  /** Base URL of the functions; the agents API answers at `<functionsUrl>/v1/...`. */
   functionsUrl: string;
+  /** The secret local tokens for this stack's agents API are signed with (see mintLocalToken). */
+  localAuthSecret: string;
   deps: ReturnType<typeof createGoogleDeps>;
   /**
    * Stops gracefully: lets running handlers finish (up to a few seconds), then closes the
@@ -84,12 +91,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, options.env);
     // A local stack talks to agents on this machine (A2A test servers); production never does.
     const env = { AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true', ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
+    // The agents API verifies local tokens with this secret: the caller's, or a new one per stack.
+    const localAuthSecret = process.env['AGENTLINE_LOCAL_AUTH_SECRET'] ?? randomBytes(32).toString('base64url');
     const deps = createGoogleDeps(loadConfig(env), env);
     closers.push(() => deps.close());
     const inFlight = trackInFlight(createStepHandlers(options.decorate ? options.decorate(deps) : deps));
     drain = inFlight.drain;
-    const names = registerFunctions(() => inFlight.handlers);
-    const server = await startFunctionServer({ functionNames: names, ...(options.port ? { port: options.port } : {}) });
+    const apiDeps = createApiDeps(loadConfig({ AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret, ...env }), deps);
+    closers.push(() => apiDeps.close());
+    const apiHandlers = createApiHandlers(apiDeps);
+    const apiInFlight = trackInFlight({ deployAgent: apiHandlers.deployAgent });
+    const drainSteps = drain;
+    drain = async (timeoutMs) => void (await Promise.all([drainSteps(timeoutMs), apiInFlight.drain(timeoutMs)]));
+    const names = [
+      ...registerFunctions(() => inFlight.handlers),
+      ...registerApiFunctions(() => ({ api: apiHandlers.api, deployAgent: apiInFlight.handlers.deployAgent })),
+    ];
+    const server = await startFunctionServer({ functionNames: names, apiFunction: 'agentsApi', ...(options.port ? { port: options.port } : {}) });
     closers.push(() => server.close());
     await ensureTopology(deps.pubsub, topology, (functionName, topic) => server.pushEndpoint(functionName, projectId, topic));
     return {
@@ -97,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pubsubHost: hosts.pubsubHost,
       firestoreHost: hosts.firestoreHost,
       functionsUrl: server.url,
+      localAuthSecret,
       deps,
       stop,
       kill,

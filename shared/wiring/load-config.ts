@@ -49,6 +49,21 @@ export const configSchema = z.object({
   AGENTLINE_OUTBOUND_TIMEOUT_SECONDS: positiveInt(30),
   /** Largest outbound response body accepted. */
   AGENTLINE_OUTBOUND_MAX_BYTES: positiveInt(4 * 1024 * 1024),
+  /**
+   * How the agents API identifies callers: `local` (HS256 tokens signed with
+   * AGENTLINE_LOCAL_AUTH_SECRET; development and tests) or `google` (Google-signed ID tokens
+   * whose audience is AGENTLINE_AUTH_AUDIENCE). The API checks that its settings are complete.
+   */
+  AGENTLINE_AUTH: z.enum(['local', 'google'], { error: "must be 'local' or 'google'" }).default('local'),
+  AGENTLINE_LOCAL_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AGENTLINE_AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** Comma-separated user ids (local `sub`, or Google account emails) that administer every agent. */
+  AGENTLINE_ADMINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0)),
+  /** Key of the list page tokens; every API instance must share it (default: the local auth secret). */
+  AGENTLINE_PAGE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 }).and(delayQueueSchema);
 export type Config = z.infer<typeof configSchema>;
 

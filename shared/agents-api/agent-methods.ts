@@ -1,0 +1,125 @@
+import { readAgentBody, requireCompleteAgent } from '../domain/agents/agent-input.ts';
+import { definitionFields, type WritableAgentFields } from '../domain/agents/agent-fields.ts';
+import { assertValidAgentId, assertValidParent, parseAgentName } from '../domain/agents/agent-name.ts';
+import { agentTypeOf, catalogDefinitionOf, toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
+import { parseOrderBy, parsePageSize, selectPage } from '../domain/agents/list-request.ts';
+import { authorizeAgentAccess, canSee, permissionsOn, type Caller } from '../domain/agents/permissions.ts';
+import { AbortedError, FailedPreconditionError, ResourceExistsError } from '../domain/errors.ts';
+import { applyUpdate, parseUpdateMask } from '../domain/agents/update-mask.ts';
+import type { ApiDeps } from './api-deps.ts';
+
+type Json = Record<string, unknown>;
+type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens'>;
+
+/** `create`: server-assigned id unless `agentId` is given; ALREADY_EXISTS for a taken name. */
+export async function createAgent(deps: Deps, caller: Caller, parent: string, agentId: string | undefined, body: unknown): Promise<Json> {
+  assertValidParent(parent);
+  if (agentId !== undefined) assertValidAgentId(agentId);
+  const fields = requireCompleteAgent(readAgentBody(body));
+  const name = `${parent}/agents/${agentId ?? `a${deps.newId().replace(/-/g, '').slice(0, 20)}`}`;
+  const now = deps.clock.now();
+  const record: AgentRecord = {
+    schemaVersion: 1,
+    name,
+    parent,
+    state: 'CONFIGURED',
+    creator: caller.userId,
+    ...catalogFieldsOf(fields),
+    fields,
+    createTime: now,
+    updateTime: now,
+  };
+  await deps.registry.transact(async (tx) => {
+    if (await tx.getAgent(name)) throw new ResourceExistsError(`Agent ${name} already exists`);
+    tx.createAgent(record);
+  });
+  return toAgentJson(record);
+}
+
+export async function getAgent(deps: Deps, caller: Caller, name: string): Promise<Json> {
+  parseAgentName(name);
+  return toAgentJson(authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name)));
+}
+
+/** `list` (AIP-132/158): only agents the caller may see; opaque tokens bound to the request. */
+export async function listAgents(deps: Deps, caller: Caller, parent: string, query: Record<string, string | undefined>): Promise<Json> {
+  assertValidParent(parent);
+  const pageSize = parsePageSize(query['pageSize']);
+  const order = parseOrderBy(query['orderBy']);
+  const requestParameters = { parent, orderBy: order, caller: caller.userId };
+  const token = query['pageToken'];
+  const cursor = token ? deps.pageTokens.decode(token, requestParameters) : undefined;
+  const visible = (await deps.registry.listAgents(parent)).filter((record) => canSee(caller, record));
+  const { page, nextCursor } = selectPage(visible, order, pageSize, cursor);
+  return {
+    agents: page.map(toAgentJson),
+    ...(nextCursor ? { nextPageToken: deps.pageTokens.encode(nextCursor, requestParameters) } : {}),
+  };
+}
+
+/**
+ * `patch` (AIP-134). Changing the definition needs an undeployed or DISABLED agent and returns it
+ * to CONFIGURED: a new definition runs only after a deploy has validated it.
+ */
+export async function patchAgent(deps: Deps, caller: Caller, name: string, body: unknown, updateMask: string | undefined): Promise<Json> {
+  parseAgentName(name);
+  const mask = parseUpdateMask(updateMask);
+  const update = readAgentBody(body);
+  return deps.registry.transact(async (tx) => {
+    const record = authorizeAgentAccess(caller, 'update', name, await tx.getAgent(name));
+    if (record.state === 'DEPLOYING') throw new AbortedError(`Agent ${name} is being deployed; update it when the deployment ends`);
+    const fields = requireCompleteAgent(applyUpdate(record.fields, update, mask));
+    const definitionChanged = definitionFields.some((field) => JSON.stringify(fields[field]) !== JSON.stringify(record.fields[field]));
+    if (definitionChanged && !['CONFIGURED', 'DEPLOYMENT_FAILED', 'DISABLED'].includes(record.state)) {
+      throw new FailedPreconditionError(`The definition of an agent in state ${record.state} cannot change; disable it first, then redeploy`);
+    }
+    const { stateReason: _reason, agentAuthorization: _authorization, ...rest } = record;
+    const updated: AgentRecord = {
+      ...rest,
+      ...catalogFieldsOf(fields, definitionChanged ? undefined : record),
+      ...(definitionChanged ? { state: 'CONFIGURED' } : record.stateReason ? { stateReason: record.stateReason } : {}),
+      fields,
+      updateTime: deps.clock.now(),
+    };
+    tx.putAgent(updated);
+    return toAgentJson(updated);
+  });
+}
+
+/** `getAgentView`: what the agent is, where it comes from, and what the caller may do with it. */
+export async function getAgentView(deps: Deps, caller: Caller, name: string): Promise<Json> {
+  parseAgentName(name);
+  const record = authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name));
+  const permissions = permissionsOn(caller, record);
+  const { displayName, description, icon } = record.fields;
+  return {
+    agentView: {
+      name,
+      displayName,
+      description,
+      ...(icon ? { icon } : {}),
+      agentType: agentTypeOf(record.fields),
+      agentOrigin: 'USER',
+      creator: record.creator,
+      state: record.state,
+      ...(record.stateReason ? { [record.stateReason.kind]: record.stateReason.message } : {}),
+      userPermissions: {
+        canView: permissions.has('get'),
+        canEdit: permissions.has('update'),
+        canDelete: permissions.has('delete'),
+        canDeploy: permissions.has('deploy'),
+        canManageLifecycle: permissions.has('manageLifecycle'),
+        canRun: permissions.has('run'),
+      },
+    },
+  };
+}
+
+/** The catalog's top-level fields; a definition that did not change keeps its validated card. */
+function catalogFieldsOf(fields: WritableAgentFields, unchanged?: AgentRecord): Pick<AgentRecord, 'definition' | 'agentAuthorization'> {
+  const agentAuthorization = fields.authorizationConfig?.agentAuthorization;
+  return {
+    definition: unchanged ? unchanged.definition : catalogDefinitionOf(fields),
+    ...(agentAuthorization ? { agentAuthorization } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+import { parseA2aAgentCardJson } from '../domain/a2a-agent-card.ts';
+import type { AgentRecord } from '../domain/agents/agent-record.ts';
+import { adkDeploymentProblem } from '../domain/agents/validate-adk-definition.ts';
+import { AgentlineError } from '../domain/errors.ts';
+import type { AgentRegistry } from '../ports/agent-registry.ts';
+
+/** What a deploy ends in: the validated A2A card to store, or the reason it failed. */
+export type DeploymentOutcome = { ok: true; agentCard?: Record<string, unknown> } | { ok: false; reason: string };
+
+export interface DeploymentChecks {
+  registry: Pick<AgentRegistry, 'getAgent'>;
+  availableTools: readonly string[];
+  /** Fetches and validates a remote card (SSRF-guarded); throws InvalidInputError or TransientError. */
+  fetchAgentCard: (uri: string) => Promise<{ card: Record<string, unknown> }>;
+}
+
+/**
+ * Validates an agent's definition for deployment. Problems with the definition become a
+ * DEPLOYMENT_FAILED reason that says exactly what is wrong; transient failures (a card server
+ * answering 503) propagate, so the deploy message is redelivered and tried again.
+ */
+export async function decideDeployment(record: AgentRecord, checks: DeploymentChecks): Promise<DeploymentOutcome> {
+  const { adkAgentDefinition: adk, a2aAgentDefinition: a2a } = record.fields;
+  try {
+    if (adk?.agentConfig !== undefined) {
+      const reason = await adkDeploymentProblem(adk.agentConfig, {
+        availableTools: checks.availableTools,
+        subAgentExists: async (name) => (await checks.registry.getAgent(name)) !== undefined,
+      });
+      return reason ? { ok: false, reason } : { ok: true };
+    }
+    if (adk) return unsupported('adkAgentDefinition.provisionedReasoningEngine (an Agent Engine deployment)');
+    if (a2a?.jsonAgentCard !== undefined) {
+      parseA2aAgentCardJson(a2a.jsonAgentCard, 'a2aAgentDefinition.jsonAgentCard');
+      return { ok: true, agentCard: JSON.parse(a2a.jsonAgentCard) as Record<string, unknown> };
+    }
+    if (a2a?.remoteAgentCard) return { ok: true, agentCard: (await checks.fetchAgentCard(a2a.remoteAgentCard.uri)).card };
+    return unsupported(record.fields.managedAgentDefinition ? 'managedAgentDefinition' : 'dialogflowAgentDefinition');
+  } catch (error) {
+    if (error instanceof AgentlineError && !error.retryable) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+function unsupported(what: string): DeploymentOutcome {
+  return {
+    ok: false,
+    reason: `${what} is not supported yet: agentline deploys adkAgentDefinition.agentConfig (ADK Agent Config YAML) and a2aAgentDefinition`,
+  };
+}

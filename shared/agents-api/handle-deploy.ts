@@ -1,0 +1,56 @@
+import { deployedState } from '../domain/agents/agent-lifecycle.ts';
+import { toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
+import { agentType } from '../domain/agents/operation.ts';
+import { errorDomain, errorInfoType, rpcCodes } from '../domain/rpc-status.ts';
+import { deployMessageSchema } from '../domain/agents/deploy-message.ts';
+import { decodeJsonMessage, type Delivery } from '../steps/delivery.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { decideDeployment, type DeploymentChecks } from './decide-deployment.ts';
+
+/**
+ * The deploy worker (CloudEvent function `deployAgent`): validates the agent's definition and
+ * finishes its operation in one transaction — ENABLED (PRIVATE when asked), or DEPLOYMENT_FAILED
+ * with the reason, the operation then carrying FAILED_PRECONDITION with the same message.
+ * Idempotent: a redelivery of a finished operation does nothing.
+ */
+export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | 'logger'> & DeploymentChecks) {
+  return async function handleDeploy(delivery: Delivery): Promise<void> {
+    const message = decodeJsonMessage(delivery, deployMessageSchema, `Deploy message on ${delivery.source}`);
+    const operation = await deps.registry.getOperation(message.operation);
+    if (!operation || operation.done) return;
+    const record = await deps.registry.getAgentRecord(operation.target);
+    if (!record || record.deployOperation !== operation.name) return;
+    const outcome = await decideDeployment(record, deps);
+    await deps.registry.transact(async (tx) => {
+      const current = await tx.getAgent(operation.target);
+      const currentOperation = await tx.getOperation(operation.name);
+      if (!current || !currentOperation || currentOperation.done || current.deployOperation !== operation.name) return;
+      const now = deps.clock.now();
+      const change = deployedState(outcome.ok ? { ok: true, private: operation.deployPrivate ?? false } : outcome);
+      const { deployOperation: _operation, stateReason: _reason, ...rest } = current;
+      const deployed: AgentRecord = {
+        ...rest,
+        state: change.state,
+        ...(change.reason ? { stateReason: change.reason } : {}),
+        ...(outcome.ok && outcome.agentCard ? { definition: { kind: 'a2a' as const, agentCard: outcome.agentCard } } : {}),
+        updateTime: now,
+      };
+      tx.putAgent(deployed);
+      tx.putOperation({
+        ...currentOperation,
+        done: true,
+        ...(outcome.ok
+          ? { response: { '@type': agentType, ...toAgentJson(deployed) } }
+          : {
+              error: {
+                code: rpcCodes.FAILED_PRECONDITION.code,
+                message: `Deployment failed: ${outcome.reason}`,
+                details: [{ '@type': errorInfoType, reason: 'DEPLOYMENT_FAILED', domain: errorDomain, metadata: { agent: operation.target } }],
+              },
+            }),
+        updateTime: now,
+      });
+    });
+    deps.logger.info('agent deploy finished', { agent: operation.target, operation: operation.name, state: outcome.ok ? 'deployed' : 'failed' });
+  };
+}

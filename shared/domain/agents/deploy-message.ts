@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import type { OutboxMessage } from '../step.ts';
+
+/** The message (topic `agentline-agent-deploys`) that asks the deploy worker to finish a deploy operation. */
+export const deployMessageSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  /** The deploy operation's name; the worker reads everything else from the registry. */
+  operation: z.string().min(1),
+});
+export type DeployMessage = z.infer<typeof deployMessageSchema>;
+
+export function deployOutboxMessage(operation: string): OutboxMessage {
+  return { topic: 'agent-deploy', data: { schemaVersion: 1, operation } } as OutboxMessage;
+}

@@ -1,0 +1,18 @@
+import type { Deps } from '../steps/step-deps.ts';
+
+/**
+ * A `decorate` for startLocalStack that runs `hook()` after each model answer, before the step
+ * commits: tests change an agent's state there, mid-run.
+ */
+export function afterEachModelAnswer(hook: () => Promise<void>): (deps: Deps) => Deps {
+  return (deps) => ({
+    ...deps,
+    model: {
+      generate: async (request) => {
+        const response = await deps.model.generate(request);
+        await hook();
+        return response;
+      },
+    },
+  });
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Firestore } from '@google-cloud/firestore';
+import { OAuth2Client } from 'google-auth-library';
+import { GoogleIdTokenAuthenticator } from '../adapters/auth/google-id-token-authenticator.ts';
+import { LocalTokenAuthenticator } from '../adapters/auth/local-token-authenticator.ts';
+import { FirestoreAgentRegistry } from '../adapters/firestore/firestore-agent-registry.ts';
+import { fetchAgentCard } from '../adapters/http/fetch-agent-card.ts';
+import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
+import type { ApiDeps } from '../agents-api/api-deps.ts';
+import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
+import { createPageTokenCodec } from '../domain/agents/page-token.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import type { Deps } from '../steps/step-deps.ts';
+import { publishAgentLifecycleChange } from '../steps/handle-agent-lifecycle.ts';
+import { builtinToolNames } from '../tools/builtin-tools.ts';
+import type { Config } from './load-config.ts';
+import { outboundFetchOptions } from './outbound-fetch-options.ts';
+
+/**
+ * The composition root of the agent registry (API and deploy worker), on top of the pipeline's
+ * Google deps. Throws one InvalidInputError when the auth settings are incomplete.
+ */
+export function createApiDeps(
+  config: Config,
+  base: Pick<Deps, 'store' | 'queue' | 'clock' | 'logger'> & { firestore: Firestore },
+): ApiDeps & DeploymentChecks & Pick<Deps, 'store'> & { close(): Promise<void> } {
+  const registry = new FirestoreAgentRegistry(base.firestore);
+  const guarded = createGuardedFetch(outboundFetchOptions(config));
+  return {
+    registry,
+    store: base.store,
+    queue: base.queue,
+    clock: base.clock,
+    logger: base.logger,
+    authenticator: createAuthenticator(config),
+    pageTokens: createPageTokenCodec(pageTokenSecret(config)),
+    newId: randomUUID,
+    announceLifecycleChange: (agentName) => publishAgentLifecycleChange(base.queue, agentName),
+    availableTools: builtinToolNames,
+    fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
+    close: () => guarded.close(),
+  };
+}
+
+function createAuthenticator(config: Config) {
+  if (config.AGENTLINE_AUTH === 'google') {
+    if (!config.AGENTLINE_AUTH_AUDIENCE) throw new InvalidInputError('Invalid environment: AGENTLINE_AUTH_AUDIENCE is required when AGENTLINE_AUTH=google');
+    return new GoogleIdTokenAuthenticator(new OAuth2Client(), config.AGENTLINE_AUTH_AUDIENCE, config.AGENTLINE_ADMINS);
+  }
+  return new LocalTokenAuthenticator(localSecret(config), config.AGENTLINE_ADMINS);
+}
+
+function localSecret(config: Config): string {
+  if (!config.AGENTLINE_LOCAL_AUTH_SECRET) {
+    throw new InvalidInputError(
+      'Invalid environment: AGENTLINE_LOCAL_AUTH_SECRET is required when AGENTLINE_AUTH=local (agentline dev keeps one in ~/.agentline/local-auth-secret)',
+    );
+  }
+  return config.AGENTLINE_LOCAL_AUTH_SECRET;
+}
+
+/** Every instance must share the key, so production sets it; locally the auth secret serves. */
+function pageTokenSecret(config: Config): string {
+  if (config.AGENTLINE_PAGE_TOKEN_SECRET) return config.AGENTLINE_PAGE_TOKEN_SECRET;
+  if (config.AGENTLINE_AUTH === 'local') return localSecret(config);
+  throw new InvalidInputError('Invalid environment: AGENTLINE_PAGE_TOKEN_SECRET is required when AGENTLINE_AUTH=google');
+}
