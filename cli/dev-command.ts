@@ -1,12 +1,14 @@
 import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
 import { startLocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { topology } from '../infra/topology.ts';
+import { localAuthSecretFile, readOrCreateLocalAuthSecret } from './local-auth-secret.ts';
 import { devStackFile, localDataDir, localProjectId, removeDevStackFile, writeDevStackFile } from './dev-stack-file.ts';
 
 /** `agentline dev`: the local stack in the foreground until Ctrl-C; stops all it started. */
 export async function runDevCommand(values: { port?: string | undefined }): Promise<number> {
   const dataDir = localDataDir();
-  const stack = await startLocalStack({ projectId: localProjectId, dataDir, ...(values.port ? { port: Number(values.port) } : {}) });
+  const env = { AGENTLINE_LOCAL_AUTH_SECRET: await readOrCreateLocalAuthSecret() };
+  const stack = await startLocalStack({ projectId: localProjectId, dataDir, env, ...(values.port ? { port: Number(values.port) } : {}) });
   // Ctrl-C is how dev ends: stop gracefully (saving data), but never wait long.
   registerCleanup(() => Promise.all([stack.stop(), removeDevStackFile()]).then(() => {}));
   await writeDevStackFile({
@@ -23,6 +25,7 @@ export async function runDevCommand(values: { port?: string | undefined }): Prom
       `  Pub/Sub emulator   PUBSUB_EMULATOR_HOST=${stack.pubsubHost}`,
       `  Firestore emulator FIRESTORE_EMULATOR_HOST=${stack.firestoreHost}`,
       `  functions          ${stack.functionsUrl}/<function>`,
+      `  agents API         ${stack.functionsUrl}/v1/... (local tokens signed with ${localAuthSecretFile()})`,
       `  submit runs to     projects/${stack.projectId}/topics/${topology.submissionsTopic}`,
       `  results on         projects/${stack.projectId}/topics/${topology.resultsTopic}`,
       `  stack file         ${devStackFile()}`,

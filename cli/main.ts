@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runAgentsCommand } from './agents-command.ts';
 import { runDevCommand } from './dev-command.ts';
 import { runRunCommand } from './run-command.ts';
 import { CliUsageError, usage } from './usage.ts';
@@ -26,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       });
       return runRunCommand(positionals, values);
     }
+    case 'agents':
+      return runAgentsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -9,6 +9,18 @@ export const usage = `Usage:
       stack if there is one, otherwise starts (and stops) an ephemeral one. Exit status 0 only
       when the run SUCCEEDED. --fallback-replay serves a recorded Gemini conversation when no
       model credentials are set (GEMINI_API_KEY, GOOGLE_API_KEY or Vertex AI settings).
+  agentline agents create <agent name> --agent-config <agent.yaml> --display-name <text> --description <text>
+                          [--body <agent.json>]
+  agentline agents get|delete|view <agent name>
+  agentline agents list <parent> [--page-size N] [--page-token T] [--order-by "displayName desc"]
+  agentline agents patch <agent name> [--body <agent.json>] [--display-name ...] [--update-mask a,b]
+  agentline agents deploy <agent name> [--private] [--force] [--no-wait]
+  agentline agents enable|disable <agent name>
+  agentline agents suspend <agent name> --reason "<shown to users>"
+  agentline agents operation <operation name>
+      Call the agents API of the running dev stack (or an ephemeral one) as --user (default
+      $USER; --admin for an administrator) with a local token. deploy waits for its operation
+      unless --no-wait. Prints the JSON answer; exit status 1 on an API error.
 `;
 
 /** A mistake in how the CLI was called: reported with the usage text, exit status 2. */

@@ -1,0 +1,35 @@
+import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
+import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import { findRunningDevStack, localDataDir, localProjectId } from './dev-stack-file.ts';
+import { readOrCreateLocalAuthSecret } from './local-auth-secret.ts';
+
+export interface ApiConnection {
+  /** Base URL; the API is at `<apiUrl>/v1/...`. */
+  apiUrl: string;
+  /** The local token secret the stack verifies with. */
+  secret: string;
+  close(): Promise<void>;
+}
+
+/** The running `agentline dev` stack's API, or an ephemeral stack's (stopped by `close`). */
+export async function connectToApi(write: (line: string) => void): Promise<ApiConnection> {
+  const secret = await readOrCreateLocalAuthSecret();
+  const dev = await findRunningDevStack();
+  if (dev) return { apiUrl: dev.functionsUrl, secret, close: async () => {} };
+  let stack: LocalStack | undefined;
+  const unregister = registerCleanup(() => stack?.kill() ?? Promise.resolve());
+  write('starting an ephemeral local stack for the agents API ...');
+  try {
+    stack = await startLocalStack({
+      projectId: localProjectId,
+      dataDir: localDataDir(),
+      env: { AGENTLINE_LOCAL_AUTH_SECRET: secret, AGENTLINE_LOG_LEVEL: process.env['AGENTLINE_LOG_LEVEL'] ?? 'silent' },
+      onWarning: write,
+    });
+  } catch (error) {
+    unregister();
+    throw error;
+  }
+  const started = stack;
+  return { apiUrl: started.functionsUrl, secret, close: async () => { await started.stop(); unregister(); } };
+}
