@@ -15,6 +15,7 @@ const options = {
   'page-token': { type: 'string' },
   'order-by': { type: 'string' },
   reason: { type: 'string' },
+  authorization: { type: 'string' },
   private: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   'no-wait': { type: 'boolean', default: false },
@@ -75,6 +76,12 @@ async function callVerb(client: ApiClient, verb: string, target: string, values:
       return client.call('GET', `${target}:getAgentView`);
     case 'operation':
       return client.call('GET', target);
+    case 'grant':
+    case 'revoke':
+      if (!values.authorization) throw new CliUsageError(`agents ${verb} <user id> needs --authorization <name>`);
+      return client.call('POST', `users/${target}/authorizations:${verb}`, { body: { authorization: values.authorization } });
+    case 'authorizations':
+      return client.call('GET', `users/${target}/authorizations`);
     default:
       throw new CliUsageError(`Unknown agents verb "${verb}"`);
   }

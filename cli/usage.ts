@@ -18,6 +18,8 @@ export const usage = `Usage:
   agentline agents enable|disable <agent name>
   agentline agents suspend <agent name> --reason "<shown to users>"
   agentline agents operation <operation name>
+  agentline agents grant|revoke <user id> --authorization <name> --admin
+  agentline agents authorizations <user id>
       Call the agents API of the running dev stack (or an ephemeral one) as --user (default
       $USER; --admin for an administrator) with a local token. deploy waits for its operation
       unless --no-wait. Prints the JSON answer; exit status 1 on an API error.

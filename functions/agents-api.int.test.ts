@@ -205,6 +205,7 @@ describe('agents API: deploy and lifecycle', () => {
     ['an unknown tool', { adkAgentDefinition: { agentConfig: 'name: a\ninstruction: hi\ntools:\n  - name: search\n' } }, /Unknown tool "search"/],
     ['YAML that does not parse', { adkAgentDefinition: { agentConfig: 'name: [a\n' } }, /YAML syntax error/],
     ['a malformed model name', { adkAgentDefinition: { agentConfig: 'name: a\ninstruction: hi\nmodel: "gemini-2.5-flash!"\n' } }, /not a well-formed model name/],
+    ['a sub-agent that is not registered', { adkAgentDefinition: { agentConfig: `name: a\ninstruction: hi\nsub_agents:\n  - agent: ${parent}/agents/nobody\n` } }, /sub_agents\[0\]: .*agents\/nobody is not a registered agent/],
     ['a managed definition', { managedAgentDefinition: {} }, /managedAgentDefinition is not supported yet/],
     ['a Dialogflow definition', { dialogflowAgentDefinition: {} }, /dialogflowAgentDefinition is not supported yet/],
     ['an invalid A2A card', { a2aAgentDefinition: { jsonAgentCard: '{"name": 3}' } }, /jsonAgentCard/],

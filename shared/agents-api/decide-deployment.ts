@@ -25,7 +25,11 @@ export async function decideDeployment(record: AgentRecord, checks: DeploymentCh
     if (adk?.agentConfig !== undefined) {
       const reason = await adkDeploymentProblem(adk.agentConfig, {
         availableTools: checks.availableTools,
-        subAgentExists: async (name) => (await checks.registry.getAgent(name)) !== undefined,
+        subAgentProblem: async (name) => {
+          const subAgent = await checks.registry.getAgent(name);
+          if (!subAgent) return `${name} is not a registered agent`;
+          return subAgent.definition.kind === 'a2a' ? undefined : `${name} is not an A2A agent; only registered A2A agents can be sub-agents`;
+        },
       });
       return reason ? { ok: false, reason } : { ok: true };
     }

@@ -1,4 +1,4 @@
-import { parseAgentConfigYaml } from '../agent-config.ts';
+import { parseAgentConfigYaml, referencedAgentNames } from '../agent-config.ts';
 import { AgentlineError } from '../errors.ts';
 
 /**
@@ -9,12 +9,12 @@ const modelIdPattern = /^(?:models\/|publishers\/[a-z0-9-]+\/models\/|projects\/
 
 /**
  * Why an ADK Agent Config cannot deploy, or undefined when it can: the YAML must parse, its tools
- * must be built-in tools, its model name well formed, and each sub-agent a registered agent
- * (looked up by `subAgentExists`, for definitions that list any).
+ * must be built-in tools, its model name well formed, and each sub-agent one it may call
+ * (`subAgentProblem` says why one is not, e.g. not registered or not an A2A agent).
  */
 export async function adkDeploymentProblem(
   configYaml: string,
-  options: { availableTools: readonly string[]; subAgentExists: (name: string) => Promise<boolean> },
+  options: { availableTools: readonly string[]; subAgentProblem: (name: string) => Promise<string | undefined> },
 ): Promise<string | undefined> {
   let definition;
   try {
@@ -26,9 +26,10 @@ export async function adkDeploymentProblem(
   if (!modelIdPattern.test(definition.model)) {
     return `adkAgentDefinition.agentConfig: model: "${definition.model}" is not a well-formed model name (expected e.g. gemini-2.5-flash or models/gemini-2.5-flash)`;
   }
-  const subAgents = (definition as { subAgents?: readonly { name: string }[] }).subAgents ?? [];
-  const missing: string[] = [];
-  for (const subAgent of subAgents) if (!(await options.subAgentExists(subAgent.name))) missing.push(subAgent.name);
-  if (missing.length > 0) return `adkAgentDefinition.agentConfig: sub_agents: not registered agents: ${missing.join(', ')}`;
-  return undefined;
+  const problems: string[] = [];
+  for (const [index, name] of referencedAgentNames(definition).entries()) {
+    const problem = await options.subAgentProblem(name);
+    if (problem) problems.push(`adkAgentDefinition.agentConfig: sub_agents[${index}]: ${problem}`);
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
 }

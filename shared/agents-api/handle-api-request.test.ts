@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-token-authenticator.ts';
+import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
+import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
+import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
+import { InMemoryStepQueue } from '../adapters/in-memory/in-memory-step-queue.ts';
+import { createPageTokenCodec } from '../domain/agents/page-token.ts';
+import { silentLogger } from '../ports/logger.ts';
+import { sampleAgentConfig, sampleParent } from '../testing/agent-fixtures.ts';
+import { createApiHandlers } from '../wiring/create-api-handlers.ts';
+import type { ApiRequest } from './handle-api-request.ts';
+
+const secret = 'unit-test-secret-of-at-least-32-characters';
+
+/** The API and its deploy worker over in-memory adapters: Pub/Sub push semantics included. */
+function createWorld() {
+  const documents = new InMemoryDocuments();
+  const registry = new InMemoryAgentRegistry(documents);
+  const queue = new InMemoryStepQueue();
+  const announced: string[] = [];
+  let ids = 0;
+  let now = 1_700_000_000_000;
+  const handlers = createApiHandlers({
+    registry,
+    store: new InMemoryRunStore(documents),
+    queue,
+    authenticator: new LocalTokenAuthenticator(secret, ['root']),
+    pageTokens: createPageTokenCodec(secret),
+    clock: { now: () => (now += 1000) },
+    newId: () => `id${ids++}`,
+    logger: silentLogger,
+    announceLifecycleChange: async (name) => void announced.push(name),
+    availableTools: ['calculator'],
+    fetchAgentCard: async (uri) => {
+      throw new Error(`no network in unit tests (${uri})`);
+    },
+  });
+  queue.subscribe('agent-deploy', handlers.deployAgent);
+  const call = async (user: string, method: string, path: string, body?: unknown, query: Record<string, string> = {}) => {
+    const request: ApiRequest = { method, path: `/v1/${path}`, query, authorization: `Bearer ${await mintLocalToken(secret, { userId: user })}`, body };
+    return handlers.api(request);
+  };
+  return { call, queue, announced, registry };
+}
+
+const agent = { displayName: 'Helper', description: 'Helps.', adkAgentDefinition: { agentConfig: sampleAgentConfig } };
+
+describe('handleApiRequest', () => {
+  it('runs create, deploy (through the worker), get and an operation poll end to end', async () => {
+    const { call, queue } = createWorld();
+    expect((await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'helper' })).body).toMatchObject({ name: `${sampleParent}/agents/helper`, state: 'CONFIGURED' });
+    const operation = (await call('ada', 'POST', `${sampleParent}/agents/helper:deploy`, {})).body as { name: string };
+    expect(operation.name).toBe(`${sampleParent}/agents/helper/operations/deploy-id0`);
+    await queue.idle();
+    expect((await call('ada', 'GET', operation.name)).body).toMatchObject({ done: true, response: { state: 'ENABLED' } });
+    expect((await call('ada', 'GET', `${sampleParent}/agents/helper`)).body).toMatchObject({ state: 'ENABLED' });
+  });
+
+  it('announces enable and delete so the pipeline can resume or fail parked runs', async () => {
+    const { call, queue, announced } = createWorld();
+    const name = `${sampleParent}/agents/helper`;
+    await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'helper' });
+    await call('ada', 'POST', `${name}:deploy`, {});
+    await queue.idle();
+    await call('ada', 'POST', `${name}:suspendAgent`, {}, { suspensionReason: 'Maintenance' });
+    await call('ada', 'POST', `${name}:enableAgent`, {});
+    await call('ada', 'DELETE', name);
+    expect(announced).toEqual([name, name]);
+  });
+
+  it.each([
+    ['GET', 'v2/things', 404, 'NOT_FOUND'],
+    ['PUT', `${sampleParent}/agents/x`, 404, 'NOT_FOUND'],
+    ['POST', `${sampleParent}/agents/x:launch`, 404, 'NOT_FOUND'],
+    ['GET', 'projects/p/agents', 400, 'INVALID_ARGUMENT'],
+    ['POST', 'projects/p/locations/l/agents', 400, 'INVALID_ARGUMENT'],
+    ['GET', 'projects/p/locations/l/collections/c/engines/e/agents?', 200, undefined],
+  ])('answers %s /v1/%s with %d', async (method, path, status, code) => {
+    const { call } = createWorld();
+    const answer = await call('root', method, path.replace(/\?$/, ''));
+    expect(answer.status).toBe(status);
+    if (code) expect(answer.body).toMatchObject({ error: { code: status, status: code } });
+  });
+
+  it('refuses an invalid parent and agent id naming the expected format', async () => {
+    const { call } = createWorld();
+    expect((await call('ada', 'POST', 'projects/p/locations/l/collections/c/engines/e/agents', agent, { agentId: 'Bad_Id' })).body).toMatchObject({
+      error: { status: 'INVALID_ARGUMENT', message: expect.stringContaining('Invalid agentId "Bad_Id"') },
+    });
+  });
+
+  it('lets only admins grant authorizations, and exposes the grant to the pipeline', async () => {
+    const { call, registry } = createWorld();
+    const authorization = 'projects/p/locations/global/authorizations/payroll';
+    expect((await call('ada', 'POST', 'users/ada/authorizations:grant', { authorization })).status).toBe(403);
+    expect((await call('root', 'POST', 'users/ada/authorizations:grant', { authorization })).status).toBe(200);
+    expect(await registry.holdsAuthorization('ada', authorization)).toBe(true);
+    expect((await call('root', 'POST', 'users/ada/authorizations:grant', { authorisation: authorization })).body).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } });
+  });
+});
