@@ -1,4 +1,4 @@
-import type { OperationCounts } from './operation-counts.ts';
+import type { OperationCounts } from '../shared/testing/operation-counts.ts';
 
 /**
  * List prices used for the estimate (USD), as read on 2026-11-21 through the project's search

@@ -3,9 +3,9 @@ import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-subm
 import { isTerminal, type Run } from '../shared/domain/run.ts';
 import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
 import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
-import { countMessage } from './counting-deps.ts';
+import { countMessage } from '../shared/testing/counting-deps.ts';
 import { pipelineStepsOf } from './conversation-script.ts';
-import { countsSince, scaleCounts, type OperationCounts } from './operation-counts.ts';
+import { countsSince, scaleCounts, type OperationCounts } from '../shared/testing/operation-counts.ts';
 import { median, percentile } from './stats.ts';
 
 export const benchAgentYaml = `name: bench_agent

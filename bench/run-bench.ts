@@ -6,12 +6,12 @@ import { functionCallReply, textReply } from '../shared/testing/gemini-replies.t
 import { startGeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { parseBenchOptions } from './bench-options.ts';
 import { nextScriptedTurn } from './conversation-script.ts';
-import { countOperations } from './counting-deps.ts';
+import { countOperations } from '../shared/testing/counting-deps.ts';
 import { estimateCost, listPrices } from './estimate-cost.ts';
 import { measureFloor } from './measure-floor.ts';
 import { measureInProcess } from './measure-in-process.ts';
 import { measureConversations, measureThroughput } from './measure-stack.ts';
-import { zeroCounts } from './operation-counts.ts';
+import { zeroCounts } from '../shared/testing/operation-counts.ts';
 import { median } from './stats.ts';
 import { formatReport, type BenchReport } from './format-report.ts';
 

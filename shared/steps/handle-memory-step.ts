@@ -1,4 +1,5 @@
 import { endRun } from '../domain/decide-next-steps.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/run.ts';
 import { isStepFinished } from '../domain/step.ts';
 import { writeTransition } from './commit-step.ts';
@@ -16,9 +17,12 @@ import { finishStep, readRunAndStep } from './step-lease.ts';
 export function createMemoryStepHandler(deps: Pick<Deps, 'store' | 'queue' | 'clock'>) {
   return async function handleMemoryStep(delivery: Delivery): Promise<void> {
     const message = decodeStepMessage(delivery);
-    const before = await deps.store.transact(async (tx) => readRunAndStep(tx, message.runId, message.stepId));
-    if (isStepFinished(before.step)) return publishOutbox(deps, message.runId, before.step.outbox, true);
-    const run = before.run;
+    // Plain (strongly consistent) reads, not a transaction: they only decide whether to do the
+    // idempotent memory writes; the commit below re-reads and re-checks what decides the outcome.
+    const [run, [step]] = await Promise.all([deps.store.getRun(message.runId), deps.store.getSteps(message.runId, [message.stepId])]);
+    if (!run) throw new NotFoundError(`Run ${message.runId} does not exist`);
+    if (!step) throw new NotFoundError(`Step ${message.stepId} of run ${message.runId} does not exist`);
+    if (isStepFinished(step)) return publishOutbox(deps, message.runId, step.outbox, true);
     if (isTerminal(run.state) || run.state === 'WAITING') return;
 
     const now = deps.clock.now();
@@ -48,12 +52,12 @@ export function createMemoryStepHandler(deps: Pick<Deps, 'store' | 'queue' | 'cl
     }
 
     const outbox = await deps.store.transact(async (tx) => {
-      const { run: current, step } = await readRunAndStep(tx, message.runId, message.stepId);
-      if (isStepFinished(step)) return { messages: step.outbox, repeat: true };
+      const { run: current, step: latest } = await readRunAndStep(tx, message.runId, message.stepId);
+      if (isStepFinished(latest)) return { messages: latest.outbox, repeat: true };
       if (isTerminal(current.state)) return { messages: [], repeat: false };
       const committedAt = deps.clock.now();
       const ended = endRun({ ...current, state: 'SUCCEEDED' }, committedAt);
-      const started = { ...step, attempt: step.attempt + 1, startTime: now };
+      const started = { ...latest, attempt: latest.attempt + 1, startTime: now };
       writeTransition(tx, ended, finishStep(started, committedAt, { state: 'SUCCEEDED', outbox: ended.outbox }));
       return { messages: ended.outbox, repeat: false };
     });

@@ -1,17 +1,17 @@
 import { NotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/run.ts';
-import type { Step } from '../domain/step.ts';
 import { isStepFinished } from '../domain/step.ts';
 import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
 import { subAgentByToolName } from '../tools/sub-agent-tool.ts';
 import { functionsOfAgent, toolsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
 import { releaseAttempt } from './commit-step.ts';
+import { commitToolResult } from './commit-tool-result.ts';
 import { joinToolCalls } from './join-tool-calls.ts';
 import { callSubAgent } from './sub-agent-call.ts';
 import type { Deps } from './step-deps.ts';
 import { awaitRemoteTask, awaitRetryTime, isBeforeRetryTime } from './step-retry.ts';
-import { assertLeaseFree, claimAttempt, finishStep, ownsAttempt } from './step-lease.ts';
+import { assertLeaseFree, claimAttempt } from './step-lease.ts';
 
 type ToolDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
 
@@ -19,7 +19,8 @@ type ToolDeps = Pick<Deps, 'store' | 'queue' | 'delayQueue' | 'remoteAgents' | '
  * One tool call of a turn: a built-in tool, or a registered A2A sub-agent called as a tool
  * (whose unfinished task makes the step wait and be followed again, as a remote model step
  * does). Parallel calls each claim and commit only their own step document (no write to the run
- * document, so they never contend); the last to finish joins the turn.
+ * document, so they never contend); the last to finish commits its result and the turn's join
+ * together (`commitToolResult`).
  */
 export function createToolStepHandler(deps: ToolDeps) {
   return async function handleToolStep(delivery: Delivery): Promise<void> {
@@ -72,19 +73,6 @@ export function createToolStepHandler(deps: ToolDeps) {
     const durationMs = deps.clock.now() - started;
     deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
 
-    const committed = await deps.store.transact(async (tx) => {
-      const current = await tx.getStep(message.runId, message.stepId);
-      if (!current) throw new NotFoundError(`Tool step ${message.stepId} of run ${message.runId} does not exist`);
-      if (isStepFinished(current)) return current;
-      if (!ownsAttempt(current, step.attempt)) return undefined;
-      const done: Step = finishStep(current, deps.clock.now(), {
-        state: 'SUCCEEDED',
-        outbox: [],
-        result: { response, durationMs },
-      });
-      tx.putStep(done);
-      return done;
-    });
-    if (committed) await joinToolCalls(deps, committed);
+    await commitToolResult(deps, step, { response, durationMs });
   };
 }

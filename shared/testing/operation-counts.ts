@@ -3,6 +3,14 @@ export interface OperationCounts {
   documentReads: number;
   documentWrites: number;
   transactions: number;
+  /**
+   * Transactions by what they wrote (their last attempt): a commit moves a run on (writes the run,
+   * new steps, events, a join, or a finished step); a claim only marks a step RUNNING before its
+   * effect; the rest hand an attempt back (PENDING) or write nothing.
+   */
+  commitTransactions: number;
+  claimTransactions: number;
+  otherTransactions: number;
   /** Transaction attempts beyond the first (contention). */
   transactionRetries: number;
   pubsubMessages: number;
@@ -19,6 +27,9 @@ export function zeroCounts(): OperationCounts {
     documentReads: 0,
     documentWrites: 0,
     transactions: 0,
+    commitTransactions: 0,
+    claimTransactions: 0,
+    otherTransactions: 0,
     transactionRetries: 0,
     pubsubMessages: 0,
     pubsubDeliveries: 0,

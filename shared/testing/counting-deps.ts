@@ -1,6 +1,7 @@
-import type { JoinClaim, RunStore, RunTransaction } from '../shared/ports/run-store.ts';
-import type { StepQueue } from '../shared/ports/step-queue.ts';
-import type { Deps } from '../shared/steps/step-deps.ts';
+import type { Step } from '../domain/step.ts';
+import type { JoinClaim, RunStore, RunTransaction } from '../ports/run-store.ts';
+import type { StepQueue } from '../ports/step-queue.ts';
+import type { Deps } from '../steps/step-deps.ts';
 import { pubsubMinimumBilledBytes, type OperationCounts } from './operation-counts.ts';
 
 /**
@@ -41,10 +42,22 @@ function countingStore(store: RunStore, counts: OperationCounts): RunStore {
     async transact(work) {
       counts.transactions += 1;
       let attempts = 0;
-      return store.transact((tx) => {
-        if (attempts++ > 0) counts.transactionRetries += 1;
-        return work(countingTransaction(tx, reads, writes));
-      });
+      let kinds = new Set<WriteKind>();
+      try {
+        return await store.transact((tx) => {
+          if (attempts++ > 0) counts.transactionRetries += 1;
+          kinds = new Set();
+          return work(countingTransaction(tx, reads, (n, kind) => (writes(n), kinds.add(kind))));
+        });
+      } catch (error) {
+        kinds = new Set(); // a failed transaction wrote nothing
+        throw error;
+      } finally {
+        // A model claim also writes the run (the budget reservation): the RUNNING step decides.
+        if (kinds.has('claim')) counts.claimTransactions += 1;
+        else if (kinds.has('commit')) counts.commitTransactions += 1;
+        else counts.otherTransactions += 1;
+      }
     },
     async getRun(runId) {
       reads(1);
@@ -95,7 +108,20 @@ function countingStore(store: RunStore, counts: OperationCounts): RunStore {
   });
 }
 
-function countingTransaction(tx: RunTransaction, reads: (n: number) => void, writes: (n: number) => void): RunTransaction {
+/** What a write inside a transaction does to the run: moves it on, claims an attempt, or hands one back. */
+type WriteKind = 'commit' | 'claim' | 'release';
+
+function stepWriteKind(step: Step): WriteKind {
+  if (step.state === 'RUNNING') return 'claim';
+  return step.state === 'PENDING' ? 'release' : 'commit';
+}
+
+function countingTransaction(
+  tx: RunTransaction,
+  reads: (n: number) => void,
+  written: (n: number, kind: WriteKind) => void,
+): RunTransaction {
+  const writes = (n: number) => written(n, 'commit');
   return {
     getRun: (runId) => (reads(1), tx.getRun(runId)),
     getStep: (runId, stepId) => (reads(1), tx.getStep(runId, stepId)),
@@ -105,7 +131,7 @@ function countingTransaction(tx: RunTransaction, reads: (n: number) => void, wri
     createRun: (run) => (writes(1), tx.createRun(run)),
     putRun: (run) => (writes(1), tx.putRun(run)),
     createStep: (step) => (writes(1), tx.createStep(step)),
-    putStep: (step) => (writes(1), tx.putStep(step)),
+    putStep: (step) => (written(1, stepWriteKind(step)), tx.putStep(step)),
     putJoin: (join) => (writes(1), tx.putJoin(join)),
     putEvents: (runId, events) => (writes(events.length), tx.putEvents(runId, events)),
     putConversation: (checkpoint) => (writes(1), tx.putConversation(checkpoint)),
