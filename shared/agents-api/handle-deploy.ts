@@ -1,11 +1,18 @@
 import { deployedState } from '../domain/agents/agent-lifecycle.ts';
 import { toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
 import { agentType } from '../domain/agents/operation.ts';
+import { isRetryable } from '../domain/errors.ts';
 import { errorDomain, errorInfoType, rpcCodes } from '../domain/rpc-status.ts';
 import { deployMessageSchema } from '../domain/agents/deploy-message.ts';
 import { decodeJsonMessage, type Delivery } from '../steps/delivery.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { decideDeployment, type DeploymentChecks } from './decide-deployment.ts';
+
+/**
+ * How long a deploy keeps retrying (through redelivery) a failure that may pass, such as a card
+ * server answering 503, before it ends DEPLOYMENT_FAILED with that failure as the reason.
+ */
+export const deployRetryWindowMs = 5 * 60_000;
 
 /**
  * The deploy worker (CloudEvent function `deployAgent`): validates the agent's definition and
@@ -20,7 +27,14 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
     if (!operation || operation.done) return;
     const record = await deps.registry.getAgentRecord(operation.target);
     if (!record || record.deployOperation !== operation.name) return;
-    const outcome = await decideDeployment(record, deps);
+    let outcome;
+    try {
+      outcome = await decideDeployment(record, deps);
+    } catch (error) {
+      if (!isRetryable(error) || deps.clock.now() - operation.createTime < deployRetryWindowMs) throw error;
+      const reason = `${(error as Error).message} (still failing ${deployRetryWindowMs / 60_000} minutes after the deploy started)`;
+      outcome = { ok: false as const, reason };
+    }
     await deps.registry.transact(async (tx) => {
       const current = await tx.getAgent(operation.target);
       const currentOperation = await tx.getOperation(operation.name);

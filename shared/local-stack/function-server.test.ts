@@ -26,9 +26,14 @@ function post(url: string, body: unknown): Promise<Response> {
 describe('startFunctionServer', () => {
   let server: FunctionServer;
   beforeAll(async () => {
-    server = await startFunctionServer({ functionNames: ['recordEvent', 'failEvent', 'echoHttp'] });
+    server = await startFunctionServer({ functionNames: ['recordEvent', 'failEvent', 'echoHttp'], apiFunction: 'echoHttp' });
   });
   afterAll(() => server.close());
+
+  it('serves /v1/ paths with the API function, path unchanged, as a deployed HTTP function sees them', async () => {
+    const response = await post(`${server.url}/v1/projects/p/agents`, { hello: 1 });
+    expect(await response.json()).toEqual({ path: '/v1/projects/p/agents', body: { hello: 1 } });
+  });
 
   it('turns a push into a CloudEvent for the function named by the first path segment, and acks with 204', async () => {
     const response = await post(server.pushEndpoint('recordEvent', 'demo', 'agentline-step-plan'), pushBody({ runId: 'r1' }, { kind: 'plan' }));

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
+import { TransientError } from '../domain/errors.ts';
+import { silentLogger } from '../ports/logger.ts';
+import { sampleAgentRecord, sampleOperation } from '../testing/agent-fixtures.ts';
+import { createDeployHandler, deployRetryWindowMs } from './handle-deploy.ts';
+
+const start = 1_700_000_000_000;
+
+async function deployingRemoteAgent(registry: InMemoryAgentRegistry) {
+  const record = sampleAgentRecord('remote', {
+    state: 'DEPLOYING',
+    definition: { kind: 'a2a', agentCard: {} },
+    fields: { displayName: 'Remote', description: 'd', a2aAgentDefinition: { remoteAgentCard: { uri: 'https://cards.example/agent.json' } } },
+  });
+  const operation = sampleOperation(`${record.name}/operations/deploy-1`, { target: record.name, createTime: start });
+  await registry.transact(async (tx) => {
+    tx.createAgent({ ...record, deployOperation: operation.name });
+    tx.putOperation(operation);
+  });
+  const delivery = { messageId: 'm1', data: Buffer.from(JSON.stringify({ schemaVersion: 1, operation: operation.name })), attributes: {}, source: 'agentline-agent-deploys' };
+  return { record, operation, delivery };
+}
+
+describe('the deploy worker', () => {
+  it('retries a card server that is down, then fails the deploy with that reason once the retry window has passed', async () => {
+    const registry = new InMemoryAgentRegistry();
+    let now = start + 1_000;
+    const handle = createDeployHandler({
+      registry,
+      clock: { now: () => now },
+      logger: silentLogger,
+      availableTools: [],
+      fetchAgentCard: async () => {
+        throw new TransientError('Agent card at https://cards.example/agent.json is unavailable: HTTP 503');
+      },
+    });
+    const { record, operation, delivery } = await deployingRemoteAgent(registry);
+
+    await expect(handle(delivery)).rejects.toBeInstanceOf(TransientError);
+    expect((await registry.getAgentRecord(record.name))?.state).toBe('DEPLOYING');
+
+    now = start + deployRetryWindowMs + 1;
+    await handle(delivery);
+    expect(await registry.getAgentRecord(record.name)).toMatchObject({
+      state: 'DEPLOYMENT_FAILED',
+      stateReason: { kind: 'deploymentFailureReason', message: expect.stringContaining('HTTP 503 (still failing 5 minutes after the deploy started)') },
+    });
+    expect(await registry.getOperation(operation.name)).toMatchObject({ done: true, error: { code: 9 } });
+  });
+
+  it('does nothing for a redelivery of a finished operation', async () => {
+    const registry = new InMemoryAgentRegistry();
+    const handle = createDeployHandler({
+      registry,
+      clock: { now: () => start },
+      logger: silentLogger,
+      availableTools: [],
+      fetchAgentCard: async () => ({ card: { name: 'never fetched' } }),
+    });
+    const { record, operation, delivery } = await deployingRemoteAgent(registry);
+    await registry.transact(async (tx) => tx.putOperation({ ...operation, done: true }));
+    await handle(delivery);
+    expect((await registry.getAgentRecord(record.name))?.state).toBe('DEPLOYING');
+  });
+});
