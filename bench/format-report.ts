@@ -49,7 +49,6 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
   const [, short, long] = report.conversations as [ConversationFigures, ConversationFigures, ConversationFigures];
   const turns = readsPerAddedTurn(report);
   const ratio = (figures: ConversationFigures) => figures.msPerStep / report.floor.floorMs;
-  const perTransition = (figures: ConversationFigures, value: number) => (value * figures.stepsPerRun) / transitionsPerRun(figures);
   const pipelineMessages = (figures: ConversationFigures) => figures.perRun.pubsubMessages - 1;
   const readsGrowth = long.perStep.documentReads / short.perStep.documentReads;
   return [
@@ -58,11 +57,16 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
       measured: `${round(ratio(figures))} × floor`,
       met: ratio(figures) <= 1.5,
     })),
-    ...[short, long].map((figures) => ({
-      target: `≤ 1 Firestore transaction per transition (${figures.stepsPerRun}-step runs)`,
-      measured: `${round(perTransition(figures, figures.perStep.transactions))} per transition`,
-      met: perTransition(figures, figures.perStep.transactions) <= 1,
-    })),
+    ...[short, long].map((figures) => {
+      const perTransition = figures.transactionsPerTransition;
+      return {
+        target: `≤ 1 Firestore transaction per transition (${figures.stepsPerRun}-step runs)`,
+        measured:
+          `${round(perTransition.all)} per transition = ${round(perTransition.commits)} commits + ${round(perTransition.claims)} claims` +
+          `${perTransition.others > 0 ? ` + ${round(perTransition.others)} others` : ''} (${round(figures.claimsPerCall)} claims per model or tool call)`,
+        met: perTransition.all <= 1,
+      };
+    }),
     ...[short, long].map((figures) => ({
       target: `≤ 1 Pub/Sub message per transition (${figures.stepsPerRun}-step runs)`,
       measured: `${round(pipelineMessages(figures) / transitionsPerRun(figures))} per transition`,
@@ -90,6 +94,11 @@ export function formatReport(report: BenchReport): string {
     rows.push([`${label}: per step`, `${round(figures.msPerStep)} ms = ${round(figures.msPerStep / floor.floorMs)} × floor`]);
     const step = figures.perStep;
     rows.push([`${label}: per step reads / writes / transactions`, `${round(step.documentReads)} / ${round(step.documentWrites)} / ${round(step.transactions)}`]);
+    const perTransition = figures.transactionsPerTransition;
+    rows.push([
+      `${label}: transactions per transition = commits + claims + others`,
+      `${round(perTransition.all)} = ${round(perTransition.commits)} + ${round(perTransition.claims)} + ${round(perTransition.others)}; ${round(figures.claimsPerCall)} claims per model or tool call`,
+    ]);
     rows.push([`${label}: per step Pub/Sub messages`, `${round(step.pubsubMessages)} (${round(step.pubsubBytes)} bytes)`]);
     rows.push([`${label}: process CPU per step (upper bound)`, `${round(figures.processCpuMsPerStep)} ms`]);
   }

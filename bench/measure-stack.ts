@@ -4,7 +4,7 @@ import { isTerminal, type Run } from '../shared/domain/run.ts';
 import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
 import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { countMessage } from '../shared/testing/counting-deps.ts';
-import { pipelineStepsOf } from './conversation-script.ts';
+import { modelAndToolCallsOf, pipelineStepsOf } from './conversation-script.ts';
 import { countsSince, scaleCounts, type OperationCounts } from '../shared/testing/operation-counts.ts';
 import { median, percentile } from './stats.ts';
 
@@ -26,6 +26,14 @@ export interface ConversationFigures {
   perStep: OperationCounts;
   /** Operations per run, averaged over the runs. */
   perRun: OperationCounts;
+  /**
+   * Transactions per transition (a run's commits that move it on: the submission's and one per
+   * step execution), split by what they wrote: commits, claims (an attempt marked RUNNING before
+   * its effect) and others (an attempt handed back, read only).
+   */
+  transactionsPerTransition: { all: number; commits: number; claims: number; others: number };
+  /** Claim transactions per model or tool call (each call is one attempt here: nothing fails). */
+  claimsPerCall: number;
   /** CPU time of the whole bench process (functions, model server, clients) per step, ms: an upper bound. */
   processCpuMsPerStep: number;
 }
@@ -65,6 +73,7 @@ export async function measureConversations(bench: Bench, toolTurns: number, runs
   const stepsPerRun = pipelineStepsOf(toolTurns);
   const total = countsSince(bench.counts, before);
   const runMs = median(durations);
+  const transitions = runs * (stepsPerRun + 1);
   return {
     toolTurns,
     stepsPerRun,
@@ -73,6 +82,13 @@ export async function measureConversations(bench: Bench, toolTurns: number, runs
     msPerStep: runMs / stepsPerRun,
     perStep: scaleCounts(total, runs * stepsPerRun),
     perRun: scaleCounts(total, runs),
+    transactionsPerTransition: {
+      all: total.transactions / transitions,
+      commits: total.commitTransactions / transitions,
+      claims: total.claimTransactions / transitions,
+      others: total.otherTransactions / transitions,
+    },
+    claimsPerCall: total.claimTransactions / (runs * modelAndToolCallsOf(toolTurns)),
     processCpuMsPerStep: (cpu.user + cpu.system) / 1000 / (runs * stepsPerRun),
   };
 }
