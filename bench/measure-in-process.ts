@@ -70,7 +70,7 @@ async function timeAdk(toolTurns: number, runs: number): Promise<number> {
     name: 'calculator',
     description: calculatorTool.description,
     parameters: z.object({ expression: z.string() }),
-    execute: ({ expression }) => calculatorTool.execute({ expression }, { runId: 'adk', stepId: 'adk', attempt: 1, now: () => Date.now() }),
+    execute: ({ expression }) => calculatorTool.execute({ expression }, { runId: 'adk', stepId: 'adk', attempt: 1, idempotencyKey: 'adk/adk', deadline: Number.MAX_SAFE_INTEGER, now: () => Date.now() }),
   });
   const agent = new LlmAgent({ name: 'bench_agent', model: new ScriptedAdkLlm(toolTurns), instruction: 'Use the calculator.', tools: [calculator] });
   const runner = new InMemoryRunner({ agent, appName: 'bench' });

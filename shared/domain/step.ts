@@ -63,6 +63,21 @@ export function stepOutboxMessage(runId: string, stepId: string): OutboxMessage 
 export const stepStates = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
 export type StepState = (typeof stepStates)[number];
 
+/** The intent record of a non-repeatable tool call. */
+export const toolIntentSchema = z.object({
+  /** The idempotency key the tool receives: the same for every attempt of the call. */
+  key: z.string(),
+  /** The attempt that wrote it. */
+  attempt: z.number().int().positive(),
+  createTime: z.number(),
+});
+export type ToolIntent = z.infer<typeof toolIntentSchema>;
+
+/** The idempotency key of a tool call: derived from run and step, so every attempt shares it. */
+export function toolCallKeyOf(runId: string, stepId: string): string {
+  return `${runId}/${stepId}`;
+}
+
 export const stepErrorSchema = z.object({ code: z.string(), message: z.string() });
 
 export const stepSchema = z.object({
@@ -89,6 +104,12 @@ export const stepSchema = z.object({
    * follow it instead of sending the message again. `startTime` bounds how long it is followed.
    */
   remoteTask: z.object({ taskId: z.string(), startTime: z.number() }).optional(),
+  /**
+   * Non-repeatable tool steps: written once, in the claim that precedes the first attempt's
+   * effect, and never changed. Its presence on a step without a result means an earlier attempt
+   * may have acted, so the next one reconciles by `key` before acting (ARCHITECTURE.md 2.3).
+   */
+  intent: toolIntentSchema.optional(),
   lastError: stepErrorSchema.optional(),
   outbox: z.array(outboxMessageSchema),
   createTime: z.number(),

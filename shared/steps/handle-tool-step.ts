@@ -1,7 +1,9 @@
 import { NotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/run.ts';
-import { isStepFinished } from '../domain/step.ts';
+import type { Step, ToolIntent } from '../domain/step.ts';
+import { isStepFinished, toolCallKeyOf } from '../domain/step.ts';
 import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
+import type { Tool } from '../tools/tool.ts';
 import { subAgentByToolName } from '../tools/sub-agent-tool.ts';
 import { functionsOfAgent, toolsOfAgent } from './build-model-request.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
@@ -28,6 +30,9 @@ export function createToolStepHandler(deps: ToolDeps) {
     const run = await deps.store.getRun(message.runId);
     if (!run) throw new NotFoundError(`Run ${message.runId} does not exist`);
 
+    const agentTools = toolsOfAgent(run, deps.tools);
+    const toolFor = (step: Step) => agentTools.find((candidate) => candidate.name === step.input!.functionCall.name);
+
     const claim = await deps.store.transact(async (tx) => {
       const step = await tx.getStep(message.runId, message.stepId);
       if (!step?.input) throw new NotFoundError(`Tool step ${message.stepId} of run ${message.runId} does not exist`);
@@ -36,9 +41,10 @@ export function createToolStepHandler(deps: ToolDeps) {
       const now = deps.clock.now();
       assertLeaseFree(step, now);
       if (isBeforeRetryTime(step, now)) return { kind: 'waiting' as const, step };
-      const claimed = claimAttempt(step, now, deps.settings.leaseMs.tool);
+      const claimed = withIntent(claimAttempt(step, now, deps.settings.leaseMs.tool), toolFor(step), now);
       tx.putStep(claimed);
-      return { kind: 'claimed' as const, step: claimed };
+      // The intent read before this claim: an earlier attempt committed it and may have acted.
+      return { kind: 'claimed' as const, step: claimed, priorIntent: step.intent !== undefined };
     });
     if (!claim) return;
     if (claim.kind === 'finished') return joinToolCalls(deps, claim.step);
@@ -46,8 +52,7 @@ export function createToolStepHandler(deps: ToolDeps) {
 
     const step = claim.step;
     const call = step.input!.functionCall;
-    const agentTools = toolsOfAgent(run, deps.tools);
-    const tool = agentTools.find((candidate) => candidate.name === call.name);
+    const tool = toolFor(step);
     const subAgent = subAgentByToolName(run, call.name);
     const started = deps.clock.now();
     let response: Record<string, unknown>;
@@ -57,12 +62,15 @@ export function createToolStepHandler(deps: ToolDeps) {
         if (outcome.kind === 'pending') return awaitRemoteTask(deps, step, outcome);
         response = outcome.response;
       } else if (tool) {
-        response = await executeToolCall(tool, call.args ?? {}, {
+        const context = {
           runId: run.runId,
           stepId: step.stepId,
           attempt: step.attempt,
+          idempotencyKey: toolCallKeyOf(run.runId, step.stepId),
+          deadline: step.leaseExpireTime!,
           now: () => deps.clock.now(),
-        });
+        };
+        response = await executeToolCall(tool, call.args ?? {}, context, claim.priorIntent);
       } else {
         response = unknownToolResult(call.name, functionsOfAgent(run, deps.tools));
       }
@@ -75,4 +83,14 @@ export function createToolStepHandler(deps: ToolDeps) {
 
     await commitToolResult(deps, step, { response, durationMs });
   };
+}
+
+/**
+ * The claimed step with the intent record of a non-repeatable tool, written in the claim (so it
+ * is committed before the effect starts) and only once: a retry keeps the first intent.
+ */
+function withIntent(claimed: Step, tool: Tool | undefined, now: number): Step {
+  if (!tool || tool.repeatable || claimed.intent) return claimed;
+  const intent: ToolIntent = { key: toolCallKeyOf(claimed.runId, claimed.stepId), attempt: claimed.attempt, createTime: now };
+  return { ...claimed, intent };
 }

@@ -3,7 +3,7 @@ import { calculate, calculatorTool, maxExpressionLength } from './calculator.ts'
 import { ApproximateDecimal, ExactDecimal } from './exact-arithmetic.ts';
 import { ToolFailure } from './tool.ts';
 
-const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, now: () => 0 };
+const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, idempotencyKey: 'run-1/step-1', deadline: Number.MAX_SAFE_INTEGER, now: () => 0 };
 
 describe('calculate', () => {
   it.each([

@@ -3,7 +3,7 @@ import { convertTime, convertTimeTool } from './convert-time.ts';
 import { ToolFailure } from './tool.ts';
 
 // 2026-03-28T23:30Z: already Sunday the 29th in Tokyo, still Saturday the 28th in London.
-const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, now: () => Date.parse('2026-03-28T23:30:00Z') };
+const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, idempotencyKey: 'run-1/step-1', deadline: Number.MAX_SAFE_INTEGER, now: () => Date.parse('2026-03-28T23:30:00Z') };
 
 function convert(time: string, from: string, to: string) {
   return convertTime({ time, from_timezone: from, to_timezone: to }, context);

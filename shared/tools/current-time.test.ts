@@ -3,7 +3,7 @@ import { currentTime, currentTimeInputSchema, currentTimeTool } from './current-
 import { ToolFailure } from './tool.ts';
 
 function contextAt(iso: string) {
-  return { runId: 'run-1', stepId: 'step-1', attempt: 1, now: () => Date.parse(iso) };
+  return { runId: 'run-1', stepId: 'step-1', attempt: 1, idempotencyKey: 'run-1/step-1', deadline: Number.MAX_SAFE_INTEGER, now: () => Date.parse(iso) };
 }
 
 describe('currentTime', () => {

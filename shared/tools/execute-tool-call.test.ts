@@ -6,9 +6,11 @@ import { calculatorTool } from './calculator.ts';
 import { convertTimeTool } from './convert-time.ts';
 import { currentTimeTool } from './current-time.ts';
 import { executeToolCall, unknownToolResult } from './execute-tool-call.ts';
+import { createLedgerTool, Ledger } from '../testing/ledger.ts';
 import type { Tool } from './tool.ts';
+import { ToolFailure } from './tool.ts';
 
-const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, now: () => Date.parse('2026-03-29T00:30:00Z') };
+const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, idempotencyKey: 'run-1/step-1', deadline: Number.MAX_SAFE_INTEGER, now: () => Date.parse('2026-03-29T00:30:00Z') };
 
 // A tool whose execute throws the given error, to see what escapes executeToolCall.
 function throwingTool(error: unknown): Tool<{ query: string }> {
@@ -67,6 +69,51 @@ describe('executeToolCall', () => {
   it('re-throws an unexpected error unchanged instead of showing it to the model', async () => {
     const bug = new TypeError('Cannot read properties of undefined');
     await expect(executeToolCall(throwingTool(bug), { query: 'x' }, context)).rejects.toBe(bug);
+  });
+});
+
+describe('executeToolCall with a non-repeatable tool', () => {
+  async function book(ledger: Ledger, args: unknown, priorIntent: boolean) {
+    return executeToolCall(createLedgerTool(ledger) as Tool, args, context, priorIntent);
+  }
+
+  it('acts without asking the ledger on a first attempt', async () => {
+    const ledger = new Ledger();
+    await book(ledger, { account: 'a', amount: 1 }, false);
+    await book(ledger, { account: 'a', amount: 1 }, false);
+    expect(ledger.countsByKey().get('run-1/step-1')).toBe(2);
+  });
+
+  it('returns the recorded output instead of acting again when an earlier attempt booked', async () => {
+    const ledger = new Ledger();
+    await ledger.book('run-1/step-1', 'a', 5);
+    await expect(book(ledger, { account: 'a', amount: 5 }, true)).resolves.toEqual({ output: { status: 'booked', account: 'a', amount: 5 } });
+    expect(ledger.entries).toHaveLength(1);
+  });
+
+  it('acts when an earlier attempt left an intent but no booking', async () => {
+    const ledger = new Ledger();
+    await book(ledger, { account: 'a', amount: 5 }, true);
+    expect(ledger.entries.map((entry) => entry.key)).toEqual(['run-1/step-1']);
+  });
+
+  it('neither reconciles nor acts on bad arguments', async () => {
+    const ledger = new Ledger();
+    await expect(book(ledger, { account: '' }, true)).resolves.toMatchObject({ error: expect.stringMatching(/^Invalid arguments for book_payment/) });
+    expect(ledger.entries).toHaveLength(0);
+  });
+
+  it('shows a ToolFailure from the lookup to the model rather than acting', async () => {
+    const tool: Tool = {
+      ...createLedgerTool(new Ledger()),
+      reconcile: async () => {
+        throw new ToolFailure('the ledger cannot tell');
+      },
+      execute: async () => {
+        throw new Error('must not act');
+      },
+    };
+    await expect(executeToolCall(tool, { account: 'a', amount: 1 }, context, true)).resolves.toEqual({ error: 'the ledger cannot tell' });
   });
 });
 

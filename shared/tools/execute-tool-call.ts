@@ -9,11 +9,24 @@ export type ToolCallResult = { output: unknown } | { error: string };
  * Validates the model's arguments with the tool's schema and runs the tool. Bad arguments and
  * `ToolFailure`s become `{ error }` for the model to read and correct. Any other error
  * (`TransientError`, a bug) is re-thrown unchanged, so the step can be retried or fail loudly.
+ *
+ * `priorIntent` says an earlier attempt of this call committed an intent record and may have
+ * acted: a non-repeatable tool is then asked to reconcile first, and runs only if its effect
+ * did not happen. A repeatable tool simply runs again.
  */
-export async function executeToolCall(tool: Tool, args: unknown, context: ToolContext): Promise<ToolCallResult> {
+export async function executeToolCall(
+  tool: Tool,
+  args: unknown,
+  context: ToolContext,
+  priorIntent = false,
+): Promise<ToolCallResult> {
   const parsed = parseToolArguments(tool, args);
   if ('error' in parsed) return parsed;
   try {
+    if (!tool.repeatable && priorIntent) {
+      const found = await tool.reconcile(context.idempotencyKey, context);
+      if (found.happened) return { output: found.output };
+    }
     // The parsed value, never the raw arguments: defaults applied, unknown keys dropped.
     return { output: await tool.execute(parsed.data, context) };
   } catch (error) {
