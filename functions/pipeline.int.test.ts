@@ -8,6 +8,7 @@ import { startLocalStack, type LocalStack } from '../shared/local-stack/start-lo
 import { noFaults, withFaults, type Faults } from '../shared/testing/fault-layer.ts';
 import { errorReply, functionCallReply, textReply, type Reply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { wireServerTestEnv } from '../shared/testing/test-stack.ts';
 
 // One stack for the file; each test scripts the Gemini-wire server and swaps the fault layer.
 let stack: LocalStack;
@@ -26,13 +27,7 @@ beforeAll(async () => {
   stack = await startLocalStack({
     projectId: `e2e-${process.pid}`,
     emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
-    env: {
-      GEMINI_API_KEY: 'test-key',
-      GOOGLE_GEMINI_BASE_URL: gemini.url,
-      AGENTLINE_MODEL_LEASE_SECONDS: '2',
-      AGENTLINE_TOOL_LEASE_SECONDS: '2',
-      AGENTLINE_LOG_LEVEL: 'silent',
-    },
+    env: wireServerTestEnv(gemini.url),
     decorate: withFaults(faults),
   });
 });

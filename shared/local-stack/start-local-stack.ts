@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { topology } from '../../infra/topology.ts';
+import { topology as deployedTopology, type Topology } from '../../infra/topology.ts';
 import { registerApiFunctions } from '../../functions/register-api-functions.ts';
 import { createApiDeps } from '../wiring/create-api-deps.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { ensureTopology } from '../adapters/pubsub/ensure-topology.ts';
 import { registerFunctions } from '../../functions/register-functions.ts';
 import type { Deps } from '../steps/step-deps.ts';
-import { createStepHandlers } from '../wiring/create-step-handlers.ts';
+import type { DeliveryHandler } from '../steps/settle-delivery.ts';
+import { createStepHandlers, type FunctionName } from '../wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../wiring/create-google-deps.ts';
 import { loadConfig } from '../wiring/load-config.ts';
 import { startEmulators, type LocalEmulators } from './emulators.ts';
@@ -27,6 +28,13 @@ export interface LocalStackOptions {
   port?: number;
   /** Wraps the dependencies before the handlers are built (tests inject faults this way). */
   decorate?: (deps: Deps) => Deps;
+  /** Wraps each settled handler (tests count deliveries and acknowledgements this way). */
+  wrapHandlers?: (handlers: Record<FunctionName, DeliveryHandler>) => Record<FunctionName, DeliveryHandler>;
+  /**
+   * The topology to create; default the deployed one. Tests lower delivery attempts with it
+   * (the poison-message test), since a dead letter after 20 attempts takes minutes.
+   */
+  topology?: Topology;
   /**
    * Keep Firestore's data here between stacks (loaded at start, saved by a graceful stop), so
    * sessions and memories outlive the stack. Only for emulators this stack starts.
@@ -95,7 +103,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const localAuthSecret = process.env['AGENTLINE_LOCAL_AUTH_SECRET'] ?? randomBytes(32).toString('base64url');
     const deps = createGoogleDeps(loadConfig(env), env);
     closers.push(() => deps.close());
-    const inFlight = trackInFlight(createStepHandlers(options.decorate ? options.decorate(deps) : deps));
+    const handlers = createStepHandlers(options.decorate ? options.decorate(deps) : deps);
+    const inFlight = trackInFlight(options.wrapHandlers ? options.wrapHandlers(handlers) : handlers);
     drain = inFlight.drain;
     const apiDeps = createApiDeps(loadConfig({ AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret, ...env }), deps);
     closers.push(() => apiDeps.close());
@@ -109,7 +118,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ];
     const server = await startFunctionServer({ functionNames: names, apiFunction: 'agentsApi', ...(options.port ? { port: options.port } : {}) });
     closers.push(() => server.close());
-    await ensureTopology(deps.pubsub, topology, (functionName, topic) => server.pushEndpoint(functionName, projectId, topic));
+    // Without retry policies: the emulator's stall redelivery (see ensureTopology).
+    await ensureTopology(
+      deps.pubsub,
+      options.topology ?? deployedTopology,
+      (functionName, topic) => server.pushEndpoint(functionName, projectId, topic),
+      { retryPolicies: false },
+    );
     return {
       projectId,
       pubsubHost: hosts.pubsubHost,

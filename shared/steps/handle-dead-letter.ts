@@ -22,12 +22,15 @@ export function createDeadLetterHandler(deps: Pick<Deps, 'store' | 'queue' | 'cl
     }
     const outbox = await deps.store.transact(async (tx) => {
       const run = await tx.getRun(step.runId);
+      const stored = await tx.getStep(step.runId, step.stepId);
       if (!run || isTerminal(run.state)) return [];
+      // The step's last recorded error is the reason a user needs; the delivery count is not.
+      const lastError = stored?.lastError ? `; last error: ${stored.lastError.message}` : '';
       const ended = failRun(
         run,
         {
           code: 'DEAD_LETTERED',
-          message: `Step ${step.stepId} (${step.kind}) could not be processed and was dead-lettered after repeated delivery failures`,
+          message: `Step ${step.stepId} (${step.kind}) could not be processed and was dead-lettered after repeated delivery failures${lastError}`,
         },
         deps.clock.now(),
       );

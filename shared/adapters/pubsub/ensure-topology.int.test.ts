@@ -64,6 +64,17 @@ describe('ensureTopology', () => {
   });
 });
 
+describe('ensureTopology for the emulator', () => {
+  it('leaves retry policies off when asked, removing one a subscription already has', async () => {
+    await ensureTopology(pubsub, topology, endpointOn(9001));
+    await ensureTopology(pubsub, topology, endpointOn(9001), { retryPolicies: false });
+
+    const tool = await subscriptionMetadata('agentline-step-tool-tool-step');
+    expect(tool.retryPolicy ?? null).toBeNull();
+    expect(tool.deadLetterPolicy?.maxDeliveryAttempts).toBe(20);
+  });
+});
+
 describe('createPullSubscription', () => {
   it('observes what is published to run results afterwards, and reuses an existing subscription', async () => {
     await ensureTopology(pubsub, topology, endpointOn(9001));

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { topology } from '../infra/topology.ts';
+import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
+import { isTerminal, type Run } from '../shared/domain/run.ts';
+import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
+import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import { faultAgentYaml, faultInput, faultScripts, inputOf, respondFromScripts, type FaultScript } from '../shared/testing/fault-scripts.ts';
+import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { createLedgerTool } from '../shared/testing/ledger.ts';
+import { httpLedgerClient, startLedgerServer, type LedgerServer } from '../shared/testing/ledger-server.ts';
+import { createSeededFaultLayer } from '../shared/testing/seeded-fault-layer.ts';
+import { wireServerTestEnv } from '../shared/testing/test-stack.ts';
+
+// Size and seed: AGENTLINE_FAULT_RUNS=200 AGENTLINE_FAULT_SEED=7 npx vitest run --project integration functions/fault-suite.int.test.ts
+const runCount = Number(process.env['AGENTLINE_FAULT_RUNS'] ?? 40);
+const seed = Number(process.env['AGENTLINE_FAULT_SEED'] ?? 1);
+const runTimeoutMs = Number(process.env['AGENTLINE_FAULT_RUN_TIMEOUT_MS'] ?? 240_000);
+const faults = createSeededFaultLayer({ seed, crashAfterEffectRate: 0.1, crashAfterCommitRate: 0.05 });
+
+let stack: LocalStack;
+let gemini: GeminiWireServer;
+let ledger: LedgerServer;
+
+beforeAll(async () => {
+  gemini = await startGeminiWireServer({ respond: respondFromScripts });
+  ledger = await startLedgerServer();
+  stack = await startLocalStack({
+    projectId: `fault-${process.pid}`,
+    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
+    env: wireServerTestEnv(gemini.url),
+    decorate: (deps) => faults.decorate({ ...deps, tools: [...deps.tools, createLedgerTool(httpLedgerClient(ledger.url))] }),
+    wrapHandlers: faults.wrapHandlers,
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await gemini?.close();
+  await ledger?.close();
+});
+
+interface Outcome {
+  script: FaultScript;
+  input: string;
+  run: Run;
+  /** Events after the user's input, which differs between runs only by its label. */
+  events: unknown[];
+}
+
+async function submitAndWait(script: FaultScript, label: string, timeoutMs: number): Promise<Outcome> {
+  const input = faultInput(script, label);
+  const submission: Submission = {
+    schemaVersion: 1,
+    agent: { configYaml: faultAgentYaml, fileName: 'fault_agent.yaml' },
+    input,
+    runConfig: { max_llm_calls: script.turns.length + 3, streaming_mode: script.streaming },
+    idempotencyKey: `fault-${seed}-${input}`,
+  };
+  const messageId = await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission);
+  const runId = deriveRunId(submission, messageId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await stack.deps.store.getRun(runId);
+    if (run && isTerminal(run.state)) {
+      const events = (await stack.deps.store.listEvents(runId)).map((event) => event.content);
+      return { script, input, run, events: events.slice(1) };
+    }
+    if (Date.now() > deadline) {
+      const steps = await stack.deps.store.listSteps(runId);
+      const described = steps.map((step) => {
+        const body = JSON.stringify({ schemaVersion: 1, runId, stepId: step.stepId, kind: step.kind });
+        return `${step.stepId}:${step.state}#${step.attempt} [${faults.historyOf(body).join(' | ')}]`;
+      });
+      throw new Error(`run ${runId} (${input}, seed ${seed}) is ${run?.state ?? 'missing'} after ${timeoutMs} ms; steps ${described.join(' ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the fault-injection suite', () => {
+  it(`ends ${runCount} runs exactly as without faults, with one effect per call and no budget overshoot (seed ${seed})`, { timeout: 600_000 }, async () => {
+    faults.setEnabled(false);
+    const references = new Map<string, Outcome>();
+    for (const script of faultScripts) references.set(script.name, await submitAndWait(script, 'reference', 30_000));
+    for (const reference of references.values()) expect(reference.run.state).toBe('SUCCEEDED');
+    faults.resetFigures();
+    faults.setEnabled(true);
+
+    const settled = await Promise.allSettled(
+      Array.from({ length: runCount }, (_, index) => submitAndWait(faultScripts[index % faultScripts.length]!, `run ${index}`, runTimeoutMs)),
+    );
+    const outcomes = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const lost = settled.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
+    console.info(`fault suite: runs ended; lost: ${JSON.stringify(lost)}; in flight: ${JSON.stringify(faults.inFlight())}`);
+    await expect.poll(() => faults.unacknowledged(), { timeout: 60_000, interval: 500 }).toEqual([]);
+
+    const problems: string[] = [...lost];
+    let duplicateEffects = 0;
+    let budgetOvershoots = 0;
+    const bookings = ledger.ledger.countsByKey();
+    for (const outcome of outcomes) {
+      const { run, script, input } = outcome;
+      const reference = references.get(script.name)!;
+      const where = `${input} (run ${run.runId}, seed ${seed})`;
+      if (run.state !== 'SUCCEEDED') problems.push(`${where} ended ${run.state}: ${JSON.stringify(run.error)}`);
+      if (JSON.stringify(run.output) !== JSON.stringify(reference.run.output)) problems.push(`${where}: output differs from the fault-free run`);
+      if (JSON.stringify(outcome.events) !== JSON.stringify(reference.events)) problems.push(`${where}: events differ from the fault-free run`);
+      const keys = [...bookings].filter(([key]) => key.startsWith(`${run.runId}/`));
+      const repeated = keys.filter(([, count]) => count > 1);
+      duplicateEffects += repeated.reduce((sum, [, count]) => sum + count - 1, 0);
+      if (keys.length !== script.ledgerCalls || repeated.length > 0) problems.push(`${where}: bookings ${JSON.stringify(keys)}, expected ${script.ledgerCalls} once each`);
+      const requests = gemini.requests.filter((request) => inputOf(request) === input).length;
+      const limit = script.turns.length + 3;
+      if (requests > run.llmCallCount || run.llmCallCount > limit) {
+        budgetOvershoots++;
+        problems.push(`${where}: ${requests} model requests, llmCallCount ${run.llmCallCount}, max_llm_calls ${limit}`);
+      }
+    }
+    const figures = {
+      seed,
+      runs: runCount,
+      ...faults.figures,
+      runsLost: runCount - outcomes.filter((outcome) => outcome.run.state === 'SUCCEEDED').length,
+      duplicateEffects,
+      budgetOvershoots,
+      bookings: ledger.ledger.entries.length,
+      modelRequests: gemini.requests.length,
+    };
+    console.info(`fault suite: ${JSON.stringify(figures)}`);
+
+    expect(gemini.unexpectedCalls).toEqual([]);
+    expect(faults.figures.deadLettered).toBe(0);
+    expect(problems).toEqual([]);
+    // The layer must actually have injected something, or this test proves nothing.
+    expect(faults.figures.duplicates).toBeGreaterThan(0);
+    expect(faults.figures.crashesAfterEffect + faults.figures.crashesAfterCommit).toBeGreaterThan(0);
+  });
+});
