@@ -33,6 +33,7 @@ async function runPayments(ledgerTool: Tool, faults: Faults) {
   const events = (await world.store.listEvents(run.runId)).map((event) => event.content);
   const steps = await world.store.listSteps(run.runId);
   world.close();
+  world = undefined; // closed here, since one test runs two worlds; afterEach must not close it again
   return { run, events, steps };
 }
 
