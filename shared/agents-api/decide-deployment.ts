@@ -2,13 +2,14 @@ import { parseA2aAgentCardJson } from '../domain/a2a-agent-card.ts';
 import type { AgentRecord } from '../domain/agents/agent-record.ts';
 import { adkDeploymentProblem } from '../domain/agents/validate-adk-definition.ts';
 import { AgentlineError } from '../domain/errors.ts';
-import type { AgentRegistry } from '../ports/agent-registry.ts';
+import type { AgentCatalog } from '../ports/agent-catalog.ts';
 
 /** What a deploy ends in: the validated A2A card to store, or the reason it failed. */
 export type DeploymentOutcome = { ok: true; agentCard?: Record<string, unknown> } | { ok: false; reason: string };
 
 export interface DeploymentChecks {
-  registry: Pick<AgentRegistry, 'getAgent'>;
+  /** Resolves sub-agents: the pipeline's view, so deploy accepts exactly what a run can call. */
+  agents: Pick<AgentCatalog, 'getAgent'>;
   availableTools: readonly string[];
   /** Fetches and validates a remote card (SSRF-guarded); throws InvalidInputError or TransientError. */
   fetchAgentCard: (uri: string) => Promise<{ card: Record<string, unknown> }>;
@@ -26,7 +27,7 @@ export async function decideDeployment(record: AgentRecord, checks: DeploymentCh
       const reason = await adkDeploymentProblem(adk.agentConfig, {
         availableTools: checks.availableTools,
         subAgentProblem: async (name) => {
-          const subAgent = await checks.registry.getAgent(name);
+          const subAgent = await checks.agents.getAgent(name);
           if (!subAgent) return `${name} is not a registered agent`;
           return subAgent.definition.kind === 'a2a' ? undefined : `${name} is not an A2A agent; only registered A2A agents can be sub-agents`;
         },

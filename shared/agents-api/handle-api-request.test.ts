@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-token-authenticator.ts';
+import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
 import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
@@ -16,12 +17,14 @@ const secret = 'unit-test-secret-of-at-least-32-characters';
 function createWorld() {
   const documents = new InMemoryDocuments();
   const registry = new InMemoryAgentRegistry(documents);
+  const agents = new InMemoryAgentCatalog(documents);
   const queue = new InMemoryStepQueue();
   const announced: string[] = [];
   let ids = 0;
   let now = 1_700_000_000_000;
   const handlers = createApiHandlers({
     registry,
+    agents,
     store: new InMemoryRunStore(documents),
     queue,
     authenticator: new LocalTokenAuthenticator(secret, ['root']),
@@ -40,7 +43,7 @@ function createWorld() {
     const request: ApiRequest = { method, path: `/v1/${path}`, query, authorization: `Bearer ${await mintLocalToken(secret, { userId: user })}`, body };
     return handlers.api(request);
   };
-  return { call, queue, announced, registry };
+  return { call, queue, announced, agents };
 }
 
 const agent = { displayName: 'Helper', description: 'Helps.', adkAgentDefinition: { agentConfig: sampleAgentConfig } };
@@ -90,11 +93,11 @@ describe('handleApiRequest', () => {
   });
 
   it('lets only admins grant authorizations, and exposes the grant to the pipeline', async () => {
-    const { call, registry } = createWorld();
+    const { call, agents } = createWorld();
     const authorization = 'projects/p/locations/global/authorizations/payroll';
     expect((await call('ada', 'POST', 'users/ada/authorizations:grant', { authorization })).status).toBe(403);
     expect((await call('root', 'POST', 'users/ada/authorizations:grant', { authorization })).status).toBe(200);
-    expect(await registry.holdsAuthorization('ada', authorization)).toBe(true);
+    expect(await agents.holdsAuthorization('ada', authorization)).toBe(true);
     expect((await call('root', 'POST', 'users/ada/authorizations:grant', { authorisation: authorization })).body).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
+import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
 import { TransientError } from '../domain/errors.ts';
 import { silentLogger } from '../ports/logger.ts';
 import { sampleAgentRecord, sampleOperation } from '../testing/agent-fixtures.ts';
@@ -24,10 +26,12 @@ async function deployingRemoteAgent(registry: InMemoryAgentRegistry) {
 
 describe('the deploy worker', () => {
   it('retries a card server that is down, then fails the deploy with that reason once the retry window has passed', async () => {
-    const registry = new InMemoryAgentRegistry();
+    const documents = new InMemoryDocuments();
+    const registry = new InMemoryAgentRegistry(documents);
     let now = start + 1_000;
     const handle = createDeployHandler({
       registry,
+      agents: new InMemoryAgentCatalog(documents),
       clock: { now: () => now },
       logger: silentLogger,
       availableTools: [],
@@ -50,9 +54,11 @@ describe('the deploy worker', () => {
   });
 
   it('does nothing for a redelivery of a finished operation', async () => {
-    const registry = new InMemoryAgentRegistry();
+    const documents = new InMemoryDocuments();
+    const registry = new InMemoryAgentRegistry(documents);
     const handle = createDeployHandler({
       registry,
+      agents: new InMemoryAgentCatalog(documents),
       clock: { now: () => start },
       logger: silentLogger,
       availableTools: [],

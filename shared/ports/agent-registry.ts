@@ -1,6 +1,5 @@
 import type { AgentRecord } from '../domain/agents/agent-record.ts';
 import type { OperationRecord } from '../domain/agents/operation.ts';
-import type { AgentCatalog } from './agent-catalog.ts';
 
 /** A user's grant of a named authorization (`authorizationConfig.agentAuthorization`). */
 export interface AuthorizationGrant {
@@ -27,10 +26,10 @@ export interface AgentRegistryTransaction {
 }
 
 /**
- * Registered agents, their long-running operations and authorization grants. Also the
- * pipeline's AgentCatalog: `getAgent` returns the catalog view of the same documents.
+ * Registered agents, their long-running operations and authorization grants: what the agents
+ * API writes. The pipeline reads the same documents through its AgentCatalog.
  */
-export interface AgentRegistry extends AgentCatalog {
+export interface AgentRegistry {
   /** Runs `work` in one transaction, re-running it on contention; nothing is written if it throws. */
   transact<T>(work: (tx: AgentRegistryTransaction) => Promise<T>): Promise<T>;
   /** The full record; undefined when absent. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceExistsError } from '../domain/errors.ts';
+import type { AgentCatalog } from '../ports/agent-catalog.ts';
 import type { AgentRegistry } from '../ports/agent-registry.ts';
 import { sampleAgentRecord, sampleOperation, sampleParent } from './agent-fixtures.ts';
 
@@ -7,26 +8,33 @@ let counter = 0;
 /** Ids unique per test so suites can share one database. */
 const uniqueId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
+/** A registry and the pipeline's catalog over the same database, as in production. */
+export interface RegistryWithCatalog {
+  registry: AgentRegistry;
+  catalog: AgentCatalog;
+}
+
 /**
- * The behaviour every AgentRegistry must have, run against the in-memory registry in unit tests
- * and against Firestore (emulator) in integration tests.
+ * The behaviour every AgentRegistry must have, and what the AgentCatalog of the same backend
+ * reads of what it writes: run in memory in unit tests and against Firestore (emulator) in
+ * integration tests.
  */
-export function describeAgentRegistryContract(name: string, createRegistry: () => AgentRegistry): void {
+export function describeAgentRegistryContract(name: string, createRegistry: () => RegistryWithCatalog): void {
   describe(`AgentRegistry contract: ${name}`, () => {
     it('returns undefined for an agent, operation or grant that does not exist', async () => {
-      const registry = createRegistry();
+      const { registry, catalog } = createRegistry();
       expect(await registry.getAgentRecord(`${sampleParent}/agents/${uniqueId('missing')}`)).toBeUndefined();
-      expect(await registry.getAgent(`${sampleParent}/agents/${uniqueId('missing')}`)).toBeUndefined();
+      expect(await catalog.getAgent(`${sampleParent}/agents/${uniqueId('missing')}`)).toBeUndefined();
       expect(await registry.getOperation(`${sampleParent}/agents/x/operations/${uniqueId('op')}`)).toBeUndefined();
       expect(await registry.getGrant(uniqueId('u'), 'auth')).toBeUndefined();
     });
 
-    it('returns a created agent equal to what was written, and its catalog view', async () => {
-      const registry = createRegistry();
+    it('returns a created agent equal to what was written, and the catalog sees its pipeline view', async () => {
+      const { registry, catalog } = createRegistry();
       const record = sampleAgentRecord(uniqueId('a'), { agentAuthorization: 'projects/p1/locations/global/authorizations/z' });
       await registry.transact(async (tx) => tx.createAgent(record));
       expect(await registry.getAgentRecord(record.name)).toEqual(record);
-      expect(await registry.getAgent(record.name)).toEqual({
+      expect(await catalog.getAgent(record.name)).toEqual({
         name: record.name,
         state: 'CONFIGURED',
         creator: 'ada',
@@ -36,14 +44,14 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
     });
 
     it('refuses to create an agent that exists with ALREADY_EXISTS', async () => {
-      const registry = createRegistry();
+      const { registry } = createRegistry();
       const record = sampleAgentRecord(uniqueId('a'));
       await registry.transact(async (tx) => tx.createAgent(record));
       await expect(registry.transact(async (tx) => tx.createAgent(record))).rejects.toBeInstanceOf(ResourceExistsError);
     });
 
     it('applies nothing when the transaction work throws', async () => {
-      const registry = createRegistry();
+      const { registry } = createRegistry();
       const record = sampleAgentRecord(uniqueId('a'));
       await expect(
         registry.transact(async (tx) => {
@@ -54,8 +62,8 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
       expect(await registry.getAgentRecord(record.name)).toBeUndefined();
     });
 
-    it('replaces and deletes agents, and lists only the agents under one parent', async () => {
-      const registry = createRegistry();
+    it('replaces and deletes agents, lists only the agents under one parent, and the catalog follows', async () => {
+      const { registry, catalog } = createRegistry();
       const parent = `projects/p1/locations/global/collections/c/engines/${uniqueId('e')}`;
       const first = sampleAgentRecord('first', { parent });
       const second = sampleAgentRecord('second', { parent });
@@ -68,10 +76,12 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
       await registry.transact(async (tx) => tx.putAgent({ ...first, state: 'ENABLED' }));
       await registry.transact(async (tx) => tx.deleteAgent(second.name));
       expect(await registry.listAgents(parent)).toEqual([{ ...first, state: 'ENABLED' }]);
+      expect((await catalog.getAgent(first.name))?.state).toBe('ENABLED');
+      expect(await catalog.getAgent(second.name)).toBeUndefined();
     });
 
     it('serializes concurrent read-modify-write transactions on one agent so no update is lost', async () => {
-      const registry = createRegistry();
+      const { registry } = createRegistry();
       const record = sampleAgentRecord(uniqueId('a'), { fields: { displayName: 'n', description: 'd' } });
       await registry.transact(async (tx) => tx.createAgent(record));
       const append = (letter: string) =>
@@ -84,7 +94,7 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
     });
 
     it('writes an operation and its agent in one transaction and reads the operation back', async () => {
-      const registry = createRegistry();
+      const { registry } = createRegistry();
       const record = sampleAgentRecord(uniqueId('a'));
       const operation = sampleOperation(`${record.name}/operations/${uniqueId('op')}`, {
         done: true,
@@ -99,14 +109,15 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
       expect(await registry.transact((tx) => tx.getOperation(operation.name))).toEqual(operation);
     });
 
-    it('grants, lists and revokes authorizations idempotently', async () => {
-      const registry = createRegistry();
+    it('grants, lists and revokes authorizations idempotently, and the catalog sees who holds one', async () => {
+      const { registry, catalog } = createRegistry();
       const userId = uniqueId('u');
       const grant = { userId, authorization: 'projects/p/locations/global/authorizations/b', grantedBy: 'root', grantTime: 1_700_000_000_000 };
       await registry.putGrant(grant);
       await registry.putGrant(grant);
       await registry.putGrant({ ...grant, authorization: 'projects/p/locations/global/authorizations/a' });
       expect(await registry.getGrant(userId, grant.authorization)).toEqual(grant);
+      expect(await catalog.holdsAuthorization(userId, grant.authorization)).toBe(true);
       expect((await registry.listGrants(userId)).map((g) => g.authorization)).toEqual([
         'projects/p/locations/global/authorizations/a',
         'projects/p/locations/global/authorizations/b',
@@ -114,6 +125,7 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
       await registry.deleteGrant(userId, grant.authorization);
       await registry.deleteGrant(userId, grant.authorization);
       expect(await registry.getGrant(userId, grant.authorization)).toBeUndefined();
+      expect(await catalog.holdsAuthorization(userId, grant.authorization)).toBe(false);
     });
   });
 }

@@ -22,13 +22,14 @@ import { outboundFetchOptions } from './outbound-fetch-options.ts';
  */
 export function createApiDeps(
   config: Config,
-  base: Pick<Deps, 'store' | 'queue' | 'clock' | 'logger'> & { firestore: Firestore },
+  base: Pick<Deps, 'store' | 'queue' | 'agents' | 'clock' | 'logger'> & { firestore: Firestore },
 ): ApiDeps & DeploymentChecks & Pick<Deps, 'store'> & { close(): Promise<void> } {
   const registry = new FirestoreAgentRegistry(base.firestore);
   const guarded = createGuardedFetch(outboundFetchOptions(config));
   return {
     registry,
     store: base.store,
+    agents: base.agents,
     queue: base.queue,
     clock: base.clock,
     logger: base.logger,

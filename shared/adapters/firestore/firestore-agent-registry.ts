@@ -2,10 +2,8 @@ import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/fir
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
-import type { CatalogAgent } from '../../ports/agent-catalog.ts';
 import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
-import { toCatalogAgent } from '../catalog-agent-document.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { codecs, fromFirestore, toFirestore } from './firestore-codec.ts';
 import { fromFirestoreError } from './firestore-errors.ts';
@@ -20,7 +18,7 @@ function readOperation(snapshot: DocumentSnapshot): OperationRecord | undefined 
   return snapshot.exists ? operationRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.operation)) : undefined;
 }
 
-/** AgentRegistry (and AgentCatalog) on Firestore: `agents/`, `operations/`, `users/{u}/authorizations/`. */
+/** AgentRegistry on Firestore (FirestoreAgentCatalog reads the same documents): `agents/`, `operations/`, `users/{u}/authorizations/`. */
 export class FirestoreAgentRegistry implements AgentRegistry {
   readonly #db: Firestore;
 
@@ -38,15 +36,6 @@ export class FirestoreAgentRegistry implements AgentRegistry {
       if (mapped instanceof AlreadyExistsError) throw new ResourceExistsError('The agent already exists', { cause: error });
       throw mapped;
     }
-  }
-
-  async getAgent(name: string): Promise<CatalogAgent | undefined> {
-    const record = await this.getAgentRecord(name);
-    return record && toCatalogAgent(record);
-  }
-
-  async holdsAuthorization(userId: string, authorization: string): Promise<boolean> {
-    return (await this.getGrant(userId, authorization)) !== undefined;
   }
 
   async getAgentRecord(name: string): Promise<AgentRecord | undefined> {

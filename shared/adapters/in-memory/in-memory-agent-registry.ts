@@ -1,16 +1,15 @@
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
-import type { CatalogAgent } from '../../ports/agent-catalog.ts';
 import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
-import { toCatalogAgent } from '../catalog-agent-document.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
 
 /**
  * AgentRegistry over in-memory documents, with Firestore's transaction rules. Pass the
- * `InMemoryDocuments` of an InMemoryRunStore to share one database with the pipeline.
+ * `InMemoryDocuments` of an InMemoryRunStore (and InMemoryAgentCatalog) to share one database
+ * with the pipeline.
  */
 export class InMemoryAgentRegistry implements AgentRegistry {
   readonly #documents: InMemoryDocuments;
@@ -26,15 +25,6 @@ export class InMemoryAgentRegistry implements AgentRegistry {
       if (error instanceof AlreadyExistsError) throw new ResourceExistsError(`The agent already exists (${error.message})`, { cause: error });
       throw error;
     }
-  }
-
-  async getAgent(name: string): Promise<CatalogAgent | undefined> {
-    const record = await this.getAgentRecord(name);
-    return record && toCatalogAgent(record);
-  }
-
-  async holdsAuthorization(userId: string, authorization: string): Promise<boolean> {
-    return (await this.getGrant(userId, authorization)) !== undefined;
   }
 
   async getAgentRecord(name: string): Promise<AgentRecord | undefined> {
