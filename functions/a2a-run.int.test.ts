@@ -1,27 +1,26 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { topology } from '../infra/topology.ts';
-import { documentPaths, encodeAgentName } from '../shared/adapters/document-paths.ts';
-import { fetchAgentCard } from '../shared/adapters/http/fetch-agent-card.ts';
-import { createGuardedFetch } from '../shared/adapters/http/guarded-fetch.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
+import { buildSubmission } from '../cli/run-command.ts';
+import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import type { Run } from '../shared/domain/run.ts';
-import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
-import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
-import type { CatalogAgent } from '../shared/ports/agent-catalog.ts';
 import { remoteMessageId } from '../shared/steps/remote-agent-turn.ts';
 import { startA2aTestServer, type A2aTestServer } from '../shared/testing/a2a-test-server.ts';
+import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
 import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { submitToStack } from '../shared/testing/submit-to-stack.ts';
+import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
 
-// Issue 3 item 6 through Pub/Sub push, the functions and the Firestore emulator: a registered A2A
-// agent, served by a real @a2a-js/sdk server on this machine, answers a run. The agent document
-// is written in the registry's layout (agents/{encoded name}) with the card fetchAgentCard got.
-// ADK agents calling it as a sub-agent talk to Gemini through the real @google/genai client and a
-// local Gemini-wire server.
+// Issue 3 item 6 end to end: agents registered and deployed through the agents API (the real HTTP
+// function on the local stack's function server, its deploy worker behind a Pub/Sub push, the
+// Firestore emulator), then run by name, submitted as `agentline run <name>` submits. The A2A
+// agent is a real @a2a-js/sdk server on this machine; the ADK agent that calls it as a sub-agent
+// talks to Gemini through the real @google/genai client and a local Gemini-wire server.
+const parent = 'projects/p/locations/global/collections/default_collection/engines/e';
 let stack: LocalStack;
 let remote: A2aTestServer;
 let gemini: GeminiWireServer;
+let api: AgentsApiClient;
 
 beforeAll(async () => {
   remote = await startA2aTestServer({ answer: (text) => `The remote agent read: ${text}` });
@@ -31,6 +30,7 @@ beforeAll(async () => {
     emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
     env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
   });
+  api = createAgentsApiClient(stack.functionsUrl, { ada: await mintLocalToken(stack.localAuthSecret, { userId: 'ada' }) });
 });
 
 afterAll(async () => {
@@ -39,62 +39,63 @@ afterAll(async () => {
   await gemini?.close();
 });
 
-async function registerRemoteAgent(id: string): Promise<string> {
-  const outbound = createGuardedFetch({ allowLoopback: true, timeoutMs: 10_000, maxResponseBytes: 100_000 });
-  const { card } = await fetchAgentCard(remote.cardUrl, outbound.fetch).finally(() => outbound.close());
-  const name = `projects/p/locations/global/collections/default_collection/engines/e/agents/${id}${process.pid}`;
-  const agent: CatalogAgent = { name, state: 'ENABLED', creator: 'ada', definition: { kind: 'a2a', agentCard: card } };
-  await stack.deps.firestore.doc(documentPaths.agent(encodeAgentName(name))).set(agent);
+/** Creates the agent through the API and deploys it, expecting ENABLED; returns its name. */
+async function registerAndDeploy(agentId: string, definition: Record<string, unknown>): Promise<string> {
+  const name = await api.createAgent('ada', parent, agentId, { displayName: agentId, description: `The ${agentId} agent.`, ...definition });
+  expect(await api.deploy('ada', name)).toMatchObject({ done: true, response: { name, state: 'ENABLED' } });
   return name;
 }
 
-async function submit(agent: Submission['agent'], input: string): Promise<string> {
-  const submission: Submission = { schemaVersion: 1, agent, input, userId: 'ada', idempotencyKey: `${Date.now()}-${input}` };
-  const messageId = await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission);
-  return deriveRunId(submission, messageId);
+const withJsonCard = () => ({ a2aAgentDefinition: { jsonAgentCard: JSON.stringify(remote.cardJson()) } });
+const withRemoteCard = () => ({ a2aAgentDefinition: { remoteAgentCard: { uri: remote.cardUrl } } });
+
+async function runByName(name: string, input: string): Promise<Run> {
+  const submission = await buildSubmission([name], { input, user: 'ada', timeout: '60' });
+  return waitForTerminalRun(stack.deps.store, await submitToStack(stack, submission));
 }
 
-function waitForTerminal(runId: string): Promise<Run> {
-  return waitForTerminalRun(stack.deps.store, runId);
-}
-
-describe('A2A agents through the local stack', () => {
-  it('an A2A agent served by a local A2A server answers a run', async () => {
-    const agentName = await registerRemoteAgent('echo');
-    const run = await waitForTerminal(await submit({ name: agentName }, 'What is the capital of France?'));
+describe('A2A agents registered through the agents API', () => {
+  it.each([
+    ['a JSON agent card', 'echo-json', withJsonCard],
+    ['a remote agent card URI fetched at deploy', 'echo-remote', withRemoteCard],
+  ])('an A2A agent registered with %s answers a run submitted by its name', async (_case, agentId, definition) => {
+    const agentName = await registerAndDeploy(agentId, definition());
+    const input = `What is the capital of France? (${agentId})`;
+    const run = await runByName(agentName, input);
     expect(run).toMatchObject({
       state: 'SUCCEEDED',
       llmCallCount: 1,
-      output: { text: 'The remote agent read: What is the capital of France?' },
+      output: { text: `The remote agent read: ${input}` },
       agent: { name: agentName, remoteAgent: { name: 'Echo Agent', endpoint: { transport: 'JSONRPC' } } },
     });
     const events = await stack.deps.store.listEvents(run.runId);
-    expect(events.at(-1)?.content).toEqual({ role: 'model', parts: [{ text: 'The remote agent read: What is the capital of France?' }] });
+    expect(events.at(-1)?.content).toEqual({ role: 'model', parts: [{ text: `The remote agent read: ${input}` }] });
+    expect(remote.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-model-0'), text: input });
   });
 
   it('a remote task that fails fails the run with the remote message', async () => {
-    const agentName = await registerRemoteAgent('failing');
-    const run = await waitForTerminal(await submit({ name: agentName }, 'fail this one'));
+    const agentName = await registerAndDeploy('failing', withJsonCard());
+    const run = await runByName(agentName, 'fail this one');
     expect(run).toMatchObject({ state: 'FAILED', error: { code: 'A2A_TASK_FAILED', message: 'Remote agent Echo Agent failed the task: The remote agent broke' } });
   });
 
-  it('an ADK agent calls a registered A2A agent as a tool', async () => {
-    const agentName = await registerRemoteAgent('capital-expert');
-    const configYaml = `name: geography_desk\ninstruction: Ask the capital expert.\ntools: [calculator]\nsub_agents:\n  - agent: ${agentName}\n`;
-    const toolName = `capital_expert${process.pid}`;
+  it('a registered ADK agent calls a registered A2A agent among its sub_agents as a tool', async () => {
+    const expert = await registerAndDeploy('capital-expert', withRemoteCard());
+    const agentConfig = `name: geography_desk\ninstruction: Ask the capital expert.\ntools: [calculator]\nsub_agents:\n  - agent: ${expert}\n`;
+    const desk = await registerAndDeploy('geography-desk', { adkAgentDefinition: { agentConfig } });
     gemini.script([
-      functionCallReply([{ name: toolName, args: { request: 'What is the capital of Peru?' } }]),
+      functionCallReply([{ name: 'capital_expert', args: { request: 'What is the capital of Peru?' } }]),
       textReply('The capital expert says Lima.'),
     ]);
-    const run = await waitForTerminal(await submit({ configYaml, fileName: 'geography_desk.yaml' }, 'Capital of Peru?'));
+    const run = await runByName(desk, 'Capital of Peru?');
     gemini.assertAllRepliesUsed();
-    expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2, output: { text: 'The capital expert says Lima.' } });
+    expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2, output: { text: 'The capital expert says Lima.' }, agent: { name: desk } });
     const declarations = gemini.requests[0]!.body.tools![0]!.functionDeclarations!;
-    expect(declarations.map((declaration) => declaration.name)).toEqual(['calculator', toolName]);
+    expect(declarations.map((declaration) => declaration.name)).toEqual(['calculator', 'capital_expert']);
     expect(declarations[1]).toMatchObject({ description: 'Repeats what it is told.', parametersJsonSchema: { required: ['request'] } });
     expect(gemini.requests[1]!.body.contents.at(-1)).toEqual({
       role: 'user',
-      parts: [{ functionResponse: { name: toolName, response: { result: 'The remote agent read: What is the capital of Peru?' } } }],
+      parts: [{ functionResponse: { name: 'capital_expert', response: { result: 'The remote agent read: What is the capital of Peru?' } } }],
     });
     expect(remote.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-tool-0'), text: 'What is the capital of Peru?' });
   });

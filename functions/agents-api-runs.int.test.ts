@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { topology } from '../infra/topology.ts';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
 import { isTerminal, type Run } from '../shared/domain/run.ts';
-import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { afterEachModelAnswer } from '../shared/testing/after-model-answer.ts';
+import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
 import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { submitToStack } from '../shared/testing/submit-to-stack.ts';
 
 // The registry and the pipeline together: an agent registered and deployed through the HTTP API
 // runs; suspending it through the API parks its run, and enableAgent resumes it.
 let stack: LocalStack;
 let gemini: GeminiWireServer;
-let token: string;
+let api: AgentsApiClient;
 let afterModelAnswer: () => Promise<void> = async () => {};
-const agentName = `projects/p/locations/global/collections/default_collection/engines/e/agents/calc-${process.pid}`;
+const parent = 'projects/p/locations/global/collections/default_collection/engines/e';
 
 beforeAll(async () => {
   gemini = await startGeminiWireServer();
@@ -25,29 +24,13 @@ beforeAll(async () => {
     env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
     decorate: afterEachModelAnswer(() => afterModelAnswer()),
   });
-  token = await mintLocalToken(stack.localAuthSecret, { userId: 'ada' });
+  api = createAgentsApiClient(stack.functionsUrl, { ada: await mintLocalToken(stack.localAuthSecret, { userId: 'ada' }) });
 });
 
 afterAll(async () => {
   await stack?.stop();
   await gemini?.close();
 });
-
-async function call(method: string, path: string, body: unknown = {}): Promise<Record<string, any>> {
-  const response = await fetch(`${stack.functionsUrl}/v1/${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(method === 'GET' ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as Record<string, any>;
-  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function submit(): Promise<string> {
-  const submission: Submission = { schemaVersion: 1, agent: { name: agentName }, input: '2+2?', userId: 'ada', idempotencyKey: `${Date.now()}-${Math.random()}` };
-  return deriveRunId(submission, await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission));
-}
 
 async function waitFor(runId: string, done: (run: Run) => boolean): Promise<Run> {
   for (;;) {
@@ -59,26 +42,24 @@ async function waitFor(runId: string, done: (run: Run) => boolean): Promise<Run>
 
 describe('an agent managed through the API, run by the pipeline', () => {
   it('parks a run when suspended through the API and resumes it on enableAgent', async () => {
-    const slash = agentName.lastIndexOf('/agents/');
-    await call('POST', `${agentName.slice(0, slash)}/agents?agentId=${agentName.slice(slash + 8)}`, {
+    const agentName = await api.createAgent('ada', parent, 'calc', {
       displayName: 'Calculator',
       description: 'Does arithmetic.',
       adkAgentDefinition: { agentConfig: 'name: calc_agent\ninstruction: Use the calculator.\ntools: [calculator]\n' },
     });
-    const operation = await call('POST', `${agentName}:deploy`);
-    while (!(await call('GET', operation['name']))['done']) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await api.deploy('ada', agentName)).toMatchObject({ response: { state: 'ENABLED' } });
 
     gemini.script([functionCallReply([{ name: 'calculator', args: { expression: '2 + 2' } }]), textReply('4')]);
     let suspended = false;
     afterModelAnswer = async () => {
       if (suspended) return;
       suspended = true;
-      expect((await call('POST', `${agentName}:suspendAgent?suspensionReason=Maintenance`))['state']).toBe('SUSPENDED');
+      expect((await api.call('ada', 'POST', `${agentName}:suspendAgent?suspensionReason=Maintenance`, {})).body).toMatchObject({ state: 'SUSPENDED' });
     };
-    const runId = await submit();
+    const runId = await submitToStack(stack, { schemaVersion: 1, agent: { name: agentName }, input: '2+2?', userId: 'ada', idempotencyKey: `${Date.now()}` });
     expect(await waitFor(runId, (run) => run.state === 'WAITING' || isTerminal(run.state))).toMatchObject({ state: 'WAITING', waitingReason: { code: 'AGENT_SUSPENDED' } });
 
-    expect((await call('POST', `${agentName}:enableAgent`))['state']).toBe('ENABLED');
+    expect((await api.call('ada', 'POST', `${agentName}:enableAgent`, {})).body).toMatchObject({ state: 'ENABLED' });
     const run = await waitFor(runId, (current) => isTerminal(current.state));
     gemini.assertAllRepliesUsed();
     expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: '4' } });

@@ -3,12 +3,14 @@ import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticato
 import { FirestoreAgentRegistry } from '../shared/adapters/firestore/firestore-agent-registry.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { startA2aTestServer } from '../shared/testing/a2a-test-server.ts';
+import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
 
 // The agents API as a client sees it: the real HTTP function served by functions-framework,
 // the deploy worker behind a Pub/Sub push subscription, and the Firestore emulator.
 const secret = 'test-secret-that-is-long-enough-for-hs256';
 const parent = `projects/p/locations/global/collections/default_collection/engines/e${process.pid}`;
 let stack: LocalStack;
+let api: AgentsApiClient;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -18,25 +20,12 @@ beforeAll(async () => {
     env: { AGENTLINE_LOCAL_AUTH_SECRET: secret, AGENTLINE_ADMINS: 'root', AGENTLINE_LOG_LEVEL: 'silent' },
   });
   for (const user of ['ada', 'bob', 'root']) tokens[user] = await mintLocalToken(secret, { userId: user });
+  api = createAgentsApiClient(stack.functionsUrl, tokens);
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
-
-interface Answer {
-  status: number;
-  body: Record<string, any>;
-}
-
-async function call(user: string | undefined, method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${stack.functionsUrl}/v1/${path}`, {
-    method,
-    headers: { ...(user ? { authorization: `Bearer ${tokens[user]}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
 
 const adkConfig = 'name: helper\ninstruction: Answer briefly.\ntools:\n  - name: calculator\n';
 let counter = 0;
@@ -47,71 +36,53 @@ const agentBody = (definition: Record<string, unknown> = { adkAgentDefinition: {
   ...definition,
 });
 
-async function createAgent(user: string, definition?: Record<string, unknown>, inParent = parent): Promise<string> {
-  const answer = await call(user, 'POST', `${inParent}/agents?agentId=${newId()}`, agentBody(definition));
-  expect(answer.status).toBe(200);
-  return answer.body['name'] as string;
-}
-
-async function waitForOperation(user: string, name: string): Promise<Record<string, any>> {
-  for (;;) {
-    const answer = await call(user, 'GET', name);
-    expect(answer.status).toBe(200);
-    if (answer.body['done']) return answer.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function deploy(user: string, name: string, body: unknown = {}): Promise<Record<string, any>> {
-  const started = await call(user, 'POST', `${name}:deploy`, body);
-  expect(started.status).toBe(200);
-  expect(started.body).toMatchObject({ name: expect.stringMatching(new RegExp(`^${name}/operations/`)), done: false });
-  return waitForOperation(user, started.body['name']);
+function createAgent(user: string, definition?: Record<string, unknown>, inParent = parent): Promise<string> {
+  return api.createAgent(user, inParent, newId(), agentBody(definition));
 }
 
 describe('agents API: create, get and errors', () => {
   it('creates an agent with a caller-chosen id and returns it with RFC 3339 UTC times and CONFIGURED', async () => {
     const id = newId();
-    const answer = await call('ada', 'POST', `${parent}/agents?agentId=${id}`, { display_name: 'Helper', description: 'd', adk_agent_definition: { agent_config: adkConfig }, state: 'ENABLED' });
+    const answer = await api.call('ada', 'POST', `${parent}/agents?agentId=${id}`, { display_name: 'Helper', description: 'd', adk_agent_definition: { agent_config: adkConfig }, state: 'ENABLED' });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ name: `${parent}/agents/${id}`, displayName: 'Helper', state: 'CONFIGURED' });
     expect(answer.body['createTime']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-    expect((await call('ada', 'POST', `${parent}/agents?agentId=${id}`, agentBody())).body.error).toMatchObject({ code: 409, status: 'ALREADY_EXISTS' });
+    expect((await api.call('ada', 'POST', `${parent}/agents?agentId=${id}`, agentBody())).body.error).toMatchObject({ code: 409, status: 'ALREADY_EXISTS' });
   });
 
   it('answers without a token, or with a forged one, 401 UNAUTHENTICATED in Google error shape', async () => {
-    expect((await call(undefined, 'GET', `${parent}/agents`)).body).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
+    expect((await api.call(undefined, 'GET', `${parent}/agents`)).body).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
     tokens['forger'] = await mintLocalToken('another-secret-that-is-long-enough-too', { userId: 'root', admin: true });
-    const forged = await call('forger', 'GET', `${parent}/agents`);
+    const forged = await api.call('forger', 'GET', `${parent}/agents`);
     expect(forged.status).toBe(401);
     expect(forged.body.error.details[0]).toMatchObject({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'UNAUTHENTICATED' });
   });
 
   it('refuses a body missing required fields or with two definitions, naming the problem', async () => {
-    const missing = await call('ada', 'POST', `${parent}/agents`, { adkAgentDefinition: { agentConfig: adkConfig } });
+    const missing = await api.call('ada', 'POST', `${parent}/agents`, { adkAgentDefinition: { agentConfig: adkConfig } });
     expect(missing.body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('displayName') });
-    const two = await call('ada', 'POST', `${parent}/agents`, agentBody({ adkAgentDefinition: { agentConfig: adkConfig }, managedAgentDefinition: {} }));
+    const two = await api.call('ada', 'POST', `${parent}/agents`, agentBody({ adkAgentDefinition: { agentConfig: adkConfig }, managedAgentDefinition: {} }));
     expect(two.body.error.message).toContain('only one definition');
   });
 
   it("gives 403 for another user's PRIVATE agent and for a missing one alike, and 404 only to an admin", async () => {
     const name = await createAgent('ada');
-    expect((await deploy('ada', name, { private: true })).response).toMatchObject({ state: 'PRIVATE' });
+    expect((await api.deploy('ada', name, { private: true })).response).toMatchObject({ state: 'PRIVATE' });
     const missing = `${parent}/agents/does-not-exist`;
-    expect((await call('bob', 'GET', name)).status).toBe(403);
-    expect((await call('bob', 'GET', missing)).status).toBe(403);
-    expect((await call('bob', 'DELETE', missing)).status).toBe(403);
-    expect((await call('root', 'GET', missing)).status).toBe(404);
-    expect((await call('ada', 'GET', name)).body).toMatchObject({ state: 'PRIVATE' });
-    expect((await call('root', 'GET', name)).status).toBe(200);
+    expect((await api.call('bob', 'GET', name)).status).toBe(403);
+    expect((await api.call('bob', 'GET', missing)).status).toBe(403);
+    expect((await api.call('bob', 'DELETE', missing)).status).toBe(403);
+    expect((await api.call('root', 'GET', missing)).status).toBe(404);
+    expect((await api.call('ada', 'GET', name)).body).toMatchObject({ state: 'PRIVATE' });
+    expect((await api.call('root', 'GET', name)).status).toBe(200);
   });
 
   it("refuses changes to someone else's agent with 403 though it can be read", async () => {
     const name = await createAgent('ada');
-    expect((await call('bob', 'GET', name)).status).toBe(200);
-    expect((await call('bob', 'PATCH', name, { displayName: 'Mine' })).status).toBe(403);
-    expect((await call('bob', 'POST', `${name}:deploy`, {})).status).toBe(403);
-    const view = await call('bob', 'GET', `${name}:getAgentView`);
+    expect((await api.call('bob', 'GET', name)).status).toBe(200);
+    expect((await api.call('bob', 'PATCH', name, { displayName: 'Mine' })).status).toBe(403);
+    expect((await api.call('bob', 'POST', `${name}:deploy`, {})).status).toBe(403);
+    const view = await api.call('bob', 'GET', `${name}:getAgentView`);
     expect(view.body.agentView).toMatchObject({ agentType: 'ADK', creator: 'ada', userPermissions: { canView: true, canEdit: false, canRun: true } });
   });
 });
@@ -123,7 +94,7 @@ describe('agents API: list pagination (AIP-158)', () => {
   beforeAll(async () => {
     for (let index = 0; index < 5; index++) names.push(await createAgent('ada', undefined, listParent));
     const hidden = await createAgent('ada', undefined, listParent);
-    await deploy('ada', hidden, { private: true });
+    await api.deploy('ada', hidden, { private: true });
     names.push(hidden);
   });
 
@@ -132,7 +103,7 @@ describe('agents API: list pagination (AIP-158)', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const answer = await call('bob', 'GET', `${listParent}/agents?pageSize=2&orderBy=name${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`);
+      const answer = await api.call('bob', 'GET', `${listParent}/agents?pageSize=2&orderBy=name${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`);
       expect(answer.status).toBe(200);
       seen.push(...answer.body['agents'].map((agent: { name: string }) => agent.name));
       token = answer.body['nextPageToken'];
@@ -143,51 +114,51 @@ describe('agents API: list pagination (AIP-158)', () => {
   });
 
   it('lists PRIVATE agents to their creator only', async () => {
-    expect((await call('ada', 'GET', `${listParent}/agents`)).body['agents']).toHaveLength(6);
-    expect((await call('bob', 'GET', `${listParent}/agents`)).body['agents']).toHaveLength(5);
+    expect((await api.call('ada', 'GET', `${listParent}/agents`)).body['agents']).toHaveLength(6);
+    expect((await api.call('bob', 'GET', `${listParent}/agents`)).body['agents']).toHaveLength(5);
   });
 
   it('defaults pageSize to 100, coerces values over 1000 and refuses negative ones', async () => {
-    const all = await call('ada', 'GET', `${listParent}/agents?pageSize=5000`);
+    const all = await api.call('ada', 'GET', `${listParent}/agents?pageSize=5000`);
     expect(all.body['agents']).toHaveLength(6);
     expect(all.body['nextPageToken']).toBeUndefined();
-    expect((await call('ada', 'GET', `${listParent}/agents`)).body['agents']).toHaveLength(6);
-    expect((await call('ada', 'GET', `${listParent}/agents?pageSize=-1`)).body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
+    expect((await api.call('ada', 'GET', `${listParent}/agents`)).body['agents']).toHaveLength(6);
+    expect((await api.call('ada', 'GET', `${listParent}/agents?pageSize=-1`)).body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
   });
 
   it('refuses a page token replayed with other parameters or tampered with', async () => {
-    const first = await call('ada', 'GET', `${listParent}/agents?pageSize=2&orderBy=name`);
+    const first = await api.call('ada', 'GET', `${listParent}/agents?pageSize=2&orderBy=name`);
     const token = first.body['nextPageToken'] as string;
     expect(Buffer.from(token, 'base64url').toString('utf8')).not.toContain('agents/');
-    expect((await call('ada', 'GET', `${listParent}/agents?pageSize=2&orderBy=createTime&pageToken=${token}`)).status).toBe(400);
-    expect((await call('bob', 'GET', `${listParent}/agents?pageSize=2&orderBy=name&pageToken=${token}`)).status).toBe(400);
+    expect((await api.call('ada', 'GET', `${listParent}/agents?pageSize=2&orderBy=createTime&pageToken=${token}`)).status).toBe(400);
+    expect((await api.call('bob', 'GET', `${listParent}/agents?pageSize=2&orderBy=name&pageToken=${token}`)).status).toBe(400);
     const tampered = `${token.slice(0, -2)}${token.endsWith('A') ? 'B' : 'A'}A`;
-    expect((await call('ada', 'GET', `${listParent}/agents?pageSize=2&orderBy=name&pageToken=${tampered}`)).status).toBe(400);
-    expect((await call('ada', 'GET', `${listParent}/agents?pageSize=3&orderBy=name&pageToken=${token}`)).status).toBe(200);
+    expect((await api.call('ada', 'GET', `${listParent}/agents?pageSize=2&orderBy=name&pageToken=${tampered}`)).status).toBe(400);
+    expect((await api.call('ada', 'GET', `${listParent}/agents?pageSize=3&orderBy=name&pageToken=${token}`)).status).toBe(200);
   });
 
   it('refuses an orderBy field it cannot sort by', async () => {
-    expect((await call('ada', 'GET', `${listParent}/agents?orderBy=colour`)).body.error.message).toContain('colour');
+    expect((await api.call('ada', 'GET', `${listParent}/agents?orderBy=colour`)).body.error.message).toContain('colour');
   });
 });
 
 describe('agents API: update masks (AIP-134)', () => {
   it('clears a listed field absent from the body, keeps unlisted ones, and refuses state', async () => {
     const name = await createAgent('ada');
-    await call('ada', 'PATCH', name, { languageCode: 'en', customPlaceholderText: 'Ask me' });
-    const masked = await call('ada', 'PATCH', `${name}?updateMask=displayName,languageCode`, { displayName: 'Renamed', customPlaceholderText: 'ignored' });
+    await api.call('ada', 'PATCH', name, { languageCode: 'en', customPlaceholderText: 'Ask me' });
+    const masked = await api.call('ada', 'PATCH', `${name}?updateMask=displayName,languageCode`, { displayName: 'Renamed', customPlaceholderText: 'ignored' });
     expect(masked.body).toMatchObject({ displayName: 'Renamed', customPlaceholderText: 'Ask me' });
     expect(masked.body).not.toHaveProperty('languageCode');
-    const state = await call('ada', 'PATCH', `${name}?updateMask=state`, { state: 'ENABLED' });
+    const state = await api.call('ada', 'PATCH', `${name}?updateMask=state`, { state: 'ENABLED' });
     expect(state.body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('"state" is output only') });
   });
 
   it('with * replaces the whole agent, and without a mask changes only the fields sent', async () => {
     const name = await createAgent('ada');
-    expect((await call('ada', 'PATCH', name, { description: 'New' })).body).toMatchObject({ description: 'New', displayName: 'Helper' });
-    const star = await call('ada', 'PATCH', `${name}?updateMask=*`, { displayName: 'Only', description: 'All', adkAgentDefinition: { agentConfig: adkConfig } });
+    expect((await api.call('ada', 'PATCH', name, { description: 'New' })).body).toMatchObject({ description: 'New', displayName: 'Helper' });
+    const star = await api.call('ada', 'PATCH', `${name}?updateMask=*`, { displayName: 'Only', description: 'All', adkAgentDefinition: { agentConfig: adkConfig } });
     expect(star.body).toMatchObject({ displayName: 'Only', description: 'All' });
-    const cleared = await call('ada', 'PATCH', `${name}?updateMask=*`, { displayName: 'Only' });
+    const cleared = await api.call('ada', 'PATCH', `${name}?updateMask=*`, { displayName: 'Only' });
     expect(cleared.body.error.message).toContain('description');
   });
 });
@@ -195,10 +166,10 @@ describe('agents API: update masks (AIP-134)', () => {
 describe('agents API: deploy and lifecycle', () => {
   it('deploys an ADK agent to ENABLED and answers the operation with the Agent as response', async () => {
     const name = await createAgent('ada');
-    const operation = await deploy('ada', name);
+    const operation = await api.deploy('ada', name);
     expect(operation).toMatchObject({ done: true, response: { '@type': 'type.googleapis.com/google.cloud.discoveryengine.v1alpha.Agent', name, state: 'ENABLED' } });
     expect(operation.metadata['@type']).toMatch(/^type\.googleapis\.com\//);
-    expect((await call('ada', 'POST', `${name}:deploy`, {})).body.error).toMatchObject({ status: 'FAILED_PRECONDITION' });
+    expect((await api.call('ada', 'POST', `${name}:deploy`, {})).body.error).toMatchObject({ status: 'FAILED_PRECONDITION' });
   });
 
   it.each([
@@ -211,9 +182,9 @@ describe('agents API: deploy and lifecycle', () => {
     ['an invalid A2A card', { a2aAgentDefinition: { jsonAgentCard: '{"name": 3}' } }, /jsonAgentCard/],
   ])('fails the deploy of %s with a reason saying what is wrong', async (_case, definition, reason) => {
     const name = await createAgent('ada', definition);
-    const operation = await deploy('ada', name);
+    const operation = await api.deploy('ada', name);
     expect(operation.error).toMatchObject({ code: 9, message: expect.stringMatching(reason) });
-    const agent = (await call('ada', 'GET', name)).body;
+    const agent = (await api.call('ada', 'GET', name)).body;
     expect(agent).toMatchObject({ state: 'DEPLOYMENT_FAILED', deploymentFailureReason: expect.stringMatching(reason) });
   });
 
@@ -222,7 +193,7 @@ describe('agents API: deploy and lifecycle', () => {
     try {
       const name = await createAgent('ada', { a2aAgentDefinition: { remoteAgentCard: { uri: remote.cardUrl } } });
       expect(await stack.deps.agents.getAgent(name)).toMatchObject({ definition: { kind: 'a2a', agentCard: {} } });
-      expect((await deploy('ada', name)).response).toMatchObject({ state: 'ENABLED' });
+      expect((await api.deploy('ada', name)).response).toMatchObject({ state: 'ENABLED' });
       expect(await stack.deps.agents.getAgent(name)).toMatchObject({ state: 'ENABLED', definition: { kind: 'a2a', agentCard: { name: 'Remote Echo' } } });
     } finally {
       await remote.close();
@@ -233,7 +204,7 @@ describe('agents API: deploy and lifecycle', () => {
     const remote = await startA2aTestServer();
     try {
       const name = await createAgent('ada', { a2aAgentDefinition: { remoteAgentCard: { uri: `${remote.url}/no-card-here` } } });
-      expect((await deploy('ada', name)).error.message).toMatch(/could not be fetched: HTTP 404/);
+      expect((await api.deploy('ada', name)).error.message).toMatch(/could not be fetched: HTTP 404/);
     } finally {
       await remote.close();
     }
@@ -248,42 +219,42 @@ describe('agents API: deploy and lifecycle', () => {
       tx.putAgent({ ...record, state: 'DEPLOYING', deployOperation: `${name}/operations/deploy-held` });
     });
     for (const body of [{}, { force: true }]) {
-      expect((await call('ada', 'POST', `${name}:deploy`, body)).body.error).toMatchObject({ code: 409, status: 'ABORTED' });
+      expect((await api.call('ada', 'POST', `${name}:deploy`, body)).body.error).toMatchObject({ code: 409, status: 'ABORTED' });
     }
-    expect((await call('ada', 'PATCH', name, { displayName: 'x' })).body.error.status).toBe('ABORTED');
-    expect((await call('ada', 'POST', `${name}:disableAgent`, {})).body.error.status).toBe('ABORTED');
+    expect((await api.call('ada', 'PATCH', name, { displayName: 'x' })).body.error.status).toBe('ABORTED');
+    expect((await api.call('ada', 'POST', `${name}:disableAgent`, {})).body.error.status).toBe('ABORTED');
   });
 
   it('allows enable, disable and suspend only from their documented states', async () => {
     const name = await createAgent('ada');
-    expect((await call('ada', 'POST', `${name}:enableAgent`, {})).body.error).toMatchObject({ status: 'FAILED_PRECONDITION', message: expect.stringContaining('CONFIGURED') });
-    await deploy('ada', name);
-    expect((await call('ada', 'POST', `${name}:suspendAgent`, {})).body.error.status).toBe('INVALID_ARGUMENT');
-    expect((await call('ada', 'POST', `${name}:suspendAgent?suspensionReason=Abuse%20report`, {})).body).toMatchObject({ state: 'SUSPENDED', suspensionReason: 'Abuse report' });
-    expect((await call('ada', 'POST', `${name}:disableAgent`, {})).body).toMatchObject({ state: 'DISABLED' });
-    expect((await call('ada', 'POST', `${name}:disableAgent`, {})).body.error.status).toBe('FAILED_PRECONDITION');
-    expect((await call('ada', 'POST', `${name}:enableAgent`, {})).body).toMatchObject({ state: 'ENABLED' });
-    expect((await call('ada', 'POST', `${name}:enableAgent`, {})).body.error.status).toBe('FAILED_PRECONDITION');
+    expect((await api.call('ada', 'POST', `${name}:enableAgent`, {})).body.error).toMatchObject({ status: 'FAILED_PRECONDITION', message: expect.stringContaining('CONFIGURED') });
+    await api.deploy('ada', name);
+    expect((await api.call('ada', 'POST', `${name}:suspendAgent`, {})).body.error.status).toBe('INVALID_ARGUMENT');
+    expect((await api.call('ada', 'POST', `${name}:suspendAgent?suspensionReason=Abuse%20report`, {})).body).toMatchObject({ state: 'SUSPENDED', suspensionReason: 'Abuse report' });
+    expect((await api.call('ada', 'POST', `${name}:disableAgent`, {})).body).toMatchObject({ state: 'DISABLED' });
+    expect((await api.call('ada', 'POST', `${name}:disableAgent`, {})).body.error.status).toBe('FAILED_PRECONDITION');
+    expect((await api.call('ada', 'POST', `${name}:enableAgent`, {})).body).toMatchObject({ state: 'ENABLED' });
+    expect((await api.call('ada', 'POST', `${name}:enableAgent`, {})).body.error.status).toBe('FAILED_PRECONDITION');
   });
 
   it('deletes an agent through a finished operation whose response is Empty', async () => {
     const name = await createAgent('ada');
-    const operation = (await call('ada', 'DELETE', name)).body;
+    const operation = (await api.call('ada', 'DELETE', name)).body;
     expect(operation).toMatchObject({ done: true, response: { '@type': 'type.googleapis.com/google.protobuf.Empty' } });
-    expect((await call('ada', 'GET', operation['name'])).body).toMatchObject({ done: true });
-    expect((await call('bob', 'GET', operation['name'])).status).toBe(403);
-    expect((await call('root', 'GET', name)).status).toBe(404);
+    expect((await api.call('ada', 'GET', operation['name'])).body).toMatchObject({ done: true });
+    expect((await api.call('bob', 'GET', operation['name'])).status).toBe(403);
+    expect((await api.call('root', 'GET', name)).status).toBe(404);
   });
 });
 
 describe('agents API: authorization grants', () => {
   it('lets admins grant and revoke, and users read their own grants', async () => {
     const authorization = 'projects/p/locations/global/authorizations/payroll';
-    expect((await call('bob', 'POST', 'users/bob/authorizations:grant', { authorization })).status).toBe(403);
-    expect((await call('root', 'POST', 'users/bob/authorizations:grant', { authorization })).status).toBe(200);
-    expect((await call('bob', 'GET', 'users/bob/authorizations')).body['authorizations']).toMatchObject([{ authorization, grantedBy: 'root' }]);
+    expect((await api.call('bob', 'POST', 'users/bob/authorizations:grant', { authorization })).status).toBe(403);
+    expect((await api.call('root', 'POST', 'users/bob/authorizations:grant', { authorization })).status).toBe(200);
+    expect((await api.call('bob', 'GET', 'users/bob/authorizations')).body['authorizations']).toMatchObject([{ authorization, grantedBy: 'root' }]);
     expect(await stack.deps.agents.holdsAuthorization('bob', authorization)).toBe(true);
-    await call('root', 'POST', 'users/bob/authorizations:revoke', { authorization });
+    await api.call('root', 'POST', 'users/bob/authorizations:revoke', { authorization });
     expect(await stack.deps.agents.holdsAuthorization('bob', authorization)).toBe(false);
   });
 });
