@@ -5,7 +5,8 @@ import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts'
 import { TransientError } from '../domain/errors.ts';
 import { silentLogger } from '../ports/logger.ts';
 import { sampleAgentRecord, sampleOperation } from '../testing/agent-fixtures.ts';
-import { createDeployHandler, deployRetryWindowMs } from './handle-deploy.ts';
+import { subscriptionForFunction } from '../../infra/topology.ts';
+import { createDeployHandler, deployMaxFailedAttempts, deployRetryWindowMs } from './handle-deploy.ts';
 
 const start = 1_700_000_000_000;
 
@@ -24,22 +25,23 @@ async function deployingRemoteAgent(registry: InMemoryAgentRegistry) {
   return { record, operation, delivery };
 }
 
+/** A deploy worker over a fresh in-memory registry, with a remote A2A agent being deployed. */
+async function deployWorld(now: () => number, fetchAgentCard: () => Promise<{ card: Record<string, unknown> }>) {
+  const documents = new InMemoryDocuments();
+  const registry = new InMemoryAgentRegistry(documents);
+  const handle = createDeployHandler({ registry, agents: new InMemoryAgentCatalog(documents), clock: { now }, logger: silentLogger, availableTools: [], fetchAgentCard });
+  return { registry, handle, ...(await deployingRemoteAgent(registry)) };
+}
+
 describe('the deploy worker', () => {
   it('retries a card server that is down, then fails the deploy with that reason once the retry window has passed', async () => {
-    const documents = new InMemoryDocuments();
-    const registry = new InMemoryAgentRegistry(documents);
     let now = start + 1_000;
-    const handle = createDeployHandler({
-      registry,
-      agents: new InMemoryAgentCatalog(documents),
-      clock: { now: () => now },
-      logger: silentLogger,
-      availableTools: [],
-      fetchAgentCard: async () => {
+    const { registry, handle, record, operation, delivery } = await deployWorld(
+      () => now,
+      async () => {
         throw new TransientError('Agent card at https://cards.example/agent.json is unavailable: HTTP 503');
       },
-    });
-    const { record, operation, delivery } = await deployingRemoteAgent(registry);
+    );
 
     await expect(handle(delivery)).rejects.toBeInstanceOf(TransientError);
     expect((await registry.getAgentRecord(record.name))?.state).toBe('DEPLOYING');
@@ -53,18 +55,30 @@ describe('the deploy worker', () => {
     expect(await registry.getOperation(operation.name)).toMatchObject({ done: true, error: { code: 9 } });
   });
 
-  it('does nothing for a redelivery of a finished operation', async () => {
-    const documents = new InMemoryDocuments();
-    const registry = new InMemoryAgentRegistry(documents);
-    const handle = createDeployHandler({
-      registry,
-      agents: new InMemoryAgentCatalog(documents),
-      clock: { now: () => start },
-      logger: silentLogger,
-      availableTools: [],
-      fetchAgentCard: async () => ({ card: { name: 'never fetched' } }),
+  it('gives up after repeated failures, before Pub/Sub dead-letters the message, so the agent never stays DEPLOYING', async () => {
+    const { registry, handle, record, operation, delivery } = await deployWorld(
+      () => start + 1_000,
+      async () => {
+        throw new TransientError('Request to https://cards.example failed: getaddrinfo ENOTFOUND cards.example');
+      },
+    );
+
+    for (let attempt = 1; attempt < deployMaxFailedAttempts; attempt++) await expect(handle(delivery)).rejects.toBeInstanceOf(TransientError);
+    expect(await registry.getOperation(operation.name)).toMatchObject({ done: false, failedAttempts: deployMaxFailedAttempts - 1, lastError: expect.stringContaining('ENOTFOUND') });
+
+    await handle(delivery);
+    expect(await registry.getAgentRecord(record.name)).toMatchObject({
+      state: 'DEPLOYMENT_FAILED',
+      stateReason: { message: expect.stringContaining(`ENOTFOUND cards.example (failed ${deployMaxFailedAttempts} times)`) },
     });
-    const { record, operation, delivery } = await deployingRemoteAgent(registry);
+    expect(deployMaxFailedAttempts).toBeLessThan(subscriptionForFunction('deployAgent')!.deadLetterPolicy!.maxDeliveryAttempts);
+  });
+
+  it('does nothing for a redelivery of a finished operation', async () => {
+    const { registry, handle, record, operation, delivery } = await deployWorld(
+      () => start,
+      async () => ({ card: { name: 'never fetched' } }),
+    );
     await registry.transact(async (tx) => tx.putOperation({ ...operation, done: true }));
     await handle(delivery);
     expect((await registry.getAgentRecord(record.name))?.state).toBe('DEPLOYING');

@@ -15,6 +15,13 @@ import { decideDeployment, type DeploymentChecks } from './decide-deployment.ts'
 export const deployRetryWindowMs = 5 * 60_000;
 
 /**
+ * How many such failures a deploy records before it gives up, whatever the time. Pub/Sub
+ * dead-letters the message after the subscription's `maxDeliveryAttempts` (20), possibly before
+ * the window has passed; giving up well before that keeps an agent from staying DEPLOYING forever.
+ */
+export const deployMaxFailedAttempts = 10;
+
+/**
  * The deploy worker (CloudEvent function `deployAgent`): validates the agent's definition and
  * finishes its operation in one transaction — ENABLED (PRIVATE when asked), or DEPLOYMENT_FAILED
  * with the reason, the operation then carrying FAILED_PRECONDITION with the same message.
@@ -31,8 +38,17 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
     try {
       outcome = await decideDeployment(record, deps);
     } catch (error) {
-      if (!isRetryable(error) || deps.clock.now() - operation.createTime < deployRetryWindowMs) throw error;
-      const reason = `${(error as Error).message} (still failing ${deployRetryWindowMs / 60_000} minutes after the deploy started)`;
+      if (!isRetryable(error)) throw error;
+      const failedAttempts = (operation.failedAttempts ?? 0) + 1;
+      const message = (error as Error).message;
+      const windowPassed = deps.clock.now() - operation.createTime >= deployRetryWindowMs;
+      if (!windowPassed && failedAttempts < deployMaxFailedAttempts) {
+        await recordFailedAttempt(deps, operation.name, failedAttempts, message);
+        throw error;
+      }
+      const reason = windowPassed
+        ? `${message} (still failing ${deployRetryWindowMs / 60_000} minutes after the deploy started)`
+        : `${message} (failed ${failedAttempts} times)`;
       outcome = { ok: false as const, reason };
     }
     await deps.registry.transact(async (tx) => {
@@ -67,4 +83,12 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
     });
     deps.logger.info('agent deploy finished', { agent: operation.target, operation: operation.name, state: outcome.ok ? 'deployed' : 'failed' });
   };
+}
+
+/** Keeps count of the failures that may pass, and shows the last one in the operation's metadata. */
+async function recordFailedAttempt(deps: Pick<ApiDeps, 'registry' | 'clock'>, name: string, failedAttempts: number, lastError: string): Promise<void> {
+  await deps.registry.transact(async (tx) => {
+    const current = await tx.getOperation(name);
+    if (current && !current.done) tx.putOperation({ ...current, failedAttempts, lastError, updateTime: deps.clock.now() });
+  });
 }

@@ -26,6 +26,9 @@ export const operationRecordSchema = z.object({
     .object({ code: z.number().int(), message: z.string(), details: z.array(z.record(z.string(), z.unknown())) })
     .optional(),
   response: z.record(z.string(), z.unknown()).optional(),
+  /** Deploy only: deliveries that failed with an error that may pass, and the last such error. */
+  failedAttempts: z.number().int().optional(),
+  lastError: z.string().optional(),
   createTime: z.number(),
   updateTime: z.number(),
 });
@@ -39,6 +42,8 @@ export function toOperationJson(operation: OperationRecord): Record<string, unkn
       '@type': operationMetadataType,
       verb: operation.verb,
       target: operation.target,
+      ...(operation.failedAttempts ? { failedAttempts: operation.failedAttempts } : {}),
+      ...(operation.lastError ? { lastError: operation.lastError } : {}),
       createTime: toRfc3339(operation.createTime),
       updateTime: toRfc3339(operation.updateTime),
     },
