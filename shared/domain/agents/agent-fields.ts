@@ -72,8 +72,10 @@ export const outputOnlyFieldNames = ['name', 'createTime', 'updateTime', 'state'
  * use `.safeParse` and report every issue.
  */
 export const completeAgentFieldsSchema = writableAgentFieldsSchema
-  .required({ displayName: true, description: true })
   .superRefine((fields, context) => {
+    for (const required of ['displayName', 'description'] as const) {
+      if (fields[required] === undefined) context.addIssue({ code: 'custom', path: [required], message: 'is required' });
+    }
     const present = definitionFields.filter((field) => fields[field] !== undefined);
     if (present.length !== 1) {
       context.addIssue({
@@ -86,4 +88,10 @@ export const completeAgentFieldsSchema = writableAgentFieldsSchema
       });
     }
   });
-export type CompleteAgentFields = z.infer<typeof completeAgentFieldsSchema>;
+export type CompleteAgentFields = WritableAgentFields & Required<Pick<WritableAgentFields, 'displayName' | 'description'>>;
+
+/**
+ * The most an Agent may weigh as JSON. Its document also holds the run pipeline's copy of the
+ * definition, and Firestore refuses documents over 1 MiB.
+ */
+export const maxAgentJsonBytes = 400_000;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maxAgentJsonBytes } from './agent-fields.ts';
 import { readAgentBody, requireCompleteAgent } from './agent-input.ts';
 
 const adk = { agentConfig: 'name: a\ninstruction: hi\n' };
@@ -52,5 +53,17 @@ describe('requireCompleteAgent', () => {
 
   it('accepts an agent with its required fields and one definition', () => {
     expect(requireCompleteAgent({ displayName: 'A', description: 'd', dialogflowAgentDefinition: {} })).toMatchObject({ displayName: 'A' });
+  });
+
+  const complete = { displayName: 'A', description: 'd', adkAgentDefinition: adk };
+
+  it('names each missing required field', () => {
+    expect(() => requireCompleteAgent({ adkAgentDefinition: adk })).toThrow('Invalid Agent: displayName: is required; description: is required');
+  });
+
+  it('refuses an agent too large to store, naming its largest field', () => {
+    const icon = { content: Buffer.alloc(maxAgentJsonBytes).toString('base64') };
+    expect(() => requireCompleteAgent({ ...complete, icon })).toThrow(/the limit is 400000 \(the largest field is icon; give icon.uri/);
+    expect(requireCompleteAgent({ ...complete, icon: { content: 'aGk=' } }).icon).toEqual({ content: 'aGk=' });
   });
 });

@@ -4,6 +4,7 @@ import { describeIssues } from '../describe-issues.ts';
 import { toCamelCaseKeys } from './to-camel-case-keys.ts';
 import {
   completeAgentFieldsSchema,
+  maxAgentJsonBytes,
   outputOnlyFieldNames,
   writableAgentFieldsSchema,
   type CompleteAgentFields,
@@ -52,5 +53,15 @@ function applyDeprecatedFields(fields: WritableAgentFields, deprecated: z.infer<
 export function requireCompleteAgent(fields: WritableAgentFields): CompleteAgentFields {
   const parsed = completeAgentFieldsSchema.safeParse(fields);
   if (!parsed.success) throw new InvalidInputError(`Invalid Agent: ${describeIssues(parsed.error.issues)}`);
-  return parsed.data;
+  assertAgentSize(parsed.data);
+  return parsed.data as CompleteAgentFields;
+}
+
+function assertAgentSize(fields: WritableAgentFields): void {
+  const bytes = Buffer.byteLength(JSON.stringify(fields));
+  if (bytes <= maxAgentJsonBytes) return;
+  const [largest] = Object.entries(fields).sort(([, a], [, b]) => JSON.stringify(b).length - JSON.stringify(a).length);
+  throw new InvalidInputError(
+    `Invalid Agent: it is ${bytes} bytes as JSON; the limit is ${maxAgentJsonBytes} (the largest field is ${largest?.[0]}${largest?.[0] === 'icon' ? '; give icon.uri instead of icon.content' : ''})`,
+  );
 }
