@@ -140,6 +140,12 @@ describe('agents API: list pagination (AIP-158)', () => {
   it('refuses an orderBy field it cannot sort by', async () => {
     expect((await api.call('ada', 'GET', `${listParent}/agents?orderBy=colour`)).body.error.message).toContain('colour');
   });
+
+  it('reads page_size as pageSize and refuses a query parameter list does not have, such as filter', async () => {
+    expect((await api.call('ada', 'GET', `${listParent}/agents?page_size=-1`)).body.error.message).toContain('pageSize must not be negative');
+    const filtered = await api.call('ada', 'GET', `${listParent}/agents?filter=state%3DENABLED`);
+    expect(filtered.body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('Unknown query parameter "filter" for agents.list') });
+  });
 });
 
 describe('agents API: update masks (AIP-134)', () => {
@@ -235,6 +241,7 @@ describe('agents API: deploy and lifecycle', () => {
     expect((await api.call('ada', 'POST', `${name}:disableAgent`, {})).body.error.status).toBe('FAILED_PRECONDITION');
     expect((await api.call('ada', 'POST', `${name}:enableAgent`, {})).body).toMatchObject({ state: 'ENABLED' });
     expect((await api.call('ada', 'POST', `${name}:enableAgent`, {})).body.error.status).toBe('FAILED_PRECONDITION');
+    expect((await api.call('ada', 'POST', `${name}:disableAgent`, { force: true })).body.error.message).toBe('The request body of agents.disableAgent must be empty; got "force"');
   });
 
   it('deletes an agent through a finished operation whose response is Empty', async () => {

@@ -3,6 +3,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import { toErrorBody, toRpcStatus } from '../domain/rpc-status.ts';
 import { createAgent, getAgent, getAgentView, listAgents, patchAgent } from './agent-methods.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { readQuery, requireEmptyBody } from './request-parameters.ts';
 import { grantAuthorization, listAuthorizations, revokeAuthorization } from './grant-methods.ts';
 import { changeLifecycle, deleteAgent, deployAgent, getOperation } from './operation-methods.ts';
 
@@ -42,30 +43,61 @@ async function route(deps: ApiDeps, request: ApiRequest, caller: Parameters<type
   const match = /^\/v1\/(.+?)(?::([A-Za-z]+))?$/.exec(request.path);
   if (!match) throw new NotFoundError(`No API method at ${request.method} ${request.path}; the API lives under /v1/`);
   const [, resource = '', verb] = match;
-  const { method, query, body } = request;
+  const { method, body } = request;
   const key = `${method} ${verb ?? ''}`;
+  /** The method's query parameters; any other is refused before the method runs. */
+  const query = (name: string, accepted: readonly string[] = []) => readQuery(request.query, name, accepted);
+  /** A method without query parameters: refuses any, then runs. */
+  const plain = (name: string, run: () => Promise<unknown>) => {
+    query(name);
+    return run();
+  };
 
   const users = /^users\/([^/]+)\/authorizations$/.exec(resource);
   if (users) {
-    if (key === 'POST grant') return grantAuthorization(deps, caller, users[1]!, body);
-    if (key === 'POST revoke') return revokeAuthorization(deps, caller, users[1]!, body);
-    if (key === 'GET ') return listAuthorizations(deps, caller, users[1]!);
+    const userId = users[1]!;
+    if (key === 'POST grant') return plain('grant', () => grantAuthorization(deps, caller, userId, body));
+    if (key === 'POST revoke') return plain('revoke', () => revokeAuthorization(deps, caller, userId, body));
+    if (key === 'GET ') return plain('authorizations.list', () => listAuthorizations(deps, caller, userId));
   } else if (/\/operations\/[^/]+$/.test(resource)) {
-    if (key === 'GET ') return getOperation(deps, caller, resource);
+    if (key === 'GET ') return plain('operations.get', () => getOperation(deps, caller, resource));
   } else if (resource.endsWith('/agents')) {
     const parent = resource.slice(0, -'/agents'.length);
-    if (key === 'GET ') return listAgents(deps, caller, parent, query);
-    if (key === 'POST ') return createAgent(deps, caller, parent, query['agentId'] ?? query['agent_id'], body);
+    if (key === 'GET ') return listAgents(deps, caller, parent, query('agents.list', ['pageSize', 'pageToken', 'orderBy']));
+    if (key === 'POST ') return createAgent(deps, caller, parent, query('agents.create', ['agentId'])['agentId'], body);
   } else if (/\/agents\/[^/]+$/.test(resource)) {
-    if (key === 'GET ') return getAgent(deps, caller, resource);
-    if (key === 'PATCH ') return patchAgent(deps, caller, resource, body, query['updateMask'] ?? query['update_mask']);
-    if (key === 'DELETE ') return deleteAgent(deps, caller, resource);
-    if (key === 'POST deploy') return deployAgent(deps, caller, resource, body);
-    if (key === 'GET getAgentView') return getAgentView(deps, caller, resource);
-    if (method === 'POST' && verb && lifecycleActions.includes(verb)) {
-      const reason = query['suspensionReason'] ?? (body as { suspensionReason?: string } | undefined)?.suspensionReason;
-      return changeLifecycle(deps, caller, resource, verb as LifecycleAction, reason);
+    if (key === 'GET ') return plain('agents.get', () => getAgent(deps, caller, resource));
+    if (key === 'PATCH ') return patchAgent(deps, caller, resource, body, query('agents.patch', ['updateMask'])['updateMask']);
+    if (key === 'DELETE ') {
+      requireEmptyBody(body, 'agents.delete');
+      return plain('agents.delete', () => deleteAgent(deps, caller, resource));
     }
+    if (key === 'POST deploy') return plain('agents.deploy', () => deployAgent(deps, caller, resource, body));
+    if (key === 'GET getAgentView') return plain('agents.getAgentView', () => getAgentView(deps, caller, resource));
+    if (method === 'POST' && verb && lifecycleActions.includes(verb)) return lifecycleMethod(deps, caller, resource, verb as LifecycleAction, query, body);
   }
   throw new NotFoundError(`No API method ${method} ${request.path}`);
+}
+
+/**
+ * enableAgent / disableAgent / suspendAgent: the body must be empty; suspendAgent's
+ * `suspensionReason` is a query parameter (also read from the body, as earlier clients sent it).
+ */
+function lifecycleMethod(
+  deps: ApiDeps,
+  caller: Parameters<typeof getAgent>[1],
+  name: string,
+  action: LifecycleAction,
+  query: (name: string, accepted?: readonly string[]) => Record<string, string | undefined>,
+  body: unknown,
+): Promise<unknown> {
+  const suspending = action === 'suspendAgent';
+  const { suspensionReason: bodyReason, ...rest } = suspending && isJsonObject(body) ? (body as { suspensionReason?: string }) : {};
+  const reason = query(`agents.${action}`, suspending ? ['suspensionReason'] : [])['suspensionReason'] ?? bodyReason;
+  requireEmptyBody(suspending && isJsonObject(body) ? rest : body, `agents.${action}`);
+  return changeLifecycle(deps, caller, name, action, reason);
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value);
 }

@@ -11,11 +11,12 @@ describe('parsePageSize', () => {
     ['1000', 1000],
     ['1001', 1000],
     ['99999', 1000],
+    ['2147483647', 1000],
   ])('%s gives %d', (raw, expected) => {
     expect(parsePageSize(raw)).toBe(expected);
   });
 
-  it.each([['-1'], ['abc'], ['2.5']])('refuses %s', (raw) => {
+  it.each([['-1'], ['abc'], ['2.5'], ['2147483648'], ['99999999999999999999']])('refuses %s', (raw) => {
     expect(() => parsePageSize(raw)).toThrow(/pageSize/);
   });
 });

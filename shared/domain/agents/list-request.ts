@@ -3,6 +3,7 @@ import type { AgentRecord } from './agent-record.ts';
 
 export const defaultPageSize = 100;
 export const maxPageSize = 1000;
+const int32Max = 2 ** 31 - 1;
 const orderableFields = ['name', 'displayName', 'createTime', 'updateTime', 'state'] as const;
 type OrderableField = (typeof orderableFields)[number];
 export interface OrderClause {
@@ -10,11 +11,12 @@ export interface OrderClause {
   descending: boolean;
 }
 
-/** AIP-158 page size: absent or 0 → 100, above 1000 → 1000, negative or not an integer → INVALID_ARGUMENT. */
+/** AIP-158 page size: absent or 0 → 100, above 1000 → 1000; negative, not an integer or beyond int32 → INVALID_ARGUMENT. */
 export function parsePageSize(raw: string | undefined): number {
   if (raw === undefined || raw === '') return defaultPageSize;
   if (!/^-?\d+$/.test(raw.trim())) throw new InvalidInputError(`pageSize must be an integer, got "${raw}"`);
   const value = Number(raw);
+  if (value > int32Max) throw new InvalidInputError(`pageSize must be a 32-bit integer, got ${raw}`);
   if (value < 0) throw new InvalidInputError(`pageSize must not be negative, got ${value}`);
   if (value === 0) return defaultPageSize;
   return Math.min(value, maxPageSize);

@@ -37,7 +37,7 @@ export function createPageTokenCodec(secret: string): PageTokenCodec {
         return cursor;
       } catch (error) {
         throw new InvalidInputError(
-          'Invalid pageToken: it was not issued by this service for a request with the same parameters (parent, orderBy, filter); start again without pageToken',
+          'Invalid pageToken: it was not issued by this service for a request with the same parent, orderBy and caller; start again without pageToken',
           { cause: error },
         );
       }
