@@ -19,6 +19,14 @@ describe('parseUpdateMask', () => {
     ]);
   });
 
+  it('accepts nested paths through message fields, and any path inside the opaque definitions', () => {
+    expect(parseUpdateMask('icon.uri,adk_agent_definition.provisioned_reasoning_engine.reasoning_engine,managedAgentDefinition.anything')).toEqual([
+      'icon.uri',
+      'adkAgentDefinition.provisionedReasoningEngine.reasoningEngine',
+      'managedAgentDefinition.anything',
+    ]);
+  });
+
   it('expands * to every writable field', () => {
     expect(parseUpdateMask('*')).toEqual(writableFieldNames);
   });
@@ -29,6 +37,9 @@ describe('parseUpdateMask', () => {
     ['name', /output only/],
     ['colour', /"colour" is not a field of Agent/],
     ['*,displayName', /cannot be combined/],
+    ['icon.colour', /"icon.colour" is not a field of Agent/],
+    ['displayName.first', /"displayName.first" is not a field/],
+    ['starterPrompts.text', /"starterPrompts.text" is not a field/],
   ])('refuses %s', (mask, message) => {
     expect(() => parseUpdateMask(mask)).toThrow(message);
   });

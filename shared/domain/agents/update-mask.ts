@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.ts';
-import { definitionFields, outputOnlyFieldNames, writableFieldNames, type WritableAgentFields } from './agent-fields.ts';
+import type { z } from 'zod';
+import { definitionFields, outputOnlyFieldNames, writableAgentFieldsSchema, writableFieldNames, type WritableAgentFields } from './agent-fields.ts';
 import { toCamelCase } from './to-camel-case-keys.ts';
 
 const deprecatedPaths: Record<string, string> = {
@@ -28,11 +29,28 @@ export function parseUpdateMask(mask: string | undefined): string[] | undefined 
     const mapped = deprecatedPaths[path] ?? path;
     const top = mapped.split('.')[0]!;
     if ((outputOnlyFieldNames as readonly string[]).includes(top)) problems.push(`"${raw}" is output only and cannot be updated`);
-    else if (!(writableFieldNames as string[]).includes(top)) problems.push(`"${raw}" is not a field of Agent`);
+    else if (!isFieldPath(writableAgentFieldsSchema, mapped.split('.'))) problems.push(`"${raw}" is not a field of Agent`);
     return mapped;
   });
   if (problems.length > 0) throw new InvalidInputError(`updateMask: ${problems.join('; ')}`);
   return [...new Set(result)];
+}
+
+/**
+ * Whether `segments` name a field of `schema`, descending through message fields only (a
+ * FieldMask cannot reach into repeated or scalar fields). The opaque definitions
+ * (`managedAgentDefinition`, `dialogflowAgentDefinition`) accept any sub-path: their fields are
+ * not modelled here.
+ */
+function isFieldPath(schema: z.ZodType, segments: readonly string[]): boolean {
+  const def = schema._zod.def as { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType>; catchall?: z.ZodType };
+  if (def.type === 'optional' && def.innerType) return isFieldPath(def.innerType, segments);
+  const [head, ...rest] = segments;
+  if (head === undefined) return true;
+  if (def.type !== 'object' || !def.shape) return false;
+  const child = def.shape[head];
+  if (child) return isFieldPath(child, rest);
+  return def.catchall?._zod.def.type === 'unknown';
 }
 
 /**
