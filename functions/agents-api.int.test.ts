@@ -70,7 +70,7 @@ describe('agents API: create, get and errors', () => {
     expect((await api.deploy('ada', name, { private: true })).response).toMatchObject({ state: 'PRIVATE' });
     const missing = `${parent}/agents/does-not-exist`;
     expect((await api.call('bob', 'GET', name)).status).toBe(403);
-    expect((await api.call('bob', 'GET', missing)).status).toBe(403);
+    expect((await api.call('bob', 'GET', missing)).body.error).toMatchObject({ code: 403, details: [{ reason: 'PERMISSION_DENIED', metadata: { agent: missing, permission: 'get' } }] });
     expect((await api.call('bob', 'DELETE', missing)).status).toBe(403);
     expect((await api.call('root', 'GET', missing)).status).toBe(404);
     expect((await api.call('ada', 'GET', name)).body).toMatchObject({ state: 'PRIVATE' });
@@ -233,7 +233,11 @@ describe('agents API: deploy and lifecycle', () => {
 
   it('allows enable, disable and suspend only from their documented states', async () => {
     const name = await createAgent('ada');
-    expect((await api.call('ada', 'POST', `${name}:enableAgent`, {})).body.error).toMatchObject({ status: 'FAILED_PRECONDITION', message: expect.stringContaining('CONFIGURED') });
+    expect((await api.call('ada', 'POST', `${name}:enableAgent`, {})).body.error).toMatchObject({
+      status: 'FAILED_PRECONDITION',
+      message: expect.stringContaining('CONFIGURED'),
+      details: [{ reason: 'INVALID_AGENT_STATE', domain: 'agentline.dev', metadata: { method: 'enableAgent', state: 'CONFIGURED', allowedStates: 'DISABLED,SUSPENDED' } }],
+    });
     await api.deploy('ada', name);
     expect((await api.call('ada', 'POST', `${name}:suspendAgent`, {})).body.error.status).toBe('INVALID_ARGUMENT');
     expect((await api.call('ada', 'POST', `${name}:suspendAgent?suspensionReason=Abuse%20report`, {})).body).toMatchObject({ state: 'SUSPENDED', suspensionReason: 'Abuse report' });

@@ -30,7 +30,7 @@ export async function createAgent(deps: Deps, caller: Caller, parent: string, ag
     updateTime: now,
   };
   await deps.registry.transact(async (tx) => {
-    if (await tx.getAgent(name)) throw new ResourceExistsError(`Agent ${name} already exists`);
+    if (await tx.getAgent(name)) throw new ResourceExistsError(`Agent ${name} already exists`, { code: 'AGENT_ALREADY_EXISTS', metadata: { agent: name } });
     tx.createAgent(record);
   });
   return toAgentJson(record);
@@ -67,11 +67,14 @@ export async function patchAgent(deps: Deps, caller: Caller, name: string, body:
   const update = readAgentBody(body);
   return deps.registry.transact(async (tx) => {
     const record = authorizeAgentAccess(caller, 'update', name, await tx.getAgent(name));
-    if (record.state === 'DEPLOYING') throw new AbortedError(`Agent ${name} is being deployed; update it when the deployment ends`);
+    if (record.state === 'DEPLOYING') throw new AbortedError(`Agent ${name} is being deployed; update it when the deployment ends`, { code: 'DEPLOYMENT_IN_PROGRESS', metadata: { agent: name } });
     const fields = requireCompleteAgent(applyUpdate(record.fields, update, mask));
     const definitionChanged = definitionFields.some((field) => JSON.stringify(fields[field]) !== JSON.stringify(record.fields[field]));
     if (definitionChanged && !['CONFIGURED', 'DEPLOYMENT_FAILED', 'DISABLED'].includes(record.state)) {
-      throw new FailedPreconditionError(`The definition of an agent in state ${record.state} cannot change; disable it first, then redeploy`);
+      throw new FailedPreconditionError(`The definition of an agent in state ${record.state} cannot change; disable it first, then redeploy`, {
+        code: 'INVALID_AGENT_STATE',
+        metadata: { agent: name, state: record.state },
+      });
     }
     const { stateReason: _reason, agentAuthorization: _authorization, ...rest } = record;
     const updated: AgentRecord = {

@@ -41,7 +41,7 @@ export async function handleApiRequest(deps: ApiDeps, request: ApiRequest): Prom
 
 async function route(deps: ApiDeps, request: ApiRequest, caller: Parameters<typeof getAgent>[1]): Promise<unknown> {
   const match = /^\/v1\/(.+?)(?::([A-Za-z]+))?$/.exec(request.path);
-  if (!match) throw new NotFoundError(`No API method at ${request.method} ${request.path}; the API lives under /v1/`);
+  if (!match) throw new NotFoundError(`No API method at ${request.method} ${request.path}; the API lives under /v1/`, { code: 'METHOD_NOT_FOUND', metadata: { httpMethod: request.method, path: request.path } });
   const [, resource = '', verb] = match;
   const { method, body } = request;
   const key = `${method} ${verb ?? ''}`;
@@ -76,7 +76,7 @@ async function route(deps: ApiDeps, request: ApiRequest, caller: Parameters<type
     if (key === 'GET getAgentView') return plain('agents.getAgentView', () => getAgentView(deps, caller, resource));
     if (method === 'POST' && verb && lifecycleActions.includes(verb)) return lifecycleMethod(deps, caller, resource, verb as LifecycleAction, query, body);
   }
-  throw new NotFoundError(`No API method ${method} ${request.path}`);
+  throw new NotFoundError(`No API method ${method} ${request.path}`, { code: 'METHOD_NOT_FOUND', metadata: { httpMethod: method, path: request.path } });
 }
 
 /**

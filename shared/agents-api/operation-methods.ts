@@ -74,7 +74,7 @@ export async function deleteAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'ne
   const now = deps.clock.now();
   const operation = await deps.registry.transact(async (tx) => {
     const record = authorizeAgentAccess(caller, 'delete', name, await tx.getAgent(name));
-    if (record.state === 'DEPLOYING') throw new AbortedError(`Agent ${name} is being deployed; delete it when the deployment ends`);
+    if (record.state === 'DEPLOYING') throw new AbortedError(`Agent ${name} is being deployed; delete it when the deployment ends`, { code: 'DEPLOYMENT_IN_PROGRESS', metadata: { agent: name } });
     const operation: OperationRecord = {
       schemaVersion: 1,
       name: `${locationOf(name)}/operations/delete-${deps.newId()}`,
@@ -122,6 +122,6 @@ export async function getOperation(deps: Pick<ApiDeps, 'registry'>, caller: Call
   if (operation && (caller.admin || caller.userId === operation.requester || caller.userId === operation.agentCreator)) {
     return toOperationJson(operation);
   }
-  if (!operation && caller.admin) throw new NotFoundError(`Operation ${name} does not exist`);
-  throw new PermissionDeniedError(`Permission denied on operation ${name} (or it may not exist)`);
+  if (!operation && caller.admin) throw new NotFoundError(`Operation ${name} does not exist`, { code: 'OPERATION_NOT_FOUND', metadata: { operation: name } });
+  throw new PermissionDeniedError(`Permission denied on operation ${name} (or it may not exist)`, { metadata: { operation: name } });
 }

@@ -14,11 +14,14 @@ export function readQuery(query: Record<string, string | undefined>, method: str
   const result: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(query)) {
     const name = toCamelCase(key);
-    if (name === 'alt' && value !== 'json') throw new InvalidInputError(`Query parameter alt=${value} is not supported; responses are JSON`);
+    if (name === 'alt' && value !== 'json') throw new InvalidInputError(`Query parameter alt=${value} is not supported; responses are JSON`, { code: 'UNKNOWN_QUERY_PARAMETER', metadata: { parameter: 'alt', value: value ?? '' } });
     if (harmlessSystemParameters.includes(name)) continue;
     if (!accepted.includes(name)) {
       const expected = accepted.length > 0 ? `; it accepts ${accepted.join(', ')}` : '; it takes no query parameters';
-      throw new InvalidInputError(`Unknown query parameter "${key}" for ${method}${expected}`);
+      throw new InvalidInputError(`Unknown query parameter "${key}" for ${method}${expected}`, {
+        code: 'UNKNOWN_QUERY_PARAMETER',
+        metadata: { parameter: key, method, acceptedParameters: accepted.join(',') },
+      });
     }
     result[name] = value;
   }
@@ -34,7 +37,10 @@ export function requireEmptyBody(body: unknown, method: string): void {
   if (typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) {
     const fields = Object.keys(body);
     if (fields.length === 0) return;
-    throw new InvalidInputError(`The request body of ${method} must be empty; got ${fields.map((field) => `"${field}"`).join(', ')}`);
+    throw new InvalidInputError(`The request body of ${method} must be empty; got ${fields.map((field) => `"${field}"`).join(', ')}`, {
+      code: 'BODY_NOT_EMPTY',
+      metadata: { method, fields: fields.join(',') },
+    });
   }
-  throw new InvalidInputError(`The request body of ${method} must be empty`);
+  throw new InvalidInputError(`The request body of ${method} must be empty`, { code: 'BODY_NOT_EMPTY', metadata: { method } });
 }

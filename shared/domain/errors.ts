@@ -5,18 +5,32 @@
 export abstract class AgentlineError extends Error {
   abstract readonly retryable: boolean;
   readonly code: string;
+  /**
+   * The variable parts of the message by name (lowerCamelCase keys), so a program need not parse
+   * the message: the API returns them as google.rpc.ErrorInfo metadata (AIP-193).
+   */
+  readonly metadata: Record<string, string>;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
+    this.metadata = options?.metadata ?? {};
     this.name = new.target.name;
   }
+}
+
+/** What every error may carry besides its message. */
+export interface ErrorOptions {
+  cause?: unknown;
+  /** Replaces the class's default code (shown as the run's error code, and as ErrorInfo's reason). */
+  code?: string;
+  metadata?: Record<string, string>;
 }
 
 /** The caller sent something we will never accept as it is (bad message, bad config). */
 export class InvalidInputError extends AgentlineError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+  constructor(message: string, options?: ErrorOptions) {
     super(options?.code ?? 'INVALID_ARGUMENT', message, options);
   }
 }
@@ -24,7 +38,7 @@ export class InvalidInputError extends AgentlineError {
 /** A referenced resource does not exist. */
 export class NotFoundError extends AgentlineError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+  constructor(message: string, options?: ErrorOptions) {
     super(options?.code ?? 'NOT_FOUND', message, options);
   }
 }
@@ -32,7 +46,7 @@ export class NotFoundError extends AgentlineError {
 /** The caller may not do this (or may not learn whether the resource exists). */
 export class PermissionDeniedError extends AgentlineError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+  constructor(message: string, options?: ErrorOptions) {
     super(options?.code ?? 'PERMISSION_DENIED', message, options);
   }
 }
@@ -40,7 +54,7 @@ export class PermissionDeniedError extends AgentlineError {
 /** The request is well formed but the resource is not in a state that allows it. */
 export class FailedPreconditionError extends AgentlineError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+  constructor(message: string, options?: ErrorOptions) {
     super(options?.code ?? 'FAILED_PRECONDITION', message, options);
   }
 }
@@ -50,7 +64,7 @@ export class TransientError extends AgentlineError {
   readonly retryable = true;
   /** How long the server asked us to wait, when it said. */
   readonly retryDelayMs: number | undefined;
-  constructor(message: string, options?: { cause?: unknown; code?: string; retryDelayMs?: number }) {
+  constructor(message: string, options?: ErrorOptions & { retryDelayMs?: number }) {
     super(options?.code ?? 'UNAVAILABLE', message, options);
     this.retryDelayMs = options?.retryDelayMs;
   }
@@ -67,7 +81,7 @@ export class StepLeaseHeldError extends AgentlineError {
 /** A dependency refused the request for good (for example a model 400). */
 export class PermanentDependencyError extends AgentlineError {
   readonly retryable = false;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: string, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }
 }
@@ -75,24 +89,24 @@ export class PermanentDependencyError extends AgentlineError {
 /** The caller is not identified: no, malformed, expired or unverifiable credentials. */
 export class UnauthenticatedError extends AgentlineError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('UNAUTHENTICATED', message, options);
+  constructor(message: string, options?: ErrorOptions) {
+    super(options?.code ?? 'UNAUTHENTICATED', message, options);
   }
 }
 
 /** A resource the caller tried to create exists already. */
 export class ResourceExistsError extends AgentlineError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ALREADY_EXISTS', message, options);
+  constructor(message: string, options?: ErrorOptions) {
+    super(options?.code ?? 'ALREADY_EXISTS', message, options);
   }
 }
 
 /** A concurrent operation conflicts (a second deploy while one runs); retry after it ends. */
 export class AbortedError extends AgentlineError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ABORTED', message, options);
+  constructor(message: string, options?: ErrorOptions) {
+    super(options?.code ?? 'ABORTED', message, options);
   }
 }
 

@@ -19,6 +19,11 @@ describe('toRpcStatus', () => {
     expect(toRpcStatus(new Error('password=hunter2'))).toMatchObject({ httpStatus: 500, status: 'INTERNAL', message: expect.not.stringContaining('hunter2') });
   });
 
+  it("puts the error's specific code in ErrorInfo's reason and the message's variable parts in its metadata (AIP-193)", () => {
+    const error = new FailedPreconditionError('enableAgent is not allowed in state CONFIGURED', { code: 'INVALID_AGENT_STATE', metadata: { state: 'CONFIGURED' } });
+    expect(toRpcStatus(error).details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'INVALID_AGENT_STATE', domain: 'agentline.dev', metadata: { state: 'CONFIGURED' } }]);
+  });
+
   it('renders Google JSON error shape with an ErrorInfo detail', () => {
     expect(toErrorBody(toRpcStatus(new PermissionDeniedError('no')))).toEqual({
       error: {

@@ -52,7 +52,7 @@ export function toRpcStatus(error: unknown): RpcStatus {
     status: name,
     code: rpcCodes[name].code,
     message,
-    details: [{ '@type': errorInfoType, reason, domain: errorDomain, metadata: {} }],
+    details: [{ '@type': errorInfoType, reason, domain: errorDomain, metadata: known ? { ...error.metadata } : {} }],
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { InvalidInputError } from '../errors.ts';
 import { maxAgentJsonBytes } from './agent-fields.ts';
 import { readAgentBody, requireCompleteAgent } from './agent-input.ts';
 
@@ -65,5 +66,18 @@ describe('requireCompleteAgent', () => {
     const icon = { content: Buffer.alloc(maxAgentJsonBytes).toString('base64') };
     expect(() => requireCompleteAgent({ ...complete, icon })).toThrow(/the limit is 400000 \(the largest field is icon; give icon.uri/);
     expect(requireCompleteAgent({ ...complete, icon: { content: 'aGk=' } }).icon).toEqual({ content: 'aGk=' });
+  });
+});
+
+describe('errors about an Agent body', () => {
+  it('carry the fields at fault as ErrorInfo metadata, unknown ones with their full path', () => {
+    const error = (() => {
+      try {
+        readAgentBody({ displayName: '', colour: 'red', adkAgentDefinition: { agentConfig: 'x', extra: 1 } });
+      } catch (caught) {
+        return caught as InvalidInputError;
+      }
+    })();
+    expect(error).toMatchObject({ code: 'INVALID_AGENT', metadata: { fields: 'displayName,adkAgentDefinition.extra,colour' } });
   });
 });

@@ -31,11 +31,11 @@ export function readAgentBody(body: unknown): WritableAgentFields {
   const fields = { ...(toCamelCaseKeys(body) as Record<string, unknown>) };
   for (const outputOnly of outputOnlyFieldNames) delete fields[outputOnly];
   const deprecated = deprecatedSchema.safeParse({ authorizations: fields['authorizations'], toolSettings: fields['toolSettings'] });
-  if (!deprecated.success) throw new InvalidInputError(`Invalid Agent: ${describeIssues(deprecated.error.issues)}`);
+  if (!deprecated.success) throw invalidAgent(deprecated.error.issues);
   delete fields['authorizations'];
   delete fields['toolSettings'];
   const parsed = writableAgentFieldsSchema.safeParse(fields);
-  if (!parsed.success) throw new InvalidInputError(`Invalid Agent: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw invalidAgent(parsed.error.issues);
   return applyDeprecatedFields(parsed.data, deprecated.data);
 }
 
@@ -52,7 +52,7 @@ function applyDeprecatedFields(fields: WritableAgentFields, deprecated: z.infer<
 /** Checks a whole agent (after create or after applying an update); throws naming every problem. */
 export function requireCompleteAgent(fields: WritableAgentFields): CompleteAgentFields {
   const parsed = completeAgentFieldsSchema.safeParse(fields);
-  if (!parsed.success) throw new InvalidInputError(`Invalid Agent: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw invalidAgent(parsed.error.issues);
   assertAgentSize(parsed.data);
   return parsed.data as CompleteAgentFields;
 }
@@ -63,5 +63,14 @@ function assertAgentSize(fields: WritableAgentFields): void {
   const [largest] = Object.entries(fields).sort(([, a], [, b]) => JSON.stringify(b).length - JSON.stringify(a).length);
   throw new InvalidInputError(
     `Invalid Agent: it is ${bytes} bytes as JSON; the limit is ${maxAgentJsonBytes} (the largest field is ${largest?.[0]}${largest?.[0] === 'icon' ? '; give icon.uri instead of icon.content' : ''})`,
+    { code: 'AGENT_TOO_LARGE', metadata: { bytes: String(bytes), maxBytes: String(maxAgentJsonBytes), largestField: largest?.[0] ?? '' } },
   );
+}
+
+/** INVALID_ARGUMENT naming every problem; the fields at fault are also in ErrorInfo metadata. */
+function invalidAgent(issues: readonly z.core.$ZodIssue[]): InvalidInputError {
+  const fields = issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key].join('.')) : [issue.path.join('.') || '(agent)'],
+  );
+  return new InvalidInputError(`Invalid Agent: ${describeIssues(issues)}`, { code: 'INVALID_AGENT', metadata: { fields: [...new Set(fields)].join(',') } });
 }

@@ -30,11 +30,14 @@ export function decideLifecycleChange(
   suspensionReason?: string,
 ): { state: AgentState; reason?: StateReason } {
   if (action === 'suspendAgent' && !suspensionReason?.trim()) {
-    throw new InvalidInputError('suspendAgent needs a non-empty suspensionReason, shown to the users of the agent');
+    throw new InvalidInputError('suspendAgent needs a non-empty suspensionReason, shown to the users of the agent', { code: 'SUSPENSION_REASON_MISSING' });
   }
-  if (current === 'DEPLOYING') throw new AbortedError(`The agent is being deployed; ${action} is possible when the deployment ends`);
+  if (current === 'DEPLOYING') throw new AbortedError(`The agent is being deployed; ${action} is possible when the deployment ends`, { code: 'DEPLOYMENT_IN_PROGRESS', metadata: { method: action } });
   if (!allowedFrom[action].includes(current)) {
-    throw new FailedPreconditionError(`${action} is not allowed in state ${current}; allowed from ${allowedFrom[action].join(' or ')}`);
+    throw new FailedPreconditionError(`${action} is not allowed in state ${current}; allowed from ${allowedFrom[action].join(' or ')}`, {
+      code: 'INVALID_AGENT_STATE',
+      metadata: { method: action, state: current, allowedStates: allowedFrom[action].join(',') },
+    });
   }
   return action === 'suspendAgent'
     ? { state: targetOf[action], reason: { kind: 'suspensionReason', message: suspensionReason!.trim() } }
@@ -46,9 +49,9 @@ export function decideLifecycleChange(
  * (ENABLED, PRIVATE, DISABLED, SUSPENDED) redeploy only with `force`; a running deploy is ABORTED.
  */
 export function assertDeployAllowed(current: AgentState, force: boolean): void {
-  if (current === 'DEPLOYING') throw new AbortedError('A deployment of this agent is already running; wait for its operation to finish');
+  if (current === 'DEPLOYING') throw new AbortedError('A deployment of this agent is already running; wait for its operation to finish', { code: 'DEPLOYMENT_IN_PROGRESS' });
   if (current === 'CONFIGURED' || current === 'DEPLOYMENT_FAILED' || force) return;
-  throw new FailedPreconditionError(`The agent is already deployed (state ${current}); pass force=true to redeploy it`);
+  throw new FailedPreconditionError(`The agent is already deployed (state ${current}); pass force=true to redeploy it`, { code: 'AGENT_ALREADY_DEPLOYED', metadata: { state: current } });
 }
 
 /** A deploy's outcome as an agent state. */

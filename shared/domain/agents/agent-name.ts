@@ -18,6 +18,7 @@ export function parseAgentName(name: string): AgentNameParts {
   if (!match || !isValidParent(match[1]!) || !segmentPattern.test(match[2]!)) {
     throw new InvalidInputError(
       `Invalid agent name "${name}": expected projects/{project}/locations/{location}/collections/{collection}/engines/{engine}/agents/{agent}`,
+      { metadata: { name } },
     );
   }
   return { parent: match[1]!, agentId: match[2]! };
@@ -28,6 +29,7 @@ export function assertValidParent(parent: string): void {
   if (!isValidParent(parent)) {
     throw new InvalidInputError(
       `Invalid parent "${parent}": expected projects/{project}/locations/{location}/collections/{collection}/engines/{engine}`,
+      { metadata: { parent } },
     );
   }
 }
@@ -42,6 +44,7 @@ export function assertValidAgentId(agentId: string): void {
   if (!agentIdPattern.test(agentId)) {
     throw new InvalidInputError(
       `Invalid agentId "${agentId}": use 1-63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+      { metadata: { agentId } },
     );
   }
 }

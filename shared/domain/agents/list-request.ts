@@ -14,10 +14,10 @@ export interface OrderClause {
 /** AIP-158 page size: absent or 0 → 100, above 1000 → 1000; negative, not an integer or beyond int32 → INVALID_ARGUMENT. */
 export function parsePageSize(raw: string | undefined): number {
   if (raw === undefined || raw === '') return defaultPageSize;
-  if (!/^-?\d+$/.test(raw.trim())) throw new InvalidInputError(`pageSize must be an integer, got "${raw}"`);
+  if (!/^-?\d+$/.test(raw.trim())) throw new InvalidInputError(`pageSize must be an integer, got "${raw}"`, pageSizeProblem(raw));
   const value = Number(raw);
-  if (value > int32Max) throw new InvalidInputError(`pageSize must be a 32-bit integer, got ${raw}`);
-  if (value < 0) throw new InvalidInputError(`pageSize must not be negative, got ${value}`);
+  if (value > int32Max) throw new InvalidInputError(`pageSize must be a 32-bit integer, got ${raw}`, pageSizeProblem(raw));
+  if (value < 0) throw new InvalidInputError(`pageSize must not be negative, got ${value}`, pageSizeProblem(raw));
   if (value === 0) return defaultPageSize;
   return Math.min(value, maxPageSize);
 }
@@ -32,14 +32,21 @@ export function parseOrderBy(raw: string | undefined): OrderClause[] {
   return text.split(',').map((part) => {
     const [field, direction, ...extra] = part.trim().split(/\s+/);
     if (!field || extra.length > 0 || (direction !== undefined && !/^(asc|desc)$/i.test(direction))) {
-      throw new InvalidInputError(`orderBy: "${part.trim()}" must be a field optionally followed by "desc"`);
+      throw new InvalidInputError(`orderBy: "${part.trim()}" must be a field optionally followed by "desc"`, { code: 'INVALID_ORDER_BY', metadata: { orderBy: part.trim() } });
     }
     const camel = field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
     if (!(orderableFields as readonly string[]).includes(camel)) {
-      throw new InvalidInputError(`orderBy: cannot order by "${field}"; use ${orderableFields.join(', ')}`);
+      throw new InvalidInputError(`orderBy: cannot order by "${field}"; use ${orderableFields.join(', ')}`, {
+        code: 'INVALID_ORDER_BY',
+        metadata: { orderBy: field, orderableFields: orderableFields.join(',') },
+      });
     }
     return { field: camel as OrderableField, descending: direction?.toLowerCase() === 'desc' };
   });
+}
+
+function pageSizeProblem(pageSize: string) {
+  return { code: 'INVALID_PAGE_SIZE', metadata: { pageSize } };
 }
 
 type SortKey = (string | number)[];

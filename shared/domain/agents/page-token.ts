@@ -38,7 +38,7 @@ export function createPageTokenCodec(secret: string): PageTokenCodec {
       } catch (error) {
         throw new InvalidInputError(
           'Invalid pageToken: it was not issued by this service for a request with the same parent, orderBy and caller; start again without pageToken',
-          { cause: error },
+          { cause: error, code: 'INVALID_PAGE_TOKEN' },
         );
       }
     },

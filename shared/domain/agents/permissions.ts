@@ -34,8 +34,8 @@ export function authorizeAgentAccess(
   record: AgentRecord | undefined,
 ): AgentRecord {
   if (record && permissionsOn(caller, record).has(permission)) return record;
-  if (!record && caller.admin) throw new NotFoundError(`Agent ${name} does not exist`);
-  throw new PermissionDeniedError(`Permission '${permission}' denied on agent ${name} (or it may not exist)`);
+  if (!record && caller.admin) throw new NotFoundError(`Agent ${name} does not exist`, { code: 'AGENT_NOT_FOUND', metadata: { agent: name } });
+  throw new PermissionDeniedError(`Permission '${permission}' denied on agent ${name} (or it may not exist)`, { metadata: { agent: name, permission } });
 }
 
 /** Whether `caller` may see `record` in a list. */

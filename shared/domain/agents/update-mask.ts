@@ -20,7 +20,7 @@ export function parseUpdateMask(mask: string | undefined): string[] | undefined 
   const paths = mask.split(',').map((path) => path.trim()).filter((path) => path.length > 0);
   if (paths.length === 0) return undefined;
   if (paths.includes('*')) {
-    if (paths.length > 1) throw new InvalidInputError('updateMask: "*" cannot be combined with other paths');
+    if (paths.length > 1) throw new InvalidInputError('updateMask: "*" cannot be combined with other paths', { code: 'INVALID_UPDATE_MASK', metadata: { updateMask: mask } });
     return [...writableFieldNames];
   }
   const problems: string[] = [];
@@ -32,7 +32,7 @@ export function parseUpdateMask(mask: string | undefined): string[] | undefined 
     else if (!isFieldPath(writableAgentFieldsSchema, mapped.split('.'))) problems.push(`"${raw}" is not a field of Agent`);
     return mapped;
   });
-  if (problems.length > 0) throw new InvalidInputError(`updateMask: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new InvalidInputError(`updateMask: ${problems.join('; ')}`, { code: 'INVALID_UPDATE_MASK', metadata: { updateMask: mask } });
   return [...new Set(result)];
 }
 
