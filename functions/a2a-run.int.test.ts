@@ -49,8 +49,8 @@ async function registerAndDeploy(agentId: string, definition: Record<string, unk
 const withJsonCard = () => ({ a2aAgentDefinition: { jsonAgentCard: JSON.stringify(remote.cardJson()) } });
 const withRemoteCard = () => ({ a2aAgentDefinition: { remoteAgentCard: { uri: remote.cardUrl } } });
 
-async function runByName(name: string, input: string): Promise<Run> {
-  const submission = await buildSubmission([name], { input, user: 'ada', timeout: '60' });
+async function runByName(name: string, input: string, session?: string): Promise<Run> {
+  const submission = await buildSubmission([name], { input, user: 'ada', timeout: '60', session });
   return waitForTerminalRun(stack.deps.store, await submitToStack(stack, submission));
 }
 
@@ -70,7 +70,19 @@ describe('A2A agents registered through the agents API', () => {
     });
     const events = await stack.deps.store.listEvents(run.runId);
     expect(events.at(-1)?.content).toEqual({ role: 'model', parts: [{ text: `The remote agent read: ${input}` }] });
-    expect(remote.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-model-0'), text: input });
+    expect(remote.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-model-0'), contextId: expect.any(String), text: input });
+  });
+
+  it('two runs of an A2A agent in one session continue one remote context', async () => {
+    const agentName = await registerAndDeploy('echo-session', withJsonCard());
+    const session = `a2a-session-${process.pid}`;
+    const runs = [await runByName(agentName, 'My name is Ada.', session), await runByName(agentName, 'What is my name?', session)];
+    const contexts = runs.map((run) => {
+      expect(run).toMatchObject({ state: 'SUCCEEDED', sessionId: session });
+      return remote.received.find((message) => message.messageId === remoteMessageId(run.runId, '0-model-0'))?.contextId;
+    });
+    expect(contexts[0]).toEqual(expect.stringMatching(/^agentline-/));
+    expect(contexts[1]).toBe(contexts[0]);
   });
 
   it('a remote task that fails fails the run with the remote message', async () => {
@@ -97,6 +109,6 @@ describe('A2A agents registered through the agents API', () => {
       role: 'user',
       parts: [{ functionResponse: { name: 'capital_expert', response: { result: 'The remote agent read: What is the capital of Peru?' } } }],
     });
-    expect(remote.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-tool-0'), text: 'What is the capital of Peru?' });
+    expect(remote.received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-tool-0'), contextId: expect.any(String), text: 'What is the capital of Peru?' });
   });
 });

@@ -32,6 +32,12 @@ export interface RemoteMessage {
    * same id and a remote that deduplicates by message id sees one message.
    */
   messageId: string;
+  /**
+   * The A2A contextId: the remote conversation this message continues (`remoteContextId`). A
+   * remote that cannot accept a client-provided contextId rejects the message (A2A 1.0 §3.4.1),
+   * which surfaces as PermanentDependencyError (A2A_ERROR).
+   */
+  contextId: string;
   text: string;
 }
 

@@ -10,6 +10,12 @@ const a2aServer = useA2aTestServer({ slowMs: 300 });
 let world: ReturnType<typeof createInMemoryWorld> | undefined;
 afterEach(() => world?.close());
 
+/**
+ * The message a run sent the remote. Worlds reuse run ids and the server lives for the whole
+ * file, so the latest message with the run's message id is this run's.
+ */
+const sentBy = (run: { runId: string }) => a2aServer().received.findLast((message) => message.messageId === remoteMessageId(run.runId, '0-model-0'));
+
 /** A world with no model (any model call fails the test) and the echo agent registered. */
 function startWorld(agentCard: Record<string, unknown>, settings: Parameters<typeof createInMemoryWorld>[0]['settings'] = {}) {
   const model = new ScriptedModel([]);
@@ -32,8 +38,42 @@ describe('a run of a registered A2A agent', () => {
       { role: 'user', parts: [{ text: 'hello there' }] },
       { role: 'model', parts: [{ text: 'echo: hello there' }] },
     ]);
-    expect(a2aServer().received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-model-0'), text: 'hello there' });
+    expect(a2aServer().received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-model-0'), contextId: expect.any(String), text: 'hello there' });
     expect(model.requests).toHaveLength(0);
+  });
+
+  it('continues one remote context across the runs of a session, and no other session or user shares it', async () => {
+    const { submit, waitForRun } = startWorld(a2aServer().cardJson());
+    const contextOf = async (input: string, sessionId: string, userId: string) => {
+      const run = await waitForRun(submit({ agent: { name: agentName }, input, sessionId, userId }));
+      expect(run.state).toBe('SUCCEEDED');
+      return sentBy(run)?.contextId;
+    };
+    const first = await contextOf('my name is Ada', 'session-1', 'ada');
+    const second = await contextOf('what is my name?', 'session-1', 'ada');
+    const otherSession = await contextOf('what is my name?', 'session-2', 'ada');
+    const otherUser = await contextOf('what is my name?', 'session-1', 'bob');
+    expect(first).toEqual(expect.stringMatching(/^agentline-/));
+    expect(second).toBe(first);
+    expect(new Set([first, otherSession, otherUser]).size).toBe(3);
+  });
+
+  it('sends the remote only the run input, not the session history it continues', async () => {
+    const { submit, waitForRun } = startWorld(a2aServer().cardJson());
+    await waitForRun(submit({ agent: { name: agentName }, input: 'remember the number 7', sessionId: 'session-history', userId: 'ada' }));
+    const run = await waitForRun(submit({ agent: { name: agentName }, input: 'which number?', sessionId: 'session-history', userId: 'ada' }));
+    expect(run.output).toEqual({ text: 'echo: which number?' });
+    expect(sentBy(run)?.text).toBe('which number?');
+  });
+
+  it('gives each run without a session a context of its own', async () => {
+    const { submit, waitForRun } = startWorld(a2aServer().cardJson());
+    const first = sentBy(await waitForRun(submit({ agent: { name: agentName }, input: 'one', userId: 'ada' })));
+    const second = sentBy(await waitForRun(submit({ agent: { name: agentName }, input: 'two', userId: 'ada' })));
+    const contexts = [first?.contextId, second?.contextId];
+    expect(contexts[0]).toEqual(expect.any(String));
+    expect(contexts[1]).toEqual(expect.any(String));
+    expect(contexts[0]).not.toBe(contexts[1]);
   });
 
   it('keeps following a task still working when an attempt runs out, without counting another call', async () => {

@@ -64,9 +64,27 @@ describe('an ADK agent calling a registered A2A sub-agent as a tool', () => {
       },
     ]);
     expect(responsesSent(model.requests[1])).toEqual([{ id: 'call-1', name: 'echo_bot', response: { result: 'echo: hello from the coordinator' } }]);
-    expect(a2aServer().received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-tool-0'), text: 'hello from the coordinator' });
+    expect(a2aServer().received).toContainEqual({ messageId: remoteMessageId(run.runId, '0-tool-0'), contextId: expect.any(String), text: 'hello from the coordinator' });
     const [toolStep] = await store.getSteps(run.runId, ['0-tool-0']);
     expect(toolStep?.state).toBe('SUCCEEDED');
+  });
+
+  it('continues one remote conversation across the calls of a run, and starts another in the next run', async () => {
+    const script = (run: string) => [
+      modelCalls([{ name: 'echo_bot', args: { request: `${run}: my name is Ada` } }]),
+      modelCalls([{ name: 'echo_bot', args: { request: `${run}: what is my name?` } }]),
+      modelText('Asked twice.'),
+    ];
+    const { waitForRun, model } = startWorld([...script('first run'), ...script('second run')]);
+    const contextOf = (text: string) => a2aServer().received.findLast((message) => message.text === text)?.contextId;
+    expect((await waitForRun(submitCoordinator('Ask the echo bot twice'))).state).toBe('SUCCEEDED');
+    expect((await waitForRun(submitCoordinator('Ask the echo bot twice again'))).state).toBe('SUCCEEDED');
+    model.assertAllUsed();
+    const first = contextOf('first run: my name is Ada');
+    expect(first).toEqual(expect.stringMatching(/^agentline-/));
+    expect(contextOf('first run: what is my name?')).toBe(first);
+    expect(contextOf('second run: my name is Ada')).toBe(contextOf('second run: what is my name?'));
+    expect(contextOf('second run: my name is Ada')).not.toBe(first);
   });
 
   it('gives the model a tool error when the remote task fails, and the run goes on', async () => {

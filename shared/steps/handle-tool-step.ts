@@ -58,7 +58,7 @@ export function createToolStepHandler(deps: ToolDeps) {
     let response: Record<string, unknown>;
     try {
       if (subAgent) {
-        const outcome = await callSubAgent(deps, step, subAgent, call.args ?? {});
+        const outcome = await callSubAgent(deps, run, step, subAgent, call.args ?? {});
         if (outcome.kind === 'pending') return awaitRemoteTask(deps, step, outcome);
         response = outcome.response;
       } else if (tool) {

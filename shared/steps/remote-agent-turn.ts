@@ -1,4 +1,5 @@
 import type { A2aAgentCardView } from '../domain/a2a-agent-card.ts';
+import { remoteContextId } from '../domain/remote-context-id.ts';
 import { decideRemoteOutcome } from '../domain/remote-task-outcome.ts';
 import type { Run, RunError } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
@@ -26,8 +27,14 @@ export type RemoteTaskProgress =
   | { kind: 'pending'; taskId: string; startTime: number }
   | { kind: 'stopped'; error: RunError };
 
+/** What a step sends a remote agent: the text, in the remote conversation `contextId`. */
+export interface RemoteRequest {
+  text: string;
+  contextId: string;
+}
+
 /**
- * One attempt at a step's remote task: sends `text` (with the step's deterministic message id)
+ * One attempt at a step's remote task: sends the request (with the step's deterministic message id)
  * unless the step already has a task, in which case it only follows that task; follows for at
  * most `followMs`. An unfinished task comes back `pending`, to be checked again later, until
  * `settings.remoteAgent.maxTaskMs` after it started (A2A_TASK_TIMEOUT). Shared by a run whose
@@ -37,12 +44,12 @@ export async function advanceRemoteTask(
   deps: Pick<Deps, 'remoteAgents' | 'settings' | 'clock'>,
   remote: A2aAgentCardView,
   step: Step,
-  text: string,
+  request: RemoteRequest,
   followMs: number,
 ): Promise<RemoteTaskProgress> {
   const snapshot = step.remoteTask
     ? await deps.remoteAgents.follow(remote.endpoint, step.remoteTask.taskId, { followMs })
-    : await deps.remoteAgents.send(remote.endpoint, { messageId: remoteMessageId(step.runId, step.stepId), text }, { followMs });
+    : await deps.remoteAgents.send(remote.endpoint, { messageId: remoteMessageId(step.runId, step.stepId), ...request }, { followMs });
   const outcome = decideRemoteOutcome(remote.name, snapshot);
   if (outcome.kind !== 'pending') return outcome;
   const { maxTaskMs } = deps.settings.remoteAgent;
@@ -55,18 +62,26 @@ export async function advanceRemoteTask(
 }
 
 /**
- * The remote agent plays the model: the run's input goes to it as one user message (its
- * session history stays with the run; the remote keeps its own context), its finished answer
- * comes back as the model turn.
+ * The remote agent plays the model: the run's input goes to it as one user message, its
+ * finished answer comes back as the model turn. The session's history is not sent: the remote
+ * owns its context, which the run's `remoteContextId` names — the same for every run of a
+ * session, so the remote continues one conversation across them.
  */
 export async function callRemoteAgent(
   deps: Pick<Deps, 'remoteAgents' | 'settings' | 'clock'>,
   run: Run,
   step: Step,
 ): Promise<RemoteTurn> {
-  const remote = run.agent?.remoteAgent;
-  if (!remote) throw new Error(`Run ${run.runId} has no remote agent`);
-  const progress = await advanceRemoteTask(deps, remote, step, run.input, deps.settings.remoteAgent.followMs);
+  const agent = run.agent;
+  const remote = agent?.remoteAgent;
+  if (!agent || !remote) throw new Error(`Run ${run.runId} has no remote agent`);
+  const progress = await advanceRemoteTask(
+    deps,
+    remote,
+    step,
+    { text: run.input, contextId: remoteContextId(run, agent.name) },
+    deps.settings.remoteAgent.followMs,
+  );
   if (progress.kind !== 'answered') return progress;
   return { kind: 'answered', response: { content: { role: 'model', parts: [{ text: progress.text }] }, usage: {}, chunkCount: 1 } };
 }

@@ -1,5 +1,6 @@
 import { AgentlineError } from '../domain/errors.ts';
-import type { RunSubAgent } from '../domain/run.ts';
+import { remoteContextId } from '../domain/remote-context-id.ts';
+import type { Run, RunSubAgent } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
 import { parseToolArguments } from '../tools/execute-tool-call.ts';
 import { subAgentTool } from '../tools/sub-agent-tool.ts';
@@ -13,7 +14,9 @@ export type SubAgentCallOutcome =
 
 /**
  * Calls a registered A2A sub-agent as a tool: the model's `request` goes to the remote agent as
- * one message, with the step's deterministic message id (`remoteMessageId`), and the remote's
+ * one message, with the step's deterministic message id (`remoteMessageId`), in one remote
+ * conversation per (run, sub-agent) — per session with one — so a second call continues the first
+ * (`remoteContextId`); only the request is sent, never the run's conversation. The remote's
  * answer becomes the function response `{result: text}` — the shape ADK gives an AgentTool's
  * text. A task that ends without an answer, bad arguments and permanent errors (a protocol error,
  * a refused address) become `{error: ...}` for the model to act on, as a failed tool does;
@@ -27,6 +30,7 @@ export type SubAgentCallOutcome =
  */
 export async function callSubAgent(
   deps: Pick<Deps, 'remoteAgents' | 'settings' | 'clock'>,
+  run: Run,
   step: Step,
   subAgent: RunSubAgent,
   args: unknown,
@@ -35,7 +39,8 @@ export async function callSubAgent(
   if ('error' in parsed) return { kind: 'result', response: parsed };
   const followMs = Math.min(deps.settings.remoteAgent.followMs, deps.settings.leaseMs.tool / 2);
   try {
-    const progress = await advanceRemoteTask(deps, subAgent.remoteAgent, step, parsed.data.request, followMs);
+    const request = { text: parsed.data.request, contextId: remoteContextId(run, subAgent.name, run.agent?.name ?? '') };
+    const progress = await advanceRemoteTask(deps, subAgent.remoteAgent, step, request, followMs);
     if (progress.kind === 'answered') return { kind: 'result', response: { result: progress.text } };
     if (progress.kind === 'stopped') return { kind: 'result', response: { error: progress.error.message } };
     return progress;

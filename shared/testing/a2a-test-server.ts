@@ -24,7 +24,7 @@ export interface A2aTestServerOptions {
  * submitted → working → an artifact with the answer → completed.
  */
 export async function startA2aTestServer(options: A2aTestServerOptions = {}) {
-  const received: { messageId: string; text: string }[] = [];
+  const received: { messageId: string; contextId: string; text: string }[] = [];
   const answer = options.answer ?? ((text: string) => `echo: ${text}`);
   let url = '';
   const card = (): AgentCard => ({
@@ -50,7 +50,7 @@ export async function startA2aTestServer(options: A2aTestServerOptions = {}) {
     async execute(context, bus) {
       const { taskId, contextId } = context;
       const text = textOf(context.userMessage);
-      received.push({ messageId: context.userMessage.messageId, text });
+      received.push({ messageId: context.userMessage.messageId, contextId, text });
       if (text.startsWith('plain')) {
         bus.publish(AgentEvent.message(agentMessage(contextId, '', answer(text))));
         return bus.finished();
@@ -99,7 +99,7 @@ export async function startA2aTestServer(options: A2aTestServerOptions = {}) {
   return {
     url,
     cardUrl: `${url}/.well-known/agent-card.json`,
-    /** Messages received, in order. */
+    /** Messages received, in order, with the context each ran in (the client's, else a new one). */
     received,
     /** The card as JSON, v1.0 shape (what `fetchAgentCard` stores). */
     cardJson: () => JSON.parse(JSON.stringify(card())) as Record<string, unknown>,

@@ -11,6 +11,8 @@ let v03: A2aEndpoint;
 const guarded = createGuardedFetch({ allowLoopback: true, timeoutMs: 10_000, maxResponseBytes: 1_000_000 });
 const client = new A2aRemoteAgentClient(guarded.fetch);
 const long = { followMs: 10_000 };
+/** A message in its own remote context. */
+const message = (messageId: string, text: string) => ({ messageId, contextId: `context-${messageId}`, text });
 
 beforeAll(async () => {
   server = await startA2aTestServer({ slowMs: 400 });
@@ -27,26 +29,26 @@ describe('A2aRemoteAgentClient', () => {
   it.each([
     ['v1.0', () => v10],
     ['v0.3', () => v03],
-  ])('gets the answer of a task that goes submitted, working, completed (%s)', async (_version, endpoint) => {
-    const snapshot = await client.send(endpoint(), { messageId: `m-${_version}`, text: 'hello' }, long);
+  ])('gets the answer of a task that goes submitted, working, completed, in the context it sent (%s)', async (_version, endpoint) => {
+    const snapshot = await client.send(endpoint(), message(`m-${_version}`, 'hello'), long);
     expect(snapshot).toMatchObject({ state: 'completed', text: 'echo: hello' });
     expect(snapshot.taskId).toEqual(expect.any(String));
-    expect(server.received).toContainEqual({ messageId: `m-${_version}`, text: 'hello' });
+    expect(server.received).toContainEqual({ messageId: `m-${_version}`, contextId: `context-m-${_version}`, text: 'hello' });
   });
 
   it('takes a plain message reply as a finished answer without a task', async () => {
-    expect(await client.send(v10, { messageId: 'm-plain', text: 'plain hi' }, long)).toEqual({ state: 'completed', text: 'echo: plain hi' });
+    expect(await client.send(v10, message('m-plain', 'plain hi'), long)).toEqual({ state: 'completed', text: 'echo: plain hi' });
   });
 
   it.each([
     ['fail now', { state: 'failed', text: 'The remote agent broke' }],
     ['ask me', { state: 'input-required', text: 'Which city do you mean?' }],
   ])('reports the state and status message of a task that stops (%s)', async (text, expected) => {
-    expect(await client.send(v10, { messageId: `m-${text}`, text }, long)).toMatchObject(expected);
+    expect(await client.send(v10, message(`m-${text}`, text), long)).toMatchObject(expected);
   });
 
   it('returns a task still working when following runs out, and follows it to the end later', async () => {
-    const first = await client.send(v10, { messageId: 'm-slow', text: 'slow one' }, { followMs: 0 });
+    const first = await client.send(v10, message('m-slow', 'slow one'), { followMs: 0 });
     expect(first.state === 'submitted' || first.state === 'working').toBe(true);
     const later = await client.follow(v10, first.taskId ?? '', long);
     expect(later).toEqual({ state: 'completed', taskId: first.taskId, text: 'echo: slow one' });
@@ -61,7 +63,7 @@ describe('A2aRemoteAgentClient', () => {
 
   it('reports an endpoint nobody listens on as transient', async () => {
     const gone = { ...v10, url: 'http://127.0.0.1:1/a2a/jsonrpc' };
-    const error = await client.send(gone, { messageId: 'm-gone', text: 'hello' }, long).catch((caught: unknown) => caught);
+    const error = await client.send(gone, message('m-gone', 'hello'), long).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ retryable: true });
   });
 });

@@ -35,7 +35,7 @@ export class A2aRemoteAgentClient implements RemoteAgentClient {
         tenant: endpoint.tenant ?? '',
         message: {
           messageId: message.messageId,
-          contextId: '',
+          contextId: message.contextId,
           taskId: '',
           role: 1, // ROLE_USER
           parts: [{ content: { $case: 'text', value: message.text }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
