@@ -59,16 +59,18 @@ describe('handleApiRequest', () => {
     expect((await call('ada', 'GET', `${sampleParent}/agents/helper`)).body).toMatchObject({ state: 'ENABLED' });
   });
 
-  it('announces enable and delete so the pipeline can resume or fail parked runs', async () => {
+  it('announces a finished deploy, enable and delete so the pipeline can resume or fail parked runs', async () => {
     const { call, queue, announced } = createWorld();
     const name = `${sampleParent}/agents/helper`;
     await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'helper' });
     await call('ada', 'POST', `${name}:deploy`, {});
     await queue.idle();
+    expect(announced).toEqual([name]);
     await call('ada', 'POST', `${name}:suspendAgent`, {}, { suspensionReason: 'Maintenance' });
+    expect(announced).toEqual([name]);
     await call('ada', 'POST', `${name}:enableAgent`, {});
     await call('ada', 'DELETE', name);
-    expect(announced).toEqual([name, name]);
+    expect(announced).toEqual([name, name, name]);
   });
 
   it.each([

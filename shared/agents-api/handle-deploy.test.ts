@@ -29,7 +29,7 @@ async function deployingRemoteAgent(registry: InMemoryAgentRegistry) {
 async function deployWorld(now: () => number, fetchAgentCard: () => Promise<{ card: Record<string, unknown> }>) {
   const documents = new InMemoryDocuments();
   const registry = new InMemoryAgentRegistry(documents);
-  const handle = createDeployHandler({ registry, agents: new InMemoryAgentCatalog(documents), clock: { now }, logger: silentLogger, availableTools: [], fetchAgentCard });
+  const handle = createDeployHandler({ registry, agents: new InMemoryAgentCatalog(documents), clock: { now }, logger: silentLogger, announceLifecycleChange: async () => {}, availableTools: [], fetchAgentCard });
   return { registry, handle, ...(await deployingRemoteAgent(registry)) };
 }
 

@@ -7,6 +7,7 @@ import { deployMessageSchema } from '../domain/agents/deploy-message.ts';
 import { decodeJsonMessage, type Delivery } from '../steps/delivery.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { decideDeployment, type DeploymentChecks } from './decide-deployment.ts';
+import { announce } from './operation-methods.ts';
 
 /**
  * How long a deploy keeps retrying (through redelivery) a failure that may pass, such as a card
@@ -25,9 +26,11 @@ export const deployMaxFailedAttempts = 10;
  * The deploy worker (CloudEvent function `deployAgent`): validates the agent's definition and
  * finishes its operation in one transaction — ENABLED (PRIVATE when asked), or DEPLOYMENT_FAILED
  * with the reason, the operation then carrying FAILED_PRECONDITION with the same message.
- * Idempotent: a redelivery of a finished operation does nothing.
+ * Idempotent: a redelivery of a finished operation does nothing. A deploy that leaves the agent
+ * runnable announces the lifecycle change, as enableAgent does: a forced redeploy of a SUSPENDED
+ * agent enables it, and the runs the suspension parked must resume.
  */
-export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | 'logger'> & DeploymentChecks) {
+export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | 'logger' | 'announceLifecycleChange'> & DeploymentChecks) {
   return async function handleDeploy(delivery: Delivery): Promise<void> {
     const message = decodeJsonMessage(delivery, deployMessageSchema, `Deploy message on ${delivery.source}`);
     const operation = await deps.registry.getOperation(message.operation);
@@ -51,10 +54,10 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
         : `${message} (failed ${failedAttempts} times)`;
       outcome = { ok: false as const, reason };
     }
-    await deps.registry.transact(async (tx) => {
+    const finished = await deps.registry.transact(async (tx) => {
       const current = await tx.getAgent(operation.target);
       const currentOperation = await tx.getOperation(operation.name);
-      if (!current || !currentOperation || currentOperation.done || current.deployOperation !== operation.name) return;
+      if (!current || !currentOperation || currentOperation.done || current.deployOperation !== operation.name) return false;
       const now = deps.clock.now();
       const change = deployedState(outcome.ok ? { ok: true, private: operation.deployPrivate ?? false } : outcome);
       const { deployOperation: _operation, stateReason: _reason, ...rest } = current;
@@ -80,7 +83,9 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
             }),
         updateTime: now,
       });
+      return true;
     });
+    if (finished && outcome.ok) await announce(deps, operation.target);
     deps.logger.info('agent deploy finished', { agent: operation.target, operation: operation.name, state: outcome.ok ? 'deployed' : 'failed' });
   };
 }

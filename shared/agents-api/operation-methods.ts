@@ -61,10 +61,11 @@ export async function deployAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'ne
 }
 
 /**
- * After a committed change: the change stands either way, so a failed announcement is logged,
- * and the next lifecycle change (or a repeated enable) announces again.
+ * After a committed change: the change stands either way, so a failed announcement is logged.
+ * Runs it should have resumed stay parked until the next announcement (a suspend and enable, or
+ * a forced redeploy): enabling an ENABLED agent is refused, so it cannot repeat one.
  */
-async function announce(deps: Pick<ApiDeps, 'announceLifecycleChange' | 'logger'>, name: string): Promise<void> {
+export async function announce(deps: Pick<ApiDeps, 'announceLifecycleChange' | 'logger'>, name: string): Promise<void> {
   await deps.announceLifecycleChange(name).catch((error: unknown) => deps.logger.error('announcing an agent lifecycle change failed', { agent: name, error: String(error) }));
 }
 
