@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agentStateSchema } from '../domain/agent-state.ts';
+import { agentStateSchema, type AgentLifecycle } from '../domain/agent-state.ts';
 import type { CatalogAgent } from '../ports/agent-catalog.ts';
 
 /**
@@ -21,8 +21,14 @@ export const catalogAgentDocumentSchema = z
   })
   .loose();
 
-/** Only the lifecycle state: what a run's commit reads. */
-export const agentLifecycleDocumentSchema = z.object({ state: agentStateSchema }).loose();
+/** Only the lifecycle state and the creator: what a run's commit reads. */
+export const agentLifecycleDocumentSchema = z.object({ state: agentStateSchema, creator: z.string() }).loose();
+
+/** The pipeline's in-transaction view of a stored agent document. */
+export function toAgentLifecycle(data: unknown): AgentLifecycle {
+  const { state, creator } = agentLifecycleDocumentSchema.parse(data);
+  return { state, creator };
+}
 
 /** The pipeline's view of a stored agent document. */
 export function toCatalogAgent(data: unknown): CatalogAgent {

@@ -20,3 +20,17 @@ export type AgentState = z.infer<typeof agentStateSchema>;
 export function canStartRun(state: AgentState, callerIsCreator: boolean): boolean {
   return state === 'ENABLED' || (state === 'PRIVATE' && callerIsCreator);
 }
+
+/**
+ * What a run's commit reads of its registered agent, in one document read inside the committing
+ * transaction: the lifecycle state and the creator (who alone may run a PRIVATE agent).
+ */
+export interface AgentLifecycle {
+  state: AgentState;
+  creator: string;
+}
+
+/** Whether `userId` (undefined for an anonymous run) is the agent's creator. */
+export function isAgentCreator(creator: string, userId: string | undefined): boolean {
+  return userId !== undefined && creator === userId;
+}

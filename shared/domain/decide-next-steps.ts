@@ -1,8 +1,8 @@
-import type { AgentState } from './agent-state.ts';
+import type { AgentLifecycle } from './agent-state.ts';
 import { isLlmBudgetExhausted, llmCallsLimitExceeded } from './llm-call-budget.ts';
 import type { Run, RunError } from './run.ts';
 import { isTerminal } from './run.ts';
-import { isParkedByLifecycle, lifecycleParksRun, parkRun, unparkRun } from './run-parking.ts';
+import { agentDeletedError, isParkedByLifecycle, lifecycleParkReason, lifecycleResumesRun, parkRun, unparkRun } from './run-parking.ts';
 import { toRunView } from './run-view.ts';
 import type { OutboxMessage, Step } from './step.ts';
 import { newStep, stepIdOf, stepOutboxMessage } from './step.ts';
@@ -19,15 +19,27 @@ export interface Transition {
  * commit (plan, model, tool join) calls the same rule inside its own transaction. The LLM-call
  * budget is checked here, before a model step is enqueued, so call N+1 is never enqueued.
  *
- * `agentState` is the registered agent's lifecycle state read in the committing transaction
- * (undefined for inline agents and deleted ones): a SUSPENDED agent parks the run — WAITING,
- * cursor kept, nothing enqueued — and a later decision with a runnable state resumes it.
+ * `lifecycle` is the registered agent's state and creator, read in the committing transaction
+ * (undefined for inline agents and deleted ones). A running run parks — WAITING, cursor kept,
+ * nothing enqueued — when the agent is SUSPENDED, or PRIVATE and the run is not its creator's.
+ * A parked run (only its resume plan step decides for it) resumes only if the lifecycle allows
+ * it then; otherwise it parks again, with a new park count so the next enable names a new resume
+ * step; and it fails if its agent was deleted.
  */
-export function decideNextSteps(run: Run, now: number, agentState?: AgentState): Transition {
+export function decideNextSteps(run: Run, now: number, lifecycle?: AgentLifecycle): Transition {
   if (isTerminal(run.state) || run.next.kind === 'none') return { run, newSteps: [], outbox: [] };
-  if (run.state === 'WAITING' && !isParkedByLifecycle(run)) return { run, newSteps: [], outbox: [] };
-  if (lifecycleParksRun(agentState)) return { run: parkRun(run, now), newSteps: [], outbox: [] };
-  return decideRunnable(run.state === 'WAITING' ? unparkRun(run, now) : run, now);
+  if (run.state === 'WAITING') return isParkedByLifecycle(run) ? decideParked(run, now, lifecycle) : { run, newSteps: [], outbox: [] };
+  const reason = lifecycleParkReason(run, lifecycle);
+  if (reason) return { run: parkRun(run, now, reason), newSteps: [], outbox: [] };
+  return decideRunnable(run, now);
+}
+
+function decideParked(run: Run, now: number, lifecycle: AgentLifecycle | undefined): Transition {
+  if (lifecycle === undefined) return failRun(run, agentDeletedError(run.agent?.name ?? '(unknown)'), now);
+  if (lifecycleResumesRun(run, lifecycle)) return decideRunnable(unparkRun(run, now), now);
+  // Still not runnable: the current reason if there is one (SUSPENDED, PRIVATE), else the one that parked it.
+  const reason = lifecycleParkReason(run, lifecycle) ?? run.waitingReason!;
+  return { run: parkRun(run, now, reason), newSteps: [], outbox: [] };
 }
 
 function decideRunnable(run: Run, now: number): Transition {

@@ -1,4 +1,4 @@
-import type { AgentState } from '../domain/agent-state.ts';
+import type { AgentLifecycle } from '../domain/agent-state.ts';
 import type { Content } from '../domain/content.ts';
 import type { ConversationCheckpoint } from '../domain/conversation-checkpoint.ts';
 import type { Rejection } from '../domain/rejection.ts';
@@ -31,11 +31,11 @@ export interface RunTransaction {
   /** The checkpoint holding the run's first `eventCount` events; undefined when none was written. */
   getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined>;
   /**
-   * The lifecycle state of a registered agent (by resource name), read as part of the
-   * transaction so a concurrent lifecycle change serializes with this commit. Undefined when no
-   * agent has that name.
+   * The lifecycle state and creator of a registered agent (by resource name), read as part of
+   * the transaction — one document read — so a concurrent lifecycle change serializes with this
+   * commit. Undefined when no agent has that name.
    */
-  getAgentLifecycle(agentName: string): Promise<AgentState | undefined>;
+  getAgentLifecycle(agentName: string): Promise<AgentLifecycle | undefined>;
   /** Fails the transaction with `AlreadyExistsError` when the run exists. */
   createRun(run: Run): void;
   /** Replaces the run document. */

@@ -41,6 +41,24 @@ const resultsFor = (runId: string) =>
     .map((message) => JSON.parse(message.data.toString('utf8')) as Record<string, unknown>)
     .filter((view) => view['runId'] === runId);
 
+/**
+ * Enables the agent and delivers its lifecycle message by hand (enqueuing the resume plan steps),
+ * then changes the state before those steps are processed, and lets them run.
+ */
+async function enableThenChangeBeforeResume(state: AgentState): Promise<void> {
+  setState('ENABLED');
+  await world!.handlers.resumeAgentRuns({ messageId: 'm1', data: Buffer.from(JSON.stringify({ schemaVersion: 1, agentName })), attributes: {}, source: 'test' });
+  setState(state);
+  await world!.queue.idle();
+}
+
+/** Announces a lifecycle change, lets it be handled, and checks the run is still parked with `code`. */
+async function expectStillParkedAfterAnnouncement(runId: string, code: string): Promise<void> {
+  await publishAgentLifecycleChange(world!.queue, agentName);
+  await world!.queue.idle();
+  expect(await world!.store.getRun(runId)).toMatchObject({ state: 'WAITING', waitingReason: { code } });
+}
+
 /** A model call that asks for 2+2 and, as it answers, changes the agent's state. */
 const callChangingStateTo = (state: AgentState): ScriptedReply => () => {
   setState(state);
@@ -135,15 +153,11 @@ describe('an in-flight run when its agent changes state', () => {
 
   it('parks again when suspended again before the resume step runs, and resumes on the next enable', async () => {
     const model = new ScriptedModel([callChangingStateTo('SUSPENDED'), modelText('4')]);
-    const { submit, waitForRun, store, queue, handlers } = start(model);
+    const { submit, waitForRun, store, queue } = start(model);
     const runId = submit({ agent: { name: agentName }, input: '2+2?', userId: 'ada' });
     await waitForState(runId, 'WAITING');
-    setState('ENABLED');
-    // Deliver the lifecycle message by hand, suspend before the resume plan step is processed.
     const published = queue.published.length;
-    await handlers.resumeAgentRuns({ messageId: 'm1', data: Buffer.from(JSON.stringify({ schemaVersion: 1, agentName })), attributes: {}, source: 'test' });
-    setState('SUSPENDED');
-    await queue.idle();
+    await enableThenChangeBeforeResume('SUSPENDED');
     expect(queue.published.length).toBeGreaterThan(published);
     expect(await store.getRun(runId)).toMatchObject({ state: 'WAITING', parkCount: 2 });
     setState('ENABLED');
@@ -154,18 +168,38 @@ describe('an in-flight run when its agent changes state', () => {
 
   it('keeps a parked run waiting when the suspended agent is disabled, and resumes it when enabled', async () => {
     const model = new ScriptedModel([callChangingStateTo('SUSPENDED'), modelText('4')]);
-    const { submit, waitForRun, store, queue } = start(model);
+    const { submit, waitForRun, queue } = start(model);
     const runId = submit({ agent: { name: agentName }, input: '2+2?', userId: 'ada' });
     await waitForState(runId, 'WAITING');
     setState('DISABLED');
-    await publishAgentLifecycleChange(queue, agentName);
-    await queue.idle();
-    expect(await store.getRun(runId)).toMatchObject({ state: 'WAITING', waitingReason: { code: 'AGENT_SUSPENDED' } });
+    await expectStillParkedAfterAnnouncement(runId, 'AGENT_SUSPENDED');
     expect(model.requests).toHaveLength(1);
     setState('ENABLED');
     await publishAgentLifecycleChange(queue, agentName);
     expect(await waitForRun(runId)).toMatchObject({ state: 'SUCCEEDED', output: { text: '4' } });
   });
+
+  it.each([
+    ['disabled', 'DISABLED', 'ada', 'AGENT_SUSPENDED'],
+    ["made PRIVATE (another user's run)", 'PRIVATE', 'grace', 'AGENT_PRIVATE'],
+  ] as const)(
+    'keeps a parked run waiting, with a fresh resume step for the next enable, when the agent is %s after the enable but before the resume step runs',
+    async (_change, state, userId, code) => {
+      const model = new ScriptedModel([callChangingStateTo('SUSPENDED'), modelText('4')]);
+      const { submit, waitForRun, store, queue } = start(model, { creator: 'ada' });
+      const runId = submit({ agent: { name: agentName }, input: '2+2?', userId });
+      await waitForState(runId, 'WAITING');
+      await enableThenChangeBeforeResume(state);
+      expect(await store.getRun(runId)).toMatchObject({ state: 'WAITING', parkCount: 2, waitingReason: { code } });
+      expect(model.requests).toHaveLength(1);
+
+      setState('ENABLED');
+      await publishAgentLifecycleChange(queue, agentName);
+      expect(await waitForRun(runId)).toMatchObject({ state: 'SUCCEEDED', output: { text: '4' } });
+      model.assertAllUsed();
+      expect((await store.listSteps(runId)).filter((step) => step.kind === 'plan').map((step) => step.stepId)).toEqual(['0-plan-0', '0-plan-1', '0-plan-2']);
+    },
+  );
 
   it('fails a parked run, and publishes the outcome, when its agent is deleted', async () => {
     const model = new ScriptedModel([callChangingStateTo('SUSPENDED')]);
@@ -195,5 +229,53 @@ describe('an in-flight run when its agent changes state', () => {
     const messageId = queue.publishRaw('agent-lifecycle', Buffer.from('{"agentName": 3}'));
     await queue.idle();
     expect(await store.getRejection(messageId)).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('agentName') });
+  });
+});
+
+describe('runs of other users when the agent becomes PRIVATE', () => {
+  it("parks another user's in-flight run, lets the creator run, and resumes the parked run when the agent is ENABLED again", async () => {
+    const model = new ScriptedModel([callChangingStateTo('PRIVATE'), modelText('hello ada'), modelText('4')]);
+    const { submit, waitForRun, queue } = start(model, { creator: 'ada' });
+    const theirs = submit({ agent: { name: agentName }, input: '2+2?', userId: 'grace' });
+    const parked = await waitForState(theirs, 'WAITING');
+    expect(parked).toMatchObject({
+      next: { kind: 'tools' },
+      waitingReason: { code: 'AGENT_PRIVATE', message: expect.stringContaining(`Agent ${agentName} is PRIVATE`) },
+    });
+    expect(model.requests).toHaveLength(1);
+
+    const mine = await waitForRun(submit({ agent: { name: agentName }, input: 'hi', userId: 'ada' }));
+    expect(mine).toMatchObject({ state: 'SUCCEEDED', output: { text: 'hello ada' } });
+
+    // A lifecycle message while the agent is still PRIVATE leaves the other user's run parked.
+    await expectStillParkedAfterAnnouncement(theirs, 'AGENT_PRIVATE');
+    expect(model.requests).toHaveLength(2);
+
+    setState('ENABLED');
+    await publishAgentLifecycleChange(queue, agentName);
+    expect(await waitForRun(theirs)).toMatchObject({ state: 'SUCCEEDED', output: { text: '4' }, llmCallCount: 2 });
+    model.assertAllUsed();
+  });
+
+  it("resumes only the creator's suspension-parked run when the agent is enabled as PRIVATE, the others' when ENABLED", async () => {
+    const model = new ScriptedModel([callChangingStateTo('SUSPENDED'), callChangingStateTo('SUSPENDED'), modelText('for ada'), modelText('for grace')]);
+    const { submit, waitForRun, store, queue } = start(model, { creator: 'ada' });
+    const theirs = submit({ agent: { name: agentName }, input: '2+2?', userId: 'grace' });
+    await waitForState(theirs, 'WAITING');
+    setState('ENABLED'); // no announcement yet: grace's run stays parked while ada's run starts
+    const mine = submit({ agent: { name: agentName }, input: '2+2?', userId: 'ada' });
+    await waitForState(mine, 'WAITING');
+
+    setState('PRIVATE');
+    await publishAgentLifecycleChange(queue, agentName);
+    expect(await waitForRun(mine)).toMatchObject({ state: 'SUCCEEDED', output: { text: 'for ada' } });
+    await queue.idle();
+    expect(await store.getRun(theirs)).toMatchObject({ state: 'WAITING', waitingReason: { code: 'AGENT_SUSPENDED' } });
+    expect(model.requests).toHaveLength(3);
+
+    setState('ENABLED');
+    await publishAgentLifecycleChange(queue, agentName);
+    expect(await waitForRun(theirs)).toMatchObject({ state: 'SUCCEEDED', output: { text: 'for grace' } });
+    model.assertAllUsed();
   });
 });

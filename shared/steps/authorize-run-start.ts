@@ -1,4 +1,4 @@
-import { canStartRun } from '../domain/agent-state.ts';
+import { canStartRun, isAgentCreator } from '../domain/agent-state.ts';
 import { FailedPreconditionError, PermissionDeniedError } from '../domain/errors.ts';
 import type { AgentCatalog, CatalogAgent } from '../ports/agent-catalog.ts';
 
@@ -19,7 +19,7 @@ export async function authorizeRunStart(
   role: 'agent' | 'sub-agent' = 'agent',
 ): Promise<CatalogAgent> {
   const agent = await agents.getAgent(agentName);
-  const callerIsCreator = agent !== undefined && userId !== undefined && agent.creator === userId;
+  const callerIsCreator = agent !== undefined && isAgentCreator(agent.creator, userId);
   if (!agent || (agent.state === 'PRIVATE' && !callerIsCreator)) {
     throw new PermissionDeniedError(
       `Permission denied to run ${role} ${agentName} for ${describeUser(userId)} (or it may not exist)`,

@@ -1,5 +1,5 @@
 import type { ConversationCheckpoint } from '../domain/conversation-checkpoint.ts';
-import type { AgentState } from '../domain/agent-state.ts';
+import type { AgentLifecycle } from '../domain/agent-state.ts';
 import type { Transition } from '../domain/decide-next-steps.ts';
 import type { Run, RunError } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
@@ -24,7 +24,7 @@ export interface StepOutcome {
 /**
  * Commits an attempt's outcome: the step result, the events, the run's new checkpoint, new
  * steps and the outbox, in one transaction — only if this attempt still owns the step. With
- * `readsLifecycle` (outcomes that may enqueue further steps) the agent's lifecycle state is read
+ * `readsLifecycle` (outcomes that may enqueue further steps) the agent's lifecycle (state, creator) is read
  * in the same transaction and handed to `decide`.
  */
 export async function commitStep(
@@ -32,14 +32,14 @@ export async function commitStep(
   message: StepMessage,
   attempt: number,
   now: number,
-  decide: (run: Run, step: Step, now: number, agentState: AgentState | undefined) => StepOutcome,
+  decide: (run: Run, step: Step, now: number, lifecycle: AgentLifecycle | undefined) => StepOutcome,
   options: { readsLifecycle: boolean } = { readsLifecycle: false },
 ): Promise<{ messages: OutboxMessage[]; repeat: boolean }> {
   const { run, step } = await readRunAndStep(tx, message.runId, message.stepId);
   if (isStepFinished(step)) return { messages: step.outbox, repeat: true };
   if (!ownsAttempt(step, attempt)) return { messages: [], repeat: true };
-  const agentState = options.readsLifecycle ? await readAgentLifecycle(tx, run) : undefined;
-  const outcome = decide(run, step, now, agentState);
+  const lifecycle = options.readsLifecycle ? await readAgentLifecycle(tx, run) : undefined;
+  const outcome = decide(run, step, now, lifecycle);
   tx.putEvents(run.runId, outcome.events);
   if (outcome.conversation) tx.putConversation(outcome.conversation);
   writeTransition(

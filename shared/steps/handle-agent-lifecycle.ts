@@ -21,9 +21,10 @@ export async function publishAgentLifecycleChange(queue: StepQueue, agentName: s
 
 /**
  * Consumes agentline-agent-lifecycle: for each run of the agent parked by its lifecycle, if the
- * agent is enabled again (ENABLED or PRIVATE), enqueues the run's resume plan step (a
- * deterministic id per park), which re-decides from the run's cursor through the normal commit
- * path; if the agent was deleted, fails the run (it could never resume). Idempotent: a repeat
+ * agent now lets that run go on (ENABLED: every run; PRIVATE: its creator's), enqueues the run's
+ * resume plan step (a deterministic id per park), which checks the lifecycle again in its own
+ * transaction and re-decides from the run's cursor through the normal commit path; if the agent
+ * was deleted, fails the run (it could never resume). Idempotent: a repeat
  * finds the step already created and only re-publishes it if it was never picked up.
  */
 export function createAgentLifecycleHandler(deps: LifecycleDeps) {
@@ -54,14 +55,14 @@ async function resumeRun(deps: LifecycleDeps, runId: string, agentName: string):
     if (!run || !isParkedByLifecycle(run)) return { messages: [], repeat: false };
     const stepId = resumeStepIdOf(run);
     const existing = await tx.getStep(runId, stepId);
-    const agentState = await tx.getAgentLifecycle(agentName);
+    const lifecycle = await tx.getAgentLifecycle(agentName);
     if (existing) return { messages: [stepOutboxMessage(runId, stepId)], repeat: true };
-    if (agentState === undefined) {
+    if (lifecycle === undefined) {
       const ended = failRun(run, agentDeletedError(agentName), deps.clock.now());
       tx.putRun(ended.run);
       return { messages: ended.outbox, repeat: false };
     }
-    if (!lifecycleResumesRun(agentState)) return { messages: [], repeat: false };
+    if (!lifecycleResumesRun(run, lifecycle)) return { messages: [], repeat: false };
     tx.createStep(newStep(runId, stepId, deps.clock.now()));
     return { messages: [stepOutboxMessage(runId, stepId)], repeat: false };
   });

@@ -1,4 +1,4 @@
-import type { AgentState } from '../domain/agent-state.ts';
+import type { AgentLifecycle } from '../domain/agent-state.ts';
 import { addUsage, functionCallsOf, textOf } from '../domain/content.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
@@ -65,7 +65,7 @@ export function createModelStepHandler(deps: ModelDeps) {
         message,
         step.attempt,
         deps.clock.now(),
-        (current, owned, now, agentState) => modelAnswered(current, owned, events, response, durationMs, now, agentState),
+        (current, owned, now, lifecycle) => modelAnswered(current, owned, events, response, durationMs, now, lifecycle),
         { readsLifecycle: true },
       ),
     );
@@ -103,7 +103,7 @@ function modelAnswered(
   response: ModelResponse,
   durationMs: number,
   now: number,
-  agentState: AgentState | undefined,
+  lifecycle: AgentLifecycle | undefined,
 ) {
   // The conversation was read before the call; only this step appends events while it runs.
   if (conversation.length !== run.eventCount) {
@@ -140,7 +140,7 @@ function modelAnswered(
     ...(response.finishReason ? { finishReason: response.finishReason } : {}),
   };
   return {
-    transition: decideNextSteps(answered, now, agentState),
+    transition: decideNextSteps(answered, now, lifecycle),
     events: [event],
     conversation: extended.checkpoint,
     state: 'SUCCEEDED' as const,

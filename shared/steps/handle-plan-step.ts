@@ -9,7 +9,9 @@ import { finishStep, readRunAndStep } from './step-lease.ts';
 
 /**
  * The orchestrator step: at run start and on resume it turns the checkpoint into the next
- * steps, obeying the agent's lifecycle (a resume plan step of a parked run un-parks it). It has no effect outside its transaction, so it needs no lease: the transaction that
+ * steps, obeying the agent's lifecycle as it is now (a parked run's resume plan step un-parks it
+ * only if the agent still allows it to run, else parks it again). It has no effect outside its
+ * transaction, so it needs no lease: the transaction that
  * finishes the plan step is its claim.
  */
 export function createPlanStepHandler(deps: Pick<Deps, 'store' | 'queue' | 'clock'>) {
@@ -18,9 +20,9 @@ export function createPlanStepHandler(deps: Pick<Deps, 'store' | 'queue' | 'cloc
     const outbox = await deps.store.transact(async (tx) => {
       const { run, step } = await readRunAndStep(tx, message.runId, message.stepId);
       if (isStepFinished(step)) return { messages: step.outbox, repeat: true };
-      const agentState = await readAgentLifecycle(tx, run);
+      const lifecycle = await readAgentLifecycle(tx, run);
       const now = deps.clock.now();
-      const transition = decideNextSteps(run, now, agentState);
+      const transition = decideNextSteps(run, now, lifecycle);
       const planned = { ...step, attempt: step.attempt + 1, startTime: now };
       writeTransition(tx, transition, finishStep(planned, now, { state: 'SUCCEEDED', outbox: transition.outbox }));
       return { messages: transition.outbox, repeat: false };

@@ -63,11 +63,11 @@ export async function writeTurnJoin(
     return [];
   }
   const conversation = await loadConversationInTransaction(tx, deps.store, run);
-  const agentState = await readAgentLifecycle(tx, run);
+  const lifecycle = await readAgentLifecycle(tx, run);
   const now = deps.clock.now();
   const responses = responsesEvent(run, calls, now);
   const extended = extendConversation(run.runId, conversation, [responses], now);
-  const transition = 'error' in extended ? failRun(run, extended.error, now) : decideNextSteps(answeredTurn(run, now), now, agentState);
+  const transition = 'error' in extended ? failRun(run, extended.error, now) : decideNextSteps(answeredTurn(run, now), now, lifecycle);
   if ('checkpoint' in extended) {
     tx.putEvents(run.runId, [responses]);
     tx.putConversation(extended.checkpoint);

@@ -31,7 +31,7 @@ export function describeRunStoreContract(
   createWithAgents: () => RunStoreWithAgents,
 ): void {
   describe(`RunStore contract: ${name}`, () => {
-    it('reads an agent\'s lifecycle state inside a transaction, undefined when there is no such agent', async () => {
+    it('reads an agent\'s lifecycle state and creator inside a transaction, undefined when there is no such agent', async () => {
       const { store, putAgent } = createWithAgents();
       const agentName = `projects/p/locations/global/collections/c/engines/e/agents/${uniqueId('a')}`;
       expect(await store.transact((tx) => tx.getAgentLifecycle(agentName))).toBeUndefined();
@@ -42,9 +42,9 @@ export function describeRunStoreContract(
         tx.createRun(sampleRun(runId));
         return read;
       });
-      expect(state).toBe('SUSPENDED');
-      await putAgent(sampleAgent(agentName, 'ENABLED'));
-      expect(await store.transact((tx) => tx.getAgentLifecycle(agentName))).toBe('ENABLED');
+      expect(state).toEqual({ state: 'SUSPENDED', creator: 'ada' });
+      await putAgent({ ...sampleAgent(agentName, 'PRIVATE'), creator: 'grace' });
+      expect(await store.transact((tx) => tx.getAgentLifecycle(agentName))).toEqual({ state: 'PRIVATE', creator: 'grace' });
     });
 
     it('lists the WAITING runs of one agent, oldest first, and no others', async () => {

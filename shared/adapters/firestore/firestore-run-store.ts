@@ -8,7 +8,7 @@ import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-ent
 import { stepSchema, type Step } from '../../domain/step.ts';
 import type { JoinClaim, MemoryRecord, RunStore, RunTransaction, SessionAppend } from '../../ports/run-store.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
-import { agentLifecycleDocumentSchema } from '../catalog-agent-document.ts';
+import { toAgentLifecycle } from '../catalog-agent-document.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { codecs, fromFirestore, toFirestore, type FirestoreCodec } from './firestore-codec.ts';
 import { fromFirestoreError } from './firestore-errors.ts';
@@ -166,7 +166,7 @@ class FirestoreRunTransaction implements RunTransaction {
   }
   async getAgentLifecycle(agentName: string) {
     const snapshot = await this.#transaction.get(this.#db.doc(paths.agent(encodeAgentName(agentName))));
-    return snapshot.exists ? agentLifecycleDocumentSchema.parse(snapshot.data()).state : undefined;
+    return snapshot.exists ? toAgentLifecycle(snapshot.data()) : undefined;
   }
   createRun(run: Run) {
     this.#transaction.create(this.#db.doc(paths.run(run.runId)), toFirestore(runSchema.parse(run), codecs.run));

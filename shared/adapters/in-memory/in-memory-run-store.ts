@@ -6,7 +6,7 @@ import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
 import { memoryRecordSchema, sessionEntrySchema, type SessionEntry } from '../../domain/session-entry.ts';
 import { stepSchema, type Step } from '../../domain/step.ts';
 import type { JoinClaim, MemoryRecord, RunStore, RunTransaction, SessionAppend } from '../../ports/run-store.ts';
-import { agentLifecycleDocumentSchema } from '../catalog-agent-document.ts';
+import { toAgentLifecycle } from '../catalog-agent-document.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
 
@@ -150,7 +150,8 @@ class InMemoryRunTransaction implements RunTransaction {
     return parseOptional(conversationCheckpointSchema, this.#state.read(paths.conversation(runId, eventCount)));
   }
   async getAgentLifecycle(agentName: string) {
-    return parseOptional(agentLifecycleDocumentSchema, this.#state.read(paths.agent(encodeAgentName(agentName))))?.state;
+    const document = this.#state.read(paths.agent(encodeAgentName(agentName)));
+    return document === undefined ? undefined : toAgentLifecycle(document);
   }
   createRun(run: Run) {
     this.#state.write(paths.run(run.runId), runSchema.parse(run), true);
