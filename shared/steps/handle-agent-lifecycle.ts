@@ -54,9 +54,9 @@ async function resumeRun(deps: LifecycleDeps, runId: string, agentName: string):
     const run = await tx.getRun(runId);
     if (!run || !isParkedByLifecycle(run)) return { messages: [], repeat: false };
     const stepId = resumeStepIdOf(run);
-    const existing = await tx.getStep(runId, stepId);
+    // A repeat finds the resume step already created: re-publish it without reading the agent.
+    if (await tx.getStep(runId, stepId)) return { messages: [stepOutboxMessage(runId, stepId)], repeat: true };
     const lifecycle = await tx.getAgentLifecycle(agentName);
-    if (existing) return { messages: [stepOutboxMessage(runId, stepId)], repeat: true };
     if (lifecycle === undefined) {
       const ended = failRun(run, agentDeletedError(agentName), deps.clock.now());
       tx.putRun(ended.run);
