@@ -9,7 +9,7 @@ import { InvalidInputError } from '../shared/domain/errors.ts';
 import { parseRunConfig } from '../shared/domain/run-config.ts';
 import { toRunView } from '../shared/domain/run-view.ts';
 import { deriveRunId, submissionSchema, type Submission } from '../shared/domain/submission.ts';
-import { describeIssues } from '../shared/steps/delivery.ts';
+import { describeIssues } from '../shared/domain/describe-issues.ts';
 import { builtinToolNames } from '../shared/tools/builtin-tools.ts';
 import { connectToStack } from './connect-to-stack.ts';
 import { followRun } from './follow-run.ts';

@@ -3,8 +3,6 @@ import { InvalidInputError } from '../domain/errors.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { stepMessageSchema, type StepMessage } from '../domain/step.ts';
 
-export { describeIssues };
-
 /** One Pub/Sub message as a handler sees it, independent of how it was delivered. */
 export interface Delivery {
   messageId: string;

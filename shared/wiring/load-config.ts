@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors.ts';
-import { describeIssues } from '../steps/delivery.ts';
+import { describeIssues } from '../domain/describe-issues.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
