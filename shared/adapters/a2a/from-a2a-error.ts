@@ -1,5 +1,6 @@
 import { isJsonRpcError, isRestError } from '@a2a-js/sdk/errors';
 import { AgentlineError, PermanentDependencyError, TransientError } from '../../domain/errors.ts';
+import { isRetryableHttpStatus } from '../http/retryable-http-status.ts';
 
 const jsonRpcInternalError = -32603;
 
@@ -20,7 +21,7 @@ export function fromA2aError(error: unknown, url: string): AgentlineError {
   }
   const status = isRestError(error) ? error.statusCode : httpStatusIn(message);
   const what = `Remote agent at ${url} failed: ${message}`;
-  if (status !== undefined && (status === 408 || status === 429 || status >= 500)) return new TransientError(what, { cause: error });
+  if (status !== undefined && isRetryableHttpStatus(status)) return new TransientError(what, { cause: error });
   return new PermanentDependencyError('A2A_ERROR', what, { cause: error });
 }
 

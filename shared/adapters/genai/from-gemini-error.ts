@@ -1,4 +1,5 @@
 import { AgentlineError, PermanentDependencyError, TransientError } from '../../domain/errors.ts';
+import { isRetryableHttpStatus } from '../http/retryable-http-status.ts';
 
 /** Google's JSON error body (`{ error: { code, message, status, details } }`). */
 interface GoogleErrorBody {
@@ -66,7 +67,7 @@ function fromApiError(error: Error & { status: number }): AgentlineError {
     ? (body?.status as string)
     : (canonicalCodeByHttpStatus[error.status] ?? `HTTP_${error.status}`);
   const message = body?.message ?? error.message;
-  if (error.status === 408 || error.status === 429 || error.status >= 500) {
+  if (isRetryableHttpStatus(error.status)) {
     const retryInfo = body?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.RetryInfo'));
     const retryDelayMs = parseRetryDelay(retryInfo?.retryDelay);
     return new TransientError(message, {

@@ -1,5 +1,6 @@
 import { parseA2aAgentCard, parseCardJson, type A2aAgentCardView } from '../../domain/a2a-agent-card.ts';
 import { InvalidInputError, TransientError } from '../../domain/errors.ts';
+import { isRetryableHttpStatus } from './retryable-http-status.ts';
 
 /** A card fetched from its URI: the JSON as served (what the registry stores) and its view. */
 export interface FetchedAgentCard {
@@ -22,7 +23,7 @@ export async function fetchAgentCard(uri: string, guardedFetch: typeof fetch): P
   }
   const response = await guardedFetch(uri, { headers: { accept: 'application/json' }, redirect: 'follow' });
   const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+  if (isRetryableHttpStatus(response.status)) {
     await response.body?.cancel();
     throw new TransientError(`Agent card at ${uri} is unavailable: ${status}`);
   }
