@@ -1,7 +1,7 @@
 import type { A2aAgentCardView } from '../domain/a2a-agent-card.ts';
 import { remoteContextId } from '../domain/remote-context-id.ts';
-import { decideRemoteOutcome } from '../domain/remote-task-outcome.ts';
-import type { Run, RunError } from '../domain/run.ts';
+import { decideRemoteOutcome, type RemoteTaskOutcome } from '../domain/remote-task-outcome.ts';
+import type { Run } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
 import type { ModelResponse } from '../ports/model-client.ts';
 import type { Deps } from './step-deps.ts';
@@ -21,11 +21,13 @@ export function remoteMessageId(runId: string, stepId: string): string {
   return `agentline-${runId}-${stepId}`;
 }
 
-/** Where a remote task a step sent (or follows) stands after one attempt. */
+/**
+ * Where a remote task a step sent (or follows) stands after one attempt: the task's outcome, a
+ * pending one with the time the step first saw it (which bounds how long it is followed).
+ */
 export type RemoteTaskProgress =
-  | { kind: 'answered'; text: string }
-  | { kind: 'pending'; taskId: string; startTime: number }
-  | { kind: 'stopped'; error: RunError };
+  | Exclude<RemoteTaskOutcome, { kind: 'pending' }>
+  | { kind: 'pending'; taskId: string; startTime: number };
 
 /** What a step sends a remote agent: the text, in the remote conversation `contextId`. */
 export interface RemoteRequest {
