@@ -22,8 +22,8 @@ export function createDeadLetterHandler(deps: Pick<Deps, 'store' | 'queue' | 'cl
     }
     const outbox = await deps.store.transact(async (tx) => {
       const run = await tx.getRun(step.runId);
-      const stored = await tx.getStep(step.runId, step.stepId);
       if (!run || isTerminal(run.state)) return [];
+      const stored = await tx.getStep(step.runId, step.stepId);
       // The step's last recorded error is the reason a user needs; the delivery count is not.
       const lastError = stored?.lastError ? `; last error: ${stored.lastError.message}` : '';
       const ended = failRun(
