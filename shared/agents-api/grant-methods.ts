@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { InvalidInputError, PermissionDeniedError } from '../domain/errors.ts';
-import { toRfc3339 } from '../domain/agents/agent-record.ts';
+import { toRfc3339 } from '../domain/run-view.ts';
 import type { ApiDeps } from './api-deps.ts';
 
 const grantRequestSchema = z.strictObject({ authorization: z.string().min(1).max(1500) });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentStateSchema } from '../agent-state.ts';
+import { toRfc3339 } from '../run-view.ts';
 import { writableAgentFieldsSchema, type WritableAgentFields } from './agent-fields.ts';
 import type { CatalogAgentDefinition } from '../../ports/agent-catalog.ts';
 
@@ -65,9 +66,4 @@ export function toAgentJson(record: AgentRecord): Record<string, unknown> {
     state: record.state,
     ...(record.stateReason ? { [record.stateReason.kind]: record.stateReason.message } : {}),
   };
-}
-
-/** RFC 3339 in UTC with a `Z`, millisecond precision. */
-export function toRfc3339(epochMs: number): string {
-  return new Date(epochMs).toISOString();
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toRfc3339 } from './agent-record.ts';
+import { toRfc3339 } from '../run-view.ts';
 
 export const operationMetadataType = 'type.googleapis.com/agentline.v1.AgentOperationMetadata';
 export const agentType = 'type.googleapis.com/google.cloud.discoveryengine.v1alpha.Agent';
