@@ -39,12 +39,12 @@ export const agentRecordSchema = z.object({
 export type AgentRecord = z.infer<typeof agentRecordSchema>;
 
 /**
- * What the pipeline runs for these fields. An A2A card is `{}` until deploy has validated it
- * (`validatedCard`), so an undeployed A2A agent never carries an unchecked card.
+ * What the pipeline runs for these fields. An A2A card is `{}` until deploy stores the card it
+ * validated, so an undeployed A2A agent never carries an unchecked card.
  */
-export function catalogDefinitionOf(fields: WritableAgentFields, validatedCard?: Record<string, unknown>): CatalogAgentDefinition {
+export function catalogDefinitionOf(fields: WritableAgentFields): CatalogAgentDefinition {
   if (fields.adkAgentDefinition?.agentConfig !== undefined) return { kind: 'adk', configYaml: fields.adkAgentDefinition.agentConfig };
-  if (fields.a2aAgentDefinition) return { kind: 'a2a', agentCard: validatedCard ?? {} };
+  if (fields.a2aAgentDefinition) return { kind: 'a2a', agentCard: {} };
   if (fields.adkAgentDefinition) return { kind: 'unsupported', definitionType: 'adkAgentDefinition.provisionedReasoningEngine' };
   return { kind: 'unsupported', definitionType: fields.managedAgentDefinition ? 'managedAgentDefinition' : 'dialogflowAgentDefinition' };
 }
