@@ -1,4 +1,5 @@
 import type { LifecycleAction } from '../domain/agents/agent-lifecycle.ts';
+import { isPlainObject } from '../domain/config-problems.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { toErrorBody, toRpcStatus } from '../domain/rpc-status.ts';
 import { createAgent, getAgent, getAgentView, listAgents, patchAgent } from './agent-methods.ts';
@@ -92,12 +93,8 @@ function lifecycleMethod(
   body: unknown,
 ): Promise<unknown> {
   const suspending = action === 'suspendAgent';
-  const { suspensionReason: bodyReason, ...rest } = suspending && isJsonObject(body) ? (body as { suspensionReason?: string }) : {};
+  const { suspensionReason: bodyReason, ...rest } = suspending && isPlainObject(body) ? (body as { suspensionReason?: string }) : {};
   const reason = query(`agents.${action}`, suspending ? ['suspensionReason'] : [])['suspensionReason'] ?? bodyReason;
-  requireEmptyBody(suspending && isJsonObject(body) ? rest : body, `agents.${action}`);
+  requireEmptyBody(suspending && isPlainObject(body) ? rest : body, `agents.${action}`);
   return changeLifecycle(deps, caller, name, action, reason);
-}
-
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value);
 }

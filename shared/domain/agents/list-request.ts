@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.ts';
 import type { AgentRecord } from './agent-record.ts';
+import { toCamelCase } from './to-camel-case-keys.ts';
 
 export const defaultPageSize = 100;
 export const maxPageSize = 1000;
@@ -34,7 +35,7 @@ export function parseOrderBy(raw: string | undefined): OrderClause[] {
     if (!field || extra.length > 0 || (direction !== undefined && !/^(asc|desc)$/i.test(direction))) {
       throw new InvalidInputError(`orderBy: "${part.trim()}" must be a field optionally followed by "desc"`, { code: 'INVALID_ORDER_BY', metadata: { orderBy: part.trim() } });
     }
-    const camel = field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const camel = toCamelCase(field);
     if (!(orderableFields as readonly string[]).includes(camel)) {
       throw new InvalidInputError(`orderBy: cannot order by "${field}"; use ${orderableFields.join(', ')}`, {
         code: 'INVALID_ORDER_BY',

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../config-problems.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { z } from 'zod';
 import { definitionFields, outputOnlyFieldNames, writableAgentFieldsSchema, writableFieldNames, type WritableAgentFields } from './agent-fields.ts';
@@ -78,12 +79,8 @@ function copyPath(source: Record<string, unknown>, target: Record<string, unknow
     else target[head] = structuredClone(value);
     return;
   }
-  const child = isObject(target[head]) ? (target[head] as Record<string, unknown>) : {};
-  copyPath(isObject(value) ? (value as Record<string, unknown>) : {}, child, rest);
+  const child = isPlainObject(target[head]) ? (target[head] as Record<string, unknown>) : {};
+  copyPath(isPlainObject(value) ? (value as Record<string, unknown>) : {}, child, rest);
   if (Object.keys(child).length === 0) delete target[head];
   else target[head] = child;
-}
-
-function isObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
