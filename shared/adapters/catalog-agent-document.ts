@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentStateSchema, type AgentLifecycle } from '../domain/agent-state.ts';
+import { catalogDefinitionSchema } from '../domain/agents/agent-record.ts';
 import type { CatalogAgent } from '../ports/agent-catalog.ts';
 
 /**
@@ -13,11 +14,7 @@ export const catalogAgentDocumentSchema = z
     state: agentStateSchema,
     creator: z.string(),
     agentAuthorization: z.string().optional(),
-    definition: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('adk'), configYaml: z.string() }),
-      z.object({ kind: z.literal('a2a'), agentCard: z.record(z.string(), z.unknown()) }),
-      z.object({ kind: z.literal('unsupported'), definitionType: z.string() }),
-    ]),
+    definition: catalogDefinitionSchema,
   })
   .loose();
 
