@@ -52,7 +52,12 @@ describe('the deploy worker', () => {
       state: 'DEPLOYMENT_FAILED',
       stateReason: { kind: 'deploymentFailureReason', message: expect.stringContaining('HTTP 503 (still failing 5 minutes after the deploy started)') },
     });
-    expect(await registry.getOperation(operation.name)).toMatchObject({ done: true, error: { code: 9 } });
+    expect((await registry.getOperation(operation.name))?.error).toEqual({
+      code: 9,
+      message: expect.stringMatching(/^Deployment failed: .*HTTP 503/),
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'DEPLOYMENT_FAILED', domain: 'agentline.dev', metadata: { agent: record.name } }],
+    });
+    expect((await registry.getOperation(operation.name))?.done).toBe(true);
   });
 
   it('gives up after repeated failures, before Pub/Sub dead-letters the message, so the agent never stays DEPLOYING', async () => {

@@ -1,8 +1,8 @@
 import { deployedState } from '../domain/agents/agent-lifecycle.ts';
 import { toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
 import { agentType } from '../domain/agents/operation.ts';
-import { isRetryable } from '../domain/errors.ts';
-import { errorDomain, errorInfoType, rpcCodes } from '../domain/rpc-status.ts';
+import { FailedPreconditionError, isRetryable } from '../domain/errors.ts';
+import { toOperationError } from '../domain/rpc-status.ts';
 import { deployMessageSchema } from '../domain/agents/deploy-message.ts';
 import { decodeJsonMessage, type Delivery } from '../steps/delivery.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -75,11 +75,9 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
         ...(outcome.ok
           ? { response: { '@type': agentType, ...toAgentJson(deployed) } }
           : {
-              error: {
-                code: rpcCodes.FAILED_PRECONDITION.code,
-                message: `Deployment failed: ${outcome.reason}`,
-                details: [{ '@type': errorInfoType, reason: 'DEPLOYMENT_FAILED', domain: errorDomain, metadata: { agent: operation.target } }],
-              },
+              error: toOperationError(
+                new FailedPreconditionError(`Deployment failed: ${outcome.reason}`, { code: 'DEPLOYMENT_FAILED', metadata: { agent: operation.target } }),
+              ),
             }),
         updateTime: now,
       });

@@ -7,7 +7,7 @@ import { emptyType, toOperationJson, type OperationRecord } from '../domain/agen
 import { authorizeAgentAccess, type Caller } from '../domain/agents/permissions.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { AbortedError, InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
-import { toRpcStatus } from '../domain/rpc-status.ts';
+import { toOperationError } from '../domain/rpc-status.ts';
 import type { ApiDeps } from './api-deps.ts';
 
 type Json = Record<string, unknown>;
@@ -52,8 +52,7 @@ export async function deployAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'ne
     await deps.registry.transact(async (tx) => {
       const current = await tx.getAgent(name);
       if (current?.deployOperation === operation.name) tx.putAgent({ ...previous, updateTime: deps.clock.now() });
-      const { httpStatus: _status, status: _name, ...rpcError } = toRpcStatus(error);
-      tx.putOperation({ ...operation, done: true, error: rpcError, updateTime: deps.clock.now() });
+      tx.putOperation({ ...operation, done: true, error: toOperationError(error), updateTime: deps.clock.now() });
     });
     throw error;
   }

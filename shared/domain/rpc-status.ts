@@ -11,7 +11,7 @@ import {
 } from './errors.ts';
 
 /** google.rpc.Code names with their numbers and the HTTP status AIP-193 maps them to. */
-export const rpcCodes = {
+const rpcCodes = {
   INVALID_ARGUMENT: { code: 3, http: 400 },
   NOT_FOUND: { code: 5, http: 404 },
   ALREADY_EXISTS: { code: 6, http: 409 },
@@ -25,8 +25,8 @@ export const rpcCodes = {
 } as const;
 export type RpcCodeName = keyof typeof rpcCodes;
 
-export const errorInfoType = 'type.googleapis.com/google.rpc.ErrorInfo';
-export const errorDomain = 'agentline.dev';
+const errorInfoType = 'type.googleapis.com/google.rpc.ErrorInfo';
+const errorDomain = 'agentline.dev';
 
 /** A google.rpc.Status as JSON, plus the HTTP status it travels with. */
 export interface RpcStatus {
@@ -54,6 +54,12 @@ export function toRpcStatus(error: unknown): RpcStatus {
     message,
     details: [{ '@type': errorInfoType, reason, domain: errorDomain, metadata: known ? { ...error.metadata } : {} }],
   };
+}
+
+/** The google.rpc.Status a long-running operation's `error` carries: numeric code, no HTTP status. */
+export function toOperationError(error: unknown): Pick<RpcStatus, 'code' | 'message' | 'details'> {
+  const { code, message, details } = toRpcStatus(error);
+  return { code, message, details };
 }
 
 function codeNameOf(error: unknown): RpcCodeName {
