@@ -38,8 +38,6 @@ export interface AgentRegistry {
   listAgents(parent: string): Promise<AgentRecord[]>;
   /** Undefined when absent. */
   getOperation(name: string): Promise<OperationRecord | undefined>;
-  /** Undefined when the user does not hold the authorization. */
-  getGrant(userId: string, authorization: string): Promise<AuthorizationGrant | undefined>;
   /** Idempotent: granting again replaces the grant. */
   putGrant(grant: AuthorizationGrant): Promise<void>;
   /** Idempotent: revoking an absent grant is a no-op. */

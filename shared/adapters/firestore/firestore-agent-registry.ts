@@ -51,11 +51,6 @@ export class FirestoreAgentRegistry implements AgentRegistry {
     return readOperation(await this.#db.doc(paths.operation(name)).get());
   }
 
-  async getGrant(userId: string, authorization: string): Promise<AuthorizationGrant | undefined> {
-    const snapshot = await this.#db.doc(paths.authorizationGrant(userId, authorization)).get();
-    return snapshot.exists ? toGrant(snapshot.data()!) : undefined;
-  }
-
   async putGrant(grant: AuthorizationGrant): Promise<void> {
     await this.#db.doc(paths.authorizationGrant(grant.userId, grant.authorization)).set(toFirestore({ schemaVersion: 1, ...grant }, codecs.plain));
   }

@@ -44,11 +44,6 @@ export class InMemoryAgentRegistry implements AgentRegistry {
     return value === undefined ? undefined : operationRecordSchema.parse(value);
   }
 
-  async getGrant(userId: string, authorization: string): Promise<AuthorizationGrant | undefined> {
-    const stored = this.#documents.get(paths.authorizationGrant(userId, authorization)) as StoredGrant | undefined;
-    return stored && withoutVersion(stored);
-  }
-
   async putGrant(grant: AuthorizationGrant): Promise<void> {
     this.#documents.write(paths.authorizationGrant(grant.userId, grant.authorization), { schemaVersion: 1, ...grant });
   }
