@@ -1,3 +1,4 @@
+import { agentResourceNameForm } from '../agent-resource-name.ts';
 import { InvalidInputError } from '../errors.ts';
 
 /** `projects/{p}/locations/{l}/collections/{c}/engines/{e}`: where agents live. */
@@ -17,7 +18,7 @@ export function parseAgentName(name: string): AgentNameParts {
   const match = agentPattern.exec(name);
   if (!match || !isValidParent(match[1]!) || !segmentPattern.test(match[2]!)) {
     throw new InvalidInputError(
-      `Invalid agent name "${name}": expected projects/{project}/locations/{location}/collections/{collection}/engines/{engine}/agents/{agent}`,
+      `Invalid agent name "${name}": expected ${agentResourceNameForm}`,
       { metadata: { name } },
     );
   }
