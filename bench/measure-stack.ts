@@ -1,10 +1,9 @@
-import { topology } from '../infra/topology.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
 import { isTerminal, type Run } from '../shared/domain/run.ts';
-import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
+import type { Submission } from '../shared/domain/submission.ts';
 import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { countMessage } from '../shared/testing/counting-deps.ts';
 import { modelAndToolCallsOf, pipelineStepsOf } from './conversation-script.ts';
+import { submitToStack } from '../shared/testing/submit-to-stack.ts';
 import { countsSince, scaleCounts, type OperationCounts } from '../shared/testing/operation-counts.ts';
 import { median, percentile } from './stats.ts';
 
@@ -121,9 +120,9 @@ async function runOne(bench: Bench, key: string): Promise<{ run: Run; publishedA
     idempotencyKey: `${key}-${process.pid}`,
   };
   const publishedAt = Date.now();
-  const messageId = await new PubSubSubmissionPublisher(bench.stack.deps.pubsub, topology.submissionsTopic).publish(submission);
+  const runId = await submitToStack(bench.stack, submission);
   countMessage(bench.counts, submission, true);
-  const run = await waitForTerminal(bench.stack, deriveRunId(submission, messageId));
+  const run = await waitForTerminal(bench.stack, runId);
   if (run.state !== 'SUCCEEDED') throw new Error(`bench run ${run.runId} ended ${run.state}: ${run.error?.message}`);
   return { run, publishedAt };
 }

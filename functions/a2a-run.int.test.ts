@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSubmission } from '../cli/run-command.ts';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import type { Run } from '../shared/domain/run.ts';
-import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { remoteMessageId } from '../shared/steps/remote-agent-turn.ts';
 import { startA2aTestServer, type A2aTestServer } from '../shared/testing/a2a-test-server.ts';
 import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
@@ -10,6 +10,7 @@ import { functionCallReply, textReply } from '../shared/testing/gemini-replies.t
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { submitToStack } from '../shared/testing/submit-to-stack.ts';
 import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
+import { geminiWireTestEnv, startTestStack } from '../shared/testing/test-stack.ts';
 
 // Issue 3 item 6 end to end: agents registered and deployed through the agents API (the real HTTP
 // function on the local stack's function server, its deploy worker behind a Pub/Sub push, the
@@ -25,10 +26,8 @@ let api: AgentsApiClient;
 beforeAll(async () => {
   remote = await startA2aTestServer({ answer: (text) => `The remote agent read: ${text}` });
   gemini = await startGeminiWireServer();
-  stack = await startLocalStack({
-    projectId: `a2a-${process.pid}`,
-    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
-    env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
+  stack = await startTestStack('a2a', {
+    env: geminiWireTestEnv(gemini.url),
   });
   api = createAgentsApiClient(stack.functionsUrl, { ada: await mintLocalToken(stack.localAuthSecret, { userId: 'ada' }) });
 });

@@ -1,16 +1,17 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { topology } from '../infra/topology.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentPaths, encodeAgentName } from '../shared/adapters/document-paths.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
 import type { AgentState } from '../shared/domain/agent-state.ts';
 import { isTerminal, type Run } from '../shared/domain/run.ts';
-import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
-import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import type { Submission } from '../shared/domain/submission.ts';
+import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import type { CatalogAgent } from '../shared/ports/agent-catalog.ts';
 import { publishAgentLifecycleChange } from '../shared/steps/handle-agent-lifecycle.ts';
 import { afterEachModelAnswer } from '../shared/testing/after-model-answer.ts';
 import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { submitToStack } from '../shared/testing/submit-to-stack.ts';
+import { geminiWireTestEnv, startTestStack } from '../shared/testing/test-stack.ts';
+import { waitForRun } from '../shared/testing/wait-for-terminal-run.ts';
 
 // The lifecycle gates of issue 3 through Pub/Sub push, the functions and the Firestore emulator.
 // Agent documents are written in the registry's layout (agents/{encoded name}) directly.
@@ -27,10 +28,8 @@ tools: [calculator]
 
 beforeAll(async () => {
   gemini = await startGeminiWireServer();
-  stack = await startLocalStack({
-    projectId: `lifecycle-${process.pid}`,
-    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
-    env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
+  stack = await startTestStack('lifecycle', {
+    env: geminiWireTestEnv(gemini.url),
     decorate: afterEachModelAnswer(() => afterModelAnswer()),
   });
 });
@@ -57,18 +56,11 @@ async function setState(name: string, state: AgentState): Promise<void> {
 
 async function submit(agentName: string, userId = 'ada'): Promise<string> {
   const submission: Submission = { schemaVersion: 1, agent: { name: agentName }, input: '2+2?', userId, idempotencyKey: `${Date.now()}-${Math.random()}` };
-  const messageId = await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission);
-  return deriveRunId(submission, messageId);
+  return submitToStack(stack, submission);
 }
 
-async function waitFor(runId: string, done: (run: Run) => boolean, timeoutMs = 30_000): Promise<Run> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await stack.deps.store.getRun(runId);
-    if (run && done(run)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} is ${run?.state ?? 'missing'} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function waitFor(runId: string, done: (run: Run) => boolean): Promise<Run> {
+  return waitForRun(stack.deps.store, runId, done);
 }
 
 describe('the agent lifecycle on the emulators', () => {

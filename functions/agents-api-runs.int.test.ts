@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
-import { isTerminal, type Run } from '../shared/domain/run.ts';
-import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import { isTerminal } from '../shared/domain/run.ts';
+import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { afterEachModelAnswer } from '../shared/testing/after-model-answer.ts';
 import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
 import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { submitToStack } from '../shared/testing/submit-to-stack.ts';
+import { waitForRun, waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
+import { geminiWireTestEnv, startTestStack } from '../shared/testing/test-stack.ts';
 
 // The registry and the pipeline together: an agent registered and deployed through the HTTP API
 // runs; suspending it through the API parks its run, and enableAgent resumes it.
@@ -18,10 +20,8 @@ const parent = 'projects/p/locations/global/collections/default_collection/engin
 
 beforeAll(async () => {
   gemini = await startGeminiWireServer();
-  stack = await startLocalStack({
-    projectId: `agents-api-runs-${process.pid}`,
-    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
-    env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
+  stack = await startTestStack('agents-api-runs', {
+    env: geminiWireTestEnv(gemini.url),
     decorate: afterEachModelAnswer(() => afterModelAnswer()),
   });
   api = createAgentsApiClient(stack.functionsUrl, { ada: await mintLocalToken(stack.localAuthSecret, { userId: 'ada' }) });
@@ -31,14 +31,6 @@ afterAll(async () => {
   await stack?.stop();
   await gemini?.close();
 });
-
-async function waitFor(runId: string, done: (run: Run) => boolean): Promise<Run> {
-  for (;;) {
-    const run = await stack.deps.store.getRun(runId);
-    if (run && done(run)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('an agent managed through the API, run by the pipeline', () => {
   it('parks a run when suspended through the API and resumes it on enableAgent', async () => {
@@ -57,10 +49,11 @@ describe('an agent managed through the API, run by the pipeline', () => {
       expect((await api.call('ada', 'POST', `${agentName}:suspendAgent?suspensionReason=Maintenance`, {})).body).toMatchObject({ state: 'SUSPENDED' });
     };
     const runId = await submitToStack(stack, { schemaVersion: 1, agent: { name: agentName }, input: '2+2?', userId: 'ada', idempotencyKey: `${Date.now()}` });
-    expect(await waitFor(runId, (run) => run.state === 'WAITING' || isTerminal(run.state))).toMatchObject({ state: 'WAITING', waitingReason: { code: 'AGENT_SUSPENDED' } });
+    const parked = await waitForRun(stack.deps.store, runId, (run) => run.state === 'WAITING' || isTerminal(run.state));
+    expect(parked).toMatchObject({ state: 'WAITING', waitingReason: { code: 'AGENT_SUSPENDED' } });
 
     expect((await api.call('ada', 'POST', `${agentName}:enableAgent`, {})).body).toMatchObject({ state: 'ENABLED' });
-    const run = await waitFor(runId, (current) => isTerminal(current.state));
+    const run = await waitForTerminalRun(stack.deps.store, runId);
     gemini.assertAllRepliesUsed();
     expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: '4' } });
   });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import { FirestoreAgentRegistry } from '../shared/adapters/firestore/firestore-agent-registry.ts';
-import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { startA2aTestServer } from '../shared/testing/a2a-test-server.ts';
 import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
+import { startTestStack } from '../shared/testing/test-stack.ts';
 
 // The agents API as a client sees it: the real HTTP function served by functions-framework,
 // the deploy worker behind a Pub/Sub push subscription, and the Firestore emulator.
@@ -14,9 +15,7 @@ let api: AgentsApiClient;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    projectId: `agents-api-${process.pid}`,
-    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
+  stack = await startTestStack('agents-api', {
     env: { AGENTLINE_LOCAL_AUTH_SECRET: secret, AGENTLINE_ADMINS: 'root', AGENTLINE_LOG_LEVEL: 'silent' },
   });
   for (const user of ['ada', 'bob', 'root']) tokens[user] = await mintLocalToken(secret, { userId: user });

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { topology } from '../infra/topology.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTerminal, type Run } from '../shared/domain/run.ts';
-import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
-import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import type { Submission } from '../shared/domain/submission.ts';
+import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { faultAgentYaml, faultInput, faultScripts, inputOf, respondFromScripts, type FaultScript } from '../shared/testing/fault-scripts.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { createLedgerTool } from '../shared/testing/ledger.ts';
 import { httpLedgerClient, startLedgerServer, type LedgerServer } from '../shared/testing/ledger-server.ts';
+import { submitToStack } from '../shared/testing/submit-to-stack.ts';
 import { createSeededFaultLayer } from '../shared/testing/seeded-fault-layer.ts';
-import { wireServerTestEnv } from '../shared/testing/test-stack.ts';
+import { startTestStack, wireServerTestEnv } from '../shared/testing/test-stack.ts';
 
 // Size and seed: AGENTLINE_FAULT_RUNS=200 AGENTLINE_FAULT_SEED=7 npx vitest run --project integration functions/fault-suite.int.test.ts
 const runCount = Number(process.env['AGENTLINE_FAULT_RUNS'] ?? 40);
@@ -27,9 +26,7 @@ let ledger: LedgerServer;
 beforeAll(async () => {
   gemini = await startGeminiWireServer({ respond: respondFromScripts });
   ledger = await startLedgerServer();
-  stack = await startLocalStack({
-    projectId: `fault-${process.pid}`,
-    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
+  stack = await startTestStack('fault', {
     env: wireServerTestEnv(gemini.url),
     decorate: (deps) => faults.decorate({ ...deps, tools: [...deps.tools, createLedgerTool(httpLedgerClient(ledger.url))] }),
     wrapHandlers: faults.wrapHandlers,
@@ -59,8 +56,7 @@ async function submitAndWait(script: FaultScript, label: string, timeoutMs: numb
     runConfig: { max_llm_calls: script.turns.length + 3, streaming_mode: script.streaming },
     idempotencyKey: `fault-${seed}-${input}`,
   };
-  const messageId = await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission);
-  const runId = deriveRunId(submission, messageId);
+  const runId = await submitToStack(stack, submission);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await stack.deps.store.getRun(runId);

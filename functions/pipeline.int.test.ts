@@ -1,14 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../infra/topology.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
 import type { Run } from '../shared/domain/run.ts';
-import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
-import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
-import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import type { Submission } from '../shared/domain/submission.ts';
+import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { noFaults, withFaults, type Faults } from '../shared/testing/fault-layer.ts';
 import { errorReply, functionCallReply, textReply, type Reply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
-import { wireServerTestEnv } from '../shared/testing/test-stack.ts';
+import { submitToStack } from '../shared/testing/submit-to-stack.ts';
+import { startTestStack, wireServerTestEnv } from '../shared/testing/test-stack.ts';
+import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
 
 // One stack for the file; each test scripts the Gemini-wire server and swaps the fault layer.
 let stack: LocalStack;
@@ -24,9 +24,7 @@ tools: [calculator, convert_time]
 
 beforeAll(async () => {
   gemini = await startGeminiWireServer();
-  stack = await startLocalStack({
-    projectId: `e2e-${process.pid}`,
-    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
+  stack = await startTestStack('e2e', {
     env: wireServerTestEnv(gemini.url),
     decorate: withFaults(faults),
   });
@@ -51,12 +49,7 @@ async function runAgent(input: string, extra: Partial<Submission> = {}, replies:
     idempotencyKey: `${Date.now()}-${Math.random()}`,
     ...extra,
   };
-  const messageId = await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission);
-  return waitForTerminal(deriveRunId(submission, messageId));
-}
-
-function waitForTerminal(runId: string): Promise<Run> {
-  return waitForTerminalRun(stack.deps.store, runId);
+  return waitForTerminalRun(stack.deps.store, await submitToStack(stack, submission));
 }
 
 const lastContent = (index: number) => gemini.requests[index]!.body.contents.at(-1)!;

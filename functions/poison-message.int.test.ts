@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { topology, type Topology } from '../infra/topology.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
 import { TransientError } from '../shared/domain/errors.ts';
-import { deriveRunId, type Submission } from '../shared/domain/submission.ts';
-import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
+import type { Submission } from '../shared/domain/submission.ts';
+import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { functionCallReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
+import { submitToStack } from '../shared/testing/submit-to-stack.ts';
 import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
 import type { Tool } from '../shared/tools/tool.ts';
+import { geminiWireTestEnv, startTestStack } from '../shared/testing/test-stack.ts';
 
 // Pub/Sub's smallest dead-letter attempt count and a 1 s backoff, so a poison message reaches the
 // dead-letter topic in seconds; the deployed topology allows 20 attempts.
@@ -40,10 +41,8 @@ let gemini: GeminiWireServer;
 
 beforeAll(async () => {
   gemini = await startGeminiWireServer();
-  stack = await startLocalStack({
-    projectId: `poison-${process.pid}`,
-    emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
-    env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
+  stack = await startTestStack('poison', {
+    env: geminiWireTestEnv(gemini.url),
     decorate: (deps) => ({ ...deps, tools: [...deps.tools, unreachableTool] }),
     topology: quickTopology,
   });
@@ -63,8 +62,7 @@ describe('a poison message on the emulators', () => {
       input: 'How many A-1 are left?',
       idempotencyKey: `poison-${Date.now()}`,
     };
-    const messageId = await new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic).publish(submission);
-    const run = await waitForTerminalRun(stack.deps.store, deriveRunId(submission, messageId), 90_000);
+    const run = await waitForTerminalRun(stack.deps.store, await submitToStack(stack, submission), 90_000);
 
     expect(run).toMatchObject({
       state: 'FAILED',
