@@ -3,7 +3,7 @@ import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticato
 import { isTerminal } from '../shared/domain/run.ts';
 import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { afterEachModelAnswer } from '../shared/testing/after-model-answer.ts';
-import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
+import { createAgentsApiClient, type AgentsApiClient, type ApiAnswer } from '../shared/testing/agents-api-client.ts';
 import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { submitToStack } from '../shared/testing/submit-to-stack.ts';
@@ -42,14 +42,15 @@ describe('an agent managed through the API, run by the pipeline', () => {
     expect(await api.deploy('ada', agentName)).toMatchObject({ response: { state: 'ENABLED' } });
 
     gemini.script([functionCallReply([{ name: 'calculator', args: { expression: '2 + 2' } }]), textReply('4')]);
-    let suspended = false;
+    // Asserted below, in the test: an expect failing in here would only fail the model step.
+    let suspending: Promise<ApiAnswer> | undefined;
     afterModelAnswer = async () => {
-      if (suspended) return;
-      suspended = true;
-      expect((await api.call('ada', 'POST', `${agentName}:suspendAgent?suspensionReason=Maintenance`, {})).body).toMatchObject({ state: 'SUSPENDED' });
+      suspending ??= api.call('ada', 'POST', `${agentName}:suspendAgent?suspensionReason=Maintenance`, {});
+      await suspending;
     };
     const runId = await submitToStack(stack, { schemaVersion: 1, agent: { name: agentName }, input: '2+2?', userId: 'ada', idempotencyKey: `${Date.now()}` });
     const parked = await waitForRun(stack.deps.store, runId, (run) => run.state === 'WAITING' || isTerminal(run.state));
+    expect((await suspending)?.body).toMatchObject({ state: 'SUSPENDED' });
     expect(parked).toMatchObject({ state: 'WAITING', waitingReason: { code: 'AGENT_SUSPENDED' } });
 
     expect((await api.call('ada', 'POST', `${agentName}:enableAgent`, {})).body).toMatchObject({ state: 'ENABLED' });
