@@ -13,9 +13,15 @@ describe('startLocalStack with a data directory', () => {
   it('keeps sessions from one stack to the next, and stops the emulators it started', async () => {
     const content = { role: 'user' as const, parts: [{ text: 'remember me' }] };
     const first = await startLocalStack({ projectId: 'persist', dataDir, env: { AGENTLINE_LOG_LEVEL: 'silent' } });
-    await first.deps.store.appendToSession({ sessionId: 's1', runId: 'r1', runCreateTime: 1, contents: [content], now: 2 });
-    const firstPids = pidsOf(first.pubsubHost, first.firestoreHost);
-    await first.stop();
+    let firstPids: number[];
+    try {
+      await first.deps.store.appendToSession({ sessionId: 's1', runId: 'r1', runCreateTime: 1, contents: [content], now: 2 });
+      firstPids = pidsOf(first.pubsubHost, first.firestoreHost);
+    } finally {
+      await first.stop();
+    }
+    // One java process per emulator; otherwise the check below would hold for no processes at all.
+    expect(firstPids).toHaveLength(2);
 
     const second = await startLocalStack({ projectId: 'persist', dataDir, env: { AGENTLINE_LOG_LEVEL: 'silent' } });
     try {
@@ -28,14 +34,14 @@ describe('startLocalStack with a data directory', () => {
   });
 });
 
-/** PIDs of the java processes listening for these hosts (read from /proc, Linux only). */
+/** PIDs of the processes started with `--port=` one of these hosts' ports (read from /proc, Linux only). */
 function pidsOf(...hosts: string[]): number[] {
   const ports = hosts.map((host) => `--port=${host.split(':')[1]}`);
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
         return ports.some((port) => args.includes(port));
       } catch {
         return false;
