@@ -1,11 +1,9 @@
-import type { CloudTasksClient } from '@google-cloud/tasks';
 import { grpc } from 'google-gax';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../domain/errors.ts';
 import { stepOutboxMessage } from '../../domain/step.ts';
-import { startCloudTasksGrpcServer, type CloudTasksGrpcServer } from '../../testing/cloud-tasks-grpc-server.ts';
+import { useLocalCloudTasks } from '../../testing/local-cloud-tasks.ts';
 import { CloudTasksDelayQueue } from './cloud-tasks-delay-queue.ts';
-import { createLocalCloudTasksClient } from './local-cloud-tasks-client.ts';
 import { taskNameForKey } from './task-id.ts';
 
 const queuePath = 'projects/agentline-test/locations/europe-west1/queues/agentline-delay';
@@ -13,42 +11,32 @@ const serviceAccountEmail = 'agentline-invoker@agentline-test.iam.gserviceaccoun
 const now = Date.UTC(2026, 2, 29, 9, 30, 0, 250);
 const message = stepOutboxMessage('run-1', '3-model-0');
 
-let server: CloudTasksGrpcServer;
-let client: CloudTasksClient;
+const cloudTasks = useLocalCloudTasks();
 let delayQueue: CloudTasksDelayQueue;
 
-beforeEach(async () => {
-  // The client still asks google-auth-library for the universe domain; skip its metadata-server probe.
-  vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
-  server = await startCloudTasksGrpcServer();
-  client = createLocalCloudTasksClient(server.port);
-  delayQueue = new CloudTasksDelayQueue(client, {
+beforeEach(() => {
+  delayQueue = new CloudTasksDelayQueue(cloudTasks.client, {
     queuePath,
     topicName: (topic) => `projects/agentline-test/topics/agentline-step-${topic}`,
     serviceAccountEmail,
     clock: { now: () => now },
   });
 });
-afterEach(async () => {
-  await client.close();
-  await server.close();
-  vi.unstubAllEnvs();
-});
 
 describe('CloudTasksDelayQueue with the real CloudTasksClient', () => {
   it('creates a task in the queue, named after the key, due after the delay', async () => {
     await delayQueue.schedule(message, 1_500, 'run-1-3-model-0-2');
     const name = taskNameForKey(queuePath, 'run-1-3-model-0-2');
-    expect([...server.tasks.keys()]).toEqual([name]);
-    expect(server.requests[0]?.request).toMatchObject({ parent: queuePath });
+    expect([...cloudTasks.server.tasks.keys()]).toEqual([name]);
+    expect(cloudTasks.server.requests[0]?.request).toMatchObject({ parent: queuePath });
     // The client sends the routing header the real service needs to find the queue.
-    expect(decodeURIComponent(server.requests[0]?.metadata['x-goog-request-params'] ?? '')).toBe(`parent=${queuePath}`);
-    expect(server.tasks.get(name)?.scheduleTime).toEqual({ seconds: Math.floor((now + 1_500) / 1000), nanos: 750_000_000 });
+    expect(decodeURIComponent(cloudTasks.server.requests[0]?.metadata['x-goog-request-params'] ?? '')).toBe(`parent=${queuePath}`);
+    expect(cloudTasks.server.tasks.get(name)?.scheduleTime).toEqual({ seconds: Math.floor((now + 1_500) / 1000), nanos: 750_000_000 });
   });
 
   it("targets Pub/Sub's publish method for the message's topic with the service account's token", async () => {
     await delayQueue.schedule(message, 0, 'key');
-    const httpRequest = server.tasks.get(taskNameForKey(queuePath, 'key'))?.httpRequest;
+    const httpRequest = cloudTasks.server.tasks.get(taskNameForKey(queuePath, 'key'))?.httpRequest;
     expect(httpRequest).toMatchObject({
       httpMethod: 'POST',
       url: 'https://pubsub.googleapis.com/v1/projects/agentline-test/topics/agentline-step-model:publish',
@@ -64,31 +52,31 @@ describe('CloudTasksDelayQueue with the real CloudTasksClient', () => {
   it('creates one task when the same key is scheduled twice, and both calls resolve', async () => {
     await delayQueue.schedule(message, 1_000, 'same-key');
     await expect(delayQueue.schedule(message, 5_000, 'same-key')).resolves.toBeUndefined();
-    expect(server.requests.map((call) => call.method)).toEqual(['CreateTask', 'CreateTask']);
-    expect(server.tasks.size).toBe(1);
+    expect(cloudTasks.server.requests.map((call) => call.method)).toEqual(['CreateTask', 'CreateTask']);
+    expect(cloudTasks.server.tasks.size).toBe(1);
     // The first schedule stands; the repeat changed nothing.
-    expect(server.tasks.get(taskNameForKey(queuePath, 'same-key'))?.scheduleTime?.seconds).toBe(Math.floor((now + 1_000) / 1000));
+    expect(cloudTasks.server.tasks.get(taskNameForKey(queuePath, 'same-key'))?.scheduleTime?.seconds).toBe(Math.floor((now + 1_000) / 1000));
   });
 
   it('schedules distinct keys as distinct tasks', async () => {
     await delayQueue.schedule(message, 0, 'run-1-3-model-0-1');
     await delayQueue.schedule(message, 0, 'run-1-3-model-0-2');
-    expect(server.tasks.size).toBe(2);
+    expect(cloudTasks.server.tasks.size).toBe(2);
   });
 
   it('throws a TransientError keeping the cause when Cloud Tasks is UNAVAILABLE', async () => {
-    server.failNextCall(grpc.status.UNAVAILABLE, 'queue backend restarting');
+    cloudTasks.server.failNextCall(grpc.status.UNAVAILABLE, 'queue backend restarting');
     const error = await delayQueue.schedule(message, 0, 'key').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).message).toMatch(/UNAVAILABLE.*queue backend restarting/);
     expect((error as TransientError).cause).toMatchObject({ code: grpc.status.UNAVAILABLE });
-    // CreateTask is not retried by the client, so exactly one attempt reached the server.
-    expect(server.requests).toHaveLength(1);
-    expect(server.tasks.size).toBe(0);
+    // CreateTask is not retried by the client, so exactly one attempt reached the cloudTasks.server.
+    expect(cloudTasks.server.requests).toHaveLength(1);
+    expect(cloudTasks.server.tasks.size).toBe(0);
   });
 
   it('rethrows PERMISSION_DENIED unchanged, as not retryable', async () => {
-    server.failNextCall(grpc.status.PERMISSION_DENIED, 'cloudtasks.tasks.create denied');
+    cloudTasks.server.failNextCall(grpc.status.PERMISSION_DENIED, 'cloudtasks.tasks.create denied');
     const error = await delayQueue.schedule(message, 0, 'key').catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(TransientError);
     expect(error).toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: 'cloudtasks.tasks.create denied' });
