@@ -87,7 +87,7 @@ export function formatReport(report: BenchReport): string {
   const floor = report.floor;
   rows.push(['floor: publish → push → 1-doc transaction (median of all samples)', `${round(floor.floorMs)} ms`]);
   rows.push(['  median before / after the load', `${round(floor.before.floorMs)} / ${round(floor.after.floorMs)} ms`]);
-  rows.push(['  of which publish → push / transaction', `${round(floor.before.publishToPushMs)} / ${round(floor.before.transactionMs)} ms`]);
+  rows.push(['  of which publish → push / transaction (before the load)', `${round(floor.before.publishToPushMs)} / ${round(floor.before.transactionMs)} ms`]);
   for (const figures of report.conversations) {
     const label = `${figures.stepsPerRun}-step run`;
     rows.push([`${label}: run time (median of ${figures.runs})`, `${round(figures.runMs)} ms`]);
