@@ -4,6 +4,7 @@ import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticato
 import { createApiClient, type ApiClient } from './api-client.ts';
 import { connectToApi } from './connect-to-api.ts';
 import { CliUsageError } from './usage.ts';
+import { waitForOperation } from './wait-for-operation.ts';
 
 const options = {
   'agent-config': { type: 'string' },
@@ -94,13 +95,4 @@ async function agentBody(values: Values): Promise<Record<string, unknown>> {
   if (values['display-name']) body['displayName'] = values['display-name'];
   if (values.description) body['description'] = values.description;
   return body;
-}
-
-/** Polls the operation (AIP-151) until done; its `error`, if any, is returned for printing. */
-async function waitForOperation(client: ApiClient, name: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const operation = await client.call('GET', name);
-    if (operation['done'] === true) return operation;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
