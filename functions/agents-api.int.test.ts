@@ -5,6 +5,7 @@ import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { startA2aTestServer } from '../shared/testing/a2a-test-server.ts';
 import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/agents-api-client.ts';
 import { startTestStack } from '../shared/testing/test-stack.ts';
+import { testRetention } from '../shared/adapters/in-memory/in-memory-run-store.ts';
 
 // The agents API as a client sees it: the real HTTP function served by functions-framework,
 // the deploy worker behind a Pub/Sub push subscription, and the Firestore emulator.
@@ -218,7 +219,7 @@ describe('agents API: deploy and lifecycle', () => {
   it('refuses a second deploy while one runs with ABORTED, and changes to the deploying agent too', async () => {
     const name = await createAgent('ada');
     // What a running deploy leaves behind, held still: the worker never sees this operation.
-    const registry = new FirestoreAgentRegistry(stack.deps.firestore);
+    const registry = new FirestoreAgentRegistry(stack.deps.firestore, testRetention);
     await registry.transact(async (tx) => {
       const record = (await tx.getAgent(name))!;
       tx.putAgent({ ...record, state: 'DEPLOYING', deployOperation: `${name}/operations/deploy-held` });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { topology, type Topology } from '../infra/topology.ts';
-import { TransientError } from '../shared/domain/errors.ts';
 import type { Submission } from '../shared/domain/submission.ts';
 import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { functionCallReply } from '../shared/testing/gemini-replies.ts';
@@ -23,16 +22,18 @@ const quickTopology: Topology = {
   })),
 };
 
-// A tool whose backend is always down: every delivery of its step fails transiently.
+// A tool with a bug: every delivery of its step fails with an error the pipeline does not
+// recognise, which it hands to Pub/Sub to redeliver. (A tool that fails transiently is not a
+// poison message: after AGENTLINE_MAX_TOOL_ATTEMPTS the model gets a tool error instead.)
 let toolDeliveries = 0;
-const unreachableTool: Tool = {
+const brokenTool: Tool = {
   name: 'inventory_lookup',
   description: 'Looks up stock levels.',
   inputSchema: z.object({ sku: z.string() }),
   repeatable: true,
   execute: async () => {
     toolDeliveries++;
-    throw new TransientError('inventory service unavailable (503)');
+    throw new TypeError("Cannot read properties of undefined (reading 'stock')");
   },
 };
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
   gemini = await startGeminiWireServer();
   stack = await startTestStack('poison', {
     env: geminiWireTestEnv(gemini.url),
-    decorate: (deps) => ({ ...deps, tools: [...deps.tools, unreachableTool] }),
+    decorate: (deps) => ({ ...deps, tools: [...deps.tools, brokenTool] }),
     topology: quickTopology,
   });
 });
@@ -70,7 +71,7 @@ describe('a poison message on the emulators', () => {
         code: 'DEAD_LETTERED',
         message:
           'Step 0-tool-0 (tool) could not be processed and was dead-lettered after repeated delivery failures; ' +
-          'last error: inventory service unavailable (503)',
+          "last error: Cannot read properties of undefined (reading 'stock')",
       },
     });
     gemini.assertAllRepliesUsed();

@@ -1,7 +1,7 @@
 import * as functions from '@google-cloud/functions-framework';
 import { subscriptionForFunction } from '../infra/topology.ts';
 import { deliveryFromCloudEvent } from '../shared/adapters/functions-framework/delivery-from-cloud-event.ts';
-import type { DeliveryHandler } from '../shared/steps/settle-delivery.ts';
+import type { DeliveryHandler } from '../shared/engine/settle-delivery.ts';
 import type { FunctionName } from '../shared/wiring/create-step-handlers.ts';
 import { functionNames } from '../shared/wiring/create-step-handlers.ts';
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { stepKinds } from '../shared/domain/step.ts';
+import { expiringCollectionGroups } from '../shared/adapters/document-paths.ts';
+import { expireTimeField } from '../shared/domain/retention.ts';
+import { sweepMessageSchema } from '../shared/domain/sweep-message.ts';
+import { functionNames } from '../shared/wiring/create-step-handlers.ts';
 import {
   loadTopology,
   pushedFunctionNames,
@@ -27,15 +31,32 @@ describe('topology', () => {
     expect(topicForOutbox('results')).toBe('agentline-run-results');
     expect(topicForOutbox('tool')).toBe('agentline-step-tool');
     expect(topicForOutbox('agent-lifecycle')).toBe('agentline-agent-lifecycle');
+    expect(topicForOutbox('run-control')).toBe('agentline-run-control');
   });
 
   it('pushes every step topic and the submissions topic to a function, and nothing to run results', () => {
-    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent']);
+    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep']);
     const pushedTopics = topology.subscriptions.map((subscription) => subscription.topic);
     expect(pushedTopics).toEqual(
       expect.arrayContaining([topology.submissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),
     );
     expect(pushedTopics).not.toContain(topology.resultsTopic);
+  });
+
+  it('pushes to every Pub/Sub function the code registers, and to nothing else but the deploy worker', () => {
+    expect([...pushedFunctionNames()].sort()).toEqual([...functionNames, 'deployAgent'].sort());
+  });
+
+  it('sweeps every minute by publishing a valid sweep message to the topic the sweeper is pushed from', () => {
+    const { sweep } = topology.schedules;
+    expect(sweep.cron).toBe('* * * * *');
+    expect(sweep.topic).toBe(subscriptionForFunction('sweep')?.topic);
+    expect(sweepMessageSchema.safeParse(sweep.data).success).toBe(true);
+  });
+
+  it('declares TTL policies on exactly the collection groups whose documents the stores stamp with an expiry time', () => {
+    expect(topology.firestore.ttlField).toBe(expireTimeField);
+    expect([...topology.firestore.ttlCollectionGroups].sort()).toEqual([...expiringCollectionGroups].sort());
   });
 
   it('dead-letters every subscription except the dead-letter topic’s own', () => {

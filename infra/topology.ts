@@ -34,6 +34,15 @@ const subscriptionSchema = z.strictObject({
   deadLetterPolicy: z.strictObject({ topic: resourceName, maxDeliveryAttempts: z.number().int().min(5).max(100) }).nullable(),
 });
 
+/** A Cloud Scheduler job that publishes `data` to `topic` on a cron schedule (the local stack keeps its own timer). */
+const scheduleSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,500}$/),
+  cron: z.string().min(9),
+  timeZone: z.string().min(1),
+  topic: resourceName,
+  data: z.record(z.string(), z.unknown()),
+});
+
 const queueSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9-]{1,100}$/),
   maxDispatchesPerSecond: z.number().positive().max(500),
@@ -50,6 +59,10 @@ export const topologySchema = z
     /** Carries "an agent's lifecycle changed" (published by the registry), consumed by resumeAgentRuns. */
     agentLifecycleTopic: resourceName,
     agentDeployTopic: resourceName,
+    /** Carries run control requests (cancellation), consumed by controlRun. */
+    runControlTopic: resourceName,
+    /** Carries sweep requests (Cloud Scheduler every minute), consumed by sweep. */
+    sweepTopic: resourceName,
     stepTopics: z.record(stepKindSchema, resourceName),
     topics: z.array(resourceName),
     functions: z.array(functionSchema),
@@ -64,6 +77,9 @@ export const topologySchema = z
         cpu: z.string(),
       }),
     }),
+    schedules: z.strictObject({ sweep: scheduleSchema }),
+    /** Firestore TTL policies: the field and the collection groups whose documents expire (docs/architecture.md, "Retention"). */
+    firestore: z.strictObject({ ttlField: z.string().min(1), ttlCollectionGroups: z.array(z.string().min(1)).min(1) }),
   })
   .superRefine((topology, context) => {
     const problem = (message: string, path: PropertyKey[]) => context.addIssue({ code: 'custom', message, path });
@@ -75,6 +91,9 @@ export const topologySchema = z
       topology.deadLetterTopic,
       topology.agentLifecycleTopic,
       topology.agentDeployTopic,
+      topology.runControlTopic,
+      topology.sweepTopic,
+      topology.schedules.sweep.topic,
       ...Object.values(topology.stepTopics),
     ];
     for (const topic of referenced) if (!topics.has(topic)) problem(`topic ${topic} is not listed in topics`, ['topics']);
@@ -118,6 +137,7 @@ export function topicForOutbox(target: OutboxTopic, from: Topology = topology): 
   if (target === 'results') return from.resultsTopic;
   if (target === 'agent-lifecycle') return from.agentLifecycleTopic;
   if (target === 'agent-deploy') return from.agentDeployTopic;
+  if (target === 'run-control') return from.runControlTopic;
   return from.stepTopics[target];
 }
 

@@ -1,6 +1,6 @@
 /**
- * Where each record lives, the same in Firestore and in the in-memory store (ARCHITECTURE.md
- * section 3). Sequence numbers are zero-padded so document ids sort in order.
+ * Where each record lives, the same in Firestore and in the in-memory store (docs/architecture.md,
+ * "Data"). Sequence numbers are zero-padded so document ids sort in order.
  */
 export const documentPaths = {
   runs: 'runs',
@@ -9,7 +9,8 @@ export const documentPaths = {
   step: (runId: string, stepId: string) => `runs/${runId}/steps/${stepId}`,
   events: (runId: string) => `runs/${runId}/events`,
   event: (runId: string, seq: number) => `runs/${runId}/events/${String(seq).padStart(9, '0')}`,
-  conversation: (runId: string, eventCount: number) => `runs/${runId}/conversation/${String(eventCount).padStart(9, '0')}`,
+  /** The run's one conversation checkpoint, replaced by every transition that appends events. */
+  conversation: (runId: string) => `runs/${runId}/conversation/latest`,
   join: (runId: string, turn: number) => `runs/${runId}/joins/${String(turn).padStart(6, '0')}`,
   session: (sessionId: string) => `sessions/${sessionId}`,
   sessionEntries: (sessionId: string) => `sessions/${sessionId}/entries`,
@@ -17,6 +18,8 @@ export const documentPaths = {
   memories: (userId: string) => `users/${userId}/memories`,
   memory: (userId: string, memoryId: string) => `users/${userId}/memories/${memoryId}`,
   rejection: (id: string) => `rejections/${id}`,
+  outboxEntries: 'outbox',
+  outbox: (id: string) => `outbox/${id}`,
   agent: (encodedName: string) => `agents/${encodedName}`,
   agents: () => 'agents',
   /** Long-running operations; the name (which has slashes) is URL-encoded. */
@@ -31,3 +34,9 @@ export const documentPaths = {
 export function encodeAgentName(name: string): string {
   return encodeURIComponent(name);
 }
+
+/**
+ * The collection groups whose documents carry `expireTime` and are deleted by Firestore's TTL
+ * policies (infra/topology.json `firestore.ttlCollectionGroups` declares the same list).
+ */
+export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections'] as const;

@@ -3,22 +3,20 @@ import type { AgentRegistry } from '../ports/agent-registry.ts';
 import type { Authenticator } from '../ports/authenticator.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { OutboxStore } from '../ports/outbox-store.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 
 /** What the agents API and the deploy worker need. */
 export interface ApiDeps {
   registry: AgentRegistry;
   authenticator: Authenticator;
-  /** Publishes the deploy worker's messages (outbox topic `agent-deploy`). */
+  /** Publishes what registry transactions put in the outbox (deploys, lifecycle announcements). */
   queue: StepQueue;
+  /** Where those outbox entries are deleted once published (the sweeper publishes any left behind). */
+  outbox: OutboxStore;
   pageTokens: PageTokenCodec;
   clock: Clock;
   /** A new random id (operation and agent ids). */
   newId: () => string;
   logger: Logger;
-  /**
-   * Tells the pipeline an agent's lifecycle changed (after enableAgent and delete commit), so
-   * runs its suspension parked resume, or fail when it was deleted.
-   */
-  announceLifecycleChange: (agentName: string) => Promise<void>;
 }

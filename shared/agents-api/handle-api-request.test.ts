@@ -3,6 +3,7 @@ import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
+import { InMemoryOutboxStore } from '../adapters/in-memory/in-memory-outbox-store.ts';
 import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
 import { InMemoryStepQueue } from '../adapters/in-memory/in-memory-step-queue.ts';
 import { createPageTokenCodec } from '../domain/agents/page-token.ts';
@@ -19,7 +20,7 @@ function createWorld() {
   const registry = new InMemoryAgentRegistry(documents);
   const agents = new InMemoryAgentCatalog(documents);
   const queue = new InMemoryStepQueue();
-  const announced: string[] = [];
+  const outbox = new InMemoryOutboxStore(documents);
   let ids = 0;
   let now = 1_700_000_000_000;
   const handlers = createApiHandlers({
@@ -27,12 +28,12 @@ function createWorld() {
     agents,
     store: new InMemoryRunStore(documents),
     queue,
+    outbox,
     authenticator: new LocalTokenAuthenticator(secret, ['root']),
     pageTokens: createPageTokenCodec(secret),
     clock: { now: () => (now += 1000) },
     newId: () => `id${ids++}`,
     logger: silentLogger,
-    announceLifecycleChange: async (name) => void announced.push(name),
     availableTools: ['calculator'],
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
@@ -43,7 +44,10 @@ function createWorld() {
     const request: ApiRequest = { method, path: `/v1/${path}`, query, authorization: `Bearer ${await mintLocalToken(secret, { userId: user })}`, body };
     return handlers.api(request);
   };
-  return { call, queue, announced, agents };
+  /** The agents named by the lifecycle announcements published so far. */
+  const announced = () =>
+    queue.published.filter((message) => message.topic === 'agent-lifecycle').map((message) => (JSON.parse(message.data.toString()) as { agentName: string }).agentName);
+  return { call, queue, outbox, announced, agents };
 }
 
 const agent = { displayName: 'Helper', description: 'Helps.', adkAgentDefinition: { agentConfig: sampleAgentConfig } };
@@ -59,18 +63,19 @@ describe('handleApiRequest', () => {
     expect((await call('ada', 'GET', `${sampleParent}/agents/helper`)).body).toMatchObject({ state: 'ENABLED' });
   });
 
-  it('announces a finished deploy, enable and delete so the pipeline can resume or fail parked runs', async () => {
-    const { call, queue, announced } = createWorld();
+  it('announces a finished deploy, enable and delete so the pipeline can resume or fail parked runs, and clears their outbox entries once published', async () => {
+    const { call, queue, outbox, announced } = createWorld();
     const name = `${sampleParent}/agents/helper`;
     await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'helper' });
     await call('ada', 'POST', `${name}:deploy`, {});
     await queue.idle();
-    expect(announced).toEqual([name]);
+    expect(announced()).toEqual([name]);
     await call('ada', 'POST', `${name}:suspendAgent`, {}, { suspensionReason: 'Maintenance' });
-    expect(announced).toEqual([name]);
+    expect(announced()).toEqual([name]);
     await call('ada', 'POST', `${name}:enableAgent`, {});
     await call('ada', 'DELETE', name);
-    expect(announced).toEqual([name, name, name]);
+    expect(announced()).toEqual([name, name, name]);
+    expect(await outbox.listDue(Number.MAX_SAFE_INTEGER, 100)).toEqual([]);
   });
 
   it.each([

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
+import { InMemoryOutboxStore } from '../adapters/in-memory/in-memory-outbox-store.ts';
+import { InMemoryStepQueue } from '../adapters/in-memory/in-memory-step-queue.ts';
 import { TransientError } from '../domain/errors.ts';
 import { silentLogger } from '../ports/logger.ts';
 import { sampleAgentRecord, sampleOperation } from '../testing/agent-fixtures.ts';
@@ -29,7 +31,9 @@ async function deployingRemoteAgent(registry: InMemoryAgentRegistry) {
 async function deployWorld(now: () => number, fetchAgentCard: () => Promise<{ card: Record<string, unknown> }>) {
   const documents = new InMemoryDocuments();
   const registry = new InMemoryAgentRegistry(documents);
-  const handle = createDeployHandler({ registry, agents: new InMemoryAgentCatalog(documents), clock: { now }, logger: silentLogger, announceLifecycleChange: async () => {}, availableTools: [], fetchAgentCard });
+  const queue = new InMemoryStepQueue();
+  const outbox = new InMemoryOutboxStore(documents);
+  const handle = createDeployHandler({ registry, agents: new InMemoryAgentCatalog(documents), clock: { now }, logger: silentLogger, queue, outbox, availableTools: [], fetchAgentCard });
   return { registry, handle, ...(await deployingRemoteAgent(registry)) };
 }
 

@@ -4,10 +4,12 @@ import { agentType } from '../domain/agents/operation.ts';
 import { FailedPreconditionError, isRetryable } from '../domain/errors.ts';
 import { toOperationError } from '../domain/rpc-status.ts';
 import { deployMessageSchema } from '../domain/agents/deploy-message.ts';
-import { decodeJsonMessage, type Delivery } from '../steps/delivery.ts';
+import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { decideDeployment, type DeploymentChecks } from './decide-deployment.ts';
-import { announce } from './operation-methods.ts';
+import { agentLifecycleOutboxMessage } from '../domain/agent-lifecycle-message.ts';
+import { outboxEntryOf } from '../domain/outbox.ts';
+import { publishAfterCommit } from './operation-methods.ts';
 
 /**
  * How long a deploy keeps retrying (through redelivery) a failure that may pass, such as a card
@@ -27,10 +29,11 @@ export const deployMaxFailedAttempts = 10;
  * finishes its operation in one transaction — ENABLED (PRIVATE when asked), or DEPLOYMENT_FAILED
  * with the reason, the operation then carrying FAILED_PRECONDITION with the same message.
  * Idempotent: a redelivery of a finished operation does nothing. A deploy that leaves the agent
- * runnable announces the lifecycle change, as enableAgent does: a forced redeploy of a SUSPENDED
- * agent enables it, and the runs the suspension parked must resume.
+ * runnable announces the lifecycle change through the outbox, in the same transaction, as
+ * enableAgent does: a forced redeploy of a SUSPENDED agent enables it, and the runs the
+ * suspension parked must resume.
  */
-export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | 'logger' | 'announceLifecycleChange'> & DeploymentChecks) {
+export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | 'logger' | 'queue' | 'outbox'> & DeploymentChecks) {
   return async function handleDeploy(delivery: Delivery): Promise<void> {
     const message = decodeJsonMessage(delivery, deployMessageSchema, `Deploy message on ${delivery.source}`);
     const operation = await deps.registry.getOperation(message.operation);
@@ -54,6 +57,7 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
         : `${message} (failed ${failedAttempts} times)`;
       outcome = { ok: false as const, reason };
     }
+    const announcement = agentLifecycleOutboxMessage(operation.target, operation.name);
     const finished = await deps.registry.transact(async (tx) => {
       const current = await tx.getAgent(operation.target);
       const currentOperation = await tx.getOperation(operation.name);
@@ -81,9 +85,10 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
             }),
         updateTime: now,
       });
+      if (outcome.ok) tx.putOutbox(outboxEntryOf(announcement, now));
       return true;
     });
-    if (finished && outcome.ok) await announce(deps, operation.target);
+    if (finished && outcome.ok) await publishAfterCommit(deps, [announcement]);
     deps.logger.info('agent deploy finished', { agent: operation.target, operation: operation.name, state: outcome.ok ? 'deployed' : 'failed' });
   };
 }

@@ -3,11 +3,14 @@ import { assertDeployAllowed, decideLifecycleChange, type LifecycleAction } from
 import { locationOf, parseAgentName } from '../domain/agents/agent-name.ts';
 import { toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
 import { deployOutboxMessage } from '../domain/agents/deploy-message.ts';
+import { agentLifecycleOutboxMessage } from '../domain/agent-lifecycle-message.ts';
+import { outboxEntryOf } from '../domain/outbox.ts';
+import type { OutboxMessage } from '../domain/step.ts';
+import { publishCommitted } from '../engine/dispatch-outbox.ts';
 import { emptyType, toOperationJson, type OperationRecord } from '../domain/agents/operation.ts';
 import { authorizeAgentAccess, type Caller } from '../domain/agents/permissions.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { AbortedError, InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
-import { toOperationError } from '../domain/rpc-status.ts';
 import type { ApiDeps } from './api-deps.ts';
 
 type Json = Record<string, unknown>;
@@ -16,11 +19,11 @@ type Json = Record<string, unknown>;
 const deployRequestSchema = z.strictObject({ force: z.boolean().optional(), private: z.boolean().optional() });
 
 /**
- * `deploy` (a long-running operation): commits DEPLOYING and the operation in one transaction,
- * then hands the operation to the deploy worker. If that hand-off fails, the deploy is rolled
- * back and the operation ends with the error, so nothing stays DEPLOYING forever.
+ * `deploy` (a long-running operation): commits DEPLOYING, the operation and the deploy worker's
+ * message (as an outbox entry) in one transaction, then publishes the message. If the publish
+ * fails or the process dies first, the sweeper publishes it, so nothing stays DEPLOYING forever.
  */
-export async function deployAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'queue'>, caller: Caller, name: string, body: unknown): Promise<Json> {
+export async function deployAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'queue' | 'outbox' | 'logger'>, caller: Caller, name: string, body: unknown): Promise<Json> {
   parseAgentName(name);
   const parsed = deployRequestSchema.safeParse(body ?? {});
   if (!parsed.success) throw new InvalidInputError(`Invalid deploy request: ${describeIssues(parsed.error.issues)}`);
@@ -37,39 +40,33 @@ export async function deployAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'ne
     createTime: now,
     updateTime: now,
   };
-  const previous = await deps.registry.transact(async (tx) => {
+  const deploy = deployOutboxMessage(operation.name);
+  await deps.registry.transact(async (tx) => {
     const record = authorizeAgentAccess(caller, 'deploy', name, await tx.getAgent(name));
     assertDeployAllowed(record.state, parsed.data.force ?? false);
     const { stateReason: _reason, ...rest } = record;
     tx.putAgent({ ...rest, state: 'DEPLOYING', deployOperation: operation.name, updateTime: now });
     operation.agentCreator = record.creator;
     tx.putOperation(operation);
-    return record;
+    tx.putOutbox(outboxEntryOf(deploy, now));
   });
-  try {
-    await deps.queue.publish([deployOutboxMessage(operation.name)]);
-  } catch (error) {
-    await deps.registry.transact(async (tx) => {
-      const current = await tx.getAgent(name);
-      if (current?.deployOperation === operation.name) tx.putAgent({ ...previous, updateTime: deps.clock.now() });
-      tx.putOperation({ ...operation, done: true, error: toOperationError(error), updateTime: deps.clock.now() });
-    });
-    throw error;
-  }
+  await publishAfterCommit(deps, [deploy]);
   return toOperationJson(operation);
 }
 
 /**
- * After a committed change: the change stands either way, so a failed announcement is logged.
- * Runs it should have resumed stay parked until the next announcement (a suspend and enable, or
- * a forced redeploy): enabling an ENABLED agent is refused, so it cannot repeat one.
+ * Publishes what a committed registry change put in the outbox. The change stands either way and
+ * its outbox entry stays until published, so a failure here is logged and the sweeper publishes
+ * the message later (docs/architecture.md, "The outbox").
  */
-export async function announce(deps: Pick<ApiDeps, 'announceLifecycleChange' | 'logger'>, name: string): Promise<void> {
-  await deps.announceLifecycleChange(name).catch((error: unknown) => deps.logger.error('announcing an agent lifecycle change failed', { agent: name, error: String(error) }));
+export async function publishAfterCommit(deps: Pick<ApiDeps, 'queue' | 'outbox' | 'logger'>, messages: OutboxMessage[]): Promise<void> {
+  await publishCommitted(deps, messages).catch((error: unknown) =>
+    deps.logger.warn('publishing a committed registry change failed; the sweeper will publish it', { error: String(error) }),
+  );
 }
 
 /** `delete`: removes the agent at once and returns a finished operation (response Empty); its parked runs then fail. */
-export async function deleteAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'announceLifecycleChange' | 'logger'>, caller: Caller, name: string): Promise<Json> {
+export async function deleteAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'queue' | 'outbox' | 'logger'>, caller: Caller, name: string): Promise<Json> {
   parseAgentName(name);
   const now = deps.clock.now();
   const operation = await deps.registry.transact(async (tx) => {
@@ -89,30 +86,35 @@ export async function deleteAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'ne
     };
     tx.deleteAgent(name);
     tx.putOperation(operation);
-    return toOperationJson(operation);
+    tx.putOutbox(outboxEntryOf(agentLifecycleOutboxMessage(name, operation.name), now));
+    return operation;
   });
-  await announce(deps, name);
-  return operation;
+  await publishAfterCommit(deps, [agentLifecycleOutboxMessage(name, operation.name)]);
+  return toOperationJson(operation);
 }
 
 /** `enableAgent`, `disableAgent`, `suspendAgent`; enabling resumes the runs a suspension parked. */
 export async function changeLifecycle(
-  deps: Pick<ApiDeps, 'registry' | 'clock' | 'announceLifecycleChange' | 'logger'>,
+  deps: Pick<ApiDeps, 'registry' | 'clock' | 'queue' | 'outbox' | 'logger'>,
   caller: Caller,
   name: string,
   action: LifecycleAction,
   suspensionReason: string | undefined,
 ): Promise<Json> {
   parseAgentName(name);
+  // Only enabling can let parked runs go on, so only enabling is announced, with the change.
+  const announcement = (record: AgentRecord) => agentLifecycleOutboxMessage(name, `${action}-${record.updateTime}`);
   const updated = await deps.registry.transact(async (tx) => {
     const record = authorizeAgentAccess(caller, 'manageLifecycle', name, await tx.getAgent(name));
     const change = decideLifecycleChange(action, record.state, suspensionReason);
     const { stateReason: _reason, ...rest } = record;
-    const next: AgentRecord = { ...rest, state: change.state, ...(change.reason ? { stateReason: change.reason } : {}), updateTime: deps.clock.now() };
+    const now = deps.clock.now();
+    const next: AgentRecord = { ...rest, state: change.state, ...(change.reason ? { stateReason: change.reason } : {}), updateTime: now };
     tx.putAgent(next);
+    if (action === 'enableAgent') tx.putOutbox(outboxEntryOf(announcement(next), now));
     return next;
   });
-  if (action === 'enableAgent') await announce(deps, name);
+  if (action === 'enableAgent') await publishAfterCommit(deps, [announcement(updated)]);
   return toAgentJson(updated);
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboxIdOf } from './outbox.ts';
 import type { OutboxMessage } from './step.ts';
 
 /**
@@ -14,7 +15,11 @@ export const agentLifecycleMessageSchema = z
   .strict();
 export type AgentLifecycleMessage = z.infer<typeof agentLifecycleMessageSchema>;
 
-export function agentLifecycleOutboxMessage(agentName: string): OutboxMessage {
+/**
+ * The announcement of one lifecycle change, committed with the change: `changeId` names the
+ * change (an operation, or the agent's new update time), so each change has its own outbox entry.
+ */
+export function agentLifecycleOutboxMessage(agentName: string, changeId: string): OutboxMessage {
   const data: AgentLifecycleMessage = { schemaVersion: 1, agentName };
-  return { topic: 'agent-lifecycle', data };
+  return { topic: 'agent-lifecycle', data, id: outboxIdOf('agent-lifecycle', agentName, changeId) };
 }

@@ -80,8 +80,12 @@ export function failRun(run: Run, error: RunError, now: number): Transition {
   return endRun({ ...run, state: 'FAILED', error }, now);
 }
 
-/** Ends a run in its (terminal) state and publishes the outcome on agentline-run-results. */
+/**
+ * Ends a run in its (terminal) state and publishes the outcome on agentline-run-results. A run
+ * ends once, so the run id names its one results message.
+ */
 export function endRun(run: Run, now: number): Transition {
-  const ended: Run = { ...run, next: { kind: 'none' }, updateTime: now, endTime: now };
-  return { run: ended, newSteps: [], outbox: [{ topic: 'results', data: toRunView(ended) }] };
+  const { waitingReason: _waiting, ...rest } = run;
+  const ended: Run = { ...rest, next: { kind: 'none' }, updateTime: now, endTime: now };
+  return { run: ended, newSteps: [], outbox: [{ topic: 'results', data: toRunView(ended), id: `results-${run.runId}` }] };
 }

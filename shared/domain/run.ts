@@ -82,11 +82,22 @@ export const runSchema = z.object({
    * every park has its own deterministic resume step.
    */
   parkCount: z.number().int().nonnegative().optional(),
+  /**
+   * The latest the run may end: a run still going then ends CANCELLED with DEADLINE_EXCEEDED.
+   * Every run has one (the submission's, else the deployment's longest run); absent only on runs
+   * stored before deadlines existed.
+   */
+  deadlineTime: z.number().optional(),
   createTime: z.number(),
   updateTime: z.number(),
   endTime: z.number().optional(),
 });
 export type Run = z.infer<typeof runSchema>;
+
+/** True when the run is not terminal and its deadline has passed. */
+export function isPastDeadline(run: Run, now: number): boolean {
+  return !isTerminal(run.state) && run.deadlineTime !== undefined && now >= run.deadlineTime;
+}
 
 /** The run resource name used on every API and in results. */
 export function runName(runId: string): string {

@@ -42,16 +42,26 @@ export function stepMessage(runId: string, stepId: string): StepMessage {
   return { schemaVersion: 1, runId, stepId, kind: parsed.kind };
 }
 
-/** Where an outbox message goes: a step topic, the run-results topic, agent lifecycle changes, or agent deploys. */
-export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy']);
+/**
+ * Where an outbox message goes: a step topic, the run-results topic, agent lifecycle changes,
+ * agent deploys, or run control (cancellation).
+ */
+export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control']);
 export type OutboxTopic = z.infer<typeof outboxTopicSchema>;
 
-/** A message written in the same transaction as the transition that caused it. */
+/**
+ * A message written in the same transaction as the transition that caused it. A step message
+ * (`stepId`) needs no other record: the PENDING step it names is its own outbox entry, which the
+ * sweeper re-drives if the message is lost. Every other message carries an `id` and is stored in
+ * `outbox/{id}` until it is published (docs/architecture.md, "The outbox").
+ */
 export const outboxMessageSchema = z.object({
   topic: outboxTopicSchema,
   data: z.record(z.string(), z.unknown()),
   /** Set for step messages: lets a repeat publish be skipped when the step already exists. */
   stepId: z.string().optional(),
+  /** Set for every other message: its outbox document id, unique per message. */
+  id: z.string().optional(),
 });
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 
@@ -60,7 +70,12 @@ export function stepOutboxMessage(runId: string, stepId: string): OutboxMessage 
   return { topic: message.kind, data: message, stepId };
 }
 
-export const stepStates = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+/**
+ * PENDING: waiting for a delivery (new, handed back, or waiting for its retry time). RUNNING: an
+ * attempt holds the lease. SUCCEEDED / FAILED: committed. CANCELLED: closed without effect on its
+ * run because the run had ended (its `result`, if any, records what the effect did).
+ */
+export const stepStates = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type StepState = (typeof stepStates)[number];
 
 /** The intent record of a non-repeatable tool call. */
@@ -94,6 +109,16 @@ export const stepSchema = z.object({
   leaseExpireTime: z.number().optional(),
   /** After a transient failure, the step waits for a delayed redelivery at this time. */
   retryTime: z.number().optional(),
+  /**
+   * When the step must next make progress: its creation (a new step's message should arrive at
+   * once), its retry time, or its lease's end. Absent once nothing more is owed. The sweeper
+   * re-drives a step whose due time is well past (docs/architecture.md, "The sweeper").
+   */
+  dueTime: z.number().optional(),
+  /** Transient failures in a row; a follow cycle that makes progress starts the count again. */
+  failedAttempts: z.number().int().nonnegative().optional(),
+  /** Times the sweeper re-published this step's message. */
+  redrives: z.number().int().nonnegative().optional(),
   /** Tool steps: the call to make and how many calls share the turn (for the join). */
   input: z
     .object({ functionCall: functionCallSchema, callCount: z.number().int().positive() })
@@ -107,7 +132,8 @@ export const stepSchema = z.object({
   /**
    * Non-repeatable tool steps: written once, in the claim that precedes the first attempt's
    * effect, and never changed. Its presence on a step without a result means an earlier attempt
-   * may have acted, so the next one reconciles by `key` before acting (ARCHITECTURE.md 2.3).
+   * may have acted, so the next one reconciles by `key` before acting (docs/architecture.md,
+   * "Non-repeatable effects").
    */
   intent: toolIntentSchema.optional(),
   lastError: stepErrorSchema.optional(),
@@ -138,9 +164,11 @@ export function newStep(
     ...(input ? { input } : {}),
     outbox: [],
     createTime: now,
+    dueTime: now,
   };
 }
 
+/** Committed: nothing will run for it again (its `dueTime` may still ask for a fan-in check). */
 export function isStepFinished(step: Step): boolean {
-  return step.state === 'SUCCEEDED' || step.state === 'FAILED';
+  return step.state === 'SUCCEEDED' || step.state === 'FAILED' || step.state === 'CANCELLED';
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { RunError } from './run.ts';
 
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be 1-128 letters, digits or ._:@-');
 
@@ -21,6 +22,12 @@ export const submissionSchema = z
     userId: idSchema.optional(),
     /** The same key (for the same user) never starts a second run. */
     idempotencyKey: z.string().min(1).max(256).optional(),
+    /**
+     * RFC 3339 time by which the run must end; a run still going then ends CANCELLED with
+     * DEADLINE_EXCEEDED. At most the deployment's longest run after submission, which is also
+     * the deadline of a run that gives none.
+     */
+    deadline: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
 export type Submission = z.infer<typeof submissionSchema>;
@@ -37,4 +44,23 @@ export function deriveRunId(
     ? `key\n${submission.userId ?? ''}\n${submission.idempotencyKey}`
     : `message\n${messageId}`;
   return `r${createHash('sha256').update(basis).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * The run's deadline: the submission's, or `maxRunMs` after `now` when it gives none; a deadline
+ * later than that is refused with the limit named (a run must end, so its data can expire).
+ */
+export function runDeadlineOf(submission: Pick<Submission, 'deadline'>, now: number, maxRunMs: number): { deadlineTime: number } | { error: RunError } {
+  const latest = now + maxRunMs;
+  if (submission.deadline === undefined) return { deadlineTime: latest };
+  const deadlineTime = Date.parse(submission.deadline);
+  if (deadlineTime > latest) {
+    return {
+      error: {
+        code: 'INVALID_ARGUMENT',
+        message: `deadline ${submission.deadline} is later than this deployment allows: a run may last at most ${maxRunMs / 1000} seconds (until ${new Date(latest).toISOString()})`,
+      },
+    };
+  }
+  return { deadlineTime };
 }

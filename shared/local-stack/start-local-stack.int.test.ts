@@ -15,7 +15,9 @@ describe('startLocalStack with a data directory', () => {
     const first = await startLocalStack({ projectId: 'persist', dataDir, env: { AGENTLINE_LOG_LEVEL: 'silent' } });
     let firstPids: number[];
     try {
-      await first.deps.store.appendToSession({ sessionId: 's1', runId: 'r1', runCreateTime: 1, contents: [content], now: 2 });
+      await first.deps.store.transact(async (tx) =>
+        tx.putSessionEntry({ schemaVersion: 1, sessionId: 's1', runId: 'r1', runCreateTime: 1, contents: [content], createTime: 2 }),
+      );
       firstPids = pidsOf(first.pubsubHost, first.firestoreHost);
     } finally {
       await first.stop();
@@ -26,7 +28,7 @@ describe('startLocalStack with a data directory', () => {
     const second = await startLocalStack({ projectId: 'persist', dataDir, env: { AGENTLINE_LOG_LEVEL: 'silent' } });
     try {
       expect(second.firestoreHost).not.toBe(first.firestoreHost);
-      expect(await second.deps.store.listSessionContents('s1')).toEqual([content]);
+      expect(await second.deps.store.listSessionHistory('s1', { maxRuns: 10, maxBytes: 100_000 })).toEqual([content]);
     } finally {
       await second.stop();
     }

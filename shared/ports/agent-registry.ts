@@ -1,5 +1,6 @@
 import type { AgentRecord } from '../domain/agents/agent-record.ts';
 import type { OperationRecord } from '../domain/agents/operation.ts';
+import type { OutboxEntry } from '../domain/outbox.ts';
 
 /** A user's grant of a named authorization (`authorizationConfig.agentAuthorization`). */
 export interface AuthorizationGrant {
@@ -23,6 +24,8 @@ export interface AgentRegistryTransaction {
   deleteAgent(name: string): void;
   /** Creates or replaces the operation document. */
   putOperation(operation: OperationRecord): void;
+  /** Stores an outbox entry with the change that caused it (a deploy, a lifecycle announcement). */
+  putOutbox(entry: OutboxEntry): void;
 }
 
 /**

@@ -1,9 +1,12 @@
 import type { AgentLifecycle } from '../domain/agent-state.ts';
 import type { Content } from '../domain/content.ts';
 import type { ConversationCheckpoint } from '../domain/conversation-checkpoint.ts';
+import type { OutboxEntry } from '../domain/outbox.ts';
 import type { Rejection } from '../domain/rejection.ts';
+import type { SessionWindow } from '../domain/session-history.ts';
 import type { Run } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
+import type { SessionEntry } from '../domain/session-entry.ts';
 import type { OutboxMessage, Step } from '../domain/step.ts';
 
 /** The create-once record that says which tool step commits the join of a turn's tool calls. */
@@ -28,8 +31,8 @@ export interface RunTransaction {
   getStep(runId: string, stepId: string): Promise<Step | undefined>;
   /** Undefined when no tool step has claimed the join of that turn. */
   getJoin(runId: string, turn: number): Promise<JoinClaim | undefined>;
-  /** The checkpoint holding the run's first `eventCount` events; undefined when none was written. */
-  getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined>;
+  /** The run's latest conversation checkpoint; undefined when none was written. */
+  getConversation(runId: string): Promise<ConversationCheckpoint | undefined>;
   /**
    * The lifecycle state and creator of a registered agent (by resource name), read as part of
    * the transaction — one document read — so a concurrent lifecycle change serializes with this
@@ -48,8 +51,14 @@ export interface RunTransaction {
   putJoin(join: JoinClaim): void;
   /** Writes events at their `seq`; a seq is written once per transition, so a repeat overwrites identically. */
   putEvents(runId: string, events: RunEvent[]): void;
-  /** Writes a conversation checkpoint at its `eventCount`; written once per transition, so a repeat overwrites identically. */
+  /** Replaces the run's one conversation checkpoint (the latest is the only one kept). */
   putConversation(checkpoint: ConversationCheckpoint): void;
+  /** Stores an outbox entry, to be deleted once published (`OutboxStore`). */
+  putOutbox(entry: OutboxEntry): void;
+  /** Writes a finished run's contents to its session; the id is the run's, so a repeat rewrites the same. */
+  putSessionEntry(entry: SessionEntry): void;
+  /** Writes a long-term memory record; idempotent by (userId, memoryId). */
+  putMemory(memory: MemoryRecord): void;
 }
 
 /** A stored record of a message that could not be turned into a run (e.g. malformed JSON). */
@@ -79,24 +88,21 @@ export interface RunStore {
   /** The run's conversation ordered by seq; empty when there is none. Reads one document per event. */
   listEvents(runId: string): Promise<RunEvent[]>;
   /**
-   * The checkpoint holding the run's first `eventCount` events, read as one document; undefined
-   * when none was written (runs started before checkpoints existed have none).
+   * The run's latest conversation checkpoint, read as one document; undefined when none was
+   * written (runs started before checkpoints existed have none). The caller checks its
+   * `eventCount` against the run's.
    */
-  getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined>;
+  getConversation(runId: string): Promise<ConversationCheckpoint | undefined>;
   /**
    * Creates the join record for a turn if absent and returns the stored record: the caller
    * owns the join only when `claimedBy` is its own step id. Idempotent.
    */
   claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim>;
   /**
-   * Appends a finished run's contents to its session (creating it), idempotent per run: a
-   * repeat with the same runId changes nothing.
+   * The history a new run of the session starts from (`sessionHistory`): reads at most
+   * `window.maxRuns` of its latest entries, never the whole session. Empty when it does not exist.
    */
-  appendToSession(entry: SessionAppend): Promise<void>;
-  /** The session's conversation, oldest run first; empty when the session does not exist. */
-  listSessionContents(sessionId: string): Promise<Content[]>;
-  /** Writes a long-term memory record; idempotent by (userId, memoryId). */
-  putMemory(memory: MemoryRecord): Promise<void>;
+  listSessionHistory(sessionId: string, window: SessionWindow): Promise<Content[]>;
   /** Lists a user's long-term memories, newest first; empty when none. */
   listMemories(userId: string): Promise<MemoryRecord[]>;
   /** Stores a rejection once; a repeat with the same id keeps the first. */
@@ -108,16 +114,19 @@ export interface RunStore {
    * until the returned function is called.
    */
   watchRun(runId: string, listener: (run: Run | undefined, steps: Step[]) => void): () => void;
-}
-
-export interface SessionAppend {
-  sessionId: string;
-  userId?: string;
-  runId: string;
-  /** Orders runs within the session. */
-  runCreateTime: number;
-  contents: Content[];
-  now: number;
+  /**
+   * Steps of any run whose `dueTime` is at or before `before`, earliest first, at most `limit`:
+   * an indexed query that reads only what is due (the sweeper's). Empty when none.
+   */
+  listDueSteps(before: number, limit: number): Promise<Step[]>;
+  /** Runs not yet ended whose deadline is at or before `now`, earliest first, at most `limit`. */
+  listRunsPastDeadline(now: number, limit: number): Promise<Run[]>;
+  /**
+   * Deletes at most `limit` run documents (of every kind this store writes) whose expiry time is
+   * at or before `now`; returns how many. The local stand-in for Firestore's TTL policies, which
+   * the emulator does not have; production leaves this to TTL.
+   */
+  deleteExpired(now: number, limit: number): Promise<number>;
 }
 
 export interface MemoryRecord {
@@ -131,6 +140,9 @@ export interface MemoryRecord {
   output: string;
   createTime: number;
 }
+
+/** One run's contribution to its session (`sessions/{sessionId}/entries/{runId}`). */
+export type { SessionEntry };
 
 /** Thrown inside a transaction when a create-once document already exists. */
 export class AlreadyExistsError extends Error {

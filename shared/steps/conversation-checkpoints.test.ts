@@ -15,15 +15,22 @@ let world: ReturnType<typeof createInMemoryWorld> | undefined;
 afterEach(() => world?.close());
 
 describe('conversation checkpoints', () => {
-  it('leave, after every transition, one document holding the same conversation as the events', async () => {
+  it('leave, after every transition, one document holding the same conversation as the events, replaced rather than added', async () => {
     const model = new ScriptedModel([modelCalls([{ name: 'calculator', args: { expression: '6*7' } }]), modelText('42')]);
     world = createInMemoryWorld({ model });
-    const run = await world.waitForRun(world.submit({ agent, input: 'six times seven' }));
+    const seen: number[] = [];
+    const runId = world.submit({ agent, input: 'six times seven' });
+    const stop = world.store.watchRun(runId, () => {
+      void world!.store.getConversation(runId).then((checkpoint) => checkpoint && seen.push(checkpoint.eventCount));
+    });
+    const run = await world.waitForRun(runId);
+    stop();
     const events = await world.store.listEvents(run.runId);
     expect(run.eventCount).toBe(4);
-    for (const count of [1, 2, 3, 4]) {
-      expect((await world.store.getConversation(run.runId, count))?.events).toEqual(events.slice(0, count));
-    }
+    expect((await world.store.getConversation(run.runId))?.events).toEqual(events);
+    // Storage stays linear in the conversation: one checkpoint document per run, however many turns.
+    expect(world.documents.list(`runs/${run.runId}/conversation/`)).toHaveLength(1);
+    expect(new Set(seen).size).toBeGreaterThan(1);
   });
 
   it('let a run started before checkpoints existed go on from its events', async () => {
@@ -34,13 +41,13 @@ describe('conversation checkpoints', () => {
     await world.store.transact(async (tx) => {
       tx.createRun(old);
       tx.putEvents(old.runId, [{ schemaVersion: 1, seq: 0, origin: 'run', content: userText('hello'), createTime: 1 }]);
-      tx.createStep(newStep(old.runId, '0-model-0', 1));
+      tx.createStep(newStep(old.runId, '0-model-0', Date.now()));
     });
     await world.queue.publish([stepOutboxMessage(old.runId, '0-model-0')]);
     const run = await world.waitForRun(old.runId);
     expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: 'hello again' } });
     expect(model.requests[0]!.contents).toEqual([userText('hello')]);
-    expect((await world.store.getConversation(old.runId, 2))?.events.map((event) => event.content)).toEqual([
+    expect((await world.store.getConversation(old.runId))?.events.map((event) => event.content)).toEqual([
       userText('hello'),
       { role: 'model', parts: [{ text: 'hello again' }] },
     ]);

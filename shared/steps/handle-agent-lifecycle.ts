@@ -1,22 +1,21 @@
 import { agentLifecycleMessageSchema, agentLifecycleOutboxMessage } from '../domain/agent-lifecycle-message.ts';
 import { failRun } from '../domain/decide-next-steps.ts';
 import { agentDeletedError, isParkedByLifecycle, lifecycleResumesRun, resumeStepIdOf } from '../domain/run-parking.ts';
-import { newStep, stepOutboxMessage, type OutboxMessage } from '../domain/step.ts';
+import { newStep, stepOutboxMessage } from '../domain/step.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
-import { decodeJsonMessage, type Delivery } from './delivery.ts';
-import { publishOutbox } from './publish-outbox.ts';
-import type { Deps } from './step-deps.ts';
+import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
+import type { Deps } from '../engine/deps.ts';
+import { commitRunChange } from '../engine/run-change.ts';
 
-type LifecycleDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'logger'>;
+type LifecycleDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'logger'>;
 
 /**
- * Announces that an agent's lifecycle changed, so its parked runs resume if they may. The
- * registry calls this after committing enableAgent (after, so the resume query sees every run
- * parked before the enable), and after deleting an agent (its parked runs then fail). Safe to
- * call any number of times, and after any change: the handler reads the current state.
+ * Publishes an announcement that an agent's lifecycle changed, outside any commit. The registry
+ * announces through its outbox, in the transaction of the change; this is for operators and
+ * tests that need to nudge parked runs. Harmless at any time: the handler reads the current state.
  */
-export async function publishAgentLifecycleChange(queue: StepQueue, agentName: string): Promise<void> {
-  await queue.publish([agentLifecycleOutboxMessage(agentName)]);
+export async function publishAgentLifecycleChange(queue: StepQueue, agentName: string, changeId = `manual-${Date.now()}`): Promise<void> {
+  await queue.publish([agentLifecycleOutboxMessage(agentName, changeId)]);
 }
 
 /**
@@ -24,8 +23,8 @@ export async function publishAgentLifecycleChange(queue: StepQueue, agentName: s
  * agent now lets that run go on (ENABLED: every run; PRIVATE: its creator's), enqueues the run's
  * resume plan step (a deterministic id per park), which checks the lifecycle again in its own
  * transaction and re-decides from the run's cursor through the normal commit path; if the agent
- * was deleted, fails the run (it could never resume). Idempotent: a repeat
- * finds the step already created and only re-publishes it if it was never picked up.
+ * was deleted, fails the run (it could never resume). Idempotent: a repeat finds the step
+ * already created and only re-publishes it if it was never picked up.
  */
 export function createAgentLifecycleHandler(deps: LifecycleDeps) {
   return async function handleAgentLifecycle(delivery: Delivery): Promise<void> {
@@ -37,11 +36,7 @@ export function createAgentLifecycleHandler(deps: LifecycleDeps) {
         await resumeRun(deps, run.runId, agentName);
       } catch (error) {
         firstError ??= error;
-        deps.logger.warn('could not resume a parked run; the lifecycle message will be redelivered', {
-          runId: run.runId,
-          agentName,
-          error: String(error),
-        });
+        deps.logger.warn('could not resume a parked run; the lifecycle message will be redelivered', { runId: run.runId, agentName, error: String(error) });
       }
     }
     deps.logger.info('agent lifecycle change handled', { agentName, parkedRuns: parked.length });
@@ -50,21 +45,15 @@ export function createAgentLifecycleHandler(deps: LifecycleDeps) {
 }
 
 async function resumeRun(deps: LifecycleDeps, runId: string, agentName: string): Promise<void> {
-  const outbox = await deps.store.transact(async (tx): Promise<{ messages: OutboxMessage[]; repeat: boolean }> => {
-    const run = await tx.getRun(runId);
-    if (!run || !isParkedByLifecycle(run)) return { messages: [], repeat: false };
+  await commitRunChange(deps, runId, async ({ tx, run, now }) => {
+    if (!isParkedByLifecycle(run)) return undefined;
     const stepId = resumeStepIdOf(run);
+    const resume = { run, newSteps: [newStep(runId, stepId, now)], outbox: [stepOutboxMessage(runId, stepId)] };
     // A repeat finds the resume step already created: re-publish it without reading the agent.
-    if (await tx.getStep(runId, stepId)) return { messages: [stepOutboxMessage(runId, stepId)], repeat: true };
+    if (await tx.getStep(runId, stepId)) return { transition: resume, repeat: true };
     const lifecycle = await tx.getAgentLifecycle(agentName);
-    if (lifecycle === undefined) {
-      const ended = failRun(run, agentDeletedError(agentName), deps.clock.now());
-      tx.putRun(ended.run);
-      return { messages: ended.outbox, repeat: false };
-    }
-    if (!lifecycleResumesRun(run, lifecycle)) return { messages: [], repeat: false };
-    tx.createStep(newStep(runId, stepId, deps.clock.now()));
-    return { messages: [stepOutboxMessage(runId, stepId)], repeat: false };
+    if (lifecycle === undefined) return { transition: failRun(run, agentDeletedError(agentName), now) };
+    if (!lifecycleResumesRun(run, lifecycle)) return undefined;
+    return { transition: resume };
   });
-  await publishOutbox(deps, runId, outbox.messages, outbox.repeat);
 }

@@ -8,14 +8,15 @@ import type { Run, RunAgent, RunError, RunSubAgent } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
 import { newStep, stepIdOf, stepOutboxMessage } from '../domain/step.ts';
-import { deriveRunId, submissionSchema, type Submission } from '../domain/submission.ts';
+import { deriveRunId, runDeadlineOf, submissionSchema, type Submission } from '../domain/submission.ts';
 import { authorizeRunStart } from './authorize-run-start.ts';
-import { decodeJsonMessage, type Delivery } from './delivery.ts';
-import { publishOutbox } from './publish-outbox.ts';
+import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
+import { dispatchOutbox } from '../engine/dispatch-outbox.ts';
+import { writeTransition } from '../engine/write-transition.ts';
 import { resolveSubAgents } from './resolve-sub-agents.ts';
-import type { Deps } from './step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 
-type SubmissionDeps = Pick<Deps, 'store' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger'>;
+type SubmissionDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger' | 'settings'>;
 
 /**
  * Starts a run from a submission. A message that cannot be read is refused (the edge records a
@@ -29,11 +30,12 @@ export function createSubmissionHandler(deps: SubmissionDeps) {
     const runId = deriveRunId(submission, delivery.messageId);
     const planStepId = stepIdOf(0, 'plan');
     const existing = await deps.store.getRun(runId);
-    if (existing) return publishOutbox(deps, runId, [stepOutboxMessage(runId, planStepId)], true);
+    if (existing) return dispatchOutbox(deps, [stepOutboxMessage(runId, planStepId)], { repeat: true });
 
-    const prepared = await prepareRun(submission, deps);
-    const history = submission.sessionId ? await deps.store.listSessionContents(submission.sessionId) : [];
     const now = deps.clock.now();
+    const deadline = runDeadlineOf(submission, now, deps.settings.maxRunMs);
+    const prepared = 'error' in deadline ? deadline : await prepareRun(submission, deps);
+    const history = submission.sessionId ? await deps.store.listSessionHistory(submission.sessionId, deps.settings.sessionWindow) : [];
     const run: Run = {
       schemaVersion: 1,
       runId,
@@ -48,6 +50,7 @@ export function createSubmissionHandler(deps: SubmissionDeps) {
       llmCallsSucceeded: 0,
       eventCount: history.length + 1,
       usage: {},
+      ...('deadlineTime' in deadline ? { deadlineTime: deadline.deadlineTime } : {}),
       createTime: now,
       updateTime: now,
     };
@@ -58,7 +61,7 @@ export function createSubmissionHandler(deps: SubmissionDeps) {
       if (await tx.getRun(runId)) return { messages: [stepOutboxMessage(runId, planStepId)], repeat: true };
       if ('error' in start) {
         const failed = endRun({ ...run, state: 'FAILED', error: start.error }, now);
-        tx.createRun(failed.run);
+        writeTransition(tx, failed, now, { createRun: true });
         return { messages: failed.outbox, repeat: false };
       }
       tx.createRun(run);
@@ -68,7 +71,7 @@ export function createSubmissionHandler(deps: SubmissionDeps) {
       return { messages: [stepOutboxMessage(runId, planStepId)], repeat: false };
     });
     deps.logger.info('run submitted', { runId, failed: 'error' in start });
-    await publishOutbox(deps, runId, outbox.messages, outbox.repeat);
+    await dispatchOutbox(deps, outbox.messages, { repeat: outbox.repeat });
   };
 }
 

@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-token-authenticator.ts';
-import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
-import { createPageTokenCodec } from '../domain/agents/page-token.ts';
 import type { ModelClient } from '../ports/model-client.ts';
 import { sampleParent } from '../testing/agent-fixtures.ts';
+import { createAgentsApiOverWorld } from '../testing/agents-api-over-world.ts';
 import { ScriptedModel, modelCalls, modelText } from '../testing/scripted-model.ts';
-import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
-import { publishAgentLifecycleChange } from './handle-agent-lifecycle.ts';
 
-const secret = 'unit-test-secret-of-at-least-32-characters';
 const agentName = `${sampleParent}/agents/calc`;
 const agentConfig = 'name: calc_agent\ndescription: Does arithmetic.\ninstruction: Use the calculator.\ntools: [calculator]\n';
 
@@ -19,32 +14,7 @@ afterEach(() => world?.close());
 /** The pipeline and the agents API (with its deploy worker) over one in-memory database and queue. */
 function start(model: ModelClient) {
   world = createInMemoryWorld({ model });
-  const { documents, agents, store, queue } = world;
-  let ids = 0;
-  const api = createApiHandlers({
-    registry: new InMemoryAgentRegistry(documents),
-    agents,
-    store,
-    queue,
-    authenticator: new LocalTokenAuthenticator(secret, []),
-    pageTokens: createPageTokenCodec(secret),
-    clock: { now: () => Date.now() },
-    newId: () => `id${ids++}`,
-    logger: world.deps.logger,
-    announceLifecycleChange: (name) => publishAgentLifecycleChange(queue, name),
-    availableTools: ['calculator'],
-    fetchAgentCard: async (uri) => {
-      throw new Error(`no network in unit tests (${uri})`);
-    },
-  });
-  queue.subscribe('agent-deploy', api.deployAgent);
-  const call = async (method: string, path: string, body?: unknown, query: Record<string, string> = {}) => {
-    const token = await mintLocalToken(secret, { userId: 'ada' });
-    const response = await api.api({ method, path: `/v1/${path}`, query, authorization: `Bearer ${token}`, body });
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as Record<string, unknown>;
-  };
-  return { world, call };
+  return { world, call: createAgentsApiOverWorld(world) };
 }
 
 /**

@@ -106,14 +106,20 @@ describe('a run through the in-memory pipeline', () => {
     expect(String(response['error'])).toMatch(/Unknown tool "web_search"/);
   });
 
-  it('starts one run per idempotency key', async () => {
+  it('starts one run for two submissions with the same idempotency key', async () => {
     const model = new ScriptedModel([modelText('once')]);
-    const { submit, waitForRun, queue } = start(model);
-    const first = submit({ agent, input: 'hi', idempotencyKey: 'k-1' });
-    const second = submit({ agent, input: 'hi', idempotencyKey: 'k-1' });
-    expect(second).toBe(first);
-    await waitForRun(first);
+    const { submit, waitForRun, queue, store } = start(model);
+    const runId = submit({ agent, input: 'hi', idempotencyKey: 'k-1' });
+    await waitForRun(runId);
+    submit({ agent, input: 'hi', idempotencyKey: 'k-1' });
     await queue.idle();
+    const submissions = queue.published.filter((message) => message.topic === 'tasks');
+    // Two distinct messages (a second run id would come from the second message id without the key) ...
+    expect(new Set(submissions.map((message) => message.messageId)).size).toBe(2);
+    // ... made one run: one model request, one plan step, one outcome.
+    expect(model.requests).toHaveLength(1);
+    expect((await store.listSteps(runId)).filter((step) => step.kind === 'plan')).toHaveLength(1);
+    expect(queue.published.filter((message) => message.topic === 'results')).toHaveLength(1);
     model.assertAllUsed();
   });
 });

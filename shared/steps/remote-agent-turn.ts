@@ -4,7 +4,7 @@ import { decideRemoteOutcome, type RemoteTaskOutcome } from '../domain/remote-ta
 import type { Run } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
 import type { ModelResponse } from '../ports/model-client.ts';
-import type { Deps } from './step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 
 /** One model-step attempt of a run whose agent is a remote (A2A) agent. */
 export type RemoteTurn = { kind: 'answered'; response: ModelResponse } | Exclude<RemoteTaskProgress, { kind: 'answered' }>;

@@ -5,7 +5,7 @@ import type { Step } from '../domain/step.ts';
 import { parseToolArguments } from '../tools/execute-tool-call.ts';
 import { subAgentTool } from '../tools/sub-agent-tool.ts';
 import { advanceRemoteTask, type RemoteTaskProgress } from './remote-agent-turn.ts';
-import type { Deps } from './step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 
 /** A sub-agent call's attempt: the function response for the model, or a task still running. */
 export type SubAgentCallOutcome =

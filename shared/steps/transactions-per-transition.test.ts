@@ -6,7 +6,7 @@ import { zeroCounts } from '../testing/operation-counts.ts';
 import { ScriptedModel, modelCalls, modelText } from '../testing/scripted-model.ts';
 import type { Tool } from '../tools/tool.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
-import type { Deps } from './step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 import { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
 
 // The transactions a run costs, counted by the benchmark's counting decorator around the real

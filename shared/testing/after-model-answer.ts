@@ -1,4 +1,4 @@
-import type { Deps } from '../steps/step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 
 /**
  * A `decorate` for startLocalStack that runs `hook()` after each model answer, before the step

@@ -1,7 +1,8 @@
 import type { Step } from '../domain/step.ts';
 import type { JoinClaim, RunStore, RunTransaction } from '../ports/run-store.ts';
+import type { OutboxStore } from '../ports/outbox-store.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
-import type { Deps } from '../steps/step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 import { pubsubMinimumBilledBytes, type OperationCounts } from './operation-counts.ts';
 
 /**
@@ -11,7 +12,12 @@ import { pubsubMinimumBilledBytes, type OperationCounts } from './operation-coun
  * query with no results each cost one read.
  */
 export function countOperations(counts: OperationCounts): (deps: Deps) => Deps {
-  return (deps) => ({ ...deps, store: countingStore(deps.store, counts), queue: countingQueue(deps.queue, counts) });
+  return (deps) => ({
+    ...deps,
+    store: countingStore(deps.store, counts),
+    outbox: countingOutbox(deps.outbox, counts),
+    queue: countingQueue(deps.queue, counts),
+  });
 }
 
 export function countMessage(counts: OperationCounts, data: unknown, delivered: boolean): void {
@@ -77,9 +83,9 @@ function countingStore(store: RunStore, counts: OperationCounts): RunStore {
       reads(events.length);
       return events;
     },
-    async getConversation(runId, eventCount) {
+    async getConversation(runId) {
       reads(1);
-      return store.getConversation(runId, eventCount);
+      return store.getConversation(runId);
     },
     async claimJoin(runId, turn, claimedBy) {
       writes(1);
@@ -88,13 +94,20 @@ function countingStore(store: RunStore, counts: OperationCounts): RunStore {
       if (claim.claimedBy !== claimedBy) reads(1);
       return claim;
     },
-    async appendToSession(entry) {
-      writes(1);
-      return store.appendToSession(entry);
+    async listSessionHistory(sessionId, window) {
+      // One query; the window bounds it to `maxRuns` documents (a run's count is not visible here).
+      reads(1);
+      return store.listSessionHistory(sessionId, window);
     },
-    async putMemory(memory) {
-      writes(1);
-      return store.putMemory(memory);
+    async listDueSteps(before, limit) {
+      const steps = await store.listDueSteps(before, limit);
+      reads(steps.length);
+      return steps;
+    },
+    async listRunsPastDeadline(now, limit) {
+      const runs = await store.listRunsPastDeadline(now, limit);
+      reads(runs.length);
+      return runs;
     },
   };
   // Methods are bound to the real store: adapters keep state in private fields.
@@ -126,7 +139,7 @@ function countingTransaction(
     getRun: (runId) => (reads(1), tx.getRun(runId)),
     getStep: (runId, stepId) => (reads(1), tx.getStep(runId, stepId)),
     getJoin: (runId, turn) => (reads(1), tx.getJoin(runId, turn)),
-    getConversation: (runId, eventCount) => (reads(1), tx.getConversation(runId, eventCount)),
+    getConversation: (runId) => (reads(1), tx.getConversation(runId)),
     getAgentLifecycle: (agentName) => (reads(1), tx.getAgentLifecycle(agentName)),
     createRun: (run) => (writes(1), tx.createRun(run)),
     putRun: (run) => (writes(1), tx.putRun(run)),
@@ -135,5 +148,26 @@ function countingTransaction(
     putJoin: (join) => (writes(1), tx.putJoin(join)),
     putEvents: (runId, events) => (writes(events.length), tx.putEvents(runId, events)),
     putConversation: (checkpoint) => (writes(1), tx.putConversation(checkpoint)),
+    putOutbox: (entry) => (writes(1), tx.putOutbox(entry)),
+    putSessionEntry: (entry) => (writes(1), tx.putSessionEntry(entry)),
+    putMemory: (memory) => (writes(1), tx.putMemory(memory)),
+  };
+}
+
+function countingOutbox(outbox: OutboxStore, counts: OperationCounts): OutboxStore {
+  return {
+    async listDue(before, limit) {
+      const entries = await outbox.listDue(before, limit);
+      counts.documentReads += Math.max(1, entries.length);
+      return entries;
+    },
+    async get(ids) {
+      counts.documentReads += ids.length;
+      return outbox.get(ids);
+    },
+    async delete(ids) {
+      counts.documentWrites += ids.length;
+      return outbox.delete(ids);
+    },
   };
 }

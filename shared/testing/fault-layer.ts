@@ -1,7 +1,7 @@
 import type { ModelClient } from '../ports/model-client.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
-import type { Deps } from '../steps/step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 import type { Tool } from '../tools/tool.ts';
 
 /** Faults to inject, switchable while a stack runs. */

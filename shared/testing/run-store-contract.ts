@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RetentionPolicy } from '../domain/retention.ts';
 import type { RunEvent } from '../domain/run-event.ts';
+import type { SessionEntry } from '../domain/session-entry.ts';
 import type { CatalogAgent } from '../ports/agent-catalog.ts';
 import { AlreadyExistsError, type RunStore } from '../ports/run-store.ts';
 import { sampleEvent, sampleRun, sampleStep } from './run-fixtures.ts';
@@ -27,7 +29,8 @@ const sampleAgent = (name: string, state: CatalogAgent['state']): CatalogAgent =
  */
 export function describeRunStoreContract(
   name: string,
-  createStore: () => RunStore,
+  /** A store; with `retention`, one that stamps documents' expiry by it. */
+  createStore: (retention?: RetentionPolicy) => RunStore,
   createWithAgents: () => RunStoreWithAgents,
 ): void {
   describe(`RunStore contract: ${name}`, () => {
@@ -192,16 +195,17 @@ export function describeRunStoreContract(
       expect(await store.listEvents(runId)).toEqual([event]);
     });
 
-    it('returns a conversation checkpoint by its event count, inside and outside transactions', async () => {
+    it('keeps one conversation checkpoint per run, the latest written, inside and outside transactions', async () => {
       const store = createStore();
       const runId = uniqueId('r');
+      expect(await store.getConversation(runId)).toBeUndefined();
       const events = [sampleEvent(0, 'question'), { ...sampleEvent(1, 'nested'), content: { role: 'model' as const, parts: [{ functionCall: { name: 'm', args: { rows: [[1, 2]] } }, thoughtSignature: 'CiQB+/==' }] } }];
-      const checkpoint = { schemaVersion: 1 as const, runId, eventCount: 2, events, createTime: 1_790_000_000_500 };
-      await store.transact(async (tx) => tx.putConversation(checkpoint));
-      expect(await store.getConversation(runId, 2)).toEqual(checkpoint);
-      expect(await store.transact((tx) => tx.getConversation(runId, 2))).toEqual(checkpoint);
-      expect(await store.getConversation(runId, 1)).toBeUndefined();
-      expect(await store.transact((tx) => tx.getConversation(runId, 3))).toBeUndefined();
+      const first = { schemaVersion: 1 as const, runId, eventCount: 1, events: events.slice(0, 1), createTime: 1_790_000_000_400 };
+      const second = { schemaVersion: 1 as const, runId, eventCount: 2, events, createTime: 1_790_000_000_500 };
+      await store.transact(async (tx) => tx.putConversation(first));
+      await store.transact(async (tx) => tx.putConversation(second));
+      expect(await store.getConversation(runId)).toEqual(second);
+      expect(await store.transact((tx) => tx.getConversation(runId))).toEqual(second);
     });
 
     it('gives the join of a turn to its first claimant only, even when claims race', async () => {
@@ -225,26 +229,89 @@ export function describeRunStoreContract(
       expect(await store.transact((tx) => tx.getJoin(runId, 4))).toBeUndefined();
     });
 
-    it('appends each run to its session once and returns contents oldest run first', async () => {
+    it('keeps each run in its session once and returns the history oldest run first', async () => {
       const store = createStore();
       const sessionId = uniqueId('s');
-      const later = { role: 'user' as const, parts: [{ text: 'second run' }] };
-      const earlier = { role: 'user' as const, parts: [{ text: 'first run' }] };
-      await store.appendToSession({ sessionId, runId: 'b', runCreateTime: 2_000, contents: [later], now: 5 });
-      await store.appendToSession({ sessionId, runId: 'a', runCreateTime: 1_000, contents: [earlier], now: 6 });
-      await store.appendToSession({ sessionId, runId: 'a', runCreateTime: 1_000, contents: [earlier], now: 7 });
-      expect(await store.listSessionContents(sessionId)).toEqual([earlier, later]);
-      expect(await store.listSessionContents(uniqueId('none'))).toEqual([]);
+      const entry = (runId: string, runCreateTime: number, text: string): SessionEntry => ({
+        schemaVersion: 1,
+        sessionId,
+        runId,
+        runCreateTime,
+        contents: [{ role: 'user', parts: [{ text }] }],
+        createTime: runCreateTime,
+      });
+      await store.transact(async (tx) => tx.putSessionEntry(entry('b', 2_000, 'second run')));
+      await store.transact(async (tx) => tx.putSessionEntry(entry('a', 1_000, 'first run')));
+      await store.transact(async (tx) => tx.putSessionEntry(entry('a', 1_000, 'first run')));
+      const texts = async (window: { maxRuns: number; maxBytes: number }) =>
+        (await store.listSessionHistory(sessionId, window)).map((content) => content.parts[0]!.text);
+      expect(await texts({ maxRuns: 10, maxBytes: 100_000 })).toEqual(['first run', 'second run']);
+      expect(await texts({ maxRuns: 1, maxBytes: 100_000 })).toEqual(['second run']);
+      expect(await store.listSessionHistory(uniqueId('none'), { maxRuns: 10, maxBytes: 100_000 })).toEqual([]);
     });
 
     it('keeps one long-term memory per id and lists newest first', async () => {
       const store = createStore();
       const userId = uniqueId('u');
       const memory = { schemaVersion: 1 as const, userId, memoryId: 'm1', runId: 'm1', input: 'q', output: 'a', createTime: 1_000 };
-      await store.putMemory(memory);
-      await store.putMemory(memory);
-      await store.putMemory({ ...memory, memoryId: 'm2', runId: 'm2', createTime: 2_000 });
+      await store.transact(async (tx) => tx.putMemory(memory));
+      await store.transact(async (tx) => tx.putMemory(memory));
+      await store.transact(async (tx) => tx.putMemory({ ...memory, memoryId: 'm2', runId: 'm2', createTime: 2_000 }));
       expect((await store.listMemories(userId)).map((record) => record.memoryId)).toEqual(['m2', 'm1']);
+    });
+
+    it('lists the steps of every run that are due by a time, earliest first, up to a limit, and none without a due time', async () => {
+      const store = createStore();
+      const [first, second] = [uniqueId('r'), uniqueId('r')];
+      // Due times far below every other test's, so the suite's other documents stay out of the way.
+      await store.transact(async (tx) => {
+        tx.createStep({ ...sampleStep(first, '0-plan-0', 1), dueTime: 30 });
+        tx.createStep({ ...sampleStep(second, '0-model-0', 1), dueTime: 10 });
+        tx.createStep({ ...sampleStep(second, '1-model-0', 1), dueTime: 20 });
+        tx.createStep({ ...sampleStep(first, '1-plan-0', 1), dueTime: 50 });
+        const { dueTime: _none, ...finished } = sampleStep(first, '2-plan-0', 1);
+        tx.createStep({ ...finished, state: 'SUCCEEDED' });
+      });
+      const mine = (steps: { runId: string; stepId: string }[]) =>
+        steps.filter((step) => step.runId === first || step.runId === second).map((step) => `${step.runId === first ? 'first' : 'second'}/${step.stepId}`);
+      expect(mine(await store.listDueSteps(30, 100))).toEqual(['second/0-model-0', 'second/1-model-0', 'first/0-plan-0']);
+      expect(mine(await store.listDueSteps(30, 2))).toEqual(['second/0-model-0', 'second/1-model-0']);
+      expect(mine(await store.listDueSteps(9, 100))).toEqual([]);
+    });
+
+    it('lists runs past their deadline that have not ended, earliest deadline first', async () => {
+      const store = createStore();
+      const ids = { late: uniqueId('r'), later: uniqueId('r'), ended: uniqueId('r'), future: uniqueId('r'), waiting: uniqueId('r') };
+      await store.transact(async (tx) => {
+        tx.createRun(sampleRun(ids.later, { state: 'RUNNING', deadlineTime: 300 }));
+        tx.createRun(sampleRun(ids.late, { state: 'QUEUED', deadlineTime: 100 }));
+        tx.createRun(sampleRun(ids.waiting, { state: 'WAITING', deadlineTime: 200 }));
+        tx.createRun(sampleRun(ids.ended, { state: 'SUCCEEDED', deadlineTime: 50 }));
+        tx.createRun(sampleRun(ids.future, { state: 'RUNNING', deadlineTime: 10_000 }));
+      });
+      const mine = new Set(Object.values(ids));
+      const listed = (await store.listRunsPastDeadline(300, 100)).filter((run) => mine.has(run.runId)).map((run) => run.runId);
+      expect(listed).toEqual([ids.late, ids.waiting, ids.later]);
+    });
+
+    it('deletes run documents once their expiry time has passed, and not before', async () => {
+      const store = createStore({ retentionMs: 1_000, maxRunMs: 500 });
+      const runId = uniqueId('r');
+      // The run document expires after its end (1_200) plus the retention; the others after their
+      // creation (1_000) plus the longest run plus the retention.
+      await store.transact(async (tx) => {
+        tx.createRun(sampleRun(runId, { state: 'SUCCEEDED', createTime: 1_000, endTime: 1_200, deadlineTime: 1_500 }));
+        tx.createStep(sampleStep(runId, '0-plan-0', 1_000));
+        tx.putEvents(runId, [{ ...sampleEvent(0, 'hello'), createTime: 1_000 }]);
+      });
+      expect(await store.deleteExpired(2_199, 100)).toBe(0);
+      expect(await store.getRun(runId)).toBeDefined();
+      expect(await store.deleteExpired(2_200, 100)).toBe(1);
+      expect(await store.getRun(runId)).toBeUndefined();
+      expect(await store.listSteps(runId)).toHaveLength(1);
+      expect(await store.deleteExpired(2_500, 100)).toBe(2);
+      expect(await store.listSteps(runId)).toEqual([]);
+      expect(await store.listEvents(runId)).toEqual([]);
     });
 
     it('keeps the first rejection recorded for a message', async () => {

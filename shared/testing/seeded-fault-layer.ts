@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import type { ModelClient } from '../ports/model-client.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
-import type { Delivery } from '../steps/delivery.ts';
-import type { DeliveryHandler } from '../steps/settle-delivery.ts';
-import type { Deps } from '../steps/step-deps.ts';
+import type { Delivery } from '../engine/delivery.ts';
+import type { DeliveryHandler } from '../engine/settle-delivery.ts';
+import type { Deps } from '../engine/deps.ts';
 import type { Tool } from '../tools/tool.ts';
 
 export interface SeededFaultOptions {

@@ -10,10 +10,10 @@ import type { ApiDeps } from '../agents-api/api-deps.ts';
 import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
 import { createPageTokenCodec } from '../domain/agents/page-token.ts';
 import { InvalidInputError } from '../domain/errors.ts';
-import type { Deps } from '../steps/step-deps.ts';
-import { publishAgentLifecycleChange } from '../steps/handle-agent-lifecycle.ts';
+import type { Deps } from '../engine/deps.ts';
 import { builtinToolNames } from '../tools/builtin-tools.ts';
 import type { Config } from './load-config.ts';
+import { retentionFromConfig } from './step-settings-from-config.ts';
 import { outboundFetchOptions } from './outbound-fetch-options.ts';
 
 /**
@@ -22,21 +22,21 @@ import { outboundFetchOptions } from './outbound-fetch-options.ts';
  */
 export function createApiDeps(
   config: Config,
-  base: Pick<Deps, 'store' | 'queue' | 'agents' | 'clock' | 'logger'> & { firestore: Firestore },
+  base: Pick<Deps, 'store' | 'outbox' | 'queue' | 'agents' | 'clock' | 'logger'> & { firestore: Firestore },
 ): ApiDeps & DeploymentChecks & Pick<Deps, 'store'> & { close(): Promise<void> } {
-  const registry = new FirestoreAgentRegistry(base.firestore);
+  const registry = new FirestoreAgentRegistry(base.firestore, retentionFromConfig(config));
   const guarded = createGuardedFetch(outboundFetchOptions(config));
   return {
     registry,
     store: base.store,
     agents: base.agents,
     queue: base.queue,
+    outbox: base.outbox,
     clock: base.clock,
     logger: base.logger,
     authenticator: createAuthenticator(config),
     pageTokens: createPageTokenCodec(pageTokenSecret(config)),
     newId: randomUUID,
-    announceLifecycleChange: (agentName) => publishAgentLifecycleChange(base.queue, agentName),
     availableTools: builtinToolNames,
     fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
     close: () => guarded.close(),

@@ -3,7 +3,7 @@ import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
 import { handleApiRequest, type ApiRequest, type ApiResponse } from '../agents-api/handle-api-request.ts';
 import { createDeployHandler } from '../agents-api/handle-deploy.ts';
 import type { RunStore } from '../ports/run-store.ts';
-import { settleDelivery, type DeliveryHandler } from '../steps/settle-delivery.ts';
+import { settleDelivery, type DeliveryHandler } from '../engine/settle-delivery.ts';
 
 /** The agent registry's two entry points: the HTTP API and the deploy worker. */
 export interface ApiHandlers {

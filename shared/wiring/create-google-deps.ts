@@ -5,6 +5,7 @@ import { GoogleGenAI } from '@google/genai';
 import { topicForOutbox } from '../../infra/topology.ts';
 import { CloudTasksDelayQueue } from '../adapters/cloud-tasks/cloud-tasks-delay-queue.ts';
 import { FirestoreAgentCatalog } from '../adapters/firestore/firestore-agent-catalog.ts';
+import { FirestoreOutboxStore } from '../adapters/firestore/firestore-outbox-store.ts';
 import { FirestoreRunStore } from '../adapters/firestore/firestore-run-store.ts';
 import { GenAiModelClient } from '../adapters/genai/genai-model-client.ts';
 import { genAiOptionsFromEnv } from '../adapters/genai/genai-options.ts';
@@ -13,13 +14,14 @@ import { PubSubStepQueue } from '../adapters/pubsub/pubsub-step-queue.ts';
 import { systemClock } from '../ports/clock.ts';
 import { createJsonLogger, silentLogger, type Logger } from '../ports/logger.ts';
 import type { DelayQueue, StepQueue } from '../ports/step-queue.ts';
-import { defaultStepSettings, type Deps } from '../steps/step-deps.ts';
+import type { Deps } from '../engine/deps.ts';
 import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import { outboundFetchOptions } from './outbound-fetch-options.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createLazyModelClient } from './lazy-model-client.ts';
 import type { Config } from './load-config.ts';
+import { retentionFromConfig, stepSettingsFromConfig } from './step-settings-from-config.ts';
 
 /**
  * The composition root for the Google-backed pipeline: the one place GCP clients are built.
@@ -43,7 +45,8 @@ export function createGoogleDeps(
   return {
     firestore,
     pubsub,
-    store: new FirestoreRunStore(firestore),
+    store: new FirestoreRunStore(firestore, retentionFromConfig(config)),
+    outbox: new FirestoreOutboxStore(firestore),
     queue,
     delayQueue,
     remoteAgents: new A2aRemoteAgentClient(outbound.fetch),
@@ -54,13 +57,7 @@ export function createGoogleDeps(
     clock: systemClock,
     tools: builtinTools,
     logger,
-    settings: {
-      leaseMs: { model: config.AGENTLINE_MODEL_LEASE_SECONDS * 1000, tool: config.AGENTLINE_TOOL_LEASE_SECONDS * 1000 },
-      maxModelAttempts: config.AGENTLINE_MAX_MODEL_ATTEMPTS,
-      retryBaseDelayMs: config.AGENTLINE_RETRY_BASE_MS,
-      retryMaxDelayMs: config.AGENTLINE_RETRY_MAX_MS,
-      remoteAgent: { ...defaultStepSettings.remoteAgent, followMs: (config.AGENTLINE_MODEL_LEASE_SECONDS * 1000) / 2 },
-    },
+    settings: stepSettingsFromConfig(config),
     async close() {
       await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close(), outbound.close()]);
     },

@@ -1,5 +1,6 @@
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
+import { InMemoryOutboxStore } from '../adapters/in-memory/in-memory-outbox-store.ts';
 import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
 import { InMemoryStepQueue } from '../adapters/in-memory/in-memory-step-queue.ts';
 import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
@@ -14,7 +15,7 @@ import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { Tool } from '../tools/tool.ts';
-import { defaultStepSettings, type Deps, type StepSettings } from '../steps/step-deps.ts';
+import { defaultStepSettings, type Deps, type StepSettings } from '../engine/deps.ts';
 import { createStepHandlers } from './create-step-handlers.ts';
 
 export interface InMemoryWorldOptions {
@@ -39,12 +40,14 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   // commit reads for the lifecycle.
   const documents = new InMemoryDocuments();
   const store = new InMemoryRunStore(documents);
+  const outbox = new InMemoryOutboxStore(documents);
   const queue = new InMemoryStepQueue({ redeliveryDelayMs: options.redeliveryDelayMs ?? 2 });
   const delayQueue = new LocalDelayQueue(queue);
   const agents = new InMemoryAgentCatalog(documents);
   const outbound = createGuardedFetch({ allowLoopback: true, timeoutMs: 30_000, maxResponseBytes: 4 * 1024 * 1024 });
   const deps: Deps = {
     store,
+    outbox,
     queue,
     delayQueue,
     model: options.model,
@@ -68,10 +71,12 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   queue.subscribe('memory', handlers.memoryStep);
   queue.subscribe('dead-letter', handlers.deadLetter);
   queue.subscribe('agent-lifecycle', handlers.resumeAgentRuns);
+  queue.subscribe('run-control', handlers.controlRun);
 
   return {
     documents,
     store,
+    outbox,
     queue,
     delayQueue,
     agents,

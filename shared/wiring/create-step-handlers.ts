@@ -1,12 +1,16 @@
+import { createStepExecutor } from '../engine/step-executor.ts';
+import { anyStepKind } from '../engine/step-kind.ts';
+import { settleDelivery, type DeliveryHandler } from '../engine/settle-delivery.ts';
+import type { Deps } from '../engine/deps.ts';
 import { createAgentLifecycleHandler } from '../steps/handle-agent-lifecycle.ts';
 import { createDeadLetterHandler } from '../steps/handle-dead-letter.ts';
-import { createMemoryStepHandler } from '../steps/handle-memory-step.ts';
-import { createModelStepHandler } from '../steps/handle-model-step.ts';
-import { createPlanStepHandler } from '../steps/handle-plan-step.ts';
+import { createRunControlHandler } from '../steps/handle-run-control.ts';
 import { createSubmissionHandler } from '../steps/handle-submission.ts';
-import { createToolStepHandler } from '../steps/handle-tool-step.ts';
-import { settleDelivery, type DeliveryHandler } from '../steps/settle-delivery.ts';
-import type { Deps } from '../steps/step-deps.ts';
+import { createSweepHandler } from '../steps/handle-sweep.ts';
+import { createMemoryStep } from '../steps/memory-step.ts';
+import { createModelStep } from '../steps/model-step.ts';
+import { planStep } from '../steps/plan-step.ts';
+import { createToolStep } from '../steps/tool-step.ts';
 
 /** The function names, as the topology's push subscriptions name them. */
 export const functionNames = [
@@ -17,19 +21,30 @@ export const functionNames = [
   'memoryStep',
   'deadLetter',
   'resumeAgentRuns',
+  'controlRun',
+  'sweep',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 
-/** Every Pub/Sub-triggered handler, each wrapped in the edge that settles its delivery. */
+/**
+ * Every Pub/Sub-triggered handler, each wrapped in the edge that settles its delivery. The four
+ * step functions are one step executor with every step kind registered: each is deployed on its
+ * own topic, and any of them could run any kind.
+ */
 export function createStepHandlers(deps: Deps): Record<FunctionName, DeliveryHandler> {
   const settle = (handler: DeliveryHandler) => settleDelivery(handler, deps);
+  const executeStep = settle(
+    createStepExecutor(deps, [anyStepKind(planStep), anyStepKind(createModelStep(deps)), anyStepKind(createToolStep(deps)), anyStepKind(createMemoryStep(deps))]),
+  );
   return {
     submitRun: settle(createSubmissionHandler(deps)),
-    planStep: settle(createPlanStepHandler(deps)),
-    modelStep: settle(createModelStepHandler(deps)),
-    toolStep: settle(createToolStepHandler(deps)),
-    memoryStep: settle(createMemoryStepHandler(deps)),
+    planStep: executeStep,
+    modelStep: executeStep,
+    toolStep: executeStep,
+    memoryStep: executeStep,
     deadLetter: settle(createDeadLetterHandler(deps)),
     resumeAgentRuns: settle(createAgentLifecycleHandler(deps)),
+    controlRun: settle(createRunControlHandler(deps)),
+    sweep: settle(createSweepHandler(deps)),
   };
 }

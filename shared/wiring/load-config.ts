@@ -3,6 +3,7 @@ import { InvalidInputError } from '../domain/errors.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
 
 // Absent variables get a message naming the condition; present but malformed ones keep their own.
 const requiredForCloudTasks = (issue: { input: unknown }) =>
@@ -37,6 +38,21 @@ export const configSchema = z.object({
   AGENTLINE_MODEL_LEASE_SECONDS: positiveInt(120),
   AGENTLINE_TOOL_LEASE_SECONDS: positiveInt(60),
   AGENTLINE_MAX_MODEL_ATTEMPTS: positiveInt(6),
+  AGENTLINE_MAX_TOOL_ATTEMPTS: positiveInt(5),
+  /** The longest a run may last (its default deadline, and the latest one a submission may give). */
+  AGENTLINE_MAX_RUN_SECONDS: positiveNumber(7 * 86_400),
+  /** How long run data is kept after its run could last (docs/architecture.md, "Retention"). */
+  AGENTLINE_RETENTION_SECONDS: positiveNumber(30 * 86_400),
+  /** The session history a run starts from: at most this many of the session's latest runs ... */
+  AGENTLINE_SESSION_HISTORY_RUNS: positiveInt(20),
+  /** ... and of those, as many of the latest as fit in this many bytes of JSON. */
+  AGENTLINE_SESSION_HISTORY_BYTES: positiveInt(200_000),
+  /** How overdue work must be before the sweeper re-drives it. */
+  AGENTLINE_SWEEP_GRACE_SECONDS: positiveNumber(60),
+  /** The most records of each kind one sweep handles. */
+  AGENTLINE_SWEEP_BATCH: positiveInt(200),
+  /** True only where Firestore has no TTL policies (the emulator): the sweeper deletes expired run data itself. */
+  AGENTLINE_SWEEP_DELETES_EXPIRED: z.stringbool({ error: "must be 'true' or 'false'" }).default(false),
   AGENTLINE_RETRY_BASE_MS: positiveInt(1_000),
   AGENTLINE_RETRY_MAX_MS: positiveInt(60_000),
   AGENTLINE_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),

@@ -1,6 +1,6 @@
 import { grpc } from 'google-gax';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TransientError } from '../../domain/errors.ts';
+import { isRetryable, PermanentDependencyError, TransientError } from '../../domain/errors.ts';
 import { stepOutboxMessage } from '../../domain/step.ts';
 import { useLocalCloudTasks } from '../../testing/local-cloud-tasks.ts';
 import { CloudTasksDelayQueue } from './cloud-tasks-delay-queue.ts';
@@ -52,10 +52,15 @@ describe('CloudTasksDelayQueue with the real CloudTasksClient', () => {
   it('creates one task when the same key is scheduled twice, and both calls resolve', async () => {
     await delayQueue.schedule(message, 1_000, 'same-key');
     await expect(delayQueue.schedule(message, 5_000, 'same-key')).resolves.toBeUndefined();
-    expect(cloudTasks.server.requests.map((call) => call.method)).toEqual(['CreateTask', 'CreateTask']);
+    // Both requests name the same task: that name is all the service deduplicates on.
+    const name = taskNameForKey(queuePath, 'same-key');
+    expect(cloudTasks.server.requests.map((call) => [call.method, (call.request['task'] as { name?: string } | undefined)?.name])).toEqual([
+      ['CreateTask', name],
+      ['CreateTask', name],
+    ]);
     expect(cloudTasks.server.tasks.size).toBe(1);
     // The first schedule stands; the repeat changed nothing.
-    expect(cloudTasks.server.tasks.get(taskNameForKey(queuePath, 'same-key'))?.scheduleTime?.seconds).toBe(Math.floor((now + 1_000) / 1000));
+    expect(cloudTasks.server.tasks.get(name)?.scheduleTime?.seconds).toBe(Math.floor((now + 1_000) / 1000));
   });
 
   it('schedules distinct keys as distinct tasks', async () => {
@@ -64,21 +69,25 @@ describe('CloudTasksDelayQueue with the real CloudTasksClient', () => {
     expect(cloudTasks.server.tasks.size).toBe(2);
   });
 
-  it('throws a TransientError keeping the cause when Cloud Tasks is UNAVAILABLE', async () => {
+  it('throws a retryable TransientError keeping the cause when Cloud Tasks is UNAVAILABLE', async () => {
     cloudTasks.server.failNextCall(grpc.status.UNAVAILABLE, 'queue backend restarting');
     const error = await delayQueue.schedule(message, 0, 'key').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransientError);
+    expect(isRetryable(error)).toBe(true);
     expect((error as TransientError).message).toMatch(/UNAVAILABLE.*queue backend restarting/);
     expect((error as TransientError).cause).toMatchObject({ code: grpc.status.UNAVAILABLE });
-    // CreateTask is not retried by the client, so exactly one attempt reached the cloudTasks.server.
+    // CreateTask is not retried by the client, so exactly one attempt reached the server.
     expect(cloudTasks.server.requests).toHaveLength(1);
     expect(cloudTasks.server.tasks.size).toBe(0);
   });
 
-  it('rethrows PERMISSION_DENIED unchanged, as not retryable', async () => {
+  it('throws a non-retryable PermanentDependencyError keeping the cause when Cloud Tasks answers PERMISSION_DENIED', async () => {
     cloudTasks.server.failNextCall(grpc.status.PERMISSION_DENIED, 'cloudtasks.tasks.create denied');
     const error = await delayQueue.schedule(message, 0, 'key').catch((caught: unknown) => caught);
-    expect(error).not.toBeInstanceOf(TransientError);
-    expect(error).toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: 'cloudtasks.tasks.create denied' });
+    expect(error).toBeInstanceOf(PermanentDependencyError);
+    expect(isRetryable(error)).toBe(false);
+    expect((error as PermanentDependencyError).message).toMatch(/PERMISSION_DENIED.*cloudtasks\.tasks\.create denied/);
+    expect((error as PermanentDependencyError).cause).toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: 'cloudtasks.tasks.create denied' });
+    expect(cloudTasks.server.tasks.size).toBe(0);
   });
 });

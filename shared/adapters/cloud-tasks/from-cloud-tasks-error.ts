@@ -1,4 +1,4 @@
-import { TransientError } from '../../domain/errors.ts';
+import { PermanentDependencyError, TransientError } from '../../domain/errors.ts';
 
 // gRPC status codes (google.rpc.Code); numbers, because they are the wire contract.
 const alreadyExists = 6;
@@ -7,6 +7,16 @@ const transientCodes: ReadonlyMap<number, string> = new Map([
   [8, 'RESOURCE_EXHAUSTED'],
   [13, 'INTERNAL'],
   [14, 'UNAVAILABLE'],
+]);
+// The request, the queue or our identity is wrong: sending it again cannot succeed.
+const permanentCodes: ReadonlyMap<number, string> = new Map([
+  [3, 'INVALID_ARGUMENT'],
+  [5, 'NOT_FOUND'],
+  [7, 'PERMISSION_DENIED'],
+  [9, 'FAILED_PRECONDITION'],
+  [11, 'OUT_OF_RANGE'],
+  [12, 'UNIMPLEMENTED'],
+  [16, 'UNAUTHENTICATED'],
 ]);
 
 function grpcCode(error: unknown): number | undefined {
@@ -23,16 +33,27 @@ export function isTaskAlreadyScheduled(error: unknown): boolean {
 }
 
 /**
- * What a failed CreateTask should throw: a TransientError (cause kept) for the codes that may
- * succeed on retry, so the step's delivery is retried; any other error unchanged, so its type
- * and details reach the edge that decides.
+ * What a failed CreateTask should throw, keeping the error as `cause` and its status in the
+ * message: a TransientError for the codes that may succeed on retry, so the step's delivery is
+ * retried; a PermanentDependencyError (not retryable) for the codes that say the request, the
+ * queue or our permissions are wrong. Anything else (another code, an error without a gRPC code)
+ * is returned unchanged, which the edge treats as retryable.
  */
 export function fromCloudTasksError(error: unknown): unknown {
-  const codeName = transientCodes.get(grpcCode(error) ?? -1);
-  if (codeName === undefined) return error;
+  const code = grpcCode(error) ?? -1;
   const detail = error instanceof Error ? error.message : String(error);
-  return new TransientError(`Cloud Tasks createTask failed (${codeName}): ${detail}`, {
-    code: 'CLOUD_TASKS_UNAVAILABLE',
-    cause: error,
-  });
+  const transient = transientCodes.get(code);
+  if (transient !== undefined) {
+    return new TransientError(`Cloud Tasks createTask failed (${transient}): ${detail}`, {
+      code: 'CLOUD_TASKS_UNAVAILABLE',
+      cause: error,
+    });
+  }
+  const permanent = permanentCodes.get(code);
+  if (permanent !== undefined) {
+    return new PermanentDependencyError('CLOUD_TASKS_REFUSED', `Cloud Tasks refused createTask (${permanent}): ${detail}`, {
+      cause: error,
+    });
+  }
+  return error;
 }

@@ -2,6 +2,8 @@ import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/fir
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
+import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
+import { recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
@@ -21,14 +23,17 @@ function readOperation(snapshot: DocumentSnapshot): OperationRecord | undefined 
 /** AgentRegistry on Firestore (FirestoreAgentCatalog reads the same documents): `agents/`, `operations/`, `users/{u}/authorizations/`. */
 export class FirestoreAgentRegistry implements AgentRegistry {
   readonly #db: Firestore;
+  readonly #retention: RetentionPolicy;
 
-  constructor(db: Firestore) {
+  /** `retention` stamps the outbox entries its transactions write, as the run store does. */
+  constructor(db: Firestore, retention: RetentionPolicy) {
     this.#db = db;
+    this.#retention = retention;
   }
 
   async transact<T>(work: (tx: AgentRegistryTransaction) => Promise<T>): Promise<T> {
     try {
-      return await this.#db.runTransaction((transaction) => work(new FirestoreAgentRegistryTransaction(this.#db, transaction)), {
+      return await this.#db.runTransaction((transaction) => work(new FirestoreAgentRegistryTransaction(this.#db, transaction, this.#retention)), {
         maxAttempts: 10,
       });
     } catch (error) {
@@ -73,10 +78,12 @@ function toGrant(data: FirebaseFirestore.DocumentData): AuthorizationGrant {
 class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
   readonly #db: Firestore;
   readonly #transaction: Transaction;
+  readonly #retention: RetentionPolicy;
 
-  constructor(db: Firestore, transaction: Transaction) {
+  constructor(db: Firestore, transaction: Transaction, retention: RetentionPolicy) {
     this.#db = db;
     this.#transaction = transaction;
+    this.#retention = retention;
   }
 
   async getAgent(name: string): Promise<AgentRecord | undefined> {
@@ -101,5 +108,10 @@ class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
 
   putOperation(operation: OperationRecord): void {
     this.#transaction.set(this.#db.doc(paths.operation(operation.name)), toFirestore(operationRecordSchema.parse(operation), codecs.operation));
+  }
+
+  putOutbox(entry: OutboxEntry): void {
+    const data = { ...outboxEntrySchema.parse(entry), expireTime: recordExpireTime(entry.createTime, this.#retention) };
+    this.#transaction.set(this.#db.doc(paths.outbox(entry.id)), toFirestore(data, codecs.outbox));
   }
 }

@@ -16,6 +16,7 @@ export const codecs = {
   event: { jsonFields: ['content'] },
   conversation: { jsonFields: ['events'] },
   join: { jsonFields: ['outbox'] },
+  outbox: { jsonFields: ['data'] },
   sessionEntry: { jsonFields: ['contents'] },
   agent: { jsonFields: [] },
   // An operation's response embeds a whole Agent; kept byte for byte as JSON.

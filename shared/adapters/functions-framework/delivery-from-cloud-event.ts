@@ -1,4 +1,4 @@
-import type { Delivery } from '../../steps/delivery.ts';
+import type { Delivery } from '../../engine/delivery.ts';
 
 interface PushMessage {
   data?: string;

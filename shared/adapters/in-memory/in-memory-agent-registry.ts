@@ -1,10 +1,13 @@
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
+import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
+import { recordExpireTime } from '../../domain/retention.ts';
 import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
+import { testRetention } from './in-memory-run-store.ts';
 
 /**
  * AgentRegistry over in-memory documents, with Firestore's transaction rules. Pass the
@@ -96,5 +99,9 @@ class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
 
   putOperation(operation: OperationRecord): void {
     this.#state.write(paths.operation(operation.name), operationRecordSchema.parse(operation));
+  }
+
+  putOutbox(entry: OutboxEntry): void {
+    this.#state.write(paths.outbox(entry.id), { ...outboxEntrySchema.parse(entry), expireTime: recordExpireTime(entry.createTime, testRetention) });
   }
 }

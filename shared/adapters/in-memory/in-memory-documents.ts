@@ -43,6 +43,20 @@ export class InMemoryDocuments {
       .map(([, stored]) => structuredClone(stored.value));
   }
 
+  /**
+   * Documents of every collection named `group`, wherever it is (Firestore's collection-group
+   * query), with their paths, sorted by path.
+   */
+  listGroup(group: string): { path: string; value: unknown }[] {
+    return [...this.#documents.entries()]
+      .filter(([path]) => {
+        const segments = path.split('/');
+        return segments.length % 2 === 0 && segments.at(-2) === group;
+      })
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([path, stored]) => ({ path, value: structuredClone(stored.value) }));
+  }
+
   /** Writes outside a transaction; `createOnly` fails when the document exists. */
   write(path: string, value: unknown, createOnly = false): void {
     this.commit(new Map(), [{ path, value, createOnly }]);

@@ -5,7 +5,7 @@ import { InMemoryRunStore } from './in-memory-run-store.ts';
 
 describeRunStoreContract(
   'in-memory',
-  () => new InMemoryRunStore(),
+  (retention) => new InMemoryRunStore(new InMemoryDocuments(), retention),
   () => {
     const documents = new InMemoryDocuments();
     const catalog = new InMemoryAgentCatalog(documents);

@@ -1,30 +1,38 @@
 import type { Content } from '../../domain/content.ts';
 import { conversationCheckpointSchema, type ConversationCheckpoint } from '../../domain/conversation-checkpoint.ts';
 import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
-import { runSchema, type Run } from '../../domain/run.ts';
+import { expireTimeField, recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
+import { isTerminal, runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
-import { memoryRecordSchema, sessionEntrySchema, type SessionEntry } from '../../domain/session-entry.ts';
+import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-entry.ts';
+import { sessionHistory, type SessionWindow } from '../../domain/session-history.ts';
 import { stepSchema, type Step } from '../../domain/step.ts';
-import type { JoinClaim, MemoryRecord, RunStore, RunTransaction, SessionAppend } from '../../ports/run-store.ts';
-import { toAgentLifecycle } from '../catalog-agent-document.ts';
-import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
-import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
+import type { JoinClaim, MemoryRecord, RunStore, RunTransaction } from '../../ports/run-store.ts';
+import { documentPaths as paths, expiringCollectionGroups } from '../document-paths.ts';
+import { InMemoryDocuments } from './in-memory-documents.ts';
+import { InMemoryRunTransaction, parseOptional } from './in-memory-run-transaction.ts';
+
+/** Retention for tests that do not care: long enough that nothing expires while they run. */
+export const testRetention: RetentionPolicy = { retentionMs: 30 * 86_400_000, maxRunMs: 7 * 86_400_000 };
 
 /**
  * RunStore over in-memory documents: the same transaction rules as Firestore (reads first,
- * optimistic retries, create-once), documents validated on the way in and out.
+ * optimistic retries, create-once), documents validated on the way in and out and stamped with
+ * their expiry time as the Firestore store does.
  */
 export class InMemoryRunStore implements RunStore {
   readonly #documents: InMemoryDocuments;
+  readonly #retention: RetentionPolicy;
   readonly #watchers = new Map<string, Set<(run: Run | undefined, steps: Step[]) => void>>();
 
   /** `documents` may be shared with an InMemoryAgentCatalog, as Firestore is in production. */
-  constructor(documents: InMemoryDocuments = new InMemoryDocuments()) {
+  constructor(documents: InMemoryDocuments = new InMemoryDocuments(), retention: RetentionPolicy = testRetention) {
     this.#documents = documents;
+    this.#retention = retention;
   }
 
   async transact<T>(work: (tx: RunTransaction) => Promise<T>): Promise<T> {
-    const { result, writtenPaths } = await this.#documents.runTransaction((state) => work(new InMemoryRunTransaction(state)));
+    const { result, writtenPaths } = await this.#documents.runTransaction((state) => work(new InMemoryRunTransaction(state, this.#retention)));
     this.#notify(writtenPaths);
     return result;
   }
@@ -34,9 +42,7 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async listWaitingRuns(agentName: string): Promise<Run[]> {
-    return this.#documents
-      .listChildren(paths.runs)
-      .map((value) => runSchema.parse(value))
+    return this.#runs()
       .filter((run) => run.state === 'WAITING' && run.agent?.name === agentName)
       .sort((a, b) => a.createTime - b.createTime || a.runId.localeCompare(b.runId));
   }
@@ -56,8 +62,8 @@ export class InMemoryRunStore implements RunStore {
     return this.#documents.list(`${paths.events(runId)}/`).map((value) => runEventSchema.parse(value));
   }
 
-  async getConversation(runId: string, eventCount: number): Promise<ConversationCheckpoint | undefined> {
-    return parseOptional(conversationCheckpointSchema, this.#documents.get(paths.conversation(runId, eventCount)));
+  async getConversation(runId: string): Promise<ConversationCheckpoint | undefined> {
+    return parseOptional(conversationCheckpointSchema, this.#documents.get(paths.conversation(runId)));
   }
 
   async claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim> {
@@ -69,31 +75,13 @@ export class InMemoryRunStore implements RunStore {
     return claim;
   }
 
-  async appendToSession(entry: SessionAppend): Promise<void> {
-    const path = paths.sessionEntry(entry.sessionId, entry.runId);
-    if (this.#documents.get(path)) return;
-    const record: SessionEntry = {
-      schemaVersion: 1,
-      sessionId: entry.sessionId,
-      ...(entry.userId ? { userId: entry.userId } : {}),
-      runId: entry.runId,
-      runCreateTime: entry.runCreateTime,
-      contents: entry.contents,
-      createTime: entry.now,
-    };
-    this.#documents.write(path, sessionEntrySchema.parse(record));
-  }
-
-  async listSessionContents(sessionId: string): Promise<Content[]> {
-    return this.#documents
+  async listSessionHistory(sessionId: string, window: SessionWindow): Promise<Content[]> {
+    const latestFirst = this.#documents
       .list(`${paths.sessionEntries(sessionId)}/`)
       .map((value) => sessionEntrySchema.parse(value))
-      .sort((a, b) => a.runCreateTime - b.runCreateTime || a.runId.localeCompare(b.runId))
-      .flatMap((entry) => entry.contents);
-  }
-
-  async putMemory(memory: MemoryRecord): Promise<void> {
-    this.#documents.write(paths.memory(memory.userId, memory.memoryId), memoryRecordSchema.parse(memory));
+      .sort((a, b) => b.runCreateTime - a.runCreateTime || b.runId.localeCompare(a.runId))
+      .slice(0, window.maxRuns);
+    return sessionHistory(latestFirst, window);
   }
 
   async listMemories(userId: string): Promise<MemoryRecord[]> {
@@ -105,7 +93,8 @@ export class InMemoryRunStore implements RunStore {
 
   async recordRejection(rejection: Rejection): Promise<void> {
     const path = paths.rejection(rejection.id);
-    if (!this.#documents.get(path)) this.#documents.write(path, rejectionSchema.parse(rejection));
+    if (this.#documents.get(path)) return;
+    this.#documents.write(path, { ...rejectionSchema.parse(rejection), expireTime: recordExpireTime(rejection.createTime, this.#retention) });
   }
 
   async getRejection(id: string): Promise<Rejection | undefined> {
@@ -120,6 +109,38 @@ export class InMemoryRunStore implements RunStore {
     return () => listeners.delete(listener);
   }
 
+  async listDueSteps(before: number, limit: number): Promise<Step[]> {
+    return this.#documents
+      .listGroup('steps')
+      .map(({ value }) => stepSchema.parse(value))
+      .filter((step) => step.dueTime !== undefined && step.dueTime <= before)
+      .sort((a, b) => a.dueTime! - b.dueTime! || a.runId.localeCompare(b.runId) || a.stepId.localeCompare(b.stepId))
+      .slice(0, limit);
+  }
+
+  async listRunsPastDeadline(now: number, limit: number): Promise<Run[]> {
+    return this.#runs()
+      .filter((run) => !isTerminal(run.state) && run.deadlineTime !== undefined && run.deadlineTime <= now)
+      .sort((a, b) => a.deadlineTime! - b.deadlineTime! || a.runId.localeCompare(b.runId))
+      .slice(0, limit);
+  }
+
+  async deleteExpired(now: number, limit: number): Promise<number> {
+    const expired = expiringCollectionGroups
+      .flatMap((group) => this.#documents.listGroup(group))
+      .filter(({ value }) => {
+        const expireTime = (value as Record<string, unknown>)[expireTimeField];
+        return typeof expireTime === 'number' && expireTime <= now;
+      })
+      .slice(0, limit);
+    for (const { path } of expired) this.#documents.delete(path);
+    return expired.length;
+  }
+
+  #runs(): Run[] {
+    return this.#documents.listChildren(paths.runs).map((value) => runSchema.parse(value));
+  }
+
   #notify(writtenPaths: string[]): void {
     const runIds = new Set(writtenPaths.flatMap((path) => (path.startsWith('runs/') ? [path.split('/')[1]!] : [])));
     for (const runId of runIds) for (const listener of this.#watchers.get(runId) ?? []) void this.#emit(runId, listener);
@@ -128,55 +149,4 @@ export class InMemoryRunStore implements RunStore {
   async #emit(runId: string, listener: (run: Run | undefined, steps: Step[]) => void): Promise<void> {
     listener(await this.getRun(runId), await this.listSteps(runId));
   }
-}
-
-class InMemoryRunTransaction implements RunTransaction {
-  readonly #state: InMemoryTransactionState;
-
-  constructor(state: InMemoryTransactionState) {
-    this.#state = state;
-  }
-
-  async getRun(runId: string) {
-    return parseOptional(runSchema, this.#state.read(paths.run(runId)));
-  }
-  async getStep(runId: string, stepId: string) {
-    return parseOptional(stepSchema, this.#state.read(paths.step(runId, stepId)));
-  }
-  async getJoin(runId: string, turn: number) {
-    return this.#state.read(paths.join(runId, turn)) as JoinClaim | undefined;
-  }
-  async getConversation(runId: string, eventCount: number) {
-    return parseOptional(conversationCheckpointSchema, this.#state.read(paths.conversation(runId, eventCount)));
-  }
-  async getAgentLifecycle(agentName: string) {
-    const document = this.#state.read(paths.agent(encodeAgentName(agentName)));
-    return document === undefined ? undefined : toAgentLifecycle(document);
-  }
-  createRun(run: Run) {
-    this.#state.write(paths.run(run.runId), runSchema.parse(run), true);
-  }
-  putRun(run: Run) {
-    this.#state.write(paths.run(run.runId), runSchema.parse(run));
-  }
-  createStep(step: Step) {
-    this.#state.write(paths.step(step.runId, step.stepId), stepSchema.parse(step), true);
-  }
-  putStep(step: Step) {
-    this.#state.write(paths.step(step.runId, step.stepId), stepSchema.parse(step));
-  }
-  putJoin(join: JoinClaim) {
-    this.#state.write(paths.join(join.runId, join.turn), join);
-  }
-  putEvents(runId: string, events: RunEvent[]) {
-    for (const event of events) this.#state.write(paths.event(runId, event.seq), runEventSchema.parse(event));
-  }
-  putConversation(checkpoint: ConversationCheckpoint) {
-    const path = paths.conversation(checkpoint.runId, checkpoint.eventCount);
-    this.#state.write(path, conversationCheckpointSchema.parse(checkpoint));
-  }
-}
-
-function parseOptional<T>(schema: { parse(value: unknown): T }, value: unknown): T | undefined {
-  return value === undefined ? undefined : schema.parse(value);
 }

@@ -1,6 +1,6 @@
 import type { OutboxMessage, OutboxTopic } from '../../domain/step.ts';
 import type { StepQueue } from '../../ports/step-queue.ts';
-import type { Delivery } from '../../steps/delivery.ts';
+import type { Delivery } from '../../engine/delivery.ts';
 
 export type Subscriber = (delivery: Delivery) => Promise<void>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboxIdOf } from '../outbox.ts';
 import type { OutboxMessage } from '../step.ts';
 
 /** The message (topic `agentline-agent-deploys`) that asks the deploy worker to finish a deploy operation. */
@@ -10,5 +11,6 @@ export const deployMessageSchema = z.strictObject({
 export type DeployMessage = z.infer<typeof deployMessageSchema>;
 
 export function deployOutboxMessage(operation: string): OutboxMessage {
-  return { topic: 'agent-deploy', data: { schemaVersion: 1, operation } } as OutboxMessage;
+  const data: DeployMessage = { schemaVersion: 1, operation };
+  return { topic: 'agent-deploy', data, id: outboxIdOf('agent-deploy', operation) };
 }

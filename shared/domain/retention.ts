@@ -1,0 +1,26 @@
+import type { Run } from './run.ts';
+
+/**
+ * How long run data is kept (docs/architecture.md, "Retention"). Every run ends by its deadline,
+ * which is at most `maxRunMs` after it was created, so a document created for a run expires
+ * `maxRunMs + retentionMs` after its own creation: never before its run's end plus the retention,
+ * whenever the run ends. The run document itself expires `retentionMs` after the run ended (or
+ * after its deadline, while it has not).
+ */
+export interface RetentionPolicy {
+  retentionMs: number;
+  maxRunMs: number;
+}
+
+/** When Firestore's TTL policy (or the local stand-in) deletes a run document. */
+export function runExpireTime(run: Pick<Run, 'createTime' | 'endTime' | 'deadlineTime'>, policy: RetentionPolicy): number {
+  return (run.endTime ?? run.deadlineTime ?? run.createTime + policy.maxRunMs) + policy.retentionMs;
+}
+
+/** When a document created at `createTime` for a run (step, event, checkpoint, join, outbox entry, rejection) is deleted. */
+export function recordExpireTime(createTime: number, policy: RetentionPolicy): number {
+  return createTime + policy.maxRunMs + policy.retentionMs;
+}
+
+/** The field Firestore's TTL policies read (infra/topology.json `firestore.ttlField`). */
+export const expireTimeField = 'expireTime';

@@ -1,0 +1,71 @@
+import { failRun } from '../domain/decide-next-steps.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { isPastDeadline, isTerminal, type Run } from '../domain/run.ts';
+import { claimAttempt, closeStep, finishStep, isBeforeRetryTime, isLeaseLive } from '../domain/step-attempt.ts';
+import { isStepFinished, type OutboxMessage, type Step, type StepMessage } from '../domain/step.ts';
+import type { RunTransaction } from '../ports/run-store.ts';
+import type { Deps } from './deps.ts';
+import { endForDeadline, runEndedError } from './ended-runs.ts';
+import type { AnyStepKind, StepEffect } from './step-kind.ts';
+import { writeTransition } from './write-transition.ts';
+
+/** What the claim transaction found, and what the delivery does next. */
+export type Claim =
+  /** This attempt owns the step: perform the effect. */
+  | { kind: 'claimed'; run: Run; step: Step; priorIntent: boolean; settleOnly: boolean }
+  /** Committed already: a redelivery, which repairs what may not have been published. */
+  | { kind: 'finished'; step: Step }
+  /** Another attempt holds a live lease: acknowledge, and re-check when it ends. */
+  | { kind: 'leased'; step: Step }
+  /** Handed back until its retry time, which is still ahead. */
+  | { kind: 'waiting'; step: Step }
+  /** Nothing more to do: the step is closed (its run ended) or the claim ended the run. */
+  | { kind: 'settled'; messages: OutboxMessage[] };
+
+/**
+ * The claim transaction of a step with an effect (docs/architecture.md, "Claim"): in one
+ * transaction it reads run and step, applies the terminal-run rule and the deadline, refuses a
+ * live lease or a retry not yet due, lets the kind make its own claim (reserve the LLM-call
+ * budget, write an intent), and marks the attempt RUNNING with a lease. Nothing outside this
+ * transaction happens before the effect, so a crash after it can only over-count.
+ */
+export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnyStepKind, message: StepMessage): Promise<Claim> {
+  const effect = kind.effect as StepEffect<unknown>;
+  return deps.store.transact(async (tx) => {
+    const now = deps.clock.now();
+    const { run, step } = await readRunAndStep(tx, message);
+    if (isStepFinished(step)) return { kind: 'finished', step };
+    if (isLeaseLive(step, now)) return { kind: 'leased', step };
+    if (isPastDeadline(run, now)) return { kind: 'settled', messages: endForDeadline(tx, run, step, now) };
+    if (isTerminal(run.state)) {
+      if (effect.needsSettling?.(step)) return claimed(tx, run, step, claimAttempt(step, now, effect.leaseMs), true);
+      tx.putStep(closeStep(step, now, runEndedError(run)));
+      return { kind: 'settled', messages: [] };
+    }
+    if (isBeforeRetryTime(step, now)) return { kind: 'waiting', step };
+    const change = effect.claim(run, step, now);
+    if ('endRun' in change) {
+      const ended = failRun(run, change.endRun, now);
+      writeTransition(tx, ended, now);
+      tx.putStep(finishStep(step, now, { state: 'FAILED', outbox: ended.outbox, lastError: change.endRun }));
+      return { kind: 'settled', messages: ended.outbox };
+    }
+    if (change.run) tx.putRun(change.run);
+    return claimed(tx, change.run ?? run, step, claimAttempt(change.step, now, effect.leaseMs), false);
+  });
+}
+
+function claimed(tx: RunTransaction, run: Run, before: Step, step: Step, settleOnly: boolean): Claim {
+  tx.putStep(step);
+  // An intent read before this claim was committed by an earlier attempt, which may have acted.
+  return { kind: 'claimed', run, step, priorIntent: before.intent !== undefined, settleOnly };
+}
+
+/** Reads a run and one of its steps in a transaction; a message naming neither is refused. */
+export async function readRunAndStep(tx: RunTransaction, message: Pick<StepMessage, 'runId' | 'stepId'>): Promise<{ run: Run; step: Step }> {
+  const run = await tx.getRun(message.runId);
+  const step = await tx.getStep(message.runId, message.stepId);
+  if (!run) throw new NotFoundError(`Run ${message.runId} does not exist`);
+  if (!step) throw new NotFoundError(`Step ${message.stepId} of run ${message.runId} does not exist`);
+  return { run, step };
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { TransientError } from '../domain/errors.ts';
+import type { ModelClient } from '../ports/model-client.ts';
+import type { RunStore } from '../ports/run-store.ts';
+import type { Deps } from './deps.ts';
+import { claimAttempt } from '../domain/step-attempt.ts';
+import { newStep, type Step } from '../domain/step.ts';
+import { createExecutorHarness } from '../testing/executor-harness.ts';
+import { createLedgerTool, Ledger } from '../testing/ledger.ts';
+import { ScriptedModel, modelCalls, modelText } from '../testing/scripted-model.ts';
+import { builtinTools } from '../tools/builtin-tools.ts';
+import type { Tool } from '../tools/tool.ts';
+import { cancelRunNow } from '../steps/handle-run-control.ts';
+
+const toolCall = (name: string, args: Record<string, unknown> = {}) => ({ functionCall: { name, args }, callCount: 1 });
+
+/** A step as the claim of `attempt` left it: RUNNING, leased until `leaseEnd`. */
+function running(step: Step, attempt: number, now: number, leaseMs: number): Step {
+  return { ...claimAttempt({ ...step, attempt: attempt - 1 }, now, leaseMs) };
+}
+
+describe('the step executor, on deliveries that must not spend delivery attempts', () => {
+  it('acknowledges a duplicate that meets a live lease and re-checks the step when the lease ends', async () => {
+    const world = createExecutorHarness();
+    const now = world.clock.time;
+    await world.seed({ runId: 'r1', llmCallCount: 1 }, [running(newStep('r1', '0-model-0', now), 1, now, 60_000)]);
+    await expect(world.deliver('r1', '0-model-0')).resolves.toBeUndefined();
+    expect(world.scheduled).toEqual([{ message: expect.objectContaining({ stepId: '0-model-0' }), delayMs: 60_500, key: 'r1-0-model-0-1-lease' }]);
+    expect((await world.deps.store.getRun('r1'))?.llmCallCount).toBe(1);
+  });
+
+  it('schedules the delayed redelivery again, under the same key, when the retry is far off', async () => {
+    const world = createExecutorHarness();
+    const now = world.clock.time;
+    await world.seed({ runId: 'r1', llmCallCount: 1 }, [{ ...newStep('r1', '0-model-0', now), attempt: 1, retryTime: now + 30_000, dueTime: now + 30_000 }]);
+    await world.deliver('r1', '0-model-0');
+    expect(world.scheduled).toEqual([{ message: expect.objectContaining({ topic: 'model', stepId: '0-model-0' }), delayMs: 30_000, key: 'r1-0-model-0-1' }]);
+    expect((await world.deps.store.getRun('r1'))?.llmCallCount).toBe(1);
+  });
+
+  it('asks for redelivery instead when the retry is nearly due, since the delay queue would dedupe the key', async () => {
+    const world = createExecutorHarness();
+    const now = world.clock.time;
+    await world.seed({ runId: 'r1', llmCallCount: 1 }, [{ ...newStep('r1', '0-model-0', now), attempt: 1, retryTime: now + 500, dueTime: now + 500 }]);
+    await expect(world.deliver('r1', '0-model-0')).rejects.toBeInstanceOf(TransientError);
+    expect(world.scheduled).toEqual([]);
+  });
+});
+
+describe('the step executor, on runs that ended', () => {
+  it('changes nothing when a model answer commits after the run was failed by the dead-letter consumer, and keeps the request counted', async () => {
+    let world: ReturnType<typeof createExecutorHarness>;
+    const model = new ScriptedModel([
+      () => {
+        // While the request is in flight, the dead-letter consumer fails the run.
+        void world.handlers.deadLetter({ messageId: 'dl', data: Buffer.from(JSON.stringify({ schemaVersion: 1, runId: 'r1', stepId: '0-model-0', kind: 'model' })), attributes: {}, source: 'dl' });
+        return modelText('too late');
+      },
+    ]);
+    world = createExecutorHarness({ model });
+    await world.seed({ runId: 'r1', eventCount: 0 }, [newStep('r1', '0-model-0', world.clock.time)]);
+    await world.deliver('r1', '0-model-0');
+    const run = await world.deps.store.getRun('r1');
+    expect(run).toMatchObject({ state: 'FAILED', error: { code: 'DEAD_LETTERED' }, llmCallCount: 1, llmCallsSucceeded: 0, eventCount: 0 });
+    expect(run?.output).toBeUndefined();
+    expect(await world.deps.store.listEvents('r1')).toEqual([]);
+    expect(await world.step('r1', '0-model-0')).toMatchObject({ state: 'FAILED', lastError: { code: 'DEAD_LETTERED' } });
+  });
+
+  it('closes the step of a model request that answered after the run was cancelled, recording the answer on the step only', async () => {
+    let world: ReturnType<typeof createExecutorHarness>;
+    const model: ModelClient = {
+      async generate() {
+        await cancelRunNow(world.deps, { runId: 'r1', reason: 'changed my mind' });
+        return modelText('too late', { totalTokenCount: 7 });
+      },
+    };
+    world = createExecutorHarness({ model });
+    await world.seed({ runId: 'r1', eventCount: 0 }, [newStep('r1', '0-model-0', world.clock.time)]);
+    await world.deliver('r1', '0-model-0');
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'CANCELLED', llmCallCount: 1, llmCallsSucceeded: 0, usage: {} });
+    expect(await world.step('r1', '0-model-0')).toMatchObject({ state: 'CANCELLED', lastError: { code: 'RUN_ENDED' }, result: { usage: { totalTokenCount: 7 } } });
+    expect((await world.step('r1', '0-model-0')).dueTime).toBeUndefined();
+  });
+
+  it('starts no tool call for a run that ended just before the claim transaction, reading the run in the claim itself', async () => {
+    let executions = 0;
+    const counted: Tool = { ...builtinTools.find((tool) => tool.name === 'calculator')!, execute: async () => ++executions };
+    let cancelled = false;
+    // The run is cancelled after anything the delivery read before its claim, and before the claim commits.
+    const cancelBeforeFirstTransaction = (deps: Deps): Deps => {
+      const transact: RunStore['transact'] = async (work) => {
+        if (!cancelled) {
+          cancelled = true;
+          await cancelRunNow(deps, { runId: 'r1' });
+        }
+        return deps.store.transact(work);
+      };
+      const store = new Proxy(deps.store, {
+        get: (target, property) => (property === 'transact' ? transact : (Reflect.get(target, property, target) as () => unknown).bind(target)),
+      });
+      return { ...deps, store };
+    };
+    const world = createExecutorHarness({ tools: [counted], decorate: cancelBeforeFirstTransaction });
+    await world.seed({ runId: 'r1' }, [newStep('r1', '0-tool-0', world.clock.time, toolCall('calculator', { expression: '1+1' }))]);
+    await world.deliver('r1', '0-tool-0');
+    expect(executions).toBe(0);
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ state: 'CANCELLED', lastError: { code: 'RUN_ENDED' } });
+    expect(world.published.map((message) => message.topic)).toEqual(['results']);
+  });
+
+  it('settles the outstanding intent of a non-repeatable call whose run ended, without performing it again', async () => {
+    const ledger = new Ledger();
+    const world = createExecutorHarness({ tools: [createLedgerTool(ledger)] });
+    const now = world.clock.time;
+    // An attempt wrote its intent, booked, and died before its commit; then the run was cancelled.
+    await ledger.book('r1/0-tool-0', 'acct', 5);
+    const step = { ...newStep('r1', '0-tool-0', now, toolCall('book_payment', { account: 'acct', amount: 5 })), attempt: 1, intent: { key: 'r1/0-tool-0', attempt: 1, createTime: now } };
+    await world.seed({ runId: 'r1', state: 'CANCELLED' }, [step], ['book_payment']);
+    await world.deliver('r1', '0-tool-0');
+    expect(ledger.entries).toHaveLength(1);
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({
+      state: 'CANCELLED',
+      result: { response: { output: { status: 'booked', account: 'acct', amount: 5 }, settledAfterRunEnded: true } },
+    });
+  });
+
+  it('ends a run past its deadline at its next claim, CANCELLED with DEADLINE_EXCEEDED, without calling the model', async () => {
+    const world = createExecutorHarness({ model: new ScriptedModel([]) });
+    await world.seed({ runId: 'r1', deadlineTime: world.clock.time - 1 }, [newStep('r1', '0-model-0', world.clock.time)]);
+    await world.deliver('r1', '0-model-0');
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'CANCELLED', llmCallCount: 0, error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(world.published.map((message) => message.topic)).toEqual(['results']);
+  });
+});
+
+describe('the step executor, on failing effects', () => {
+  it('answers the model with a tool error, naming the last error, after the tool failed transiently as many times in a row as allowed', async () => {
+    let calls = 0;
+    const flaky: Tool<{ sku: string }> = {
+      name: 'inventory_lookup',
+      description: 'Looks up stock.',
+      inputSchema: z.object({ sku: z.string() }),
+      repeatable: true,
+      execute: async () => {
+        throw new TransientError(`inventory service unavailable (503), call ${++calls}`);
+      },
+    };
+    const world = createExecutorHarness({ tools: [flaky as Tool], settings: { maxToolAttempts: 3 } });
+    await world.seed({ runId: 'r1', turn: 0, eventCount: 0, next: { kind: 'tools', calls: [{ name: 'inventory_lookup', args: { sku: 'A' } }] } }, [
+      newStep('r1', '0-tool-0', world.clock.time, toolCall('inventory_lookup', { sku: 'A' })),
+    ], ['inventory_lookup']);
+    for (let delivery = 0; delivery < 3; delivery++) {
+      await world.deliver('r1', '0-tool-0');
+      world.clock.time += 120_000; // past any backoff
+    }
+    expect(calls).toBe(3);
+    expect(world.scheduled).toHaveLength(2);
+    const step = await world.step('r1', '0-tool-0');
+    expect(step).toMatchObject({ state: 'SUCCEEDED', result: { response: { error: 'Tool inventory_lookup failed 3 times in a row; the last error: inventory service unavailable (503), call 3' } } });
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'RUNNING', turn: 1, next: { kind: 'model' } });
+  });
+
+  it('fails the run with the model error once the model failed transiently as many times in a row as allowed', async () => {
+    const overloaded = () => new TransientError('model overloaded (503)');
+    const world = createExecutorHarness({ model: new ScriptedModel([overloaded(), overloaded()]), settings: { maxModelAttempts: 2 } });
+    await world.seed({ runId: 'r1', eventCount: 0 }, [newStep('r1', '0-model-0', world.clock.time)]);
+    await world.deliver('r1', '0-model-0');
+    world.clock.time += 120_000;
+    await world.deliver('r1', '0-model-0');
+    expect(await world.deps.store.getRun('r1')).toMatchObject({
+      state: 'FAILED',
+      llmCallCount: 2,
+      error: { code: 'UNAVAILABLE', message: 'Model request failed after 2 attempts: model overloaded (503)' },
+    });
+  });
+
+  it('lets the next delivery take over at once when an effect throws an unexpected error, and rethrows it for redelivery', async () => {
+    const world = createExecutorHarness({ model: new ScriptedModel([new Error('bug'), modelCalls([{ name: 'calculator', args: { expression: '1+1' } }])]) });
+    await world.seed({ runId: 'r1', eventCount: 0 }, [newStep('r1', '0-model-0', world.clock.time)]);
+    await expect(world.deliver('r1', '0-model-0')).rejects.toThrow('bug');
+    expect(await world.step('r1', '0-model-0')).toMatchObject({ state: 'PENDING', attempt: 1, lastError: { code: 'ATTEMPT_FAILED', message: 'bug' } });
+  });
+});

@@ -1,0 +1,104 @@
+import { addUsage, functionCallsOf, textOf } from '../domain/content.ts';
+import { extendConversation } from '../domain/conversation-checkpoint.ts';
+import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
+import { isLlmBudgetExhausted, llmCallsLimitExceeded } from '../domain/llm-call-budget.ts';
+import type { Run, RunError } from '../domain/run.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { AgentLifecycle } from '../domain/agent-state.ts';
+import type { Step } from '../domain/step.ts';
+import type { Deps } from '../engine/deps.ts';
+import type { Decision, StepKindDefinition } from '../engine/step-kind.ts';
+import type { ModelResponse } from '../ports/model-client.ts';
+import { buildModelRequest, functionsOfAgent } from './build-model-request.ts';
+import { loadConversation } from './load-conversation.ts';
+import { callRemoteAgent } from './remote-agent-turn.ts';
+
+/** What one model attempt produced: an answer (with the conversation it answered), or why the run must end. */
+export type ModelValue =
+  | { kind: 'answered'; response: ModelResponse; conversation: RunEvent[]; durationMs: number }
+  | { kind: 'stopped'; error: RunError };
+
+type ModelDeps = Pick<Deps, 'store' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
+
+/**
+ * The model step: its claim reserves one LLM call of the budget (ADK's max_llm_calls, counted
+ * before the request exists, so a crash can only over-count), its effect is the model request —
+ * or, for a remote (A2A) agent, the remote task that plays the model — and its decision appends
+ * the answer and enqueues what comes next.
+ */
+export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue> {
+  return {
+    kind: 'model',
+    effect: {
+      leaseMs: deps.settings.leaseMs.model,
+      maxFailedAttempts: deps.settings.maxModelAttempts,
+      claim(run, step, now) {
+        // Following a remote task the step already sent is not a new request: it was counted then.
+        const following = step.remoteTask !== undefined;
+        if (!following && isLlmBudgetExhausted(run)) return { endRun: llmCallsLimitExceeded(run) };
+        return { run: { ...run, state: 'RUNNING', llmCallCount: run.llmCallCount + (following ? 0 : 1), updateTime: now }, step };
+      },
+      async perform({ run, step }) {
+        const conversation = await loadConversation(deps.store, run);
+        const started = deps.clock.now();
+        let response: ModelResponse;
+        if (run.agent?.remoteAgent) {
+          const turn = await callRemoteAgent(deps, run, step);
+          if (turn.kind === 'stopped') return { kind: 'done', value: { kind: 'stopped', error: turn.error } };
+          if (turn.kind === 'pending') {
+            const reason = { code: 'A2A_TASK_RUNNING', message: `Remote task ${turn.taskId} is still running` };
+            const remoteTask = { taskId: turn.taskId, startTime: turn.startTime };
+            return { kind: 'wait', retryTime: deps.clock.now() + deps.settings.remoteAgent.recheckDelayMs, reason, remoteTask };
+          }
+          response = turn.response;
+        } else {
+          response = await deps.model.generate(buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools)));
+        }
+        const durationMs = deps.clock.now() - started;
+        deps.logger.info('model call finished', { runId: run.runId, stepId: step.stepId, attempt: step.attempt, durationMs });
+        return { kind: 'done', value: { kind: 'answered', response, conversation, durationMs } };
+      },
+      failed({ error, attempts, exhausted }) {
+        // A model 400, a remote agent's protocol error or a refused address ends the run; so do retries used up.
+        const message = exhausted ? `Model request failed after ${attempts} attempts: ${error.message}` : error.message;
+        return { kind: 'stopped', error: { code: error.code, message } };
+      },
+      record(value) {
+        if (value.kind === 'stopped') return { error: value.error };
+        const { response, durationMs } = value;
+        return {
+          usage: response.usage,
+          durationMs,
+          chunkCount: response.chunkCount,
+          functionCallCount: functionCallsOf(response.content).length,
+          ...(response.finishReason ? { finishReason: response.finishReason } : {}),
+        };
+      },
+    },
+    async decide({ run, step, value, now, lifecycle }) {
+      if (value.kind === 'stopped') return { state: 'FAILED', lastError: value.error, transition: failRun(run, value.error, now) };
+      return modelAnswered(run, step, value, now, await lifecycle());
+    },
+  };
+}
+
+function modelAnswered(run: Run, step: Step, value: Extract<ModelValue, { kind: 'answered' }>, now: number, lifecycle: AgentLifecycle | undefined): Decision {
+  const { response, conversation } = value;
+  // The conversation was read after the claim; only this step appends events while it runs.
+  if (conversation.length !== run.eventCount) {
+    throw new Error(`Run ${run.runId} has ${run.eventCount} events but model step ${step.stepId} read ${conversation.length}`);
+  }
+  const event: RunEvent = { schemaVersion: 1, seq: run.eventCount, origin: 'run', content: response.content, stepId: step.stepId, createTime: now };
+  const extended = extendConversation(run.runId, conversation, [event], now);
+  if ('error' in extended) return { state: 'FAILED', lastError: extended.error, transition: failRun(run, extended.error, now) };
+  const calls = functionCallsOf(response.content);
+  const answered: Run = {
+    ...run,
+    eventCount: run.eventCount + 1,
+    llmCallsSucceeded: run.llmCallsSucceeded + 1,
+    usage: addUsage(run.usage, response.usage),
+    ...(calls.length > 0 ? { next: { kind: 'tools', calls } } : { next: { kind: 'memory' }, output: { text: textOf(response.content) } }),
+    updateTime: now,
+  };
+  return { state: 'SUCCEEDED', transition: decideNextSteps(answered, now, lifecycle), events: [event], conversation: extended.checkpoint };
+}

@@ -1,0 +1,120 @@
+import type { Run } from '../domain/run.ts';
+import type { Step, ToolIntent } from '../domain/step.ts';
+import { toolCallKeyOf } from '../domain/step.ts';
+import type { Deps } from '../engine/deps.ts';
+import type { EffectContext, EffectOutcome, StepKindDefinition } from '../engine/step-kind.ts';
+import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
+import { subAgentByToolName } from '../tools/sub-agent-tool.ts';
+import type { Tool } from '../tools/tool.ts';
+import { functionsOfAgent, toolsOfAgent } from './build-model-request.ts';
+import { callSubAgent } from './sub-agent-call.ts';
+import { createToolTurnJoin } from './tool-turn-join.ts';
+
+/** What one tool call produced for the model: the function response, and how long it took. */
+export interface ToolValue {
+  response: Record<string, unknown>;
+  durationMs: number;
+}
+
+type ToolDeps = Pick<Deps, 'store' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
+
+/**
+ * One tool call of a turn: a built-in tool, or a registered A2A sub-agent called as a tool
+ * (whose unfinished task hands the step back to be followed again). Parallel calls are a fan-in
+ * group: each commits only its own step document, and one commit joins the turn
+ * (`createToolTurnJoin`). Whatever goes wrong with the call becomes a function response the model
+ * sees: bad arguments, an unknown tool, a tool's own failure, and — after
+ * `settings.maxToolAttempts` in a row — transient failures, with the last error.
+ */
+export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
+  return {
+    kind: 'tool',
+    effect: {
+      leaseMs: deps.settings.leaseMs.tool,
+      maxFailedAttempts: deps.settings.maxToolAttempts,
+      claim(run, step, now) {
+        return { step: withIntent(step, toolOf(run, step, deps.tools), now) };
+      },
+      needsSettling(step) {
+        return step.intent !== undefined && step.result === undefined;
+      },
+      perform(context) {
+        return callTool(deps, context);
+      },
+      failed({ step, error, attempts, exhausted }) {
+        const name = step.input?.functionCall.name ?? 'the tool';
+        const message = exhausted ? `Tool ${name} failed ${attempts} times in a row; the last error: ${error.message}` : error.message;
+        return { response: { error: message }, durationMs: 0 };
+      },
+      record(value) {
+        return { response: value.response, durationMs: value.durationMs };
+      },
+    },
+    async decide() {
+      return { state: 'SUCCEEDED' };
+    },
+    fanIn: createToolTurnJoin(deps),
+  };
+}
+
+async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: EffectContext): Promise<EffectOutcome<ToolValue>> {
+  const call = step.input!.functionCall;
+  const tool = toolOf(run, step, deps.tools);
+  const subAgent = subAgentByToolName(run, call.name);
+  const started = deps.clock.now();
+  let response: Record<string, unknown>;
+  if (settleOnly) {
+    response = await settleIntent(tool, step, deps);
+  } else if (subAgent) {
+    const outcome = await callSubAgent(deps, run, step, subAgent, call.args ?? {});
+    if (outcome.kind === 'pending') {
+      const reason = { code: 'A2A_TASK_RUNNING', message: `Remote task ${outcome.taskId} is still running` };
+      const remoteTask = { taskId: outcome.taskId, startTime: outcome.startTime };
+      return { kind: 'wait', retryTime: deps.clock.now() + deps.settings.remoteAgent.recheckDelayMs, reason, remoteTask };
+    }
+    response = outcome.response;
+  } else if (tool) {
+    response = await executeToolCall(tool, call.args ?? {}, toolContext(deps, step), priorIntent);
+  } else {
+    response = unknownToolResult(call.name, functionsOfAgent(run, deps.tools));
+  }
+  const durationMs = deps.clock.now() - started;
+  deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
+  return { kind: 'done', value: { response, durationMs } };
+}
+
+/**
+ * The run ended while a non-repeatable call's intent was outstanding: find out whether the
+ * effect happened (never perform it now), so the step records the truth.
+ */
+async function settleIntent(tool: Tool | undefined, step: Step, deps: ToolDeps): Promise<Record<string, unknown>> {
+  if (!tool || tool.repeatable) return { error: 'Not performed: the run ended first' };
+  const found = await tool.reconcile(toolCallKeyOf(step.runId, step.stepId), toolContext(deps, step));
+  return found.happened ? { output: found.output, settledAfterRunEnded: true } : { error: 'Not performed: the run ended first', settledAfterRunEnded: true };
+}
+
+function toolContext(deps: Pick<Deps, 'clock'>, step: Step) {
+  return {
+    runId: step.runId,
+    stepId: step.stepId,
+    attempt: step.attempt,
+    idempotencyKey: toolCallKeyOf(step.runId, step.stepId),
+    deadline: step.leaseExpireTime!,
+    now: () => deps.clock.now(),
+  };
+}
+
+function toolOf(run: Run, step: Step, tools: readonly Tool[]): Tool | undefined {
+  const name = step.input?.functionCall.name;
+  return toolsOfAgent(run, tools).find((candidate) => candidate.name === name);
+}
+
+/**
+ * The claimed step with the intent record of a non-repeatable tool, written in the claim (so it
+ * is committed before the effect starts) and only once: a retry keeps the first intent.
+ */
+function withIntent(step: Step, tool: Tool | undefined, now: number): Step {
+  if (!tool || tool.repeatable || step.intent) return step;
+  const intent: ToolIntent = { key: toolCallKeyOf(step.runId, step.stepId), attempt: step.attempt + 1, createTime: now };
+  return { ...step, intent };
+}

@@ -1,0 +1,41 @@
+import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-token-authenticator.ts';
+import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
+import { createPageTokenCodec } from '../domain/agents/page-token.ts';
+import type { StepQueue } from '../ports/step-queue.ts';
+import { createApiHandlers } from '../wiring/create-api-handlers.ts';
+import type { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
+
+const secret = 'unit-test-secret-of-at-least-32-characters';
+
+/**
+ * The agents API and its deploy worker over an in-memory world's database and queue, called as
+ * `userId`. `queue` replaces what the API publishes through (to lose or fail its publishes).
+ * Resolves with the response body; throws on an error status.
+ */
+export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemoryWorld>, options: { userId?: string; queue?: StepQueue } = {}) {
+  const { documents, agents, store, queue, outbox } = world;
+  let ids = 0;
+  const api = createApiHandlers({
+    registry: new InMemoryAgentRegistry(documents),
+    agents,
+    store,
+    queue: options.queue ?? queue,
+    outbox,
+    authenticator: new LocalTokenAuthenticator(secret, []),
+    pageTokens: createPageTokenCodec(secret),
+    clock: { now: () => Date.now() },
+    newId: () => `id${ids++}`,
+    logger: world.deps.logger,
+    availableTools: ['calculator'],
+    fetchAgentCard: async (uri) => {
+      throw new Error(`no network in unit tests (${uri})`);
+    },
+  });
+  queue.subscribe('agent-deploy', api.deployAgent);
+  return async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    const token = await mintLocalToken(secret, { userId: options.userId ?? 'ada' });
+    const response = await api.api({ method, path: `/v1/${path}`, query, authorization: `Bearer ${token}`, body });
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as Record<string, unknown>;
+  };
+}
