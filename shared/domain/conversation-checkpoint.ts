@@ -22,7 +22,7 @@ export type ConversationCheckpoint = z.infer<typeof conversationCheckpointSchema
 /**
  * The largest conversation a checkpoint holds, in bytes of its JSON. A Firestore document is at
  * most 1 MiB (1,048,576 bytes); this leaves room for the other fields and the document name.
- * Larger conversations would belong in the artifact store (ARCHITECTURE.md section 3), which
+ * Larger conversations would belong in an artifact store (docs/architecture.md, "Data"), which
  * does not exist yet, so a run that outgrows this ends FAILED with CONVERSATION_TOO_LARGE.
  */
 export const maxConversationBytes = 1_000_000;

@@ -4,7 +4,7 @@ import { describeType, isPlainObject } from './config-problems.ts';
  * The fields of ADK's RunConfig (google/adk-python `agents/run_config.py`, plus adk-js's
  * `pauseOnToolCalls`) and what each one may be here. The step pipeline has no live connection, so
  * every Live-API feature is accepted only at ADK's own default, which changes nothing; any other
- * value is refused with the reason, never silently ignored (ARCHITECTURE.md section 4).
+ * value is refused with the reason, never silently ignored (docs/architecture.md, "RunConfig and the LLM-call budget").
  */
 
 /** The normalised RunConfig being built while fields are read. */

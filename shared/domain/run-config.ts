@@ -4,7 +4,7 @@ import { DEFAULT_MAX_LLM_CALLS, runConfigFieldRules, type RunConfigDraft } from 
 
 /**
  * The normalised RunConfig a run stores and the pipeline obeys (ADK RunConfig semantics,
- * ARCHITECTURE.md section 4). Only what the pipeline can honour has a place here; everything else
+ * docs/architecture.md, "RunConfig and the LLM-call budget"). Only what the pipeline can honour has a place here; everything else
  * is refused by `parseRunConfig`.
  */
 export const runConfigSchema = z.strictObject({
