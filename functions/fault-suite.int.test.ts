@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../infra/topology.ts';
 import { isTerminal, type Run } from '../shared/domain/run.ts';
 import type { Submission } from '../shared/domain/submission.ts';
 import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
@@ -7,6 +8,7 @@ import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/
 import { createLedgerTool } from '../shared/testing/ledger.ts';
 import { httpLedgerClient, startLedgerServer, type LedgerServer } from '../shared/testing/ledger-server.ts';
 import { submitToStack } from '../shared/testing/submit-to-stack.ts';
+import { createDeployedDeliveryPolicy } from '../shared/testing/deployed-delivery-policy.ts';
 import { createSeededFaultLayer } from '../shared/testing/seeded-fault-layer.ts';
 import { startTestStack, wireServerTestEnv } from '../shared/testing/test-stack.ts';
 
@@ -17,7 +19,28 @@ const seed = Number(process.env['AGENTLINE_FAULT_SEED'] ?? 1);
 // backlog, not a lost run, decides how long the last one takes: 200 runs needed about 4 minutes.
 // The wait grows with the size so a large suite reports lost runs, not a queue still draining.
 const runTimeoutMs = Number(process.env['AGENTLINE_FAULT_RUN_TIMEOUT_MS'] ?? Math.max(240_000, runCount * 4_000));
-const faults = createSeededFaultLayer({ seed, crashAfterEffectRate: 0.1, crashAfterCommitRate: 0.05 });
+// Every step's deliveries may die twice, at any of four points; every message goes out one to three times.
+const maxCrashesPerMessage = 2;
+const faults = createSeededFaultLayer({
+  seed,
+  crashBeforeEffectRate: 0.1,
+  crashAfterEffectRate: 0.1,
+  crashAfterCommitRate: 0.1,
+  crashAfterPublishRate: 0.05,
+  maxCrashesPerMessage,
+});
+// The deployed subscriptions' policy, which the emulator does not apply: backoff 1–10 s between
+// redeliveries of a nacked message, and the dead-letter topic after 20 delivery attempts. The
+// backoff is scaled by the test's lease over the deployed one (2 s / 120 s for model steps), so a
+// nacked redelivery meets a live lease as often as it would in the cloud.
+const deployedModelLeaseSeconds = 120;
+const testLeaseSeconds = Number(wireServerTestEnv('')['AGENTLINE_MODEL_LEASE_SECONDS']);
+const policy = createDeployedDeliveryPolicy({
+  policies: topology,
+  timeScale: testLeaseSeconds / deployedModelLeaseSeconds,
+  projectId: () => stack.projectId,
+  publishToDeadLetterTopic: async (data, attributes, topic) => void (await stack.deps.pubsub.topic(topic).publishMessage({ data, attributes })),
+});
 
 let stack: LocalStack;
 let gemini: GeminiWireServer;
@@ -29,11 +52,12 @@ beforeAll(async () => {
   stack = await startTestStack('fault', {
     env: wireServerTestEnv(gemini.url),
     decorate: (deps) => faults.decorate({ ...deps, tools: [...deps.tools, createLedgerTool(httpLedgerClient(ledger.url))] }),
-    wrapHandlers: faults.wrapHandlers,
+    wrapHandlers: (handlers) => policy.wrapHandlers(faults.wrapHandlers(handlers)),
   });
 });
 
 afterAll(async () => {
+  await policy.close();
   await stack?.stop();
   await gemini?.close();
   await ledger?.close();
@@ -76,8 +100,8 @@ async function submitAndWait(script: FaultScript, label: string, timeoutMs: numb
   }
 }
 
-describe('the fault-injection suite', () => {
-  it(`ends ${runCount} runs exactly as without faults, with one effect per call and no budget overshoot (seed ${seed})`, { timeout: runTimeoutMs + 360_000 }, async () => {
+describe('the fault-injection suite, under the deployed delivery policy', () => {
+  it(`ends ${runCount} runs exactly as without faults, with one effect per call, no budget overshoot and nothing dead-lettered (seed ${seed})`, { timeout: runTimeoutMs + 360_000 }, async () => {
     faults.setEnabled(false);
     const references = new Map<string, Outcome>();
     for (const script of faultScripts) references.set(script.name, await submitAndWait(script, 'reference', 30_000));
@@ -119,6 +143,9 @@ describe('the fault-injection suite', () => {
       seed,
       runs: runCount,
       ...faults.figures,
+      mostDeliveryAttempts: policy.figures.maxAttempts,
+      redeliveriesAfterBackoff: policy.figures.redeliveriesScheduled,
+      deadLetteredByPolicy: policy.figures.deadLettered,
       runsLost: runCount - outcomes.filter((outcome) => outcome.run.state === 'SUCCEEDED').length,
       duplicateEffects,
       budgetOvershoots,
@@ -126,12 +153,20 @@ describe('the fault-injection suite', () => {
       modelRequests: gemini.requests.length,
     };
     console.info(`fault suite: ${JSON.stringify(figures)}`);
+    const retried = policy.messages().filter((message) => message.attempts > 3);
+    if (retried.length > 0) console.info(`fault suite: messages delivered more than 3 times: ${JSON.stringify(retried)}`);
 
     expect(gemini.unexpectedCalls).toEqual([]);
     expect(faults.figures.deadLettered).toBe(0);
+    expect(policy.figures.deadLettered).toBe(0);
+    // Only the injected crashes were nacked: no duplicate, lease, wait or retry spent an attempt.
+    expect(policy.figures.maxAttempts).toBeLessThanOrEqual(maxCrashesPerMessage + 1);
     expect(problems).toEqual([]);
-    // The layer must actually have injected something, or this test proves nothing.
-    expect(faults.figures.duplicates).toBeGreaterThan(0);
-    expect(faults.figures.crashesAfterEffect + faults.figures.crashesAfterCommit).toBeGreaterThan(0);
+    // The layers must actually have injected something, or this test proves nothing.
+    expect(faults.figures.concurrentDuplicates).toBeGreaterThan(0);
+    for (const crash of ['crashesBeforeEffect', 'crashesAfterEffect', 'crashesAfterCommit', 'crashesAfterPublish'] as const) {
+      expect(faults.figures[crash], crash).toBeGreaterThan(0);
+    }
+    expect(policy.figures.redeliveriesScheduled).toBeGreaterThan(0);
   });
 });

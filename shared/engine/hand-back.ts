@@ -1,4 +1,4 @@
-import { TransientError } from '../domain/errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunError } from '../domain/run.ts';
 import { ownsAttempt, pendingAgain } from '../domain/step-attempt.ts';
 import { stepOutboxMessage, type Step } from '../domain/step.ts';
@@ -57,16 +57,20 @@ export async function releaseAttempt(deps: Pick<Deps, 'store' | 'clock' | 'logge
 
 /**
  * A delivery that arrives before the step's retry time. Far from it (a duplicate of the message
- * that failed), the delayed redelivery is scheduled again, which is idempotent per attempt. Close
- * to it (the delayed message itself, a little early by another machine's clock), scheduling
- * again would be deduplicated away by the delay queue, so Pub/Sub is asked to redeliver instead.
+ * that failed), the delayed redelivery is scheduled again, which is idempotent per attempt, and
+ * the delivery is acknowledged. Close to it (the delayed message itself, a little early by
+ * another machine's clock), scheduling again would be deduplicated away by the delay queue, and a
+ * nack would spend a delivery attempt, so the delivery waits out the rest in this process and
+ * returns `'due'` for the caller to claim the step now.
  */
-export async function awaitRetryTime(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<void> {
+export async function awaitRetryTime(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<'due' | 'scheduled'> {
   const remainingMs = (step.retryTime ?? 0) - deps.clock.now();
   if (remainingMs <= clockSkewToleranceMs) {
-    throw new TransientError(`Step ${step.stepId} of run ${step.runId} retries in ${remainingMs} ms`, { code: 'RETRY_NOT_DUE' });
+    await sleep(Math.max(0, remainingMs));
+    return 'due';
   }
   await scheduleRetry(deps, step);
+  return 'scheduled';
 }
 
 const clockSkewToleranceMs = 2_000;

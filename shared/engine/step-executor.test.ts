@@ -39,12 +39,15 @@ describe('the step executor, on deliveries that must not spend delivery attempts
     expect((await world.deps.store.getRun('r1'))?.llmCallCount).toBe(1);
   });
 
-  it('asks for redelivery instead when the retry is nearly due, since the delay queue would dedupe the key', async () => {
-    const world = createExecutorHarness();
-    const now = world.clock.time;
-    await world.seed({ runId: 'r1', llmCallCount: 1 }, [{ ...newStep('r1', '0-model-0', now), attempt: 1, retryTime: now + 500, dueTime: now + 500 }]);
-    await expect(world.deliver('r1', '0-model-0')).rejects.toBeInstanceOf(TransientError);
+  it('waits out a retry that is nearly due in the process and then claims the step, instead of spending a delivery attempt or a delay-queue key', async () => {
+    const world = createExecutorHarness({ model: new ScriptedModel([modelText('ok')]) });
+    world.clock.now = () => Date.now();
+    const now = Date.now();
+    await world.seed({ runId: 'r1', llmCallCount: 1, eventCount: 0 }, [{ ...newStep('r1', '0-model-0', now), attempt: 1, retryTime: now + 50, dueTime: now + 50 }]);
+    await world.deliver('r1', '0-model-0');
     expect(world.scheduled).toEqual([]);
+    expect(await world.step('r1', '0-model-0')).toMatchObject({ state: 'SUCCEEDED', attempt: 2 });
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ llmCallCount: 2 });
   });
 });
 

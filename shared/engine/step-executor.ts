@@ -8,7 +8,7 @@ import { decodeStepMessage, type Delivery } from './delivery.ts';
 import type { Deps } from './deps.ts';
 import { dispatchOutbox } from './dispatch-outbox.ts';
 import { joinIfComplete, readGroup } from './fan-in.ts';
-import { awaitRetryTime, recheckAtLeaseEnd, releaseAttempt, waitUntil } from './hand-back.ts';
+import { awaitRetryTime, recheckAtLeaseEnd, releaseAttempt, scheduleRetry, waitUntil } from './hand-back.ts';
 import type { AnyStepKind, EffectContext, StepEffect } from './step-kind.ts';
 
 export type ExecutorDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'delayQueue' | 'clock' | 'logger' | 'settings'>;
@@ -23,7 +23,8 @@ export type ExecutorDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'delayQueue
  * - A step with an effect is claimed first (lease, budget, intent), then performs the effect
  *   outside any transaction, then commits its outcome only if it still owns the attempt.
  * - A duplicate that meets a live lease, or a step waiting for its retry time, is acknowledged
- *   and re-checked through the delay queue: neither spends the message's delivery attempts.
+ *   and re-checked through the delay queue (or, within seconds of its retry time, waited for in
+ *   the process): neither spends the message's delivery attempts.
  * - Transient failures are retried through the delay queue with backoff, as many times in a row
  *   as the kind allows, then the kind decides (a tool error, or the run fails). Errors the
  *   executor does not recognise (bugs, the store being down) are thrown, so Pub/Sub redelivers.
@@ -35,11 +36,11 @@ export function createStepExecutor(deps: ExecutorDeps, kinds: readonly AnyStepKi
     const message = decodeStepMessage(delivery);
     const kind = byKind.get(message.kind);
     if (!kind) throw new Error(`No step kind ${message.kind} is registered with this executor`);
-    await (kind.effect ? runEffectStep(deps, kind, message) : commitAndPublish(deps, kind, { message, attempt: undefined, value: undefined }));
+    await (kind.effect ? runEffectStep(deps, kind, message, false) : commitAndPublish(deps, kind, { message, attempt: undefined, value: undefined }));
   };
 }
 
-async function runEffectStep(deps: ExecutorDeps, kind: AnyStepKind, message: StepMessage): Promise<void> {
+async function runEffectStep(deps: ExecutorDeps, kind: AnyStepKind, message: StepMessage, waitedForRetry: boolean): Promise<void> {
   const claim = await claimStep(deps, kind, message);
   switch (claim.kind) {
     case 'finished':
@@ -47,7 +48,10 @@ async function runEffectStep(deps: ExecutorDeps, kind: AnyStepKind, message: Ste
     case 'leased':
       return recheckAtLeaseEnd(deps, claim.step);
     case 'waiting':
-      return awaitRetryTime(deps, claim.step);
+      // Almost due: claim again once it is (at most a couple of seconds later), once.
+      if (waitedForRetry) return scheduleRetry(deps, claim.step);
+      if ((await awaitRetryTime(deps, claim.step)) === 'due') return runEffectStep(deps, kind, message, true);
+      return;
     case 'settled':
       return dispatchOutbox(deps, claim.messages, { repeat: false });
     case 'claimed':

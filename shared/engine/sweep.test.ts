@@ -49,8 +49,8 @@ describe('the sweeper', () => {
     const model = new ScriptedModel([modelCalls([{ name: 'calculator', args: { expression: '6*7' } }]), modelText('42')]);
     world = createInMemoryWorld({ model, decorate: losingFirst('tool', lost), settings: { sweep: { graceMs: 0, batchSize: 100, deletesExpired: false } } });
     const runId = world.submit({ agent, input: 'six times seven' });
+    await expect.poll(() => lost.map((message) => message.stepId)).toEqual(['0-tool-0']);
     expect(await stillRunningAfter(50, runId)).toBe('RUNNING');
-    expect(lost.map((message) => message.stepId)).toEqual(['0-tool-0']);
 
     const report = await sweep(world.deps);
     expect(report.stepsRedriven).toBe(1);
@@ -90,6 +90,7 @@ describe('the sweeper', () => {
     const noDelay = (deps: Deps): Deps => ({ ...deps, delayQueue: { schedule: async () => {} } });
     world = createInMemoryWorld({ model, decorate: noDelay, settings: { sweep: { graceMs: 0, batchSize: 100, deletesExpired: false } } });
     const runId = world.submit({ agent, input: 'hi' });
+    await expect.poll(async () => (await world!.store.getSteps(runId, ['0-model-0']))[0]?.retryTime).toBeDefined();
     expect(await stillRunningAfter(50, runId)).toBe('RUNNING');
     await sweep(world.deps);
     expect(await world.waitForRun(runId)).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2 });

@@ -10,10 +10,16 @@ import type { Tool } from '../tools/tool.ts';
 
 export interface SeededFaultOptions {
   seed: number;
+  /** Share of model and tool calls whose delivery dies after its claim, before the effect starts. */
+  crashBeforeEffectRate: number;
   /** Share of model and tool calls after which their delivery dies, before it commits. */
   crashAfterEffectRate: number;
   /** Share of deliveries that die after their commit, before publishing what it enqueued. */
   crashAfterCommitRate: number;
+  /** Share of deliveries that die after publishing, before their message is acknowledged. */
+  crashAfterPublishRate: number;
+  /** The most deliveries of one message that may die (every crash point together). */
+  maxCrashesPerMessage: number;
 }
 
 /** What the layer did, for the suite's figures. */
@@ -28,17 +34,22 @@ export interface FaultFigures {
   concurrentDuplicates: number;
   /** Model and tool calls made (the effects a crash can follow). */
   effects: number;
+  crashesBeforeEffect: number;
   crashesAfterEffect: number;
   crashesAfterCommit: number;
+  crashesAfterPublish: number;
   /** Deliveries to the dead-letter consumer. */
   deadLettered: number;
 }
 
 // One delivery's fate, carried through its async calls so concurrent deliveries never share it.
 interface DeliveryFate {
-  /** Which delivery of which message body this is, for the crash draw at its effect. */
+  /** The message body, which names the step (every copy of a step's message has the same). */
+  key: string;
+  /** Which delivery of which message body this is, for the crash draws at its effect. */
   draw: string;
   crashAfterCommit: boolean;
+  crashAfterPublish: boolean;
   dead: boolean;
 }
 
@@ -51,8 +62,9 @@ export class SimulatedCrash extends Error {
 
 /**
  * A fault layer driven by a seed, for many concurrent runs: every published message goes out one
- * to three times (sometimes all at once), and a share of deliveries die after their effect or
- * after their commit. A death behaves like a dead process: nothing of that delivery touches the
+ * to three times (sometimes all at once), and a share of deliveries die — after their claim and
+ * before their effect, after their effect, after their commit, or after publishing — at most
+ * `maxCrashesPerMessage` deliveries of any one message. A death behaves like a dead process: nothing of that delivery touches the
  * store or the queue again (no release, no ack), so the lease must expire and Pub/Sub redeliver.
  * Decisions hash the seed with the message and its delivery count, so the same seed makes the
  * same decisions for the same messages whatever the interleaving.
@@ -65,8 +77,10 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
     duplicates: 0,
     concurrentDuplicates: 0,
     effects: 0,
+    crashesBeforeEffect: 0,
     crashesAfterEffect: 0,
     crashesAfterCommit: 0,
+    crashesAfterPublish: 0,
     deadLettered: 0,
   };
   const figures: FaultFigures = { ...zero };
@@ -76,19 +90,34 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
   const ackedMessageIds = new Map<string, Set<string>>();
   const historyOf = new Map<string, string[]>();
   const inFlight = new Set<string>();
+  const crashesOf = new Map<string, number>();
   const random = (...parts: (string | number)[]) => unitHash(options.seed, ...parts);
   const state = { enabled: true };
 
+  /** Kills this delivery if its message may still crash; returns whether it died. */
+  const kill = (current: DeliveryFate | undefined): boolean => {
+    if (!current || current.dead || !state.enabled || (crashesOf.get(current.key) ?? 0) >= options.maxCrashesPerMessage) return false;
+    crashesOf.set(current.key, (crashesOf.get(current.key) ?? 0) + 1);
+    current.dead = true;
+    return true;
+  };
+  /** Whether this delivery dies at `point`, drawn from the seed. */
+  const dies = (current: DeliveryFate | undefined, point: string, rate: number): boolean =>
+    current !== undefined && random(point, current.draw) < rate && kill(current);
   const alive = () => {
     if (fate.getStore()?.dead) throw new SimulatedCrash('earlier in this delivery');
   };
+  const beforeEffect = () => {
+    alive();
+    const current = fate.getStore();
+    if (!dies(current, 'before-effect', options.crashBeforeEffectRate)) return;
+    figures.crashesBeforeEffect++;
+    throw new SimulatedCrash('after the claim, before the effect');
+  };
   const afterEffect = () => {
     const current = fate.getStore();
-    if (!current || current.dead || !state.enabled) return;
-    figures.effects++;
-    if (random('effect', current.draw) >= options.crashAfterEffectRate) return;
-    current.dead = true;
-    figures.crashesAfterEffect++;
+    if (current && !current.dead && state.enabled) figures.effects++;
+    if (dies(current, 'effect', options.crashAfterEffectRate)) figures.crashesAfterEffect++;
   };
 
   function wrapHandler(name: string, handler: DeliveryHandler): DeliveryHandler {
@@ -100,8 +129,10 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
       deliveriesOf.set(key, count);
       const enabled = state.enabled && name !== 'deadLetter';
       const current: DeliveryFate = {
+        key,
         draw: `${key}#${count}`,
         crashAfterCommit: enabled && random('commit', key, count) < options.crashAfterCommitRate,
+        crashAfterPublish: enabled && random('publish', key, count) < options.crashAfterPublishRate,
         dead: false,
       };
       const history = historyOf.get(key) ?? [];
@@ -128,12 +159,15 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
       async publish(messages) {
         alive();
         const current = fate.getStore();
-        if (current?.crashAfterCommit) {
-          current.dead = true;
+        if (current?.crashAfterCommit && kill(current)) {
           figures.crashesAfterCommit++;
           throw new SimulatedCrash('after commit, before publishing');
         }
         await Promise.all(messages.map((message) => publishCopies(deps.queue, message)));
+        if (current?.crashAfterPublish && kill(current)) {
+          figures.crashesAfterPublish++;
+          throw new SimulatedCrash('after publishing, before the acknowledgement');
+        }
       },
     };
     const publishCopies = async (target: StepQueue, message: Parameters<StepQueue['publish']>[0][number]) => {
@@ -154,7 +188,7 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
     };
     const model: ModelClient = {
       async generate(request) {
-        alive();
+        beforeEffect();
         const response = await deps.model.generate(request);
         afterEffect();
         return response;
@@ -164,7 +198,7 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
       (tool): Tool => ({
         ...tool,
         async execute(input, context) {
-          alive();
+          beforeEffect();
           const output = await tool.execute(input, context);
           afterEffect();
           return output;
