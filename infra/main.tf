@@ -30,7 +30,7 @@ locals {
   subscriptions = { for s in local.topology.subscriptions : s.name => s }
   # Everything a step may publish to through its outbox (and the registry, on lifecycle changes).
   # The agents API publishes deploy messages and lifecycle changes with the same account.
-  outbox_topics  = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic])
+  outbox_topics  = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic, local.topology.runControlTopic])
   http_functions = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
   pubsub_agent   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
   use_vertex     = var.gemini_api_key_secret_id == ""
@@ -38,7 +38,7 @@ locals {
 
 resource "google_project_service" "apis" {
   for_each = toset([
-    "aiplatform.googleapis.com", "artifactregistry.googleapis.com", "cloudbuild.googleapis.com",
+    "aiplatform.googleapis.com", "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudscheduler.googleapis.com",
     "cloudfunctions.googleapis.com", "cloudtasks.googleapis.com", "firestore.googleapis.com",
     "iam.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com",
     "secretmanager.googleapis.com", "storage.googleapis.com",
@@ -80,7 +80,46 @@ resource "google_firestore_index" "runs_by_agent_state" {
   }
 }
 
-# Payloads over ~200 KB (ARCHITECTURE section 3).
+# The sweeper's queries (docs/architecture.md, "The sweeper"): runs past their deadline that have not
+# ended, and steps whose due time has passed, across every run (a collection-group index).
+resource "google_firestore_index" "runs_by_state_deadline" {
+  database   = google_firestore_database.default.name
+  collection = "runs"
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "deadlineTime"
+    order      = "ASCENDING"
+  }
+}
+
+resource "google_firestore_field" "steps_due_time" {
+  database   = google_firestore_database.default.name
+  collection = "steps"
+  field      = "dueTime"
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
+# Retention (docs/architecture.md, "Retention"): run data expires through TTL policies on
+# expireTime. The field's own indexes are dropped: nothing queries it in production, and an
+# index on a timestamp that only grows is a write hotspot.
+resource "google_firestore_field" "ttl" {
+  for_each   = toset(local.topology.firestore.ttlCollectionGroups)
+  database   = google_firestore_database.default.name
+  collection = each.value
+  field      = local.topology.firestore.ttlField
+  ttl_config {}
+  index_config {}
+}
+
+# Payloads over ~200 KB (docs/architecture.md, "Data").
 resource "google_storage_bucket" "artifacts" {
   name                        = "${var.project_id}-agentline-artifacts"
   location                    = var.region
@@ -169,6 +208,31 @@ resource "google_cloud_tasks_queue" "queue" {
   }
 
   depends_on = [google_project_service.apis]
+}
+
+# ---- Cloud Scheduler ----
+
+# The sweeper runs every minute: the job publishes the sweep message to the sweep topic, and the
+# topic's push subscription delivers it like any other message.
+resource "google_cloud_scheduler_job" "sweep" {
+  name      = local.topology.schedules.sweep.name
+  region    = var.region
+  schedule  = local.topology.schedules.sweep.cron
+  time_zone = local.topology.schedules.sweep.timeZone
+
+  pubsub_target {
+    topic_name = google_pubsub_topic.topic[local.topology.schedules.sweep.topic].id
+    data       = base64encode(jsonencode(local.topology.schedules.sweep.data))
+  }
+
+  depends_on = [google_project_service.apis, google_pubsub_topic_iam_member.scheduler_publish]
+}
+
+# Cloud Scheduler publishes as its service agent.
+resource "google_pubsub_topic_iam_member" "scheduler_publish" {
+  topic  = google_pubsub_topic.topic[local.topology.schedules.sweep.topic].id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"
 }
 
 # ---- Cloud Run job ----
