@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runAgentsCommand } from './agents-command.ts';
 import { runDevCommand } from './dev-command.ts';
 import { runRunCommand } from './run-command.ts';
+import { runRunsCommand } from './runs-command.ts';
 import { CliUsageError, usage } from './usage.ts';
 
 /** `agentline <command> ...`: exits with the command's status; usage errors exit 2. */
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'agents':
       return runAgentsCommand(rest);
+    case 'runs':
+      return runRunsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -9,6 +9,9 @@ export const usage = `Usage:
       stack if there is one, otherwise starts (and stops) an ephemeral one. Exit status 0 only
       when the run SUCCEEDED. --fallback-replay serves a recorded Gemini conversation when no
       model credentials are set (GEMINI_API_KEY, GOOGLE_API_KEY or Vertex AI settings).
+  agentline runs cancel <run> [--reason <text>] [--user <id>] [--timeout <seconds>] [--json]
+      Cancel a run: it ends CANCELLED at once (a parked or waiting run too); steps in flight stop
+      at their next commit. Waits until the run has ended; exit status 0 when it ended CANCELLED.
   agentline agents create <agent name> --agent-config <agent.yaml> --display-name <text> --description <text>
                           [--body <agent.json>]
   agentline agents get|delete|view <agent name>
