@@ -27,3 +27,12 @@ export function pipelineStepsOf(toolTurns: number): number {
 export function modelAndToolCallsOf(toolTurns: number): number {
   return 2 * toolTurns + 1;
 }
+
+/**
+ * Documents a pipeline run with `toolTurns` tool turns leaves, for its TTL deletes: the run, its
+ * steps, its events (the input, a model turn and a function-response turn per tool turn, the
+ * answer), its conversation checkpoint and a join record per tool turn.
+ */
+export function documentsKeptByRun(toolTurns: number): number {
+  return 1 + pipelineStepsOf(toolTurns) + (2 * toolTurns + 2) + 1 + toolTurns;
+}

@@ -45,11 +45,16 @@ export interface CostEstimate {
 /**
  * Cost of `runs` runs from the operations counted per run. Every Pub/Sub delivery is one
  * function invocation; each is billed `billedSecondsPerInvocation` (measured handler time rounded
- * up to 100 ms) at the assumed shape.
+ * up to 100 ms) at the assumed shape. `documentsKeptPerRun` documents per run are deleted by the
+ * TTL policies when the run's data expires, billed as deletes.
  */
-export function estimateCost(perRun: OperationCounts, runs: number, billedSecondsPerInvocation: number): CostEstimate {
+export function estimateCost(perRun: OperationCounts, runs: number, billedSecondsPerInvocation: number, documentsKeptPerRun: number): CostEstimate {
   const tib = 2 ** 40;
-  const firestoreUsd = runs * (perRun.documentReads * listPrices.firestore.perDocumentRead + perRun.documentWrites * listPrices.firestore.perDocumentWrite);
+  const firestoreUsd =
+    runs *
+    (perRun.documentReads * listPrices.firestore.perDocumentRead +
+      perRun.documentWrites * listPrices.firestore.perDocumentWrite +
+      documentsKeptPerRun * listPrices.firestore.perDocumentDelete);
   const pubsubUsd = (runs * perRun.pubsubBilledBytes * listPrices.pubsub.perTiB) / tib;
   const invocations = runs * perRun.pubsubDeliveries;
   const invocationsUsd = (invocations * listPrices.functions.perMillionRequests) / 1_000_000;
@@ -65,7 +70,7 @@ export function estimateCost(perRun: OperationCounts, runs: number, billedSecond
     cloudTasksUsd,
     totalUsd: firestoreUsd + pubsubUsd + invocationsUsd + computeUsd + cloudTasksUsd,
     assumptions: [
-      `prices read ${listPrices.read}; free tiers ignored; no deletes (runs are kept)`,
+      `prices read ${listPrices.read}; free tiers ignored; the ${documentsKeptPerRun} documents a run keeps are deleted once by TTL (billed as deletes)`,
       `each delivery is one invocation of ${functionShape.vcpu} vCPU / ${functionShape.gib} GiB billed ${billedSecondsPerInvocation} s`,
       'Cloud Tasks: not used by a fault-free run (only delayed model retries schedule tasks)',
       'model (Gemini) tokens not included: they depend on the agent, not the pipeline',

@@ -5,7 +5,7 @@ import { startLocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { functionCallReply, textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { parseBenchOptions } from './bench-options.ts';
-import { nextScriptedTurn } from './conversation-script.ts';
+import { documentsKeptByRun, nextScriptedTurn } from './conversation-script.ts';
 import { countOperations } from '../shared/testing/counting-deps.ts';
 import { estimateCost, listPrices } from './estimate-cost.ts';
 import { measureFloor } from './measure-floor.ts';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       conversations: [none, short, long],
       throughput,
       inProcess,
-      cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds), prices: listPrices },
+      cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds, documentsKeptByRun(short.toolTurns)), prices: listPrices },
       durationSeconds: (Date.now() - started) / 1000,
     };
     await mkdir(dirname(options.outFile), { recursive: true });
