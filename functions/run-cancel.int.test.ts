@@ -23,7 +23,10 @@ const agent = { configYaml: 'name: calc_agent\ninstruction: Use the calculator.\
 
 describe('agentline runs cancel on the emulators', () => {
   it('ends a run CANCELLED while its model request is in flight; the late answer changes nothing and the request stays counted', async () => {
-    gemini.script([{ ...functionCallReply([{ name: 'calculator', args: { expression: '1+1' } }]), delayMs: 1_500 }]);
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // The model answers only once the run has been cancelled.
+    gemini.script([{ ...functionCallReply([{ name: 'calculator', args: { expression: '1+1' } }]), until: answered }]);
     const runId = await submitToStack(stack, { schemaVersion: 1, agent, input: 'one plus one, slowly', idempotencyKey: `cancel-${Date.now()}` });
     await expect.poll(async () => (await stack.deps.store.getRun(runId))?.llmCallCount, { timeout: 10_000 }).toBe(1);
 
@@ -31,6 +34,7 @@ describe('agentline runs cancel on the emulators', () => {
     const ended = await cancelRun(stack, runId, { reason: 'no longer needed', requestedBy: 'ada', timeoutMs: 10_000, write: (line) => lines.push(line) });
     expect(ended).toMatchObject({ state: 'CANCELLED', error: { code: 'CANCELLED', message: 'The run was cancelled by ada: no longer needed' } });
     expect(lines.at(-1)).toMatch(/CANCELLED/);
+    answer();
 
     // The model answers after the cancel: its step is closed with the answer's record, the run unchanged.
     await expect.poll(async () => (await stack.deps.store.getSteps(runId, ['0-model-0']))[0]?.state, { timeout: 10_000 }).toBe('CANCELLED');

@@ -4,9 +4,9 @@ import { runEventSchema, type RunEvent } from './run-event.ts';
 
 /**
  * The whole conversation of a run after its first `eventCount` events, stored as one document
- * (`runs/{runId}/conversation/{eventCount}`) by the transition that appended the last of them.
- * The model step reads this one document instead of every event, so its reads stay flat as the
- * conversation grows. Write-once: a transition appends events once, so a repeat writes the same.
+ * (`runs/{runId}/conversation/latest`) and replaced by every transition that appends events. The
+ * model step reads this one document instead of every event, so its reads stay flat as the
+ * conversation grows, and storage stays linear in it.
  */
 export const conversationCheckpointSchema = z.object({
   schemaVersion: z.literal(1),

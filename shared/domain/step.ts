@@ -168,6 +168,14 @@ export function newStep(
   };
 }
 
+/**
+ * True when an attempt committed a non-repeatable call's intent and no result was committed: the
+ * effect may have happened, so the step must be settled (reconciled), never simply dropped.
+ */
+export function hasUnsettledIntent(step: Step): boolean {
+  return step.intent !== undefined && step.result === undefined;
+}
+
 /** Committed: nothing will run for it again (its `dueTime` may still ask for a fan-in check). */
 export function isStepFinished(step: Step): boolean {
   return step.state === 'SUCCEEDED' || step.state === 'FAILED' || step.state === 'CANCELLED';

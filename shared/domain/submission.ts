@@ -54,6 +54,9 @@ export function runDeadlineOf(submission: Pick<Submission, 'deadline'>, now: num
   const latest = now + maxRunMs;
   if (submission.deadline === undefined) return { deadlineTime: latest };
   const deadlineTime = Date.parse(submission.deadline);
+  if (deadlineTime <= now) {
+    return { error: { code: 'INVALID_ARGUMENT', message: `deadline ${submission.deadline} has already passed (the run was submitted at ${new Date(now).toISOString()})` } };
+  }
   if (deadlineTime > latest) {
     return {
       error: {

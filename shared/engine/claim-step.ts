@@ -5,14 +5,18 @@ import { claimAttempt, closeStep, finishStep, isBeforeRetryTime, isLeaseLive } f
 import { isStepFinished, type OutboxMessage, type Step, type StepMessage } from '../domain/step.ts';
 import type { RunTransaction } from '../ports/run-store.ts';
 import type { Deps } from './deps.ts';
+import { deadlineExceededError } from '../domain/run-ending.ts';
 import { endForDeadline, runEndedError } from './ended-runs.ts';
 import type { AnyStepKind, StepEffect } from './step-kind.ts';
 import { writeTransition } from './write-transition.ts';
 
 /** What the claim transaction found, and what the delivery does next. */
 export type Claim =
-  /** This attempt owns the step: perform the effect. */
-  | { kind: 'claimed'; run: Run; step: Step; priorIntent: boolean; settleOnly: boolean }
+  /**
+   * This attempt owns the step: perform the effect (only settle one, when the run has ended).
+   * `messages`: what ending the run (its deadline passed) published, to send at once.
+   */
+  | { kind: 'claimed'; run: Run; step: Step; priorIntent: boolean; settleOnly: boolean; messages: OutboxMessage[] }
   /** Committed already: a redelivery, which repairs what may not have been published. */
   | { kind: 'finished'; step: Step }
   /** Another attempt holds a live lease: acknowledge, and re-check when it ends. */
@@ -36,11 +40,12 @@ export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnySt
     const { run, step } = await readRunAndStep(tx, message);
     if (isStepFinished(step)) return { kind: 'finished', step };
     if (isLeaseLive(step, now)) return { kind: 'leased', step };
-    if (isPastDeadline(run, now)) return { kind: 'settled', messages: endForDeadline(tx, run, step, now) };
-    if (isTerminal(run.state)) {
-      if (effect.needsSettling?.(step)) return claimed(tx, run, step, claimAttempt(step, now, effect.leaseMs), true);
-      tx.putStep(closeStep(step, now, runEndedError(run)));
-      return { kind: 'settled', messages: [] };
+    if (isPastDeadline(run, now) || isTerminal(run.state)) {
+      const messages = isPastDeadline(run, now) ? endForDeadline(tx, run, undefined, now) : [];
+      // An effect an earlier attempt may have started is settled, never abandoned.
+      if (effect.needsSettling?.(step)) return claimed(tx, run, step, claimAttempt(step, now, effect.leaseMs), true, messages);
+      tx.putStep(closeStep(step, now, messages.length > 0 ? deadlineExceededError(run) : runEndedError(run)));
+      return { kind: 'settled', messages };
     }
     if (isBeforeRetryTime(step, now)) return { kind: 'waiting', step };
     const change = effect.claim(run, step, now);
@@ -51,14 +56,14 @@ export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnySt
       return { kind: 'settled', messages: ended.outbox };
     }
     if (change.run) tx.putRun(change.run);
-    return claimed(tx, change.run ?? run, step, claimAttempt(change.step, now, effect.leaseMs), false);
+    return claimed(tx, change.run ?? run, step, claimAttempt(change.step, now, effect.leaseMs), false, []);
   });
 }
 
-function claimed(tx: RunTransaction, run: Run, before: Step, step: Step, settleOnly: boolean): Claim {
+function claimed(tx: RunTransaction, run: Run, before: Step, step: Step, settleOnly: boolean, messages: OutboxMessage[]): Claim {
   tx.putStep(step);
   // An intent read before this claim was committed by an earlier attempt, which may have acted.
-  return { kind: 'claimed', run, step, priorIntent: before.intent !== undefined, settleOnly };
+  return { kind: 'claimed', run, step, priorIntent: before.intent !== undefined, settleOnly, messages };
 }
 
 /** Reads a run and one of its steps in a transaction; a message naming neither is refused. */

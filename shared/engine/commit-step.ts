@@ -3,7 +3,7 @@ import { closeStep, finishStep, ownsAttempt } from '../domain/step-attempt.ts';
 import { isStepFinished, type OutboxMessage, type Step, type StepMessage } from '../domain/step.ts';
 import type { Deps } from './deps.ts';
 import { endForDeadline, runEndedError } from './ended-runs.ts';
-import { joinInCommit } from './fan-in.ts';
+import { joinDueTime, joinInCommit } from './fan-in.ts';
 import { readRunAndStep } from './claim-step.ts';
 import { readAgentLifecycle } from './read-agent-lifecycle.ts';
 import type { AnyStepKind, Decision, StepEffect } from './step-kind.ts';
@@ -59,7 +59,7 @@ export async function commitStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnyS
       kind.fanIn && request.groupBefore ? await joinInCommit(tx, kind.fanIn, run, finished, request.groupBefore, now, lifecycle) : undefined;
     writeDecision(tx, run.runId, decision, now);
     // A step of a group that did not join keeps a due time: its group still owes a join.
-    const written = kind.fanIn && joinMessages === undefined ? { ...finished, dueTime: now } : finished;
+    const written = kind.fanIn && joinMessages === undefined ? { ...finished, dueTime: joinDueTime(request.groupBefore ?? [], finished.stepId, now) } : finished;
     tx.putStep(written);
     const messages = [...(decision.transition?.outbox ?? []), ...(joinMessages ?? [])];
     return { kind: 'committed', step: written, messages, joined: joinMessages !== undefined };

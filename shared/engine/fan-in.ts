@@ -34,6 +34,16 @@ export async function readGroup(deps: Pick<Deps, 'store'>, fanIn: FanIn, step: S
   return ids.map((id) => (id === step.stepId ? step : read[others.indexOf(id)]));
 }
 
+/**
+ * When a step committed before its group's join is next owed a check: when the last of its
+ * unfinished siblings is due (its lease end or retry time), so a sibling following a long remote
+ * task does not have the finished ones re-driven every sweep meanwhile.
+ */
+export function joinDueTime(group: readonly (Step | undefined)[], stepId: string, now: number): number {
+  const pending = group.filter((step) => step !== undefined && step.stepId !== stepId && !isStepFinished(step));
+  return Math.max(now, ...pending.map((step) => step!.dueTime ?? now));
+}
+
 /** True when every step of the group, other than `stepId`, has finished. */
 export function othersFinished(group: readonly (Step | undefined)[], stepId: string): boolean {
   return group.every((step) => step !== undefined && (step.stepId === stepId || isStepFinished(step)));
@@ -56,18 +66,29 @@ export async function joinInCommit(
   if (!othersFinished(groupBefore, finished.stepId)) return undefined;
   if (await tx.getJoin(run.runId, fanIn.groupKey(finished))) return undefined;
   const steps = groupBefore.map((step) => (step!.stepId === finished.stepId ? finished : step!));
-  return writeJoin(tx, fanIn, run, steps, { runId: run.runId, turn: fanIn.groupKey(finished), claimedBy: finished.stepId, committed: false }, now, lifecycle);
+  const join = { runId: run.runId, turn: fanIn.groupKey(finished), claimedBy: finished.stepId, committed: false, createTime: now };
+  return writeJoin(tx, fanIn, run, steps, join, now, lifecycle);
 }
 
 /**
  * After `step` committed alone, or when a finished step is delivered again: if its whole group
  * has finished, claims the join with the create-once record and, if the claim is this step's,
- * commits the join. A step whose group is not complete does nothing: the last to finish joins.
+ * commits the join. A step whose group is not complete does nothing — the last to finish joins —
+ * except, on a redelivery (`redelivered`), move its next check to when its siblings are due.
  */
-export async function joinIfComplete(deps: Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'logger'>, fanIn: FanIn, step: Step): Promise<void> {
+export async function joinIfComplete(
+  deps: Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'logger'>,
+  fanIn: FanIn,
+  step: Step,
+  redelivered: boolean,
+): Promise<void> {
   const group = await readGroup(deps, fanIn, step);
-  if (!isStepFinished(step) || !othersFinished(group, step.stepId)) return;
-  const claim = await deps.store.claimJoin(step.runId, fanIn.groupKey(step), step.stepId);
+  if (!isStepFinished(step)) return;
+  if (!othersFinished(group, step.stepId)) {
+    if (redelivered) await postponeCheck(deps, step, joinDueTime(group, step.stepId, deps.clock.now()));
+    return;
+  }
+  const claim = await deps.store.claimJoin(step.runId, fanIn.groupKey(step), step.stepId, deps.clock.now());
   if (claim.claimedBy !== step.stepId) {
     // The claimant joins, and its join clears this step's due time; a claimant that died keeps its own due time, so it is swept.
     if (claim.committed && step.dueTime !== undefined) await clearDueTimes(deps, [step]);
@@ -114,6 +135,15 @@ async function writeJoin(
   tx.putJoin({ ...join, committed: true, outbox: messages });
   for (const step of steps) if (step.dueTime !== undefined) tx.putStep(withoutDueTime(step));
   return messages;
+}
+
+/** Moves a finished step's next join check to `dueTime` when that is later than the one it has. */
+async function postponeCheck(deps: Pick<Deps, 'store'>, step: Step, dueTime: number): Promise<void> {
+  if (step.dueTime === undefined || step.dueTime >= dueTime) return;
+  await deps.store.transact(async (tx) => {
+    const current = await tx.getStep(step.runId, step.stepId);
+    if (current && isStepFinished(current) && current.dueTime !== undefined && current.dueTime < dueTime) tx.putStep({ ...current, dueTime });
+  });
 }
 
 async function clearDueTimes(deps: Pick<Deps, 'store'>, steps: Step[]): Promise<void> {

@@ -129,6 +129,32 @@ describe('the step executor, on runs that ended', () => {
     });
   });
 
+  it('settles the outstanding intent of a non-repeatable call whose run passed its deadline, ending the run first', async () => {
+    const ledger = new Ledger();
+    const world = createExecutorHarness({ tools: [createLedgerTool(ledger)] });
+    const now = world.clock.time;
+    const step = { ...newStep('r1', '0-tool-0', now, toolCall('book_payment', { account: 'acct', amount: 5 })), attempt: 1, intent: { key: 'r1/0-tool-0', attempt: 1, createTime: now } };
+    await world.seed({ runId: 'r1', deadlineTime: now - 1 }, [step], ['book_payment']);
+    await world.deliver('r1', '0-tool-0');
+    expect(ledger.entries).toHaveLength(0);
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'CANCELLED', error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ state: 'CANCELLED', result: { response: { error: 'Not performed: the run ended first', settledAfterRunEnded: true } } });
+  });
+
+  it('leaves a dead-lettered call with an unsettled intent open for settling, and closes it on its second dead letter', async () => {
+    const world = createExecutorHarness();
+    const now = world.clock.time;
+    const step = { ...newStep('r1', '0-tool-0', now, toolCall('calculator')), state: 'RUNNING' as const, attempt: 3, leaseExpireTime: now, dueTime: now, intent: { key: 'r1/0-tool-0', attempt: 1, createTime: now } };
+    await world.seed({ runId: 'r1' }, [step]);
+    const deadLetter = () =>
+      world.handlers.deadLetter({ messageId: 'dl', data: Buffer.from(JSON.stringify({ schemaVersion: 1, runId: 'r1', stepId: '0-tool-0', kind: 'tool' })), attributes: {}, source: 'dl' });
+    await deadLetter();
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'FAILED', error: { code: 'DEAD_LETTERED' } });
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ state: 'RUNNING', dueTime: now });
+    await deadLetter();
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ state: 'CANCELLED', lastError: { code: 'RUN_ENDED' } });
+  });
+
   it('ends a run past its deadline at its next claim, CANCELLED with DEADLINE_EXCEEDED, without calling the model', async () => {
     const world = createExecutorHarness({ model: new ScriptedModel([]) });
     await world.seed({ runId: 'r1', deadlineTime: world.clock.time - 1 }, [newStep('r1', '0-model-0', world.clock.time)]);

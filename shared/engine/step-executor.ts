@@ -55,7 +55,7 @@ async function runEffectStep(deps: ExecutorDeps, kind: AnyStepKind, message: Ste
     case 'settled':
       return dispatchOutbox(deps, claim.messages, { repeat: false });
     case 'claimed':
-      break;
+      await dispatchOutbox(deps, claim.messages, { repeat: false });
   }
   const effect = kind.effect as StepEffect<unknown>;
   const context: EffectContext = { run: claim.run, step: claim.step, priorIntent: claim.priorIntent, settleOnly: claim.settleOnly };
@@ -119,7 +119,7 @@ async function commitAndPublish(deps: ExecutorDeps, kind: AnyStepKind, request: 
       return dispatchOutbox(deps, commit.messages, { repeat: false });
     case 'committed':
       await dispatchOutbox(deps, commit.messages, { repeat: false });
-      if (kind.fanIn && !commit.joined) await joinIfComplete(deps, kind.fanIn, commit.step);
+      if (kind.fanIn && !commit.joined) await joinIfComplete(deps, kind.fanIn, commit.step, false);
   }
 }
 
@@ -130,5 +130,5 @@ async function commitAndPublish(deps: ExecutorDeps, kind: AnyStepKind, request: 
  */
 async function repeatFinished(deps: ExecutorDeps, kind: AnyStepKind, step: Step): Promise<void> {
   await dispatchOutbox(deps, step.outbox, { repeat: true });
-  if (kind.fanIn) await joinIfComplete(deps, kind.fanIn, step);
+  if (kind.fanIn) await joinIfComplete(deps, kind.fanIn, step, true);
 }

@@ -110,6 +110,18 @@ describe('the sweeper', () => {
     expect(await world.step('r1', '0-model-0')).toMatchObject({ state: 'SUCCEEDED', attempt: 2, redrives: 1 });
   });
 
+  it('leaves a finished parallel call alone while a sibling waits for a long remote task, instead of re-driving it every sweep', async () => {
+    const world = createExecutorHarness({ settings: { sweep: { graceMs: 60_000, batchSize: 100, deletesExpired: false } } });
+    const now = world.clock.time;
+    const call = (index: number) => newStep('r1', `0-tool-${index}`, now, { functionCall: { name: 'calculator', args: { expression: `${index}+1` } }, callCount: 2 });
+    const waiting = { ...call(1), attempt: 1, retryTime: now + 3_600_000, dueTime: now + 3_600_000, remoteTask: { taskId: 't', startTime: now } };
+    await world.seed({ runId: 'r1', next: { kind: 'tools', calls: [{ name: 'calculator', args: {} }, { name: 'calculator', args: {} }] } }, [call(0), waiting]);
+    await world.deliver('r1', '0-tool-0');
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ state: 'SUCCEEDED', dueTime: now + 3_600_000 });
+    world.clock.time = now + 30 * 60_000;
+    expect((await sweep(world.deps)).stepsRedriven).toBe(0);
+  });
+
   it('ends a parked run whose deadline has passed, CANCELLED with DEADLINE_EXCEEDED', async () => {
     const world = createExecutorHarness();
     const now = world.clock.time;
@@ -121,10 +133,12 @@ describe('the sweeper', () => {
     expect((await world.deps.store.getRun('r1'))?.waitingReason).toBeUndefined();
   });
 
-  it('reads only what is due: nothing but its three empty queries when finished runs abound', async () => {
+  it('reads only what is due: nothing but its three empty queries when finished runs with parallel calls abound', async () => {
     const counts = zeroCounts();
-    world = createInMemoryWorld({ model: new ScriptedModel(Array.from({ length: 20 }, () => modelText('ok'))), decorate: countOperations(counts) });
-    for (let index = 0; index < 20; index++) await world.waitForRun(world.submit({ agent, input: `run ${index}` }));
+    const parallel = () => modelCalls([{ name: 'calculator', args: { expression: '1+1' } }, { name: 'calculator', args: { expression: '2+2' } }]);
+    const replies = Array.from({ length: 10 }, () => [parallel(), modelText('ok')]).flat();
+    world = createInMemoryWorld({ model: new ScriptedModel(replies), decorate: countOperations(counts), settings: { sweep: { graceMs: 0, batchSize: 100, deletesExpired: false } } });
+    for (let index = 0; index < 10; index++) await world.waitForRun(world.submit({ agent, input: `run ${index}` }));
     const before = counts.documentReads;
     await sweep({ ...world.deps, store: countOperations(counts)(world.deps).store, outbox: countOperations(counts)(world.deps).outbox });
     expect(counts.documentReads - before).toBe(3);

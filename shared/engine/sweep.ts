@@ -46,39 +46,49 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
   const report: SweepReport = { outboxPublished: 0, stepsRedriven: 0, runsPastDeadline: 0, expiredDeleted: 0, failures: 0 };
   const now = deps.clock.now();
   const { graceMs, batchSize, deletesExpired } = deps.settings.sweep;
-  const overdue = options.recoverAll ? Number.MAX_SAFE_INTEGER : now - graceMs;
+  const overdue = options.recoverAll ? latestTimestamp : now - graceMs;
   const attempt = async (what: string, work: () => Promise<void>) =>
     work().catch((error: unknown) => {
       report.failures++;
       deps.logger.warn('sweep could not re-drive an item; the next sweep tries again', { what, error: String(error) });
     });
 
-  for (const entry of await deps.outbox.listDue(overdue, batchSize)) {
-    await attempt(`outbox ${entry.id}`, async () => {
-      await deps.queue.publish([outboxMessageOf(entry)]);
-      await deps.outbox.delete([entry.id]);
-      report.outboxPublished++;
-    });
-  }
-  for (const step of await deps.store.listDueSteps(overdue, batchSize)) {
-    await attempt(`step ${step.runId}/${step.stepId}`, async () => {
-      if (await markRedriven(deps, step, overdue, now, options.recoverAll ?? false)) {
-        await deps.queue.publish([stepOutboxMessage(step.runId, step.stepId)]);
-        report.stepsRedriven++;
-      }
-    });
-  }
-  for (const run of await deps.store.listRunsPastDeadline(now, batchSize)) {
-    // A change that changes nothing: the commit itself ends a run past its deadline.
-    await attempt(`deadline of ${run.runId}`, async () => {
-      await commitRunChange(deps, run.runId, async () => undefined);
-      report.runsPastDeadline++;
-    });
-  }
+  // Each kind on its own: a query that fails (or a record that cannot be read) leaves the others to run.
+  await attempt('due outbox entries', async () => {
+    for (const entry of await deps.outbox.listDue(overdue, batchSize)) {
+      await attempt(`outbox ${entry.id}`, async () => {
+        await deps.queue.publish([outboxMessageOf(entry)]);
+        await deps.outbox.delete([entry.id]);
+        report.outboxPublished++;
+      });
+    }
+  });
+  await attempt('due steps', async () => {
+    for (const step of await deps.store.listDueSteps(overdue, batchSize)) {
+      await attempt(`step ${step.runId}/${step.stepId}`, async () => {
+        if (await markRedriven(deps, step, overdue, now, options.recoverAll ?? false)) {
+          await deps.queue.publish([stepOutboxMessage(step.runId, step.stepId)]);
+          report.stepsRedriven++;
+        }
+      });
+    }
+  });
+  await attempt('runs past their deadline', async () => {
+    for (const run of await deps.store.listRunsPastDeadline(now, batchSize)) {
+      // A change that changes nothing: the commit itself ends a run past its deadline.
+      await attempt(`deadline of ${run.runId}`, async () => {
+        await commitRunChange(deps, run.runId, async () => undefined);
+        report.runsPastDeadline++;
+      });
+    }
+  });
   if (deletesExpired) await attempt('expired documents', async () => void (report.expiredDeleted = await deps.store.deleteExpired(now, batchSize)));
   if (report.outboxPublished + report.stepsRedriven + report.runsPastDeadline + report.failures > 0) deps.logger.info('sweep re-drove overdue work', { ...report });
   return report;
 }
+
+/** The latest time a Firestore Timestamp holds (9999-12-31): "everything" for `recoverAll`. */
+const latestTimestamp = Date.UTC(9999, 11, 31);
 
 /**
  * Re-checks, in a transaction, that the step still owes progress and marks it re-driven: due

@@ -17,6 +17,8 @@ export interface JoinClaim {
   /** Set by the transition that the join committed; a repeat re-publishes it. */
   outbox?: OutboxMessage[];
   committed: boolean;
+  /** When the record was created (absent on records written before retention existed). */
+  createTime?: number;
 }
 
 /**
@@ -97,7 +99,7 @@ export interface RunStore {
    * Creates the join record for a turn if absent and returns the stored record: the caller
    * owns the join only when `claimedBy` is its own step id. Idempotent.
    */
-  claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim>;
+  claimJoin(runId: string, turn: number, claimedBy: string, now: number): Promise<JoinClaim>;
   /**
    * The history a new run of the session starts from (`sessionHistory`): reads at most
    * `window.maxRuns` of its latest entries, never the whole session. Empty when it does not exist.

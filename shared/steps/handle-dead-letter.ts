@@ -1,7 +1,7 @@
 import { failRun } from '../domain/decide-next-steps.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { closeStep, finishStep } from '../domain/step-attempt.ts';
-import { isStepFinished, stepMessageSchema, type StepMessage } from '../domain/step.ts';
+import { hasUnsettledIntent, isStepFinished, stepMessageSchema, type StepMessage } from '../domain/step.ts';
 import type { Delivery } from '../engine/delivery.ts';
 import type { Deps } from '../engine/deps.ts';
 import { runEndedError } from '../engine/ended-runs.ts';
@@ -10,7 +10,9 @@ import { commitRunChange } from '../engine/run-change.ts';
 /**
  * Consumes the dead-letter topic. A step message that used up its delivery attempts fails its
  * run with the step's last error, and closes the step so nothing re-drives it — unless the step
- * committed meanwhile, in which case the run is healthy and is left alone. Anything else (a
+ * committed meanwhile, in which case the run is healthy and is left alone, or the step holds a
+ * non-repeatable call's unsettled intent, which stays open for the sweeper to have it settled
+ * (a second dead letter for it closes it). Anything else (a
  * submission, an unreadable message) is refused, which records it as a rejection, so nothing
  * dead-lettered goes unseen.
  */
@@ -37,6 +39,8 @@ export function createDeadLetterHandler(deps: Pick<Deps, 'store' | 'outbox' | 'q
         };
         const ended = failRun(run, error, now);
         deps.logger.error('step dead-lettered', { runId: message.runId, stepId: message.stepId });
+        // A call that may have acted stays open, so the sweeper re-drives it to be settled.
+        if (hasUnsettledIntent(step)) return { transition: ended };
         return { transition: ended, steps: [finishStep(step, now, { state: 'FAILED', outbox: ended.outbox, lastError: error })] };
       },
       async ({ tx, run, now }) => {

@@ -1,6 +1,6 @@
 import type { Run } from '../domain/run.ts';
 import type { Step, ToolIntent } from '../domain/step.ts';
-import { toolCallKeyOf } from '../domain/step.ts';
+import { hasUnsettledIntent, toolCallKeyOf } from '../domain/step.ts';
 import type { Deps } from '../engine/deps.ts';
 import type { EffectContext, EffectOutcome, StepKindDefinition } from '../engine/step-kind.ts';
 import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
@@ -35,9 +35,7 @@ export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
       claim(run, step, now) {
         return { step: withIntent(step, toolOf(run, step, deps.tools), now) };
       },
-      needsSettling(step) {
-        return step.intent !== undefined && step.result === undefined;
-      },
+      needsSettling: hasUnsettledIntent,
       perform(context) {
         return callTool(deps, context);
       },

@@ -87,9 +87,9 @@ function countingStore(store: RunStore, counts: OperationCounts): RunStore {
       reads(1);
       return store.getConversation(runId);
     },
-    async claimJoin(runId, turn, claimedBy) {
+    async claimJoin(runId, turn, claimedBy, now) {
       writes(1);
-      const claim: JoinClaim = await store.claimJoin(runId, turn, claimedBy);
+      const claim: JoinClaim = await store.claimJoin(runId, turn, claimedBy, now);
       // A losing claimant's create failed and it read the winner's record.
       if (claim.claimedBy !== claimedBy) reads(1);
       return claim;

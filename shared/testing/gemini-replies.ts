@@ -2,14 +2,18 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { GeminiResponseJson } from '../adapters/genai/from-gemini-response.ts';
 import type { Content, Part, Usage } from '../domain/content.ts';
 
-/** What `startGeminiWireServer` answers to one request. `delayMs` waits before answering. */
-export type Reply =
+/**
+ * What `startGeminiWireServer` answers to one request. `delayMs` waits before answering;
+ * `until` holds the answer until the promise settles (a request kept in flight while a test acts).
+ */
+export type Reply = (
   /** A whole `GenerateContentResponse`; a streaming request receives it as a single SSE chunk. */
-  | { response: GeminiResponseJson; delayMs?: number }
+  | { response: GeminiResponseJson }
   /** SSE chunks, in order; only valid for `streamGenerateContent`. */
-  | { chunks: GeminiResponseJson[]; delayMs?: number }
+  | { chunks: GeminiResponseJson[] }
   /** An HTTP error with Google's JSON error body (plus a RetryInfo detail when `retryDelay` is set). */
-  | { error: GeminiErrorSpec; delayMs?: number };
+  | { error: GeminiErrorSpec }
+) & { delayMs?: number; until?: Promise<unknown> };
 
 export interface GeminiErrorSpec {
   /** HTTP status, e.g. 429. */

@@ -80,6 +80,7 @@ export async function startGeminiWireServer(
       return sendError(outgoing, { code: 500, status: 'INTERNAL', message });
     }
     if (reply.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply.until) await reply.until.catch(() => {});
     if ('error' in reply) return sendError(outgoing, reply.error);
     const chunks = 'chunks' in reply ? reply.chunks : [reply.response];
     if (!request.stream) return sendJson(outgoing, 200, chunks[0]);

@@ -211,17 +211,17 @@ export function describeRunStoreContract(
     it('gives the join of a turn to its first claimant only, even when claims race', async () => {
       const store = createStore();
       const runId = uniqueId('r');
-      const claims = await Promise.all(['0-tool-0', '0-tool-1', '0-tool-2'].map((stepId) => store.claimJoin(runId, 0, stepId)));
+      const claims = await Promise.all(['0-tool-0', '0-tool-1', '0-tool-2'].map((stepId) => store.claimJoin(runId, 0, stepId, 1_000)));
       const owners = new Set(claims.map((claim) => claim.claimedBy));
       expect(owners.size).toBe(1);
-      expect((await store.claimJoin(runId, 0, '0-tool-9')).claimedBy).toBe([...owners][0]);
-      expect((await store.claimJoin(runId, 1, '1-tool-0')).claimedBy).toBe('1-tool-0');
+      expect((await store.claimJoin(runId, 0, '0-tool-9', 1_000)).claimedBy).toBe([...owners][0]);
+      expect((await store.claimJoin(runId, 1, '1-tool-0', 1_000)).claimedBy).toBe('1-tool-0');
     });
 
     it('reads a committed join inside a transaction with its outbox', async () => {
       const store = createStore();
       const runId = uniqueId('r');
-      const claim = await store.claimJoin(runId, 3, '3-tool-1');
+      const claim = await store.claimJoin(runId, 3, '3-tool-1', 1_000);
       const outbox = [{ topic: 'model' as const, data: { runId }, stepId: '4-model-0' }];
       await store.transact(async (tx) => tx.putJoin({ ...claim, committed: true, outbox }));
       const read = await store.transact((tx) => tx.getJoin(runId, 3));
@@ -299,19 +299,28 @@ export function describeRunStoreContract(
       const runId = uniqueId('r');
       // The run document expires after its end (1_200) plus the retention; the others after their
       // creation (1_000) plus the longest run plus the retention.
+      const rejectionId = uniqueId('msg');
       await store.transact(async (tx) => {
         tx.createRun(sampleRun(runId, { state: 'SUCCEEDED', createTime: 1_000, endTime: 1_200, deadlineTime: 1_500 }));
         tx.createStep(sampleStep(runId, '0-plan-0', 1_000));
         tx.putEvents(runId, [{ ...sampleEvent(0, 'hello'), createTime: 1_000 }]);
+        tx.putConversation({ schemaVersion: 1, runId, eventCount: 1, events: [sampleEvent(0, 'hello')], createTime: 1_000 });
+        tx.putOutbox({ schemaVersion: 1, id: uniqueId('out'), topic: 'results', data: { runId }, createTime: 1_000, dueTime: 1_000 });
       });
+      await store.claimJoin(runId, 0, '0-tool-0', 1_000);
+      await store.recordRejection({ schemaVersion: 1, id: rejectionId, source: 's', code: 'C', message: 'm', payloadPreview: '', payloadBytes: 0, attributes: {}, createTime: 1_000 });
       expect(await store.deleteExpired(2_199, 100)).toBe(0);
       expect(await store.getRun(runId)).toBeDefined();
       expect(await store.deleteExpired(2_200, 100)).toBe(1);
       expect(await store.getRun(runId)).toBeUndefined();
       expect(await store.listSteps(runId)).toHaveLength(1);
-      expect(await store.deleteExpired(2_500, 100)).toBe(2);
+      // Step, event, checkpoint, outbox entry, join record and rejection.
+      expect(await store.deleteExpired(2_500, 100)).toBe(6);
       expect(await store.listSteps(runId)).toEqual([]);
       expect(await store.listEvents(runId)).toEqual([]);
+      expect(await store.getConversation(runId)).toBeUndefined();
+      expect(await store.transact((tx) => tx.getJoin(runId, 0))).toBeUndefined();
+      expect(await store.getRejection(rejectionId)).toBeUndefined();
     });
 
     it('keeps the first rejection recorded for a message', async () => {

@@ -50,7 +50,7 @@ export const configSchema = z.object({
   /** How overdue work must be before the sweeper re-drives it. */
   AGENTLINE_SWEEP_GRACE_SECONDS: positiveNumber(60),
   /** The most records of each kind one sweep handles. */
-  AGENTLINE_SWEEP_BATCH: positiveInt(200),
+  AGENTLINE_SWEEP_BATCH: z.coerce.number().int().positive().max(500, 'must be at most 500 (writes per Firestore batch)').default(200),
   /** True only where Firestore has no TTL policies (the emulator): the sweeper deletes expired run data itself. */
   AGENTLINE_SWEEP_DELETES_EXPIRED: z.stringbool({ error: "must be 'true' or 'false'" }).default(false),
   AGENTLINE_RETRY_BASE_MS: positiveInt(1_000),

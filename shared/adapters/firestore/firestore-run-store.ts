@@ -75,15 +75,16 @@ export class FirestoreRunStore implements RunStore {
     return readDocument(await this.#db.doc(paths.conversation(runId)).get(), conversationCheckpointSchema, codecs.conversation);
   }
 
-  async claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim> {
+  async claimJoin(runId: string, turn: number, claimedBy: string, now: number): Promise<JoinClaim> {
     const ref = this.#db.doc(paths.join(runId, turn));
-    const claim: JoinClaim = { runId, turn, claimedBy, committed: false };
+    const claim: JoinClaim = { runId, turn, claimedBy, committed: false, createTime: now };
     try {
-      await ref.create(toFirestore(claim, codecs.join));
+      await ref.create(toFirestore({ ...claim, expireTime: recordExpireTime(now, this.#retention) }, codecs.join));
       return claim;
     } catch (error) {
       if (!(fromFirestoreError(error) instanceof AlreadyExistsError)) throw fromFirestoreError(error);
-      return fromFirestore((await ref.get()).data() ?? {}, codecs.join) as unknown as JoinClaim;
+      const { expireTime: _expiry, ...stored } = fromFirestore((await ref.get()).data() ?? {}, codecs.join);
+      return stored as unknown as JoinClaim;
     }
   }
 

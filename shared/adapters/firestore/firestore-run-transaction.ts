@@ -35,7 +35,9 @@ export class FirestoreRunTransaction implements RunTransaction {
   }
   async getJoin(runId: string, turn: number) {
     const snapshot = await this.#transaction.get(this.#db.doc(paths.join(runId, turn)));
-    return snapshot.exists ? (fromFirestore(snapshot.data()!, codecs.join) as unknown as JoinClaim) : undefined;
+    if (!snapshot.exists) return undefined;
+    const { expireTime: _expiry, ...join } = fromFirestore(snapshot.data()!, codecs.join);
+    return join as unknown as JoinClaim;
   }
   async getConversation(runId: string) {
     const snapshot = await this.#transaction.get(this.#db.doc(paths.conversation(runId)));
@@ -58,7 +60,8 @@ export class FirestoreRunTransaction implements RunTransaction {
     this.#transaction.set(this.#db.doc(paths.step(step.runId, step.stepId)), this.#data(stepSchema.parse(step), codecs.step));
   }
   putJoin(join: JoinClaim) {
-    this.#transaction.set(this.#db.doc(paths.join(join.runId, join.turn)), toFirestore(join, codecs.join));
+    const expiry = join.createTime === undefined ? {} : { expireTime: recordExpireTime(join.createTime, this.#retention) };
+    this.#transaction.set(this.#db.doc(paths.join(join.runId, join.turn)), toFirestore({ ...join, ...expiry }, codecs.join));
   }
   putEvents(runId: string, events: RunEvent[]) {
     for (const event of events) {

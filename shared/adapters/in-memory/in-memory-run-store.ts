@@ -13,6 +13,11 @@ import { InMemoryDocuments } from './in-memory-documents.ts';
 import { InMemoryRunTransaction, parseOptional } from './in-memory-run-transaction.ts';
 
 /** Retention for tests that do not care: long enough that nothing expires while they run. */
+function withoutExpiry<T extends { expireTime?: number }>(record: T): Omit<T, 'expireTime'> {
+  const { expireTime: _expiry, ...rest } = record;
+  return rest;
+}
+
 export const testRetention: RetentionPolicy = { retentionMs: 30 * 86_400_000, maxRunMs: 7 * 86_400_000 };
 
 /**
@@ -66,12 +71,12 @@ export class InMemoryRunStore implements RunStore {
     return parseOptional(conversationCheckpointSchema, this.#documents.get(paths.conversation(runId)));
   }
 
-  async claimJoin(runId: string, turn: number, claimedBy: string): Promise<JoinClaim> {
+  async claimJoin(runId: string, turn: number, claimedBy: string, now: number): Promise<JoinClaim> {
     const path = paths.join(runId, turn);
-    const existing = this.#documents.get(path) as JoinClaim | undefined;
-    if (existing) return existing;
-    const claim: JoinClaim = { runId, turn, claimedBy, committed: false };
-    this.#documents.write(path, claim, true);
+    const existing = this.#documents.get(path) as (JoinClaim & { expireTime?: number }) | undefined;
+    if (existing) return withoutExpiry(existing);
+    const claim: JoinClaim = { runId, turn, claimedBy, committed: false, createTime: now };
+    this.#documents.write(path, { ...claim, expireTime: recordExpireTime(now, this.#retention) }, true);
     return claim;
   }
 

@@ -27,7 +27,10 @@ export class InMemoryRunTransaction implements RunTransaction {
     return parseOptional(stepSchema, this.#state.read(paths.step(runId, stepId)));
   }
   async getJoin(runId: string, turn: number) {
-    return this.#state.read(paths.join(runId, turn)) as JoinClaim | undefined;
+    const stored = this.#state.read(paths.join(runId, turn)) as (JoinClaim & { expireTime?: number }) | undefined;
+    if (!stored) return undefined;
+    const { expireTime: _expiry, ...join } = stored;
+    return join;
   }
   async getConversation(runId: string) {
     return parseOptional(conversationCheckpointSchema, this.#state.read(paths.conversation(runId)));
@@ -49,7 +52,7 @@ export class InMemoryRunTransaction implements RunTransaction {
     this.#state.write(paths.step(step.runId, step.stepId), this.#expiring(stepSchema.parse(step)));
   }
   putJoin(join: JoinClaim) {
-    this.#state.write(paths.join(join.runId, join.turn), join);
+    this.#state.write(paths.join(join.runId, join.turn), join.createTime === undefined ? join : this.#expiring({ ...join, createTime: join.createTime }));
   }
   putEvents(runId: string, events: RunEvent[]) {
     for (const event of events) this.#state.write(paths.event(runId, event.seq), this.#expiring(runEventSchema.parse(event)));
