@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     projectId: `agentline-bench-${process.pid}`,
     env: { GEMINI_API_KEY: 'bench-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
     decorate: countOperations(counts),
+    // Sweeps would add their reads to the runs being counted.
+    sweepIntervalMs: 0,
   });
   const started = Date.now();
   try {

@@ -17,7 +17,8 @@ export async function connectToApi(write: (line: string) => void): Promise<ApiCo
   const dev = await findRunningDevStack();
   if (dev) return { apiUrl: dev.functionsUrl, secret, close: async () => {} };
   let stack: LocalStack | undefined;
-  const unregister = registerCleanup(() => stack?.kill() ?? Promise.resolve());
+  // Ctrl-C: stop gracefully (the data is saved); a crash: the emulators' guardian saves it.
+  const unregister = registerCleanup(() => stack?.stop() ?? Promise.resolve());
   write('starting an ephemeral local stack for the agents API ...');
   try {
     stack = await startLocalStack({

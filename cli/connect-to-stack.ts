@@ -33,8 +33,8 @@ export async function connectToStack(options: {
 
   let stack: LocalStack | undefined;
   let replayServer: GeminiWireServer | undefined;
-  // Ctrl-C or a crash: stop at once (the emulators' SIGTERM goes out synchronously).
-  const unregister = registerCleanup(() => Promise.all([stack?.kill(), replayServer?.close()]).then(() => {}));
+  // Ctrl-C: stop gracefully (the data is saved); a crash: the emulators' guardian saves it.
+  const unregister = registerCleanup(() => Promise.all([stack?.stop(), replayServer?.close()]).then(() => {}));
   const close = async () => {
     await stack?.stop();
     await replayServer?.close();

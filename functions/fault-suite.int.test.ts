@@ -27,6 +27,8 @@ const faults = createSeededFaultLayer({
   crashAfterEffectRate: 0.1,
   crashAfterCommitRate: 0.1,
   crashAfterPublishRate: 0.05,
+  // Lost after the commit with no redelivery to come: only the outbox and the sweeper carry these runs on.
+  loseAfterCommitRate: 0.05,
   maxCrashesPerMessage,
 });
 // The deployed subscriptions' policy, which the emulator does not apply: backoff 1–10 s between
@@ -50,7 +52,8 @@ beforeAll(async () => {
   gemini = await startGeminiWireServer({ respond: respondFromScripts });
   ledger = await startLedgerServer();
   stack = await startTestStack('fault', {
-    env: wireServerTestEnv(gemini.url),
+    env: { ...wireServerTestEnv(gemini.url), AGENTLINE_SWEEP_GRACE_SECONDS: '3' },
+    sweepIntervalMs: 1_000,
     decorate: (deps) => faults.decorate({ ...deps, tools: [...deps.tools, createLedgerTool(httpLedgerClient(ledger.url))] }),
     wrapHandlers: (handlers) => policy.wrapHandlers(faults.wrapHandlers(handlers)),
   });
@@ -164,7 +167,7 @@ describe('the fault-injection suite, under the deployed delivery policy', () => 
     expect(problems).toEqual([]);
     // The layers must actually have injected something, or this test proves nothing.
     expect(faults.figures.concurrentDuplicates).toBeGreaterThan(0);
-    for (const crash of ['crashesBeforeEffect', 'crashesAfterEffect', 'crashesAfterCommit', 'crashesAfterPublish'] as const) {
+    for (const crash of ['crashesBeforeEffect', 'crashesAfterEffect', 'crashesAfterCommit', 'crashesAfterPublish', 'messagesLost'] as const) {
       expect(faults.figures[crash], crash).toBeGreaterThan(0);
     }
     expect(policy.figures.redeliveriesScheduled).toBeGreaterThan(0);

@@ -11,18 +11,27 @@ async function answers(host: string): Promise<boolean> {
   return fetch(`http://${host}/`).then((response) => response.text()).then((body) => body.trim() === 'Ok', () => false);
 }
 
-/** Live processes this test worker started itself (the shared emulators belong to the main process). */
-function ownJavaChildren(): number[] {
-  let rows = '';
-  try {
-    rows = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  } catch {
-    // ps exits 1 when there is no such process.
-  }
-  return rows
+/**
+ * Live java processes this test worker started, through the guardians it started (the shared
+ * emulators belong to the main process): children of this worker's children.
+ */
+function ownJavaDescendants(): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
     .split('\n')
     .map((row) => row.trim().split(/\s+/))
-    .filter(([pid, command]) => command === 'java' && isProcessAlive(Number(pid)))
+    .filter((row) => row.length === 3);
+  const children = new Set(rows.filter(([, ppid]) => Number(ppid) === process.pid).map(([pid]) => pid));
+  return rows
+    .filter(([pid, ppid, command]) => children.has(ppid!) && command === 'java' && isProcessAlive(Number(pid)))
+    .map(([pid]) => Number(pid));
+}
+
+/** Live java processes whose parent died (re-parented to init): emulators that outlived their owner. */
+function orphanedJava(): number[] {
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .split('\n')
+    .map((row) => row.trim().split(/\s+/))
+    .filter(([pid, ppid, command]) => ppid === '1' && command === 'java' && isProcessAlive(Number(pid)))
     .map(([pid]) => Number(pid));
 }
 
@@ -74,6 +83,8 @@ describe('startEmulators', () => {
     if (!(error instanceof Error)) throw new Error('startEmulators should have failed');
     expect(error.message).toMatch(/^Pub\/Sub emulator exited \(code 1\) before it was ready\./);
     expect(error.message).toContain('Invalid or corrupt jarfile /etc/hostname');
-    expect(ownJavaChildren()).toEqual([]);
+    expect(ownJavaDescendants()).toEqual([]);
+    // Nor did a JVM outlive its guardian: an orphan is re-parented to init.
+    expect(orphanedJava()).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
-import { get } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { locateEmulatorJars } from './emulator-jars.ts';
 import { findFreePorts } from './free-ports.ts';
+import { guardianReportSchema, stopCommand, type GuardianConfig, type GuardianReport } from './guardian-protocol.ts';
 import { spawnProcessGroup } from './process-group.ts';
-import type { ProcessGroup } from './process-group.ts';
 
 /** Both emulators, running. Nothing here touches `process.env`; the caller decides who sees them. */
 export interface LocalEmulators {
@@ -13,9 +12,15 @@ export interface LocalEmulators {
   firestoreHost: string;
   /** A default project id; both emulators isolate data per project, so any other id works too. */
   projectId: string;
-  pids: { pubsub: number; firestore: number };
-  /** Stops both process groups (SIGTERM, then SIGKILL after a grace period). Idempotent. */
+  /** The emulator JVMs, and the guardian process that owns them. */
+  pids: { pubsub: number; firestore: number; guardian: number };
+  /** Stops both emulators without saving data (the caller saved what it wanted). Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Lets go of the emulators at once, for exit paths where nothing asynchronous runs: the
+   * guardian saves the data (when `saveOnOwnerLoss` was given) and stops them by itself.
+   */
+  abandon(): void;
 }
 
 export interface StartEmulatorsOptions {
@@ -26,6 +31,8 @@ export interface StartEmulatorsOptions {
   readyTimeoutMs?: number;
   /** A Firestore export (`.overall_export_metadata` file) to load at start. */
   firestoreImport?: string;
+  /** Where the guardian saves Firestore's data when this process dies or lets go without stopping. */
+  saveOnOwnerLoss?: { projectId: string; directory: string };
 }
 
 // C1-only JIT and the serial collector start both emulators together in 1.4 s instead of 2.0 s
@@ -34,52 +41,15 @@ export interface StartEmulatorsOptions {
 // stack never runs long enough for C2's better code to pay back.
 const jvmOptions = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Duser.language=en'];
 
-// A bare one-shot request: no pooled keep-alive socket outlives the poll or the emulator.
-function getBody(url: string): Promise<string> {
-  return new Promise((resolve) => {
-    const request = get(url, { agent: false, timeout: 1000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve(body)).on('error', () => resolve(''));
-    });
-    request.on('timeout', () => request.destroy()).on('error', () => resolve(''));
-  });
-}
-
-async function waitUntilReady(label: string, group: ProcessGroup, port: number, timeoutMs: number): Promise<void> {
-  const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + timeoutMs;
-  while (!group.hasExited()) {
-    const body = await getBody(url);
-    if (body.trim() === 'Ok') return;
-    if (Date.now() > deadline) {
-      throw new Error(`${label} did not answer GET ${url} with "Ok" within ${timeoutMs} ms.\n--- its last output ---\n${group.outputTail()}`);
-    }
-    await sleep(25);
-  }
-  const { code, signal } = await group.exited;
-  throw new Error(`${label} exited (${signal ?? `code ${code}`}) before it was ready.\n--- its last output ---\n${group.outputTail()}`);
-}
-
-async function startEmulator(label: string, java: string, args: string[], port: number, timeoutMs: number): Promise<ProcessGroup> {
-  const group = await spawnProcessGroup(java, [...jvmOptions, ...args]).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-    throw new Error(`${label} needs Java 17 or newer, and \`${java}\` was not found (sudo apt-get install default-jre-headless)`, { cause: error });
-  });
-  try {
-    await waitUntilReady(label, group, port, timeoutMs);
-    return group;
-  } catch (error) {
-    await group.stop();
-    throw error;
-  }
-}
+const guardianScript = fileURLToPath(new URL('./emulator-guardian.ts', import.meta.url));
 
 /**
  * Starts the installed Pub/Sub and Firestore emulators in parallel, each as a bare `java` process
- * in its own process group on free ports, and resolves once both answer `GET /` with `Ok`. If
- * either fails, whatever did start is stopped before the error (with the emulator's output tail)
- * is thrown. Pair with `registerCleanup(emulators.stop)` so a crash or Ctrl-C stops them too.
+ * on free ports, under a guardian process (`emulator-guardian.ts`) that owns them: they end when
+ * it does (the kernel's parent-death signal), and it ends when this process does — saving
+ * Firestore's data first, with `saveOnOwnerLoss` — whatever signal ends this one, SIGKILL
+ * included. Resolves once both answer `GET /` with `Ok`; if either fails, everything started is
+ * stopped before the error (with the emulator's output tail) is thrown.
  */
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<LocalEmulators> {
   const { projectId = 'agentline-local', env = process.env, java = 'java', readyTimeoutMs = 30_000 } = options;
@@ -88,12 +58,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     findFreePorts(4) as Promise<[number, number, number, number]>,
   ]);
   const host = '--host=127.0.0.1';
-  const started = await Promise.allSettled([
-    startEmulator('Pub/Sub emulator', java, ['-jar', jars.pubsubJar, host, `--port=${pubsubPort}`], pubsubPort, readyTimeoutMs),
-    startEmulator(
-      'Firestore emulator',
-      java,
-      [
+  const config: GuardianConfig = {
+    java,
+    pubsub: { args: [...jvmOptions, '-jar', jars.pubsubJar, host, `--port=${pubsubPort}`], port: pubsubPort },
+    firestore: {
+      args: [
+        ...jvmOptions,
         // The jar has no Main-Class; this is what `gcloud emulators firestore start` runs, minus the
         // python wrapper and with the WebSocket ports pinned instead of random.
         ...['-cp', jars.firestoreJar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start'],
@@ -101,23 +71,48 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         '--database-mode=firestore-native',
         ...(options.firestoreImport ? [`--import-data=${options.firestoreImport}`] : []),
       ],
-      firestorePort,
-      readyTimeoutMs,
-    ),
-  ]);
-  const [pubsub, firestore] = started;
-  if (pubsub.status === 'rejected' || firestore.status === 'rejected') {
-    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
-    const errors = started.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
-    throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map((error) => error.message).join('\n\n'));
+      port: firestorePort,
+    },
+    readyTimeoutMs,
+    ...(options.saveOnOwnerLoss ? { saveOnOwnerLoss: options.saveOnOwnerLoss } : {}),
+  };
+  let answer: (report: GuardianReport) => void = () => {};
+  const answered = new Promise<GuardianReport>((resolve) => (answer = resolve));
+  const guardian = await spawnProcessGroup(process.execPath, [guardianScript, JSON.stringify(config)], {
+    stdin: 'pipe',
+    onStdoutLine: (line) => {
+      const parsed = guardianReportSchema.safeParse(safeJson(line));
+      if (parsed.success) answer(parsed.data);
+    },
+  });
+  const gone = guardian.exited.then(() => ({ failed: `the emulator guardian exited before the emulators were ready.\n--- its last output ---\n${guardian.outputTail()}` }));
+  const report = await Promise.race([answered, gone]);
+  if ('failed' in report) {
+    await guardian.stop();
+    throw new Error(/failed to execute|ENOENT/.test(report.failed) ? `The emulators need Java 17 or newer, and \`${java}\` was not found (sudo apt-get install default-jre-headless)` : report.failed);
   }
-  const groups = [pubsub.value, firestore.value];
+  let stopping: Promise<void> | undefined;
   return {
     pubsubHost: `127.0.0.1:${pubsubPort}`,
     firestoreHost: `127.0.0.1:${firestorePort}`,
     projectId,
-    pids: { pubsub: pubsub.value.pid, firestore: firestore.value.pid },
-    // Both SIGTERMs go out synchronously (see ProcessGroup.stop), so this works in an exit handler.
-    stop: () => Promise.all(groups.map((group) => group.stop())).then(() => undefined),
+    pids: { ...report.ready, guardian: guardian.pid },
+    stop: () =>
+      (stopping ??= (async () => {
+        guardian.stdin?.end(`${stopCommand}\n`);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, 10_000, 'late')));
+        if ((await Promise.race([guardian.exited, late])) === 'late') await guardian.stop();
+        clearTimeout(timer);
+      })()),
+    abandon: () => guardian.stdin?.end(),
   };
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
 }

@@ -14,6 +14,11 @@ export interface FunctionServer {
    * topic from: it becomes the CloudEvent's `source`.
    */
   pushEndpoint(functionName: string, projectId: string, topic: string): string;
+  /**
+   * From now on answers every new request 503 (Pub/Sub keeps the message), while requests already
+   * being handled go on: how a stack stops taking deliveries before it drains. Idempotent.
+   */
+  refuseNew(): void;
   /** Stops listening and drops open (keep-alive) connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -45,7 +50,13 @@ export async function startFunctionServer(options: StartFunctionServerOptions): 
     handlers.set(name, listener);
   }
 
+  let refusing = false;
   const server = createServer((request, response) => {
+    if (refusing) {
+      response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
+      response.end('The local stack is stopping\n');
+      return;
+    }
     const path = request.url ?? '/';
     const api = options.apiFunction && path.startsWith('/v1/') ? handlers.get(options.apiFunction) : undefined;
     if (api) return api(request, response);
@@ -73,6 +84,9 @@ export async function startFunctionServer(options: StartFunctionServerOptions): 
     url,
     functionUrl: (functionName) => `${url}/${functionName}`,
     pushEndpoint: (functionName, projectId, topic) => `${url}/${functionName}/projects/${projectId}/topics/${topic}`,
+    refuseNew() {
+      refusing = true;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import { registerCleanup } from './register-cleanup.ts';
 
 /** How a process group's leader ended. */
@@ -17,6 +19,8 @@ export interface ProcessGroup {
   hasExited(): boolean;
   /** The last few kilobytes of stdout and stderr, interleaved, for error messages. */
   outputTail(): string;
+  /** The child's stdin, when spawned with `stdin: 'pipe'`; closing it is an end-of-file the child can watch. */
+  readonly stdin: Writable | undefined;
   /**
    * Stops the whole group: SIGTERM now, SIGKILL if the leader is still alive after `graceMs`.
    * The SIGTERM is sent synchronously, before the first await, so calling this from an `exit`
@@ -27,20 +31,35 @@ export interface ProcessGroup {
 
 const tailBytes = 8192;
 
+export interface SpawnGroupOptions {
+  /** `'pipe'` keeps a pipe to the child's stdin open (`ProcessGroup.stdin`); default: none. */
+  stdin?: 'pipe' | 'ignore';
+  /** Called with every line the child writes to stdout (a protocol with the child). */
+  onStdoutLine?: (line: string) => void;
+  /**
+   * Stop the group when this process is interrupted or exits (default true). False for a caller
+   * that decides itself when its children stop (the emulator guardian saves data first).
+   */
+  stopWithThisProcess?: boolean;
+}
+
 /**
  * Spawns `command` detached, in its own process group, so that stopping it also stops anything it
  * forked, and a Ctrl-C aimed at our terminal's group does not reach it behind our back (our cleanup
  * decides when it stops). Output is drained into a small ring buffer so a chatty child can never
  * block on a full pipe. Rejects if the command cannot be started at all (for example ENOENT).
  */
-export async function spawnProcessGroup(command: string, args: readonly string[]): Promise<ProcessGroup> {
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnProcessGroup(command: string, args: readonly string[], options: SpawnGroupOptions = {}): Promise<ProcessGroup> {
+  const child = spawn(command, args, { detached: true, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keepTail = (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8')).slice(-tailBytes);
   };
-  child.stdout.on('data', keepTail);
-  child.stderr.on('data', keepTail);
+  child.stdout!.on('data', keepTail);
+  child.stderr!.on('data', keepTail);
+  if (options.onStdoutLine) createInterface({ input: child.stdout! }).on('line', options.onStdoutLine);
+  // A pipe whose reader died must not crash this process with EPIPE.
+  child.stdin?.on('error', () => {});
 
   let exit: ProcessExit | undefined;
   // 'exit' rather than 'close': grandchildren holding the pipes must not delay noticing the leader.
@@ -56,8 +75,10 @@ export async function spawnProcessGroup(command: string, args: readonly string[]
   let stopping: Promise<void> | undefined;
   // From the moment it exists, the group is stopped if this process is interrupted or exits,
   // even while whoever started it is still waiting for it to become ready.
-  const unregister = registerCleanup(() => stopGroup());
-  void exited.then(() => unregister());
+  if (options.stopWithThisProcess ?? true) {
+    const unregister = registerCleanup(() => stopGroup());
+    void exited.then(() => unregister());
+  }
 
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
@@ -73,6 +94,7 @@ export async function spawnProcessGroup(command: string, args: readonly string[]
     exited,
     hasExited: () => exit !== undefined,
     outputTail: () => tail,
+    stdin: child.stdin ?? undefined,
     stop: (graceMs = 3000) => stopGroup(graceMs),
   };
 

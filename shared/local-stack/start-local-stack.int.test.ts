@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pidsListeningAs } from '../testing/emulator-pids.ts';
 import { isProcessAlive } from './process-group.ts';
 import { startLocalStack } from './start-local-stack.ts';
 
@@ -18,7 +18,7 @@ describe('startLocalStack with a data directory', () => {
       await first.deps.store.transact(async (tx) =>
         tx.putSessionEntry({ schemaVersion: 1, sessionId: 's1', runId: 'r1', runCreateTime: 1, contents: [content], createTime: 2 }),
       );
-      firstPids = pidsOf(first.pubsubHost, first.firestoreHost);
+      firstPids = pidsListeningAs(first.pubsubHost, first.firestoreHost);
     } finally {
       await first.stop();
     }
@@ -35,19 +35,3 @@ describe('startLocalStack with a data directory', () => {
     expect(firstPids.every((pid) => !isProcessAlive(pid))).toBe(true);
   });
 });
-
-/** PIDs of the processes started with `--port=` one of these hosts' ports (read from /proc, Linux only). */
-function pidsOf(...hosts: string[]): number[] {
-  const ports = hosts.map((host) => `--port=${host.split(':')[1]}`);
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return ports.some((port) => args.includes(port));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}

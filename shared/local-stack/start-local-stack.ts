@@ -5,14 +5,17 @@ import { createApiDeps } from '../wiring/create-api-deps.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { ensureTopology } from '../adapters/pubsub/ensure-topology.ts';
 import { registerFunctions } from '../../functions/register-functions.ts';
-import type { Deps } from '../steps/step-deps.ts';
-import type { DeliveryHandler } from '../steps/settle-delivery.ts';
+import type { Deps } from '../engine/deps.ts';
+import type { DeliveryHandler } from '../engine/settle-delivery.ts';
+import { sweep } from '../engine/sweep.ts';
 import { createStepHandlers, type FunctionName } from '../wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../wiring/create-google-deps.ts';
 import { loadConfig } from '../wiring/load-config.ts';
 import { startEmulators, type LocalEmulators } from './emulators.ts';
+import { createWriteFreeze } from './freeze-writes.ts';
 import { startFunctionServer } from './function-server.ts';
-import { latestFirestoreSnapshot, saveFirestoreSnapshot } from './firestore-snapshots.ts';
+import { keepLocalData, type LocalData } from './keep-local-data.ts';
+import { startSweepTimer } from './sweep-timer.ts';
 import { trackInFlight } from './track-in-flight.ts';
 import { useEmulators } from './use-emulators.ts';
 
@@ -36,10 +39,12 @@ export interface LocalStackOptions {
    */
   topology?: Topology;
   /**
-   * Keep Firestore's data here between stacks (loaded at start, saved by a graceful stop), so
-   * sessions and memories outlive the stack. Only for emulators this stack starts.
+   * Keep Firestore's data here between stacks (see `keepLocalData`), so runs, sessions and
+   * memories outlive the stack, a crash of it included. Only for emulators this stack starts.
    */
   dataDir?: string;
+  /** How often the stack publishes a sweep message, as Cloud Scheduler does every minute; 0 never. Default 10 s. */
+  sweepIntervalMs?: number;
   /** Problems that do not stop the stack (e.g. data could not be saved); default: stderr. */
   onWarning?: (message: string) => void;
 }
@@ -53,14 +58,17 @@ export interface LocalStack {
   /** The secret local tokens for this stack's agents API are signed with (see mintLocalToken). */
   localAuthSecret: string;
   deps: ReturnType<typeof createGoogleDeps>;
+  /** The emulators' processes, when this stack started them. */
+  pids?: LocalEmulators['pids'];
   /**
-   * Stops gracefully: lets running handlers finish (up to a few seconds), then closes the
-   * function server, the clients and the emulators it started. Idempotent.
+   * Stops gracefully, in this order: stop taking deliveries, let running handlers finish (up to a
+   * few seconds), freeze writes, save the data, close the clients, stop the emulators it started.
+   * Idempotent.
    */
   stop(): Promise<void>;
   /**
-   * Stops at once, for Ctrl-C and process exit: the emulators' SIGTERM is sent synchronously,
-   * because on exit only the synchronous part of a cleanup runs. Idempotent.
+   * Stops at once, for exit paths where nothing asynchronous may run: the emulators' guardian
+   * saves the data and stops them by itself. Idempotent.
    */
   kill(): Promise<void>;
 }
@@ -68,63 +76,86 @@ export interface LocalStack {
 const drainTimeoutMs = 5_000;
 
 /**
- * The local stack of ARCHITECTURE.md section 8: the real Pub/Sub and Firestore emulators, all
- * functions served in this process, and push subscriptions from the shared topology pointing
- * at them (see `useEmulators` for why the hosts go into process.env).
+ * The local stack (docs/architecture.md, "The local stack"): the real Pub/Sub and Firestore
+ * emulators, all functions served in this process, push subscriptions from the shared topology
+ * pointing at them (see `useEmulators` for why the hosts go into process.env), and a timer that
+ * publishes sweep messages as Cloud Scheduler does in production.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const projectId = options.projectId ?? 'agentline-local';
-  const snapshot = options.dataDir && !options.emulators ? await latestFirestoreSnapshot(options.dataDir) : undefined;
-  const started = options.emulators ? undefined : await startEmulators({ projectId, ...(snapshot ? { firestoreImport: snapshot } : {}) });
-  const hosts = options.emulators ?? started!;
+  const warn = options.onWarning ?? ((message) => process.stderr.write(`${message}\n`));
   const closers: (() => Promise<void>)[] = [];
+  let data: LocalData | undefined;
+  let started: LocalEmulators | undefined;
+  let refuseNew = () => {};
   let drain: (timeoutMs: number) => Promise<void> = async () => {};
+  const freeze = createWriteFreeze();
   const closeAll = async () => {
     await Promise.all(closers.splice(0).reverse().map((close) => close().catch(() => {})));
     await started?.stop();
+    data?.release();
   };
   let stopping: Promise<void> | undefined;
-  const save = async () => {
-    if (!started || !options.dataDir) return;
-    await saveFirestoreSnapshot(started.firestoreHost, projectId, options.dataDir).catch((error: unknown) =>
-      (options.onWarning ?? ((message) => process.stderr.write(`${message}\n`)))(
-        `warning: local Firestore data was not saved to ${options.dataDir}: ${(error as Error).message}`,
-      ),
-    );
-  };
-  const stop = () => (stopping ??= drain(drainTimeoutMs).then(save).then(closeAll));
-  const kill = () => (stopping ??= Promise.all([started?.stop(), closeAll()]).then(() => {}));
+  const stop = () =>
+    (stopping ??= (async () => {
+      refuseNew();
+      await drain(drainTimeoutMs);
+      freeze.freeze();
+      await data?.save();
+      await closeAll();
+    })());
+  const kill = () =>
+    (stopping ??= (async () => {
+      // The guardian saves and stops the emulators; the folder's lock stays until this process
+      // exits, so a next stack waits for that save (the lock names the guardian).
+      if (started) started.abandon();
+      else data?.release();
+      await Promise.all(closers.splice(0).map((close) => close().catch(() => {})));
+    })());
   try {
+    if (options.dataDir && !options.emulators) data = await keepLocalData(options.dataDir, projectId, warn);
+    started = options.emulators
+      ? undefined
+      : await startEmulators({ projectId, ...(data?.snapshot ? { firestoreImport: data.snapshot } : {}), ...(data ? { saveOnOwnerLoss: data.saveOnOwnerLoss } : {}) });
+    const hosts = options.emulators ?? started!;
     useEmulators(hosts);
     Object.assign(process.env, options.env);
-    // A local stack talks to agents on this machine (A2A test servers); production never does.
-    const env = { AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true', ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
+    // A local stack talks to agents on this machine (A2A test servers); production never does. The
+    // emulator has no TTL policies, so the sweeper deletes expired run data.
+    const env = { AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true', AGENTLINE_SWEEP_DELETES_EXPIRED: 'true', AGENTLINE_SWEEP_GRACE_SECONDS: '10', ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
     // The agents API verifies local tokens with this secret: the caller's, or a new one per stack.
     const localAuthSecret = process.env['AGENTLINE_LOCAL_AUTH_SECRET'] ?? randomBytes(32).toString('base64url');
     const deps = createGoogleDeps(loadConfig(env), env);
     closers.push(() => deps.close());
-    const handlers = createStepHandlers(options.decorate ? options.decorate(deps) : deps);
+    const pipelineDeps = freeze.wrap(options.decorate ? options.decorate(deps) : deps);
+    const handlers = createStepHandlers(pipelineDeps);
     const inFlight = trackInFlight(options.wrapHandlers ? options.wrapHandlers(handlers) : handlers);
-    drain = inFlight.drain;
     const apiDeps = createApiDeps(loadConfig({ AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret, ...env }), deps);
     closers.push(() => apiDeps.close());
     const apiHandlers = createApiHandlers(apiDeps);
     const apiInFlight = trackInFlight({ deployAgent: apiHandlers.deployAgent });
-    const drainSteps = drain;
-    drain = async (timeoutMs) => void (await Promise.all([drainSteps(timeoutMs), apiInFlight.drain(timeoutMs)]));
+    drain = async (timeoutMs) => void (await Promise.all([inFlight.drain(timeoutMs), apiInFlight.drain(timeoutMs)]));
     const names = [
       ...registerFunctions(() => inFlight.handlers),
       ...registerApiFunctions(() => ({ api: apiHandlers.api, deployAgent: apiInFlight.handlers.deployAgent })),
     ];
     const server = await startFunctionServer({ functionNames: names, apiFunction: 'agentsApi', ...(options.port ? { port: options.port } : {}) });
     closers.push(() => server.close());
+    refuseNew = () => server.refuseNew();
+    const topology = options.topology ?? deployedTopology;
     // Without retry policies: the emulator's stall redelivery (see ensureTopology).
-    await ensureTopology(
-      deps.pubsub,
-      options.topology ?? deployedTopology,
-      (functionName, topic) => server.pushEndpoint(functionName, projectId, topic),
-      { retryPolicies: false },
-    );
+    await ensureTopology(deps.pubsub, topology, (functionName, topic) => server.pushEndpoint(functionName, projectId, topic), { retryPolicies: false });
+    await data?.started({ guardianPid: started?.pids.guardian, functionsUrl: server.url, firestoreHost: hosts.firestoreHost });
+    // What the previous stack on this data left in flight died with its emulators: re-drive it
+    // now. Safe only because this stack holds the data folder, so no other process runs steps.
+    if (data) await sweep(pipelineDeps, { recoverAll: true });
+    const timer = startSweepTimer(deps.pubsub, topology.sweepTopic, options.sweepIntervalMs ?? 10_000, warn);
+    closers.push(async () => timer.stop());
+    const previousRefuse = refuseNew;
+    refuseNew = () => {
+      timer.stop();
+      previousRefuse();
+    };
     return {
       projectId,
       pubsubHost: hosts.pubsubHost,
@@ -132,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionsUrl: server.url,
       localAuthSecret,
       deps,
+      ...(started ? { pids: started.pids } : {}),
       stop,
       kill,
     };

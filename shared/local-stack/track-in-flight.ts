@@ -1,4 +1,4 @@
-import type { DeliveryHandler } from '../steps/settle-delivery.ts';
+import type { DeliveryHandler } from '../engine/settle-delivery.ts';
 
 /**
  * Counts handler invocations still running, so a stack can let them finish (a step that

@@ -18,6 +18,12 @@ export interface SeededFaultOptions {
   crashAfterCommitRate: number;
   /** Share of deliveries that die after publishing, before their message is acknowledged. */
   crashAfterPublishRate: number;
+  /**
+   * Share of deliveries that die after their commit, before publishing, and whose message is
+   * gone too (acknowledged: the emulator's Pub/Sub died with the stack): no redelivery will come,
+   * so only the outbox and the sweeper can carry the run on.
+   */
+  loseAfterCommitRate?: number;
   /** The most deliveries of one message that may die (every crash point together). */
   maxCrashesPerMessage: number;
 }
@@ -38,6 +44,8 @@ export interface FaultFigures {
   crashesAfterEffect: number;
   crashesAfterCommit: number;
   crashesAfterPublish: number;
+  /** Deliveries that died after their commit with their message gone (`loseAfterCommitRate`). */
+  messagesLost: number;
   /** Deliveries to the dead-letter consumer. */
   deadLettered: number;
 }
@@ -50,13 +58,24 @@ interface DeliveryFate {
   draw: string;
   crashAfterCommit: boolean;
   crashAfterPublish: boolean;
+  loseAfterCommit: boolean;
   dead: boolean;
+  /** Died, and its message is gone: the push was acknowledged. */
+  lost: boolean;
 }
 
 export class SimulatedCrash extends Error {
   constructor(when: string) {
     super(`simulated crash ${when}: the process died`);
     this.name = 'SimulatedCrash';
+  }
+}
+
+/** A simulated crash whose message went with it: the delivery ends acknowledged, nothing redelivers it. */
+export class SimulatedLoss extends SimulatedCrash {
+  constructor(when: string) {
+    super(`${when}, and its message was lost`);
+    this.name = 'SimulatedLoss';
   }
 }
 
@@ -81,6 +100,7 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
     crashesAfterEffect: 0,
     crashesAfterCommit: 0,
     crashesAfterPublish: 0,
+    messagesLost: 0,
     deadLettered: 0,
   };
   const figures: FaultFigures = { ...zero };
@@ -105,7 +125,8 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
   const dies = (current: DeliveryFate | undefined, point: string, rate: number): boolean =>
     current !== undefined && random(point, current.draw) < rate && kill(current);
   const alive = () => {
-    if (fate.getStore()?.dead) throw new SimulatedCrash('earlier in this delivery');
+    const current = fate.getStore();
+    if (current?.dead) throw current.lost ? new SimulatedLoss('earlier in this delivery') : new SimulatedCrash('earlier in this delivery');
   };
   const beforeEffect = () => {
     alive();
@@ -133,7 +154,9 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
         draw: `${key}#${count}`,
         crashAfterCommit: enabled && random('commit', key, count) < options.crashAfterCommitRate,
         crashAfterPublish: enabled && random('publish', key, count) < options.crashAfterPublishRate,
+        loseAfterCommit: enabled && random('lose', key, count) < (options.loseAfterCommitRate ?? 0),
         dead: false,
+        lost: false,
       };
       const history = historyOf.get(key) ?? [];
       historyOf.set(key, history);
@@ -145,7 +168,8 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
         history.push(`${started} ${delivery.messageId} acked`);
       } catch (error) {
         history.push(`${started} ${delivery.messageId} failed: ${(error as Error).message}`);
-        throw error;
+        // A lost delivery ends as the emulator saw it: acknowledged (its process and Pub/Sub died).
+        if (!current.lost) throw error;
       }
       // The handler returned, so the function answers 204 and Pub/Sub drops the message.
       let acked = ackedMessageIds.get(key);
@@ -159,6 +183,11 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
       async publish(messages) {
         alive();
         const current = fate.getStore();
+        if (current?.loseAfterCommit && kill(current)) {
+          current.lost = true;
+          figures.messagesLost++;
+          throw new SimulatedLoss('after commit, before publishing');
+        }
         if (current?.crashAfterCommit && kill(current)) {
           figures.crashesAfterCommit++;
           throw new SimulatedCrash('after commit, before publishing');

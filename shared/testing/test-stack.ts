@@ -4,12 +4,14 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../loc
 /**
  * A local stack for an integration test file, on the emulators the integration project's global
  * setup started; its project is named `name` plus this worker's pid, so files running at once
- * keep their topics apart. The caller stops it.
+ * keep their topics apart. It sweeps only when asked (`sweepIntervalMs`), so a test's deliveries
+ * are its own. The caller stops it.
  */
 export function startTestStack(name: string, options: Omit<LocalStackOptions, 'projectId' | 'emulators'> = {}): Promise<LocalStack> {
   return startLocalStack({
     projectId: `${name}-${process.pid}`,
     emulators: { pubsubHost: inject('pubsubHost'), firestoreHost: inject('firestoreHost') },
+    sweepIntervalMs: 0,
     ...options,
   });
 }

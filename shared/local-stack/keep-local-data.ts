@@ -1,0 +1,59 @@
+import { lockDataDir } from './data-dir-lock.ts';
+import { latestFirestoreSnapshot, saveFirestoreSnapshot } from './firestore-snapshots.ts';
+
+/** A stack's hold on its data folder: what it loads, how it saves, and its lock. */
+export interface LocalData {
+  /** The snapshot to load at start; undefined for a new folder. */
+  snapshot: string | undefined;
+  /** What the emulators' guardian needs to save the data if this process dies. */
+  saveOnOwnerLoss: { projectId: string; directory: string };
+  /** Records the running stack in the lock and starts saving periodically. */
+  started(stack: { guardianPid: number | undefined; functionsUrl: string; firestoreHost: string }): Promise<void>;
+  /** Stops the periodic saves and saves once more (a failure is a warning: the stack stops anyway). */
+  save(): Promise<void>;
+  /** Stops the periodic saves and releases the folder; synchronous. Idempotent. */
+  release(): void;
+}
+
+/** How often a running stack saves its data: what a crash of the emulators themselves can lose. */
+export const saveIntervalMs = 30_000;
+
+/**
+ * Keeps a local stack's Firestore data in `directory` (docs/architecture.md, "The local stack"):
+ * takes the folder's lock (a second stack on it is refused, naming the first), finds the newest
+ * snapshot to load, and once the stack runs saves it every `saveIntervalMs` and at a graceful
+ * stop. If the stack's process dies, the emulators' guardian saves the data before stopping them.
+ */
+export async function keepLocalData(directory: string, projectId: string, warn: (message: string) => void): Promise<LocalData> {
+  const lock = await lockDataDir(directory, { pid: process.pid, startTime: new Date().toISOString() });
+  let firestoreHost: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let saving: Promise<void> = Promise.resolve();
+  // One save at a time: a slow export is not overlapped by the next.
+  const saveNow = () =>
+    (saving = saving.then(async () => {
+      if (!firestoreHost) return;
+      await saveFirestoreSnapshot(firestoreHost, projectId, directory).catch((error: unknown) =>
+        warn(`warning: local Firestore data was not saved to ${directory}: ${(error as Error).message}`),
+      );
+    }));
+  const stopSaving = () => clearInterval(timer);
+  return {
+    snapshot: await latestFirestoreSnapshot(directory),
+    saveOnOwnerLoss: { projectId, directory },
+    async started(stack) {
+      firestoreHost = stack.firestoreHost;
+      await lock.update({ ...(stack.guardianPid ? { guardianPid: stack.guardianPid } : {}), functionsUrl: stack.functionsUrl });
+      timer = setInterval(() => void saveNow(), saveIntervalMs);
+      timer.unref();
+    },
+    async save() {
+      stopSaving();
+      await saveNow();
+    },
+    release() {
+      stopSaving();
+      lock.release();
+    },
+  };
+}
