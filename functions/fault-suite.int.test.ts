@@ -44,6 +44,15 @@ const policy = createDeployedDeliveryPolicy({
   publishToDeadLetterTopic: async (data, attributes, topic) => void (await stack.deps.pubsub.topic(topic).publishMessage({ data, attributes })),
 });
 
+/**
+ * Room for what the faults cost: every attempt claims one LLM call before its request, so each
+ * crash of a model step (up to `maxCrashesPerMessage` per step) spends one, and a takeover of a
+ * request still running when its lease ended spends one more.
+ */
+function llmCallLimitOf(script: FaultScript): number {
+  return script.turns.length * (maxCrashesPerMessage + 2);
+}
+
 let stack: LocalStack;
 let gemini: GeminiWireServer;
 let ledger: LedgerServer;
@@ -80,7 +89,7 @@ async function submitAndWait(script: FaultScript, label: string, timeoutMs: numb
     schemaVersion: 1,
     agent: { configYaml: faultAgentYaml, fileName: 'fault_agent.yaml' },
     input,
-    runConfig: { max_llm_calls: script.turns.length + 3, streaming_mode: script.streaming },
+    runConfig: { max_llm_calls: llmCallLimitOf(script), streaming_mode: script.streaming },
     idempotencyKey: `fault-${seed}-${input}`,
   };
   const runId = await submitToStack(stack, submission);
@@ -136,7 +145,7 @@ describe('the fault-injection suite, under the deployed delivery policy', () => 
       duplicateEffects += repeated.reduce((sum, [, count]) => sum + count - 1, 0);
       if (keys.length !== script.ledgerCalls || repeated.length > 0) problems.push(`${where}: bookings ${JSON.stringify(keys)}, expected ${script.ledgerCalls} once each`);
       const requests = gemini.requests.filter((request) => inputOf(request) === input).length;
-      const limit = script.turns.length + 3;
+      const limit = llmCallLimitOf(script);
       if (requests > run.llmCallCount || run.llmCallCount > limit) {
         budgetOvershoots++;
         problems.push(`${where}: ${requests} model requests, llmCallCount ${run.llmCallCount}, max_llm_calls ${limit}`);
