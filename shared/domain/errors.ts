@@ -70,14 +70,6 @@ export class TransientError extends AgentlineError {
   }
 }
 
-/** Another delivery of the same step holds a live lease: redeliver later, do not execute. */
-export class StepLeaseHeldError extends AgentlineError {
-  readonly retryable = true;
-  constructor(message: string) {
-    super('LEASE_HELD', message);
-  }
-}
-
 /** A dependency refused the request for good (for example a model 400). */
 export class PermanentDependencyError extends AgentlineError {
   readonly retryable = false;

@@ -54,7 +54,8 @@ export function finishStep(
   now: number,
   outcome: Pick<Step, 'state' | 'outbox'> & Partial<Pick<Step, 'result' | 'lastError' | 'dueTime'>>,
 ): Step {
-  const { leaseExpireTime: _lease, retryTime: _retry, dueTime: _due, ...rest } = step;
+  // An earlier attempt's error does not describe the outcome; only the outcome's own does.
+  const { leaseExpireTime: _lease, retryTime: _retry, dueTime: _due, lastError: _earlier, ...rest } = step;
   return { ...rest, ...outcome, endTime: now };
 }
 

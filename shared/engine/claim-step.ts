@@ -13,10 +13,11 @@ import { writeTransition } from './write-transition.ts';
 /** What the claim transaction found, and what the delivery does next. */
 export type Claim =
   /**
-   * This attempt owns the step: perform the effect (only settle one, when the run has ended).
+   * This attempt owns the step: perform the effect (only settle one, when the run has ended), or,
+   * when `exhausted` (earlier attempts kept dying), commit the kind's failure without trying again.
    * `messages`: what ending the run (its deadline passed) published, to send at once.
    */
-  | { kind: 'claimed'; run: Run; step: Step; priorIntent: boolean; settleOnly: boolean; messages: OutboxMessage[] }
+  | { kind: 'claimed'; run: Run; step: Step; priorIntent: boolean; settleOnly: boolean; exhausted: boolean; messages: OutboxMessage[] }
   /** Committed already: a redelivery, which repairs what may not have been published. */
   | { kind: 'finished'; step: Step }
   /** Another attempt holds a live lease: acknowledge, and re-check when it ends. */
@@ -40,15 +41,18 @@ export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnySt
     const { run, step } = await readRunAndStep(tx, message);
     if (isStepFinished(step)) return { kind: 'finished', step };
     if (isLeaseLive(step, now)) return { kind: 'leased', step };
+    const taken = takeOver(step, effect);
     if (isPastDeadline(run, now) || isTerminal(run.state)) {
       const messages = isPastDeadline(run, now) ? endForDeadline(tx, run, undefined, now) : [];
       // An effect an earlier attempt may have started is settled, never abandoned.
-      if (effect.needsSettling?.(step)) return claimed(tx, run, step, claimAttempt(step, now, effect.leaseMs), true, messages);
+      if (effect.needsSettling?.(step)) return claimed(tx, run, step, claimAttempt(taken.step, now, effect.leaseMs), { settleOnly: true, exhausted: taken.exhausted, messages });
       tx.putStep(closeStep(step, now, messages.length > 0 ? deadlineExceededError(run) : runEndedError(run)));
       return { kind: 'settled', messages };
     }
     if (isBeforeRetryTime(step, now)) return { kind: 'waiting', step };
-    const change = effect.claim(run, step, now);
+    // Attempts that kept dying are not tried again: the kind's failure is committed (no budget spent on it).
+    if (taken.exhausted) return claimed(tx, run, step, claimAttempt(taken.step, now, effect.leaseMs), { settleOnly: false, exhausted: true, messages: [] });
+    const change = effect.claim(run, taken.step, now);
     if ('endRun' in change) {
       const ended = failRun(run, change.endRun, now);
       writeTransition(tx, ended, now);
@@ -56,14 +60,27 @@ export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnySt
       return { kind: 'settled', messages: ended.outbox };
     }
     if (change.run) tx.putRun(change.run);
-    return claimed(tx, change.run ?? run, step, claimAttempt(change.step, now, effect.leaseMs), false, []);
+    return claimed(tx, change.run ?? run, step, claimAttempt(change.step, now, effect.leaseMs), { settleOnly: false, exhausted: false, messages: [] });
   });
 }
 
-function claimed(tx: RunTransaction, run: Run, before: Step, step: Step, settleOnly: boolean, messages: OutboxMessage[]): Claim {
+function claimed(tx: RunTransaction, run: Run, before: Step, step: Step, how: Pick<Extract<Claim, { kind: 'claimed' }>, 'settleOnly' | 'exhausted' | 'messages'>): Claim {
   tx.putStep(step);
   // An intent read before this claim was committed by an earlier attempt, which may have acted.
-  return { kind: 'claimed', run, step, priorIntent: before.intent !== undefined, settleOnly, messages };
+  return { kind: 'claimed', run, step, priorIntent: before.intent !== undefined, ...how };
+}
+
+/**
+ * A step still RUNNING whose lease has ended was held by an attempt that died (it neither
+ * committed nor handed the step back): that counts as a failed attempt, so a step whose attempts
+ * keep dying (a crash the effect itself causes) ends after the kind's attempts instead of being
+ * taken over forever.
+ */
+function takeOver(step: Step, effect: StepEffect<unknown>): { step: Step; exhausted: boolean } {
+  if (step.state !== 'RUNNING') return { step, exhausted: false };
+  const failedAttempts = (step.failedAttempts ?? 0) + 1;
+  const lastError = { code: 'ATTEMPT_DIED', message: `Attempt ${step.attempt} did not finish within its lease: its process crashed, hung or was stopped` };
+  return { step: { ...step, failedAttempts, lastError }, exhausted: failedAttempts >= effect.maxFailedAttempts };
 }
 
 /** Reads a run and one of its steps in a transaction; a message naming neither is refused. */

@@ -82,15 +82,18 @@ export async function joinIfComplete(
   step: Step,
   redelivered: boolean,
 ): Promise<void> {
-  const group = await readGroup(deps, fanIn, step);
   if (!isStepFinished(step)) return;
+  const group = await readGroup(deps, fanIn, step);
   if (!othersFinished(group, step.stepId)) {
     if (redelivered) await postponeCheck(deps, step, joinDueTime(group, step.stepId, deps.clock.now()));
     return;
   }
   const claim = await deps.store.claimJoin(step.runId, fanIn.groupKey(step), step.stepId, deps.clock.now());
-  if (claim.claimedBy !== step.stepId) {
-    // The claimant joins, and its join clears this step's due time; a claimant that died keeps its own due time, so it is swept.
+  // Another step claimed the join first: it joins, and its join clears this step's due time. On a
+  // redelivery (this step was swept: its due time passed) a claim still not committed means the
+  // claimant died before joining (it may hold no due time of its own), so this step joins instead;
+  // the join transaction reads whether the join was committed, so two joiners cannot both write it.
+  if (claim.claimedBy !== step.stepId && (claim.committed || !redelivered)) {
     if (claim.committed && step.dueTime !== undefined) await clearDueTimes(deps, [step]);
     return;
   }
@@ -99,7 +102,8 @@ export async function joinIfComplete(
     const join = await tx.getJoin(step.runId, claim.turn);
     if (!run || !join) return { messages: [], repeat: false };
     if (join.committed) {
-      if (step.dueTime !== undefined) tx.putStep(withoutDueTime(step));
+      const current = await tx.getStep(step.runId, step.stepId);
+      if (current?.dueTime !== undefined) tx.putStep(withoutDueTime(current));
       return { messages: join.outbox ?? [], repeat: true };
     }
     const now = deps.clock.now();
@@ -124,6 +128,9 @@ async function writeJoin(
   now: number,
   lifecycle: () => ReturnType<typeof readAgentLifecycle>,
 ): Promise<OutboxMessage[]> {
+  // The group's due times are cleared from the documents as they are now (read before any write),
+  // not from the copies read outside the transaction.
+  const owing = await Promise.all(steps.filter((step) => step.dueTime !== undefined).map((step) => tx.getStep(step.runId, step.stepId)));
   let messages: OutboxMessage[] = [];
   if (isPastDeadline(run, now)) {
     messages = endForDeadline(tx, run, undefined, now);
@@ -133,7 +140,7 @@ async function writeJoin(
     messages = decision.transition?.outbox ?? [];
   }
   tx.putJoin({ ...join, committed: true, outbox: messages });
-  for (const step of steps) if (step.dueTime !== undefined) tx.putStep(withoutDueTime(step));
+  for (const step of owing) if (step?.dueTime !== undefined) tx.putStep(withoutDueTime(step));
   return messages;
 }
 

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunError } from '../domain/run.ts';
 import { ownsAttempt, pendingAgain } from '../domain/step-attempt.ts';
 import { stepOutboxMessage, type Step } from '../domain/step.ts';
@@ -55,31 +54,15 @@ export async function releaseAttempt(deps: Pick<Deps, 'store' | 'clock' | 'logge
   );
 }
 
-/**
- * A delivery that arrives before the step's retry time. Far from it (a duplicate of the message
- * that failed), the delayed redelivery is scheduled again, which is idempotent per attempt, and
- * the delivery is acknowledged. Close to it (the delayed message itself, a little early by
- * another machine's clock), scheduling again would be deduplicated away by the delay queue, and a
- * nack would spend a delivery attempt, so the delivery waits out the rest in this process and
- * returns `'due'` for the caller to claim the step now.
- */
-export async function awaitRetryTime(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<'due' | 'scheduled'> {
-  const remainingMs = (step.retryTime ?? 0) - deps.clock.now();
-  if (remainingMs <= clockSkewToleranceMs) {
-    await sleep(Math.max(0, remainingMs));
-    return 'due';
-  }
-  await scheduleRetry(deps, step);
-  return 'scheduled';
-}
-
-const clockSkewToleranceMs = 2_000;
 const leaseEndSlackMs = 500;
 
-/** Schedules the delayed redelivery of a step waiting for its retry time. Idempotent per attempt. */
-export async function scheduleRetry(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step): Promise<void> {
+/**
+ * Schedules the delayed redelivery of a step waiting for its retry time. Idempotent per attempt
+ * (and `suffix`: a second schedule for the same attempt, after the first message came early).
+ */
+export async function scheduleRetry(deps: Pick<Deps, 'delayQueue' | 'clock'>, step: Step, suffix?: string): Promise<void> {
   const delay = Math.max(0, (step.retryTime ?? 0) - deps.clock.now());
-  await deps.delayQueue.schedule(stepOutboxMessage(step.runId, step.stepId), delay, `${step.runId}-${step.stepId}-${step.attempt}`);
+  await deps.delayQueue.schedule(stepOutboxMessage(step.runId, step.stepId), delay, `${step.runId}-${step.stepId}-${step.attempt}${suffix ? `-${suffix}` : ''}`);
 }
 
 /**

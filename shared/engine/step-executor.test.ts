@@ -164,6 +164,127 @@ describe('the step executor, on runs that ended', () => {
   });
 });
 
+describe('the step executor, on attempts that die or cannot commit', () => {
+  it('counts an attempt that died holding its lease as a failure, and after as many as allowed commits the tool error without calling the tool again', async () => {
+    let calls = 0;
+    const counted: Tool = { ...builtinTools.find((tool) => tool.name === 'calculator')!, execute: async () => ++calls };
+    const world = createExecutorHarness({ tools: [counted], settings: { maxToolAttempts: 3 } });
+    const now = world.clock.time;
+    const dying = (failedAttempts: number) => ({
+      ...newStep('r1', '0-tool-0', now, toolCall('calculator', { expression: '1+1' })),
+      state: 'RUNNING' as const,
+      attempt: failedAttempts + 1,
+      failedAttempts,
+      leaseExpireTime: now - 1,
+      dueTime: now - 1,
+    });
+    await world.seed({ runId: 'r1', next: { kind: 'tools', calls: [{ name: 'calculator', args: {} }] } }, [dying(2)]);
+    await world.deliver('r1', '0-tool-0');
+    expect(calls).toBe(0);
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({
+      state: 'SUCCEEDED',
+      failedAttempts: 3,
+      result: { response: { error: expect.stringMatching(/failed 3 times in a row; the last error: 3 attempts of step 0-tool-0 in a row did not finish within their lease/) } },
+    });
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'RUNNING', turn: 1 });
+  });
+
+  it('fails a model step whose attempts keep dying without reserving another LLM call', async () => {
+    const world = createExecutorHarness({ settings: { maxModelAttempts: 2 } });
+    const now = world.clock.time;
+    await world.seed({ runId: 'r1', llmCallCount: 2 }, [{ ...newStep('r1', '0-model-0', now), state: 'RUNNING', attempt: 2, failedAttempts: 1, leaseExpireTime: now - 1, dueTime: now - 1 }]);
+    await world.deliver('r1', '0-model-0');
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'FAILED', llmCallCount: 2, error: { code: 'ATTEMPTS_DIED' } });
+  });
+
+  it('commits an outcome again in the process when its commit fails transiently, without repeating the effect', async () => {
+    let calls = 0;
+    const counted: Tool = { ...builtinTools.find((tool) => tool.name === 'calculator')!, execute: async () => ++calls };
+    let failures = 0;
+    // The store refuses the first commit of the call (its second transaction) once, as contention would.
+    const contended = (deps: Deps): Deps => {
+      let transactions = 0;
+      const transact: RunStore['transact'] = async (work) => {
+        if (++transactions === 2 && failures++ === 0) throw new TransientError('Firestore: ABORTED (contention)', { code: 'FIRESTORE_UNAVAILABLE' });
+        return deps.store.transact(work);
+      };
+      const store = new Proxy(deps.store, { get: (target, property) => (property === 'transact' ? transact : (Reflect.get(target, property, target) as () => unknown).bind(target)) });
+      return { ...deps, store };
+    };
+    const world = createExecutorHarness({ tools: [counted], decorate: contended });
+    await world.seed({ runId: 'r1', next: { kind: 'tools', calls: [{ name: 'calculator', args: {} }] } }, [newStep('r1', '0-tool-0', world.clock.time, toolCall('calculator', { expression: '1+1' }))]);
+    await world.deliver('r1', '0-tool-0');
+    expect([calls, failures]).toEqual([1, 1]);
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ state: 'SUCCEEDED', attempt: 1 });
+  });
+
+  it('releases the attempt and throws for redelivery when an outcome cannot be committed at all', async () => {
+    const failingCommit = (deps: Deps): Deps => {
+      let transactions = 0;
+      const transact: RunStore['transact'] = async (work) => {
+        if (++transactions === 2) throw new Error('INVALID_ARGUMENT: the document is too large');
+        return deps.store.transact(work);
+      };
+      const store = new Proxy(deps.store, { get: (target, property) => (property === 'transact' ? transact : (Reflect.get(target, property, target) as () => unknown).bind(target)) });
+      return { ...deps, store };
+    };
+    const world = createExecutorHarness({ decorate: failingCommit });
+    await world.seed({ runId: 'r1', next: { kind: 'tools', calls: [{ name: 'calculator', args: {} }] } }, [newStep('r1', '0-tool-0', world.clock.time, toolCall('calculator', { expression: '1+1' }))]);
+    await expect(world.deliver('r1', '0-tool-0')).rejects.toThrow('document is too large');
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ state: 'PENDING', lastError: { code: 'ATTEMPT_FAILED' } });
+  });
+
+  it('does not count a store failure while preparing a model request as a failed request', async () => {
+    const unreadable = (deps: Deps): Deps => {
+      const store = new Proxy(deps.store, {
+        get: (target, property) =>
+          property === 'getConversation'
+            ? async () => Promise.reject(new TransientError('Firestore: UNAVAILABLE', { code: 'FIRESTORE_UNAVAILABLE' }))
+            : (Reflect.get(target, property, target) as () => unknown).bind(target),
+      });
+      return { ...deps, store };
+    };
+    const world = createExecutorHarness({ decorate: unreadable, settings: { maxModelAttempts: 1 } });
+    await world.seed({ runId: 'r1', eventCount: 0 }, [newStep('r1', '0-model-0', world.clock.time)]);
+    await expect(world.deliver('r1', '0-model-0')).rejects.toThrow(/Could not read the conversation/);
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ state: 'RUNNING' });
+    const step = await world.step('r1', '0-model-0');
+    expect(step).toMatchObject({ state: 'PENDING', lastError: { code: 'ATTEMPT_FAILED' } });
+    expect(step.failedAttempts).toBeUndefined();
+  });
+
+  it('gives the model a tool error instead of a result too large to record', async () => {
+    const huge: Tool<Record<string, never>> = { name: 'huge', description: 'Says a lot.', inputSchema: z.object({}), repeatable: true, execute: async () => 'x'.repeat(500_000) };
+    const world = createExecutorHarness({ tools: [huge as Tool] });
+    await world.seed({ runId: 'r1', next: { kind: 'tools', calls: [{ name: 'huge', args: {} }] } }, [newStep('r1', '0-tool-0', world.clock.time, toolCall('huge'))], ['huge']);
+    await world.deliver('r1', '0-tool-0');
+    expect(await world.step('r1', '0-tool-0')).toMatchObject({ result: { response: { error: expect.stringMatching(/^huge completed, but its result is 500\d{3} bytes of JSON, over the 400000-byte limit/) } } });
+  });
+});
+
+describe('the step executor, on a turn whose join was left undone', () => {
+  it('joins on the redelivery of a call whose sibling claimed the join and died before making it', async () => {
+    const world = createExecutorHarness();
+    const now = world.clock.time;
+    const finishedCall = (index: number) => ({
+      ...newStep('r1', `0-tool-${index}`, now, { functionCall: { name: 'calculator', args: { expression: `${index}+1` } }, callCount: 2 }),
+      state: 'SUCCEEDED' as const,
+      attempt: 1,
+      result: { response: { output: { result: String(index + 1) } }, durationMs: 1 },
+      dueTime: now,
+    });
+    await world.seed({ runId: 'r1', eventCount: 0, next: { kind: 'tools', calls: [{ name: 'calculator', args: {} }, { name: 'calculator', args: {} }] } }, [finishedCall(0), finishedCall(1)]);
+    await world.deps.store.claimJoin('r1', 0, '0-tool-1', now);
+    await world.deliver('r1', '0-tool-0');
+    expect(await world.deps.store.getRun('r1')).toMatchObject({ turn: 1, next: { kind: 'model' } });
+    expect((await world.deps.store.listSteps('r1')).map((step) => [step.stepId, step.dueTime === undefined ? 'settled' : 'owed'])).toEqual([
+      ['0-tool-0', 'settled'],
+      ['0-tool-1', 'settled'],
+      ['1-model-0', 'owed'],
+    ]);
+  });
+});
+
 describe('the step executor, on failing effects', () => {
   it('answers the model with a tool error, naming the last error, after the tool failed transiently as many times in a row as allowed', async () => {
     let calls = 0;

@@ -1,15 +1,15 @@
-import { AgentlineError, TransientError } from '../domain/errors.ts';
-import { retryDelayMs } from '../domain/retry-delay.ts';
-import type { RunError } from '../domain/run.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TransientError } from '../domain/errors.ts';
 import type { Step, StepKind, StepMessage } from '../domain/step.ts';
-import { claimStep } from './claim-step.ts';
+import { claimStep, type Claim } from './claim-step.ts';
 import { commitStep, type CommitRequest } from './commit-step.ts';
 import { decodeStepMessage, type Delivery } from './delivery.ts';
 import type { Deps } from './deps.ts';
 import { dispatchOutbox } from './dispatch-outbox.ts';
+import { attemptsDiedError, retried, settleEffectFailure } from './effect-failures.ts';
 import { joinIfComplete, readGroup } from './fan-in.ts';
-import { awaitRetryTime, recheckAtLeaseEnd, releaseAttempt, scheduleRetry, waitUntil } from './hand-back.ts';
-import type { AnyStepKind, EffectContext, StepEffect } from './step-kind.ts';
+import { recheckAtLeaseEnd, releaseAttempt, scheduleRetry, waitUntil } from './hand-back.ts';
+import type { AnyStepKind, StepEffect } from './step-kind.ts';
 
 export type ExecutorDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'delayQueue' | 'clock' | 'logger' | 'settings'>;
 
@@ -25,9 +25,11 @@ export type ExecutorDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'delayQueue
  * - A duplicate that meets a live lease, or a step waiting for its retry time, is acknowledged
  *   and re-checked through the delay queue (or, within seconds of its retry time, waited for in
  *   the process): neither spends the message's delivery attempts.
- * - Transient failures are retried through the delay queue with backoff, as many times in a row
- *   as the kind allows, then the kind decides (a tool error, or the run fails). Errors the
- *   executor does not recognise (bugs, the store being down) are thrown, so Pub/Sub redelivers.
+ * - Transient failures — and attempts that died holding the lease — are retried, as many in a
+ *   row as the kind allows, then the kind decides (a tool error, or the run fails). Errors the
+ *   executor does not recognise (a bug, the store unreachable), before the effect or when its
+ *   outcome cannot be committed, release the attempt and are thrown, so Pub/Sub redelivers and,
+ *   after its attempts, dead-letters the message.
  * - An ended run is never changed; a run past its deadline is ended at the next claim or commit.
  */
 export function createStepExecutor(deps: ExecutorDeps, kinds: readonly AnyStepKind[]): (delivery: Delivery) => Promise<void> {
@@ -36,71 +38,74 @@ export function createStepExecutor(deps: ExecutorDeps, kinds: readonly AnyStepKi
     const message = decodeStepMessage(delivery);
     const kind = byKind.get(message.kind);
     if (!kind) throw new Error(`No step kind ${message.kind} is registered with this executor`);
-    await (kind.effect ? runEffectStep(deps, kind, message, false) : commitAndPublish(deps, kind, { message, attempt: undefined, value: undefined }));
+    await (kind.effect ? runEffectStep(deps, kind, message, 0) : commitAndPublish(deps, kind, { message, attempt: undefined, value: undefined }));
   };
 }
 
-async function runEffectStep(deps: ExecutorDeps, kind: AnyStepKind, message: StepMessage, waitedForRetry: boolean): Promise<void> {
+/** How close to its retry time a delivery waits for it in the process, and how often. */
+const retryWaitMs = 2_000;
+const retryWaits = 3;
+
+async function runEffectStep(deps: ExecutorDeps, kind: AnyStepKind, message: StepMessage, waits: number): Promise<void> {
   const claim = await claimStep(deps, kind, message);
   switch (claim.kind) {
     case 'finished':
       return repeatFinished(deps, kind, claim.step);
     case 'leased':
       return recheckAtLeaseEnd(deps, claim.step);
-    case 'waiting':
-      // Almost due: claim again once it is (at most a couple of seconds later), once.
-      if (waitedForRetry) return scheduleRetry(deps, claim.step);
-      if ((await awaitRetryTime(deps, claim.step)) === 'due') return runEffectStep(deps, kind, message, true);
-      return;
+    case 'waiting': {
+      const remainingMs = (claim.step.retryTime ?? 0) - deps.clock.now();
+      // Nearly due (the delayed message itself, early by a clock): wait rather than re-schedule
+      // the key it came by, which the delay queue would deduplicate away.
+      if (remainingMs > retryWaitMs || waits >= retryWaits) return scheduleRetry(deps, claim.step, waits > 0 ? 'again' : undefined);
+      await sleep(Math.max(0, remainingMs) + 10);
+      return runEffectStep(deps, kind, message, waits + 1);
+    }
     case 'settled':
       return dispatchOutbox(deps, claim.messages, { repeat: false });
     case 'claimed':
       await dispatchOutbox(deps, claim.messages, { repeat: false });
   }
-  const effect = kind.effect as StepEffect<unknown>;
-  const context: EffectContext = { run: claim.run, step: claim.step, priorIntent: claim.priorIntent, settleOnly: claim.settleOnly };
-  let value: unknown;
-  try {
-    const outcome = await effect.perform(context);
-    if (outcome.kind === 'wait') {
-      // Progress, not failure (a remote task still running): the failure count starts again.
-      const extra = { failedAttempts: 0, ...(outcome.remoteTask ? { remoteTask: outcome.remoteTask } : {}) };
-      return waitUntil(deps, claim.step, outcome.reason, outcome.retryTime, extra);
-    }
-    value = outcome.value;
-  } catch (error) {
-    const failed = await settleFailure(deps, effect, claim.step, error);
-    if (failed === retried) return;
-    value = failed;
-  }
-  await commitAndPublish(deps, kind, { message, attempt: claim.step.attempt, value }, claim.step);
+  const value = await performEffect(deps, kind.effect as StepEffect<unknown>, claim);
+  if (value === retried) return;
+  await commitAndPublishOutcome(deps, kind, { message, attempt: claim.step.attempt, value }, claim.step);
 }
 
-const retried = Symbol('retried');
+/** The effect's value, or the kind's value for its failure; `retried` when it is to be tried again. */
+async function performEffect(deps: ExecutorDeps, effect: StepEffect<unknown>, claim: Extract<Claim, { kind: 'claimed' }>): Promise<unknown> {
+  const { step, settleOnly } = claim;
+  if (claim.exhausted) return effect.failed({ step, error: attemptsDiedError(step, step.failedAttempts ?? 0), attempts: step.failedAttempts ?? 0, exhausted: true, settleOnly });
+  try {
+    const outcome = await effect.perform({ run: claim.run, step, priorIntent: claim.priorIntent, settleOnly });
+    if (outcome.kind === 'done') return outcome.value;
+    // Progress, not failure (a remote task still running): the failure count starts again.
+    await waitUntil(deps, step, outcome.reason, outcome.retryTime, { failedAttempts: 0, ...(outcome.remoteTask ? { remoteTask: outcome.remoteTask } : {}) });
+    return retried;
+  } catch (error) {
+    return settleEffectFailure(deps, effect, step, error, settleOnly);
+  }
+}
+
+const commitAttempts = 3;
 
 /**
- * Decides what an effect's error means: another attempt later (transient, attempts left), the
- * kind's value for a failure (permanent, or attempts used up), or a redelivery (anything else).
+ * Commits an effect's outcome. The effect has happened, so a commit that fails transiently is
+ * tried again here (a redelivery would repeat the effect); one that cannot be committed at all
+ * releases the attempt and is thrown, so its redeliveries count towards the dead-letter topic.
  */
-async function settleFailure(deps: ExecutorDeps, effect: StepEffect<unknown>, step: Step, error: unknown): Promise<unknown> {
-  if (error instanceof TransientError) {
-    const attempts = (step.failedAttempts ?? 0) + 1;
-    if (attempts < effect.maxFailedAttempts) {
-      const { retryBaseDelayMs: baseMs, retryMaxDelayMs: maxMs } = deps.settings;
-      const delayMs = retryDelayMs(attempts, { baseMs, maxMs }, error.retryDelayMs);
-      deps.logger.warn('step attempt failed, will retry', { runId: step.runId, stepId: step.stepId, attempt: step.attempt, code: error.code, delayMs });
-      await waitUntil(deps, step, errorOf(error), deps.clock.now() + delayMs, { failedAttempts: attempts });
-      return retried;
+async function commitAndPublishOutcome(deps: ExecutorDeps, kind: AnyStepKind, request: CommitRequest, claimed: Step): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await commitAndPublish(deps, kind, request, claimed);
+    } catch (error) {
+      if (error instanceof TransientError && attempt < commitAttempts) {
+        await sleep(100 * attempt);
+        continue;
+      }
+      await releaseAttempt(deps, claimed, error);
+      throw error;
     }
-    return effect.failed({ step, error, attempts, exhausted: true });
   }
-  if (error instanceof AgentlineError && !error.retryable) return effect.failed({ step, error, attempts: (step.failedAttempts ?? 0) + 1, exhausted: false });
-  await releaseAttempt(deps, step, error);
-  throw error;
-}
-
-function errorOf(error: AgentlineError): RunError {
-  return { code: error.code, message: error.message };
 }
 
 /**

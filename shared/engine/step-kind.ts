@@ -89,8 +89,10 @@ export interface EffectFailure {
   error: AgentlineError;
   /** Attempts that failed in a row, this one included. */
   attempts: number;
-  /** True when transient failures used up the attempts; false for a permanent error. */
+  /** True when transient failures (or attempts that died) used up the attempts; false for a permanent error. */
   exhausted: boolean;
+  /** True when the attempt only settled what an earlier one may have done (the run had ended). */
+  settleOnly: boolean;
 }
 
 /** What a decision may look at: the run and step as read in the commit transaction. */

@@ -1,7 +1,7 @@
 import { failRun } from '../domain/decide-next-steps.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { closeStep, finishStep } from '../domain/step-attempt.ts';
-import { hasUnsettledIntent, isStepFinished, stepMessageSchema, type StepMessage } from '../domain/step.ts';
+import { hasUnsettledIntent, isStepFinished, stepMessageSchema, type Step, type StepMessage } from '../domain/step.ts';
 import type { Delivery } from '../engine/delivery.ts';
 import type { Deps } from '../engine/deps.ts';
 import { runEndedError } from '../engine/ended-runs.ts';
@@ -10,7 +10,7 @@ import { commitRunChange } from '../engine/run-change.ts';
 /**
  * Consumes the dead-letter topic. A step message that used up its delivery attempts fails its
  * run with the step's last error, and closes the step so nothing re-drives it — unless the step
- * committed meanwhile, in which case the run is healthy and is left alone, or the step holds a
+ * committed meanwhile and owes nothing more, in which case the run is healthy and is left alone, or the step holds a
  * non-repeatable call's unsettled intent, which stays open for the sweeper to have it settled
  * (a second dead letter for it closes it). Anything else (a
  * submission, an unreadable message) is refused, which records it as a rejection, so nothing
@@ -30,7 +30,9 @@ export function createDeadLetterHandler(deps: Pick<Deps, 'store' | 'outbox' | 'q
       message.runId,
       async ({ tx, run, now }) => {
         const step = await tx.getStep(message.runId, message.stepId);
-        if (!step || isStepFinished(step)) return undefined;
+        // A committed step owes nothing more — unless it still owes its group's join (a due time),
+        // which its deliveries kept failing to make: then the run cannot go on either.
+        if (!step || (isStepFinished(step) && step.dueTime === undefined)) return undefined;
         // The step's last recorded error is the reason a user needs; the delivery count is not.
         const lastError = step.lastError ? `; last error: ${step.lastError.message}` : '';
         const error = {
@@ -41,6 +43,7 @@ export function createDeadLetterHandler(deps: Pick<Deps, 'store' | 'outbox' | 'q
         deps.logger.error('step dead-lettered', { runId: message.runId, stepId: message.stepId });
         // A call that may have acted stays open, so the sweeper re-drives it to be settled.
         if (hasUnsettledIntent(step)) return { transition: ended };
+        if (isStepFinished(step)) return { transition: ended, steps: [{ ...withoutDueTime(step), lastError: error }] };
         return { transition: ended, steps: [finishStep(step, now, { state: 'FAILED', outbox: ended.outbox, lastError: error })] };
       },
       async ({ tx, run, now }) => {
@@ -49,6 +52,11 @@ export function createDeadLetterHandler(deps: Pick<Deps, 'store' | 'outbox' | 'q
       },
     );
   };
+}
+
+function withoutDueTime(step: Step): Step {
+  const { dueTime: _due, ...rest } = step;
+  return rest;
 }
 
 function parseStepMessage(delivery: Delivery): StepMessage | undefined {

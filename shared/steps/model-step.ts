@@ -7,6 +7,7 @@ import type { RunEvent } from '../domain/run-event.ts';
 import type { AgentLifecycle } from '../domain/agent-state.ts';
 import type { Step } from '../domain/step.ts';
 import type { Deps } from '../engine/deps.ts';
+import { InfrastructureError } from '../engine/effect-failures.ts';
 import type { Decision, StepKindDefinition } from '../engine/step-kind.ts';
 import type { ModelResponse } from '../ports/model-client.ts';
 import { buildModelRequest, functionsOfAgent } from './build-model-request.ts';
@@ -39,7 +40,10 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
         return { run: { ...run, state: 'RUNNING', llmCallCount: run.llmCallCount + (following ? 0 : 1), updateTime: now }, step };
       },
       async perform({ run, step }) {
-        const conversation = await loadConversation(deps.store, run);
+        const conversation = await loadConversation(deps.store, run).catch((error: unknown) => {
+          // Not a failed model request (none was sent): release the attempt and let Pub/Sub redeliver.
+          throw new InfrastructureError(`Could not read the conversation of run ${run.runId}: ${(error as Error).message}`, { cause: error });
+        });
         const started = deps.clock.now();
         let response: ModelResponse;
         if (run.agent?.remoteAgent) {

@@ -39,9 +39,11 @@ export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
       perform(context) {
         return callTool(deps, context);
       },
-      failed({ step, error, attempts, exhausted }) {
+      failed({ step, error, attempts, exhausted, settleOnly }) {
         const name = step.input?.functionCall.name ?? 'the tool';
         const message = exhausted ? `Tool ${name} failed ${attempts} times in a row; the last error: ${error.message}` : error.message;
+        // A settle that could not learn whether the effect happened says so; it never claims either.
+        if (settleOnly) return { response: { error: `Could not settle whether the call took effect: ${message}`, unsettled: true }, durationMs: 0 };
         return { response: { error: message }, durationMs: 0 };
       },
       record(value) {
@@ -78,7 +80,21 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
   }
   const durationMs = deps.clock.now() - started;
   deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
-  return { kind: 'done', value: { response, durationMs } };
+  return { kind: 'done', value: { response: withinRecordLimit(call.name, response), durationMs } };
+}
+
+/**
+ * The most bytes (of JSON) a tool's response may have: it is recorded on the step document and in
+ * the conversation, both single Firestore documents of at most 1 MiB. Larger results belong in an
+ * artifact store, which agentline does not have yet.
+ */
+export const maxToolResponseBytes = 400_000;
+
+/** The response, or a tool error naming its size when it is too large to record. */
+function withinRecordLimit(name: string, response: Record<string, unknown>): Record<string, unknown> {
+  const bytes = Buffer.byteLength(JSON.stringify(response));
+  if (bytes <= maxToolResponseBytes) return response;
+  return { error: `${name} completed, but its result is ${bytes} bytes of JSON, over the ${maxToolResponseBytes}-byte limit of a recorded tool result, so it is not available` };
 }
 
 /**

@@ -3,8 +3,8 @@ import type { DelayQueue, StepQueue } from '../../ports/step-queue.ts';
 
 /**
  * DelayQueue for the local stack: a timer per key that publishes through the StepQueue when it
- * fires. Timers live in this process; if it dies, the step's own redelivery path reschedules
- * (a step waiting for its retry time re-schedules on any delivery).
+ * fires. Timers live in this process; if it dies, the step they would have woken is overdue
+ * (its `dueTime` has passed) and the sweeper re-drives it.
  */
 export class LocalDelayQueue implements DelayQueue {
   readonly #queue: StepQueue;
