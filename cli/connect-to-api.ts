@@ -1,6 +1,6 @@
 import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
 import { startLocalStack, type LocalStack } from '../shared/local-stack/start-local-stack.ts';
-import { findRunningDevStack, localDataDir, localProjectId } from './dev-stack-file.ts';
+import { findRunningDevStack, localProjectId, localStackSettings } from './dev-stack-file.ts';
 import { readOrCreateLocalAuthSecret } from './local-auth-secret.ts';
 
 export interface ApiConnection {
@@ -16,6 +16,7 @@ export async function connectToApi(write: (line: string) => void): Promise<ApiCo
   const secret = await readOrCreateLocalAuthSecret();
   const dev = await findRunningDevStack();
   if (dev) return { apiUrl: dev.functionsUrl, secret, close: async () => {} };
+  const { dataDir, saveIntervalMs } = localStackSettings();
   let stack: LocalStack | undefined;
   // Ctrl-C: stop gracefully (the data is saved); a crash: the emulators' guardian saves it.
   const unregister = registerCleanup(() => stack?.stop() ?? Promise.resolve());
@@ -23,7 +24,8 @@ export async function connectToApi(write: (line: string) => void): Promise<ApiCo
   try {
     stack = await startLocalStack({
       projectId: localProjectId,
-      dataDir: localDataDir(),
+      dataDir,
+      saveIntervalMs,
       env: { AGENTLINE_LOCAL_AUTH_SECRET: secret, AGENTLINE_LOG_LEVEL: process.env['AGENTLINE_LOG_LEVEL'] ?? 'silent' },
       onWarning: write,
     });

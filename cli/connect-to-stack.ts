@@ -6,7 +6,7 @@ import { loadGeminiRecording, startGeminiReplayServer } from '../shared/testing/
 import type { GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
 import { loadConfig } from '../shared/wiring/load-config.ts';
-import { findRunningDevStack, localDataDir, localProjectId } from './dev-stack-file.ts';
+import { findRunningDevStack, localProjectId, localStackSettings } from './dev-stack-file.ts';
 
 export interface StackConnection {
   deps: Pick<ReturnType<typeof createGoogleDeps>, 'store' | 'pubsub'>;
@@ -52,7 +52,8 @@ export async function connectToStack(options: {
       );
     }
     options.write('starting an ephemeral local stack (Pub/Sub and Firestore emulators, functions) ...');
-    stack = await startLocalStack({ projectId: localProjectId, env, dataDir: localDataDir(), onWarning: options.write });
+    const { dataDir, saveIntervalMs } = localStackSettings();
+    stack = await startLocalStack({ projectId: localProjectId, env, dataDir, saveIntervalMs, onWarning: options.write });
     options.write(`local stack up: Pub/Sub ${stack.pubsubHost}, Firestore ${stack.firestoreHost}, functions ${stack.functionsUrl}`);
     return { deps: stack.deps, close };
   } catch (error) {

@@ -2,13 +2,13 @@ import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
 import { startLocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { topology } from '../infra/topology.ts';
 import { localAuthSecretFile, readOrCreateLocalAuthSecret } from './local-auth-secret.ts';
-import { devStackFile, localDataDir, localProjectId, removeDevStackFile, writeDevStackFile } from './dev-stack-file.ts';
+import { devStackFile, localProjectId, localStackSettings, removeDevStackFile, writeDevStackFile } from './dev-stack-file.ts';
 
 /** `agentline dev`: the local stack in the foreground until Ctrl-C; stops all it started. */
 export async function runDevCommand(values: { port?: string | undefined }): Promise<number> {
-  const dataDir = localDataDir();
+  const { dataDir, saveIntervalMs } = localStackSettings();
   const env = { AGENTLINE_LOCAL_AUTH_SECRET: await readOrCreateLocalAuthSecret() };
-  const stack = await startLocalStack({ projectId: localProjectId, dataDir, env, ...(values.port ? { port: Number(values.port) } : {}) });
+  const stack = await startLocalStack({ projectId: localProjectId, dataDir, saveIntervalMs, env, ...(values.port ? { port: Number(values.port) } : {}) });
   // Ctrl-C is how dev ends: stop gracefully (saving data), but never wait long.
   registerCleanup(() => Promise.all([stack.stop(), removeDevStackFile()]).then(() => {}));
   await writeDevStackFile({
@@ -29,7 +29,7 @@ export async function runDevCommand(values: { port?: string | undefined }): Prom
       `  submit runs to     projects/${stack.projectId}/topics/${topology.submissionsTopic}`,
       `  results on         projects/${stack.projectId}/topics/${topology.resultsTopic}`,
       `  stack file         ${devStackFile()}`,
-      `  data kept in       ${dataDir} (sessions and memories outlive the stack)`,
+      `  data kept in       ${dataDir} (sessions and memories outlive the stack; ${saveIntervalMs > 0 ? `saved every ${saveIntervalMs / 1000} s, ` : ''}at a stop, and if this process dies)`,
       '',
     ].join('\n'),
   );

@@ -3,6 +3,8 @@ import { get } from 'node:http';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { describeIssues } from '../shared/domain/describe-issues.ts';
+import { InvalidInputError } from '../shared/domain/errors.ts';
 
 const devStackSchema = z.object({
   pid: z.number().int(),
@@ -13,9 +15,34 @@ const devStackSchema = z.object({
 });
 export type DevStackInfo = z.infer<typeof devStackSchema>;
 
-/** Where local stacks keep Firestore data between runs (`AGENTLINE_DATA_DIR` overrides). */
-export function localDataDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
-  return env['AGENTLINE_DATA_DIR'] ?? join(home, '.agentline', 'data');
+// An empty variable counts as unset, as a shell's `VAR= agentline dev` means.
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+const localStackEnvSchema = z.object({
+  AGENTLINE_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  AGENTLINE_SAVE_INTERVAL_SECONDS: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).default(30)),
+});
+
+/** How the CLI runs local stacks. */
+export interface LocalStackSettings {
+  /** Where they keep Firestore data between runs. */
+  dataDir: string;
+  /** How often a running stack saves it; 0 only at a graceful stop and when the stack's process dies. */
+  saveIntervalMs: number;
+}
+
+/**
+ * The CLI's local-stack settings: `AGENTLINE_DATA_DIR` (default `~/.agentline/data`) and
+ * `AGENTLINE_SAVE_INTERVAL_SECONDS` (default 30, 0 = no periodic save). Throws one error naming
+ * every bad variable.
+ */
+export function localStackSettings(env: NodeJS.ProcessEnv = process.env, home = homedir()): LocalStackSettings {
+  const parsed = localStackEnvSchema.safeParse(env);
+  if (!parsed.success) throw new InvalidInputError(`Invalid environment: ${describeIssues(parsed.error.issues)}`);
+  return {
+    dataDir: parsed.data.AGENTLINE_DATA_DIR ?? join(home, '.agentline', 'data'),
+    saveIntervalMs: Math.round(parsed.data.AGENTLINE_SAVE_INTERVAL_SECONDS * 1000),
+  };
 }
 
 /** The project id every CLI-started stack uses, so `dev` and `run` share sessions. */

@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -25,6 +26,7 @@ export interface DataDirLock {
 
 /** Refused: another stack holds the data folder. */
 export class DataDirInUseError extends Error {
+  readonly holder: DataDirLockInfo;
   constructor(directory: string, holder: DataDirLockInfo) {
     const url = holder.functionsUrl ? `, functions at ${holder.functionsUrl}` : '';
     super(
@@ -32,56 +34,102 @@ export class DataDirInUseError extends Error {
         'Stop that stack first, or give this one another folder (AGENTLINE_DATA_DIR).',
     );
     this.name = 'DataDirInUseError';
+    this.holder = holder;
   }
 }
 
 const lockFileName = 'stack.lock';
-const guardianSaveWaitMs = 15_000;
+// A dead stack's guardian saves (an export times out after 60 s) and then stops the emulators.
+const guardianSaveWaitMs = 70_000;
 
 /**
  * Takes the data folder for one stack: two stacks on one folder would overwrite each other's
- * saved data. The lock is a file created exclusively; a lock whose owner and guardian are both
- * dead is stale and taken over (after waiting for a guardian that is still saving the dead
- * owner's data). Throws DataDirInUseError naming the stack that holds it.
+ * saved data. The lock file appears atomically with its content (written aside, then hard-linked
+ * into place, which fails if it exists), so a reader never sees it half-written. A lock whose
+ * owner is dead is stale and is taken over — after waiting (up to 70 s) for the dead owner's
+ * guardian, which may still be saving its data. Throws DataDirInUseError naming the live holder.
  */
 export async function lockDataDir(directory: string, info: DataDirLockInfo): Promise<DataDirLock> {
   await mkdir(directory, { recursive: true });
   const path = join(directory, lockFileName);
-  let current = info;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const file = await open(path, 'wx');
-      await file.writeFile(`${JSON.stringify(current)}\n`);
-      await file.close();
-      let released = false;
-      return {
-        async update(more) {
-          current = { ...current, ...more };
-          if (!released) await writeFile(path, `${JSON.stringify(current)}\n`);
-        },
-        release() {
-          if (released) return;
-          released = true;
-          rmSync(path, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = await readHolder(path);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await createWithContent(path, serialize(info))) return heldLock(path, info);
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text === undefined) continue; // released meanwhile
+    const holder = parseHolder(text);
     if (holder && isProcessAlive(holder.pid)) throw new DataDirInUseError(directory, holder);
     if (holder?.guardianPid !== undefined) await waitForExit(holder.guardianPid, guardianSaveWaitMs);
-    await rm(path, { force: true });
+    await takeOverStale(path, text);
   }
-  throw new Error(`Could not lock the data folder ${directory}: ${path} keeps reappearing`);
+  throw new Error(`Could not lock the data folder ${directory}: ${path} keeps changing`);
 }
 
-async function readHolder(path: string): Promise<DataDirLockInfo | undefined> {
+function heldLock(path: string, info: DataDirLockInfo): DataDirLock {
+  let current = info;
+  let released = false;
+  return {
+    async update(more) {
+      current = { ...current, ...more };
+      if (released) return;
+      // Replaced by a rename, so a stack reading the lock meanwhile sees the old or the new one.
+      const aside = asidePath(path, 'update');
+      await writeFile(aside, serialize(current));
+      await rename(aside, path);
+    },
+    release() {
+      if (released) return;
+      released = true;
+      rmSync(path, { force: true });
+    },
+  };
+}
+
+/** Creates `path` holding `content` unless it exists; false when it does. */
+async function createWithContent(path: string, content: string): Promise<boolean> {
+  const aside = asidePath(path, 'new');
+  await writeFile(aside, content);
   try {
-    return lockInfoSchema.parse(JSON.parse(await readFile(path, 'utf8')));
-  } catch {
-    return undefined; // unreadable or half-written: a stack that died while taking it
+    await link(aside, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(aside, { force: true });
   }
+}
+
+/**
+ * Removes a stale lock whose text was `staleText`. Two stacks may find the same stale lock; the
+ * one that loses the race must not delete the lock the winner just created, so the lock is moved
+ * aside first and put back if it turns out not to be the stale one.
+ */
+async function takeOverStale(path: string, staleText: string): Promise<void> {
+  const aside = asidePath(path, 'stale');
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if ((await readFile(aside, 'utf8')) !== staleText) await link(aside, path).catch(() => {});
+  await rm(aside, { force: true });
+}
+
+function parseHolder(text: string): DataDirLockInfo | undefined {
+  try {
+    return lockInfoSchema.parse(JSON.parse(text));
+  } catch {
+    return undefined; // unreadable: not a live stack's (they write it whole), so stale
+  }
+}
+
+function serialize(info: DataDirLockInfo): string {
+  return `${JSON.stringify(info)}\n`;
+}
+
+function asidePath(path: string, purpose: string): string {
+  return `${path}.${purpose}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {

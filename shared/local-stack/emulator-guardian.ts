@@ -1,24 +1,31 @@
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { startEmulatorWatchdog, type EmulatorWatchdog } from './emulator-watchdog.ts';
 import { saveFirestoreSnapshot } from './firestore-snapshots.ts';
-import { guardianConfigSchema, stopCommand, type GuardianConfig, type GuardianReport } from './guardian-protocol.ts';
+import { guardianConfigSchema, stopCommand, type GuardianReport, type OrphanProtection } from './guardian-protocol.ts';
 import { spawnProcessGroup, type ProcessGroup } from './process-group.ts';
 import { waitUntilReady } from './wait-until-ready.ts';
 
 /**
  * The guardian of a local stack's emulators, run as its own process (detached from the stack's
  * process group) with the stack holding a pipe to its stdin. It starts both emulator JVMs as its
- * own children, each with the kernel's parent-death signal set to SIGKILL (`setpriv --pdeathsig`,
- * util-linux), so they cannot outlive it. It stops them:
+ * own children, so they cannot outlive it, and stops them:
  * - on `stop` from the stack (a graceful stop: the stack saved the data itself);
- * - when its stdin closes — the stack exited or was killed, even with SIGKILL — or on SIGTERM:
- *   then it first saves Firestore's data (`saveOnOwnerLoss`), so what the stack committed before
- *   it died is not lost.
- * Where `setpriv` does not exist (macOS), a guardian killed with SIGKILL leaves the JVMs running;
- * everything else holds.
+ * - when its stdin closes — the stack exited or was killed, even with SIGKILL — or on SIGTERM,
+ *   SIGINT or SIGHUP: then it first saves Firestore's data (`saveOnOwnerLoss`), so what the stack
+ *   committed before it died is not lost.
+ *
+ * The JVMs cannot outlive the guardian: each gets the kernel's parent-death signal (`setpriv
+ * --pdeathsig KILL`, util-linux). KILL rather than TERM, because a dying guardian can save
+ * nothing either way (the Firestore emulator writes no export on SIGTERM; see
+ * firestore-snapshots.ts) and KILL needs no one alive to enforce it. Where `setpriv` does not
+ * exist (macOS), a watchdog (emulator-watchdog.ts) stops them when the guardian dies instead.
  */
-async function main(config: GuardianConfig): Promise<void> {
+async function main(): Promise<void> {
+  const config = guardianConfigSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
   const groups: ProcessGroup[] = [];
+  const protection: OrphanProtection = config.orphanProtection === 'auto' && hasSetpriv() ? 'parent-death-signal' : 'watchdog';
+  let watchdog: EmulatorWatchdog | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (save: boolean) =>
     (stopping ??= (async () => {
@@ -29,26 +36,36 @@ async function main(config: GuardianConfig): Promise<void> {
         );
       }
       await Promise.all(groups.map((group) => group.stop()));
+      watchdog?.release();
       process.exit(0);
     })());
   createInterface({ input: process.stdin }).on('line', (line) => line.trim() === stopCommand && void stop(false));
   process.stdin.on('end', () => void stop(true));
-  process.on('SIGTERM', () => void stop(true));
-  process.on('SIGINT', () => void stop(true));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void stop(true));
 
-  const orphanProof = parentDeathSignalPrefix();
-  const start = async (label: string, emulator: GuardianConfig['pubsub']) => {
-    const [command, ...prefix] = [...orphanProof, config.java];
-    const group = await spawnProcessGroup(command!, [...prefix, ...emulator.args], { stopWithThisProcess: false });
+  if (protection === 'watchdog') watchdog = await startEmulatorWatchdog();
+  const prefix = protection === 'parent-death-signal' ? ['setpriv', '--pdeathsig', 'KILL'] : [];
+  const spawnEmulator = async (emulator: typeof config.pubsub) => {
+    const [command, ...args] = [...prefix, config.java, ...emulator.args];
+    const group = await spawnProcessGroup(command!, args, { stopWithThisProcess: false });
     groups.push(group);
-    await waitUntilReady(label, group, emulator.port, config.readyTimeoutMs);
-    return group.pid;
+    watchdog?.watch(group.pid);
+    return group;
   };
   try {
-    const [pubsub, firestore] = await Promise.all([start('Pub/Sub emulator', config.pubsub), start('Firestore emulator', config.firestore)]);
-    report({ ready: { pubsub, firestore } });
+    // Both are spawned before either is waited for, so a failure stops everything there is.
+    const spawned = await Promise.allSettled([spawnEmulator(config.pubsub), spawnEmulator(config.firestore)]);
+    const [pubsub, firestore] = spawned.map((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    }) as [ProcessGroup, ProcessGroup];
+    await Promise.all([
+      waitUntilReady('Pub/Sub emulator', pubsub, config.pubsub.port, config.readyTimeoutMs),
+      waitUntilReady('Firestore emulator', firestore, config.firestore.port, config.readyTimeoutMs),
+    ]);
+    report({ ready: { pubsub: pubsub.pid, firestore: firestore.pid, ...(watchdog ? { watchdog: watchdog.pid } : {}) }, protection });
   } catch (error) {
-    report({ failed: error instanceof AggregateError ? error.errors.map(String).join('\n\n') : String((error as Error).message ?? error) });
+    report({ failed: String((error as Error).message ?? error) });
     await stop(false);
   }
 }
@@ -57,10 +74,8 @@ function report(value: GuardianReport): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-/** `setpriv --pdeathsig KILL` when util-linux's setpriv exists, else nothing. */
-function parentDeathSignalPrefix(): string[] {
-  const probe = spawnSync('setpriv', ['--version'], { stdio: 'ignore' });
-  return probe.status === 0 ? ['setpriv', '--pdeathsig', 'KILL'] : [];
+function hasSetpriv(): boolean {
+  return spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-void main(guardianConfigSchema.parse(JSON.parse(process.argv[2] ?? '{}')));
+void main();

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { locateEmulatorJars } from './emulator-jars.ts';
 import { findFreePorts } from './free-ports.ts';
-import { guardianReportSchema, stopCommand, type GuardianConfig, type GuardianReport } from './guardian-protocol.ts';
+import { guardianReportSchema, stopCommand, type GuardianConfig, type GuardianReport, type OrphanProtection } from './guardian-protocol.ts';
 import { spawnProcessGroup } from './process-group.ts';
 
 /** Both emulators, running. Nothing here touches `process.env`; the caller decides who sees them. */
@@ -12,8 +12,10 @@ export interface LocalEmulators {
   firestoreHost: string;
   /** A default project id; both emulators isolate data per project, so any other id works too. */
   projectId: string;
-  /** The emulator JVMs, and the guardian process that owns them. */
-  pids: { pubsub: number; firestore: number; guardian: number };
+  /** The emulator JVMs, the guardian process that owns them, and its watchdog if it needs one. */
+  pids: { pubsub: number; firestore: number; guardian: number; watchdog?: number };
+  /** What keeps the JVMs from outliving their guardian (see emulator-guardian.ts). */
+  protection: OrphanProtection;
   /** Stops both emulators without saving data (the caller saved what it wanted). Idempotent. */
   stop(): Promise<void>;
   /**
@@ -33,6 +35,8 @@ export interface StartEmulatorsOptions {
   firestoreImport?: string;
   /** Where the guardian saves Firestore's data when this process dies or lets go without stopping. */
   saveOnOwnerLoss?: { projectId: string; directory: string };
+  /** `watchdog` forces the fallback used where `setpriv` does not exist (see guardian-protocol.ts); default `auto`. */
+  orphanProtection?: 'auto' | 'watchdog';
 }
 
 // C1-only JIT and the serial collector start both emulators together in 1.4 s instead of 2.0 s
@@ -46,9 +50,9 @@ const guardianScript = fileURLToPath(new URL('./emulator-guardian.ts', import.me
 /**
  * Starts the installed Pub/Sub and Firestore emulators in parallel, each as a bare `java` process
  * on free ports, under a guardian process (`emulator-guardian.ts`) that owns them: they end when
- * it does (the kernel's parent-death signal), and it ends when this process does — saving
- * Firestore's data first, with `saveOnOwnerLoss` — whatever signal ends this one, SIGKILL
- * included. Resolves once both answer `GET /` with `Ok`; if either fails, everything started is
+ * it does (the kernel's parent-death signal, or a watchdog without it), and it ends when this
+ * process does — saving Firestore's data first, with `saveOnOwnerLoss` — whatever signal ends
+ * this one, SIGKILL included. Resolves once both answer `GET /` with `Ok`; if either fails, everything started is
  * stopped before the error (with the emulator's output tail) is thrown.
  */
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<LocalEmulators> {
@@ -74,6 +78,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
       port: firestorePort,
     },
     readyTimeoutMs,
+    orphanProtection: options.orphanProtection ?? 'auto',
     ...(options.saveOnOwnerLoss ? { saveOnOwnerLoss: options.saveOnOwnerLoss } : {}),
   };
   let answer: (report: GuardianReport) => void = () => {};
@@ -97,6 +102,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     firestoreHost: `127.0.0.1:${firestorePort}`,
     projectId,
     pids: { ...report.ready, guardian: guardian.pid },
+    protection: report.protection,
     stop: () =>
       (stopping ??= (async () => {
         guardian.stdin?.end(`${stopCommand}\n`);

@@ -10,6 +10,12 @@ functions.cloudEvent('failEvent', () => {
   throw new Error('transient, please redeliver');
 });
 functions.http('echoHttp', (request, response) => void response.json({ path: request.path, body: request.body }));
+let releaseSlow = () => {};
+const slowStarted: string[] = [];
+functions.cloudEvent('slowEvent', async (event: CloudEvent<unknown>) => {
+  slowStarted.push(event.id);
+  await new Promise<void>((resolve) => (releaseSlow = resolve));
+});
 
 // What the Pub/Sub emulator POSTs to a push endpoint.
 function pushBody(data: unknown, attributes: Record<string, string>) {
@@ -59,6 +65,24 @@ describe('startFunctionServer', () => {
     const response = await post(`${server.url}/nobody/projects/p/topics/t`, {});
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('serving /recordEvent, /failEvent, /echoHttp');
+  });
+
+  it('once told to refuse new requests, answers a push 503 (Pub/Sub keeps the message) and lets the one in flight finish', async () => {
+    const stopping = await startFunctionServer({ functionNames: ['slowEvent'] });
+    try {
+      const inFlight = post(stopping.pushEndpoint('slowEvent', 'demo', 't'), pushBody({ n: 1 }, {}));
+      while (slowStarted.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+      stopping.refuseNew();
+      const late = await post(stopping.pushEndpoint('slowEvent', 'demo', 't'), pushBody({ n: 2 }, {}));
+      releaseSlow();
+
+      expect(late.status).toBe(503);
+      expect((await inFlight).status).toBe(204);
+      expect(slowStarted).toHaveLength(1);
+    } finally {
+      await stopping.close();
+    }
   });
 
   it('refuses to serve a function that was never registered', async () => {

@@ -1,5 +1,5 @@
 import { lockDataDir } from './data-dir-lock.ts';
-import { latestFirestoreSnapshot, saveFirestoreSnapshot } from './firestore-snapshots.ts';
+import { latestFirestoreSnapshot, removeSnapshotDebris, saveFirestoreSnapshot } from './firestore-snapshots.ts';
 
 /** A stack's hold on its data folder: what it loads, how it saves, and its lock. */
 export interface LocalData {
@@ -7,24 +7,34 @@ export interface LocalData {
   snapshot: string | undefined;
   /** What the emulators' guardian needs to save the data if this process dies. */
   saveOnOwnerLoss: { projectId: string; directory: string };
-  /** Records the running stack in the lock and starts saving periodically. */
+  /** Records the running stack in the lock and starts saving every `saveIntervalMs`. */
   started(stack: { guardianPid: number | undefined; functionsUrl: string; firestoreHost: string }): Promise<void>;
+  /** Stops the periodic saves (a save already running finishes). Idempotent. */
+  stopSaving(): void;
   /** Stops the periodic saves and saves once more (a failure is a warning: the stack stops anyway). */
   save(): Promise<void>;
   /** Stops the periodic saves and releases the folder; synchronous. Idempotent. */
   release(): void;
 }
 
-/** How often a running stack saves its data: what a crash of the emulators themselves can lose. */
-export const saveIntervalMs = 30_000;
+/** How often a running stack saves its data by default: what a crash of the emulators themselves can lose. */
+export const defaultSaveIntervalMs = 30_000;
+
+export interface KeepLocalDataOptions {
+  /** How often to save while the stack runs; 0 only at a graceful stop and when this process dies. */
+  saveIntervalMs?: number;
+  warn: (message: string) => void;
+}
 
 /**
  * Keeps a local stack's Firestore data in `directory` (docs/architecture.md, "The local stack"):
- * takes the folder's lock (a second stack on it is refused, naming the first), finds the newest
- * snapshot to load, and once the stack runs saves it every `saveIntervalMs` and at a graceful
- * stop. If the stack's process dies, the emulators' guardian saves the data before stopping them.
+ * takes the folder's lock (a second stack on it is refused, naming the first), removes what a
+ * dead stack's unfinished save left, finds the newest complete snapshot to load, and once the
+ * stack runs saves every `saveIntervalMs` and at a graceful stop. If the stack's process dies, the
+ * emulators' guardian saves the data before stopping them.
  */
-export async function keepLocalData(directory: string, projectId: string, warn: (message: string) => void): Promise<LocalData> {
+export async function keepLocalData(directory: string, projectId: string, options: KeepLocalDataOptions): Promise<LocalData> {
+  const { saveIntervalMs = defaultSaveIntervalMs, warn } = options;
   const lock = await lockDataDir(directory, { pid: process.pid, startTime: new Date().toISOString() });
   let firestoreHost: string | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -38,22 +48,31 @@ export async function keepLocalData(directory: string, projectId: string, warn: 
       );
     }));
   const stopSaving = () => clearInterval(timer);
-  return {
-    snapshot: await latestFirestoreSnapshot(directory),
-    saveOnOwnerLoss: { projectId, directory },
-    async started(stack) {
-      firestoreHost = stack.firestoreHost;
-      await lock.update({ ...(stack.guardianPid ? { guardianPid: stack.guardianPid } : {}), functionsUrl: stack.functionsUrl });
-      timer = setInterval(() => void saveNow(), saveIntervalMs);
-      timer.unref();
-    },
-    async save() {
-      stopSaving();
-      await saveNow();
-    },
-    release() {
-      stopSaving();
-      lock.release();
-    },
-  };
+  try {
+    await removeSnapshotDebris(directory);
+    const snapshot = await latestFirestoreSnapshot(directory);
+    return {
+      snapshot,
+      saveOnOwnerLoss: { projectId, directory },
+      async started(stack) {
+        firestoreHost = stack.firestoreHost;
+        await lock.update({ ...(stack.guardianPid ? { guardianPid: stack.guardianPid } : {}), functionsUrl: stack.functionsUrl });
+        if (saveIntervalMs <= 0) return;
+        timer = setInterval(() => void saveNow(), saveIntervalMs);
+        timer.unref();
+      },
+      stopSaving,
+      async save() {
+        stopSaving();
+        await saveNow();
+      },
+      release() {
+        stopSaving();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }

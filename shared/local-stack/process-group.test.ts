@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive, spawnProcessGroup } from './process-group.ts';
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { until } from '../testing/until.ts';
 
 describe('spawnProcessGroup', () => {
   it('stops the leader and everything it forked', async () => {

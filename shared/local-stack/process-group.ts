@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { registerCleanup } from './register-cleanup.ts';
@@ -115,14 +115,27 @@ export async function spawnProcessGroup(command: string, args: readonly string[]
 
 /**
  * Whether `pid` is a live process. A zombie (exited, not yet reaped by its parent) counts as gone:
- * it holds no ports or memory, and a container without an init may never reap it.
+ * it holds no ports or memory, and a container without an init may never reap it. Where there is
+ * no /proc (macOS), asks the kernel with signal 0, which cannot tell a zombie apart.
  */
 export function isProcessAlive(pid: number): boolean {
+  let stat: string;
   try {
     // /proc/<pid>/stat is "pid (comm) S ...": the state letter follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && existsSync('/proc/self/stat')) return false;
+    return answersSignalZero(pid);
+  }
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+function answersSignalZero(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is just not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

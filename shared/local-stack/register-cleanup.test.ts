@@ -50,6 +50,32 @@ describe('registerCleanup', () => {
     if (code === 1) expect(result.stderr).toContain('boom');
   });
 
+  it.each([
+    ['counts a repeat within 500 ms as the same interrupt (terminal and wrapper both delivered it): the stop finishes', 50, 'cleaned\n'],
+    ['lets a second signal later than that end the process at once, as a second Ctrl-C does', 800, ''],
+  ])('%s', async (_name, repeatAfterMs, output) => {
+    const slowStop = `
+      registerCleanup(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        process.stdout.write('cleaned\\n');
+      });
+      console.log(process.pid);
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `import { registerCleanup } from '${here}register-cleanup.ts';\n${slowStop}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    while (!stdout.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, repeatAfterMs));
+    child.kill('SIGINT');
+
+    expect(await exited).toBe('SIGINT');
+    expect(stdout.slice(stdout.indexOf('\n') + 1)).toBe(output);
+  });
+
   it('restores the default signal behaviour once everything is unregistered', () => {
     const before = process.listenerCount('SIGINT');
     const exitBefore = process.listenerCount('exit');

@@ -24,9 +24,17 @@ function onExit(): void {
   startAll();
 }
 
+/**
+ * Repeats of a signal this soon after the first are the same interrupt delivered twice — by the
+ * terminal to the whole process group and by a wrapper that forwards it (bin/agentline.js, npm) —
+ * not a user pressing Ctrl-C again, so they must not cut the graceful stop short.
+ */
+const duplicateWindowMs = 500;
+let firstSignalAt: number | undefined;
+
 async function onSignal(signal: NodeJS.Signals): Promise<void> {
-  // A second Ctrl-C while we wait gets the default action; the SIGTERMs are already on their way.
-  for (const each of signals) process.off(each, onSignal);
+  if (firstSignalAt !== undefined) return onRepeatedSignal(signal);
+  firstSignalAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([runLastFirst(), new Promise((resolve) => (timer = setTimeout(resolve, backstopMs)))]);
   clearTimeout(timer);
@@ -35,6 +43,13 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   uninstall();
   // Die of the same signal so the parent (shell, CI) sees why we ended. If someone else also
   // listens for it, they own what happens next and have already been called.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+// A second Ctrl-C while we wait gets the default action; the SIGTERMs are already on their way.
+function onRepeatedSignal(signal: NodeJS.Signals): void {
+  if (Date.now() - firstSignalAt! < duplicateWindowMs) return;
+  uninstall();
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
@@ -52,6 +67,7 @@ async function runLastFirst(): Promise<void> {
 }
 
 function install(): void {
+  firstSignalAt = undefined;
   process.on('exit', onExit);
   // The monitor observes the error without changing how Node reports it or the exit code (1).
   process.on('uncaughtExceptionMonitor', onExit);
@@ -70,7 +86,9 @@ function uninstall(): void {
  * way it would have: the same exit code, or death by the same signal. On a signal, cleanups run
  * one after another, last registered first (each given time to finish, within a backstop); on
  * exit, only their synchronous parts can run, so all start at once. While anything is
- * registered, these signals no longer kill the process before its cleanups have run.
+ * registered, these signals no longer kill the process before its cleanups have run; a second
+ * signal during the stop kills it at once, unless it came within 500 ms of the first (the same
+ * interrupt delivered twice, by the terminal and by a wrapper that forwards it).
  * Returns a function that unregisters `cleanup` (call it after stopping normally).
  */
 export function registerCleanup(cleanup: Cleanup): () => void {

@@ -11,6 +11,7 @@ import { sweep } from '../engine/sweep.ts';
 import { createStepHandlers, type FunctionName } from '../wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../wiring/create-google-deps.ts';
 import { loadConfig } from '../wiring/load-config.ts';
+import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
 import { startEmulators, type LocalEmulators } from './emulators.ts';
 import { createWriteFreeze } from './freeze-writes.ts';
 import { startFunctionServer } from './function-server.ts';
@@ -45,6 +46,11 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** How often the stack publishes a sweep message, as Cloud Scheduler does every minute; 0 never. Default 10 s. */
   sweepIntervalMs?: number;
+  /**
+   * With `dataDir`: how often the data is saved while the stack runs (default 30 s; 0 only at a
+   * graceful stop and when this process dies). What a crash of the emulators themselves can lose.
+   */
+  saveIntervalMs?: number;
   /** Problems that do not stop the stack (e.g. data could not be saved); default: stderr. */
   onWarning?: (message: string) => void;
 }
@@ -61,9 +67,10 @@ export interface LocalStack {
   /** The emulators' processes, when this stack started them. */
   pids?: LocalEmulators['pids'];
   /**
-   * Stops gracefully, in this order: stop taking deliveries, let running handlers finish (up to a
-   * few seconds), freeze writes, save the data, close the clients, stop the emulators it started.
-   * Idempotent.
+   * Stops gracefully, in this order: stop taking work (pushes answered 503, the sweep, delay-queue
+   * and save timers stopped), let running handlers finish (up to 5 s), freeze writes (so the save
+   * holds every claim of an effect that went out), save the data, close the clients, stop the
+   * emulators it started. Idempotent.
    */
   stop(): Promise<void>;
   /**
@@ -87,7 +94,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const closers: (() => Promise<void>)[] = [];
   let data: LocalData | undefined;
   let started: LocalEmulators | undefined;
-  let refuseNew = () => {};
+  // Filled in as the parts that take work in exist.
+  const stopTakingWork: (() => void)[] = [];
   let drain: (timeoutMs: number) => Promise<void> = async () => {};
   const freeze = createWriteFreeze();
   const closeAll = async () => {
@@ -98,8 +106,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      refuseNew();
+      // Nothing new starts: no delivery, no timer. What runs now is all there is; it may finish
+      // (a model request a running handler claimed was counted when it claimed it).
+      for (const refuse of stopTakingWork) refuse();
+      data?.stopSaving();
       await drain(drainTimeoutMs);
+      // Whatever is still running can commit nothing more, so the save holds every commit.
       freeze.freeze();
       await data?.save();
       await closeAll();
@@ -113,7 +125,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all(closers.splice(0).map((close) => close().catch(() => {})));
     })());
   try {
-    if (options.dataDir && !options.emulators) data = await keepLocalData(options.dataDir, projectId, warn);
+    if (options.dataDir && !options.emulators) {
+      data = await keepLocalData(options.dataDir, projectId, { warn, ...(options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {}) });
+    }
     started = options.emulators
       ? undefined
       : await startEmulators({ projectId, ...(data?.snapshot ? { firestoreImport: data.snapshot } : {}), ...(data ? { saveOnOwnerLoss: data.saveOnOwnerLoss } : {}) });
@@ -127,7 +141,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const localAuthSecret = process.env['AGENTLINE_LOCAL_AUTH_SECRET'] ?? randomBytes(32).toString('base64url');
     const deps = createGoogleDeps(loadConfig(env), env);
     closers.push(() => deps.close());
+    // The freeze wraps whatever the pipeline gets, a test's decorations included.
     const pipelineDeps = freeze.wrap(options.decorate ? options.decorate(deps) : deps);
+    // Its timers would publish into a stack that is stopping; what they carried is re-driven by
+    // the next stack's restart sweep, like every message the stack's Pub/Sub held.
+    if (deps.delayQueue instanceof LocalDelayQueue) stopTakingWork.push(() => (deps.delayQueue as LocalDelayQueue).close());
     const handlers = createStepHandlers(pipelineDeps);
     const inFlight = trackInFlight(options.wrapHandlers ? options.wrapHandlers(handlers) : handlers);
     const apiDeps = createApiDeps(loadConfig({ AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret, ...env }), deps);
@@ -141,7 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ];
     const server = await startFunctionServer({ functionNames: names, apiFunction: 'agentsApi', ...(options.port ? { port: options.port } : {}) });
     closers.push(() => server.close());
-    refuseNew = () => server.refuseNew();
+    stopTakingWork.push(() => server.refuseNew());
     const topology = options.topology ?? deployedTopology;
     // Without retry policies: the emulator's stall redelivery (see ensureTopology).
     await ensureTopology(deps.pubsub, topology, (functionName, topic) => server.pushEndpoint(functionName, projectId, topic), { retryPolicies: false });
@@ -151,11 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (data) await sweep(pipelineDeps, { recoverAll: true });
     const timer = startSweepTimer(deps.pubsub, topology.sweepTopic, options.sweepIntervalMs ?? 10_000, warn);
     closers.push(async () => timer.stop());
-    const previousRefuse = refuseNew;
-    refuseNew = () => {
-      timer.stop();
-      previousRefuse();
-    };
+    stopTakingWork.push(() => timer.stop());
     return {
       projectId,
       pubsubHost: hosts.pubsubHost,
