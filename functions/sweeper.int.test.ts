@@ -4,7 +4,7 @@ import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticato
 import { FirestoreAgentRegistry } from '../shared/adapters/firestore/firestore-agent-registry.ts';
 import { FirestoreOutboxStore } from '../shared/adapters/firestore/firestore-outbox-store.ts';
 import { testRetention } from '../shared/adapters/in-memory/in-memory-run-store.ts';
-import { deployAgent } from '../shared/agents-api/operation-methods.ts';
+import { changeLifecycle, deployAgent } from '../shared/agents-api/operation-methods.ts';
 import { sweepMessage } from '../shared/domain/sweep-message.ts';
 import type { OutboxMessage } from '../shared/domain/step.ts';
 import type { LocalStack } from '../shared/local-stack/start-local-stack.ts';
@@ -67,19 +67,48 @@ describe('the sweeper on the emulators', () => {
     const api = createAgentsApiClient(stack.functionsUrl, { ada: await mintLocalToken(stack.localAuthSecret, { userId: 'ada' }) });
     const name = await api.createAgent('ada', parent, 'swept', { displayName: 'Swept', description: 'Deployed by the sweeper.', adkAgentDefinition: { agentConfig: sampleAgentConfig } });
     // The deploy commits (DEPLOYING, the operation, the outbox entry) and its publish fails.
-    const deps = {
-      registry: new FirestoreAgentRegistry(stack.deps.firestore, testRetention),
-      outbox: new FirestoreOutboxStore(stack.deps.firestore),
-      queue: { publish: async () => Promise.reject(new Error('simulated crash: the process died after its commit')) },
-      clock: { now: () => Date.now() },
-      newId: () => `swept-${Date.now()}`,
-      logger: silentLogger,
-    };
-    const operation = await deployAgent(deps, { userId: 'ada', admin: false }, name, {});
+    const operation = await deployAgent(apiDepsDyingAfterCommit(), { userId: 'ada', admin: false }, name, {});
     expect((await api.call('ada', 'GET', name)).body).toMatchObject({ state: 'DEPLOYING' });
 
     await new Promise((resolve) => setTimeout(resolve, 600));
     await sweepNow();
     expect(await api.waitForOperation('ada', operation['name'] as string)).toMatchObject({ done: true, response: { state: 'ENABLED' } });
   });
+
+  it('resumes a run parked by a suspension once the enable whose announcement died with its process is swept', async () => {
+    const parent = 'projects/p/locations/global/collections/default_collection/engines/e';
+    const api = createAgentsApiClient(stack.functionsUrl, { ada: await mintLocalToken(stack.localAuthSecret, { userId: 'ada' }) });
+    const name = await api.createAgent('ada', parent, 'parked', { displayName: 'Parked', description: 'Suspended mid-run.', adkAgentDefinition: { agentConfig: sampleAgentConfig } });
+    expect(await api.deploy('ada', name)).toMatchObject({ response: { state: 'ENABLED' } });
+    // The run's first model request is held until the agent is suspended, so its commit parks the run.
+    let suspended: () => void = () => {};
+    gemini.script([{ ...functionCallReply([{ name: 'calculator', args: { expression: '2+2' } }]), until: new Promise<void>((resolve) => (suspended = resolve)) }, textReply('4')]);
+    const requestsBefore = gemini.requests.length;
+    const runId = await submitToStack(stack, { schemaVersion: 1, agent: { name }, userId: 'ada', input: '2+2?', idempotencyKey: `parked-${Date.now()}` });
+    await expect.poll(() => gemini.requests.length, { timeout: 10_000 }).toBe(requestsBefore + 1);
+    expect((await api.call('ada', 'POST', `${name}:suspendAgent`, { suspensionReason: 'Maintenance' })).status).toBe(200);
+    suspended();
+    await expect.poll(async () => (await stack.deps.store.getRun(runId))?.waitingReason?.code, { timeout: 10_000 }).toBe('AGENT_SUSPENDED');
+
+    // The enable commits (ENABLED, the announcement in the outbox) and its publish fails.
+    await changeLifecycle(apiDepsDyingAfterCommit(), { userId: 'ada', admin: false }, name, 'enableAgent', undefined);
+    expect((await api.call('ada', 'GET', name)).body).toMatchObject({ state: 'ENABLED' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await stack.deps.store.getRun(runId)).toMatchObject({ state: 'WAITING' });
+
+    await sweepNow();
+    expect(await waitForTerminalRun(stack.deps.store, runId, 20_000)).toMatchObject({ state: 'SUCCEEDED', output: { text: '4' }, llmCallCount: 2 });
+  });
 });
+
+/** The agents API's dependencies on this stack, in a process that dies right after each commit: every publish fails. */
+function apiDepsDyingAfterCommit() {
+  return {
+    registry: new FirestoreAgentRegistry(stack.deps.firestore, testRetention),
+    outbox: new FirestoreOutboxStore(stack.deps.firestore),
+    queue: { publish: async () => Promise.reject(new Error('simulated crash: the process died after its commit')) },
+    clock: { now: () => Date.now() },
+    newId: () => `swept-${Date.now()}`,
+    logger: silentLogger,
+  };
+}
