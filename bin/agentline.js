@@ -11,9 +11,11 @@
 //   the shell or npm is gone.
 // - the hand-over below: it forwards every signal, and the child also watches a pipe from it,
 //   which the kernel closes however the wrapper dies (even by SIGKILL).
-// Only these relationships stop us: a stack under `nohup` outlives the shell that started it.
+// Only these relationships stop us: a stack under `nohup` outlives the shell that started it. (A
+// SIGHUP still stops it gracefully: Node resets nohup's "ignore SIGHUP" at start; `setsid` is
+// what keeps a stack running after its terminal closes.)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +37,15 @@ function isAlive(pid) {
   }
 }
 
+// /proc where there is one (slim images have no `ps`), `ps` elsewhere (macOS).
 function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parent = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+    return parent > 1 ? parent : undefined;
+  } catch {
+    // no /proc: ask ps
+  }
   const answer = spawnSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' });
   const parent = Number.parseInt(answer.stdout ?? '', 10);
   return answer.status === 0 && parent > 1 ? parent : undefined;

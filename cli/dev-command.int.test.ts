@@ -56,7 +56,7 @@ async function freshHome() {
   const home = await mkdtemp(join(tmpdir(), 'agentline-home-'));
   folders.push(home);
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_')));
-  return { home, dataDir: join(home, 'data'), env: { ...env, HOME: home, AGENTLINE_DATA_DIR: join(home, 'data'), AGENTLINE_LOG_LEVEL: 'silent' } };
+  return { home, dataDir: join(home, 'data'), env: { ...env, HOME: home, AGENTLINE_DATA_DIR: join(home, 'data'), AGENTLINE_LOG_LEVEL: 'silent', AGENTLINE_SAVE_INTERVAL_SECONDS: '0' } };
 }
 
 /** Starts `command` and resolves once `agentline dev` in it is up, with every process of the tree. */

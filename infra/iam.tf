@@ -73,7 +73,8 @@ resource "google_secret_manager_secret_iam_member" "gemini_api_key" {
   member    = google_service_account.functions.member
 }
 
-# -- code-exec job: records its result and enqueues the next step through the same commit path.
+# -- code-exec job (reserved: no job code yet): will record its result and enqueue the next step
+#    through the same commit path.
 resource "google_project_iam_member" "code_exec_firestore" {
   project = var.project_id
   role    = "roles/datastore.user"

@@ -119,7 +119,7 @@ resource "google_firestore_field" "ttl" {
   index_config {}
 }
 
-# Payloads over ~200 KB (docs/architecture.md, "Data").
+# Reserved for payloads over ~200 KB; no code writes to it yet (docs/architecture.md, "Data": an artifact store does not exist yet).
 resource "google_storage_bucket" "artifacts" {
   name                        = "${var.project_id}-agentline-artifacts"
   location                    = var.region
@@ -236,6 +236,8 @@ resource "google_pubsub_topic_iam_member" "scheduler_publish" {
 }
 
 # ---- Cloud Run job ----
+# Reserved for code execution (the next issues): no step kind starts it yet, and jobs/code-exec is
+# still to be written, so code_exec_image must name a placeholder image until then.
 
 resource "google_cloud_run_v2_job" "code_exec" {
   name     = local.topology.jobs.codeExec.name

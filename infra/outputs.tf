@@ -14,7 +14,7 @@ output "subscriptions" {
 }
 
 output "queues" {
-  description = "Queue role (delay, modelDispatch) => full Cloud Tasks queue name."
+  description = "Queue role (delay; modelDispatch, reserved for rate-limited model dispatch and unused yet) => full Cloud Tasks queue name."
   value       = { for role, queue in google_cloud_tasks_queue.queue : role => queue.id }
 }
 

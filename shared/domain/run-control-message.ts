@@ -13,7 +13,7 @@ export const runControlMessageSchema = z.strictObject({
   action: z.literal('cancel'),
   /** Shown in the run's error message. */
   reason: z.string().max(1_000).optional(),
-  /** Who asked, shown in the run's error message (the runs API sets it from the caller). */
+  /** Who asked, shown in the run's error message (`agentline runs cancel` sets it from `--user`; it is not authenticated — the control topic's IAM is the boundary). */
   requestedBy: z.string().max(256).optional(),
 });
 export type RunControlMessage = z.infer<typeof runControlMessageSchema>;

@@ -47,6 +47,17 @@ describe('lockDataDir', () => {
     held.release();
   });
 
+  it("takes over a lock naming this process's pid that this process never took (a dead stack's pid, reused after a container restart)", async () => {
+    const folder = await dataFolder();
+    const before = { pid: process.pid, startTime: '2026-12-01T00:00:00.000Z' };
+    await writeFile(join(folder, 'stack.lock'), JSON.stringify(before));
+
+    const held = await lockDataDir(folder, running);
+
+    expect(JSON.parse(await readFile(join(folder, 'stack.lock'), 'utf8'))).toEqual(running);
+    held.release();
+  });
+
   it('takes over a lock nobody can read (left by an older version that died writing it)', async () => {
     const folder = await dataFolder();
     await writeFile(join(folder, 'stack.lock'), '{"pid": 12');

@@ -39,6 +39,8 @@ export class DataDirInUseError extends Error {
 }
 
 const lockFileName = 'stack.lock';
+/** The lock files this process holds: a lock naming this pid that is not among them is a dead process's whose pid was reused (a restarted container). */
+const heldHere = new Set<string>();
 // A dead stack's guardian saves (an export times out after 60 s) and then stops the emulators.
 const guardianSaveWaitMs = 70_000;
 
@@ -46,8 +48,10 @@ const guardianSaveWaitMs = 70_000;
  * Takes the data folder for one stack: two stacks on one folder would overwrite each other's
  * saved data. The lock file appears atomically with its content (written aside, then hard-linked
  * into place, which fails if it exists), so a reader never sees it half-written. A lock whose
- * owner is dead is stale and is taken over — after waiting (up to 70 s) for the dead owner's
- * guardian, which may still be saving its data. Throws DataDirInUseError naming the live holder.
+ * owner is dead — or names this process's pid without this process holding it: a dead stack's
+ * pid reused, as after a container restart — is stale and is taken over, after waiting (up to
+ * 70 s) for the dead owner's guardian, which may still be saving its data. Throws
+ * DataDirInUseError naming the live holder.
  */
 export async function lockDataDir(directory: string, info: DataDirLockInfo): Promise<DataDirLock> {
   await mkdir(directory, { recursive: true });
@@ -57,7 +61,7 @@ export async function lockDataDir(directory: string, info: DataDirLockInfo): Pro
     const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text === undefined) continue; // released meanwhile
     const holder = parseHolder(text);
-    if (holder && isProcessAlive(holder.pid)) throw new DataDirInUseError(directory, holder);
+    if (holder && isProcessAlive(holder.pid) && (holder.pid !== process.pid || heldHere.has(path))) throw new DataDirInUseError(directory, holder);
     if (holder?.guardianPid !== undefined) await waitForExit(holder.guardianPid, guardianSaveWaitMs);
     await takeOverStale(path, text);
   }
@@ -67,6 +71,7 @@ export async function lockDataDir(directory: string, info: DataDirLockInfo): Pro
 function heldLock(path: string, info: DataDirLockInfo): DataDirLock {
   let current = info;
   let released = false;
+  heldHere.add(path);
   return {
     async update(more) {
       current = { ...current, ...more };
@@ -79,6 +84,7 @@ function heldLock(path: string, info: DataDirLockInfo): DataDirLock {
     release() {
       if (released) return;
       released = true;
+      heldHere.delete(path);
       rmSync(path, { force: true });
     },
   };

@@ -85,6 +85,10 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const answered = new Promise<GuardianReport>((resolve) => (answer = resolve));
   const guardian = await spawnProcessGroup(process.execPath, [guardianScript, JSON.stringify(config)], {
     stdin: 'pipe',
+    // Not stopped by this process's cleanups on a signal: that would save and stop the emulators
+    // before the stack that uses them drained and froze its writes. The stack stops them itself,
+    // and the pipe closing (this process exited or died, however) makes the guardian save and stop.
+    stopWithThisProcess: false,
     onStdoutLine: (line) => {
       const parsed = guardianReportSchema.safeParse(safeJson(line));
       if (parsed.success) answer(parsed.data);

@@ -59,7 +59,10 @@ export async function saveFirestoreSnapshot(firestoreHost: string, projectId: st
     if (!written || !(await metadataFileIn(join(scratch, written)))) throw new Error('Firestore emulator export wrote no complete export');
     // Page cache survives our death but not the machine's: flush before the rename publishes it.
     await flushTree(join(scratch, written));
-    const target = join(directory, `snapshot-${String(Date.now()).padStart(15, '0')}`);
+    // Named after the newer of the clock and the newest snapshot: a clock set back must not make
+    // the new snapshot sort as the oldest (and be the one removed).
+    const newest = (await snapshots(directory)).at(-1)?.millis ?? 0;
+    const target = join(directory, `snapshot-${String(Math.max(Date.now(), newest + 1)).padStart(15, '0')}`);
     await rename(join(scratch, written), target);
     await flush(directory);
     await removeAllBut(directory, kept);

@@ -11,8 +11,10 @@ export interface LocalData {
   started(stack: { guardianPid: number | undefined; functionsUrl: string; firestoreHost: string }): Promise<void>;
   /** Stops the periodic saves (a save already running finishes). Idempotent. */
   stopSaving(): void;
-  /** Stops the periodic saves and saves once more (a failure is a warning: the stack stops anyway). */
-  save(): Promise<void>;
+  /** Records the emulators' guardian in the lock as soon as it exists (a next stack waits for its save). */
+  guardedBy(guardianPid: number): Promise<void>;
+  /** Stops the periodic saves and saves once more; false (with a warning) when that save failed. */
+  save(): Promise<boolean>;
   /** Stops the periodic saves and releases the folder; synchronous. Idempotent. */
   release(): void;
 }
@@ -38,15 +40,26 @@ export async function keepLocalData(directory: string, projectId: string, option
   const lock = await lockDataDir(directory, { pid: process.pid, startTime: new Date().toISOString() });
   let firestoreHost: string | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let saving: Promise<void> = Promise.resolve();
+  let saving: Promise<boolean> = Promise.resolve(true);
+  let periodicSaveRunning = false;
   // One save at a time: a slow export is not overlapped by the next.
   const saveNow = () =>
     (saving = saving.then(async () => {
-      if (!firestoreHost) return;
-      await saveFirestoreSnapshot(firestoreHost, projectId, directory).catch((error: unknown) =>
-        warn(`warning: local Firestore data was not saved to ${directory}: ${(error as Error).message}`),
+      if (!firestoreHost) return true;
+      return saveFirestoreSnapshot(firestoreHost, projectId, directory).then(
+        () => true,
+        (error: unknown) => {
+          warn(`warning: local Firestore data was not saved to ${directory}: ${(error as Error).message}`);
+          return false;
+        },
       );
     }));
+  // A tick that finds the last periodic save still running skips, so slow exports never pile up.
+  const savePeriodically = () => {
+    if (periodicSaveRunning) return;
+    periodicSaveRunning = true;
+    void saveNow().finally(() => (periodicSaveRunning = false));
+  };
   const stopSaving = () => clearInterval(timer);
   try {
     await removeSnapshotDebris(directory);
@@ -58,13 +71,16 @@ export async function keepLocalData(directory: string, projectId: string, option
         firestoreHost = stack.firestoreHost;
         await lock.update({ ...(stack.guardianPid ? { guardianPid: stack.guardianPid } : {}), functionsUrl: stack.functionsUrl });
         if (saveIntervalMs <= 0) return;
-        timer = setInterval(() => void saveNow(), saveIntervalMs);
+        timer = setInterval(savePeriodically, saveIntervalMs);
         timer.unref();
+      },
+      async guardedBy(guardianPid) {
+        await lock.update({ guardianPid });
       },
       stopSaving,
       async save() {
         stopSaving();
-        await saveNow();
+        return saveNow();
       },
       release() {
         stopSaving();

@@ -130,8 +130,7 @@ describe('the data of a stack whose process dies', () => {
     const writtenAt = Date.now();
     // Saves run one after another, so the second to finish after the write began after it.
     const savedSince = async () => (await readdir(dataDir)).filter((name) => /^snapshot-\d+$/.test(name) && Number(name.slice('snapshot-'.length)) > writtenAt);
-    const deadline = Date.now() + 5_000;
-    while ((await savedSince()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(async () => (await savedSince()).length >= 2, 10_000);
 
     // Nothing survives to save on the way out: the owner and the guardian die at once.
     process.kill(first.pids.guardian, 'SIGKILL');

@@ -50,10 +50,11 @@ describe('registerCleanup', () => {
     if (code === 1) expect(result.stderr).toContain('boom');
   });
 
-  it.each([
-    ['counts a repeat within 500 ms as the same interrupt (terminal and wrapper both delivered it): the stop finishes', 50, 'cleaned\n'],
-    ['lets a second signal later than that end the process at once, as a second Ctrl-C does', 800, ''],
-  ])('%s', async (_name, repeatAfterMs, output) => {
+  it.each<[string, number, NodeJS.Signals, string]>([
+    ['counts a repeat within 500 ms as the same interrupt (terminal and wrapper both delivered it): the stop finishes', 50, 'SIGINT', 'cleaned\n'],
+    ['lets a second signal later than that end the process at once, as a second Ctrl-C does', 800, 'SIGINT', ''],
+    ['lets the stop finish when a SIGTERM follows the interrupt later (a wrapper relaying it once its parent died)', 800, 'SIGTERM', 'cleaned\n'],
+  ])('%s', async (_name, repeatAfterMs, second, output) => {
     const slowStop = `
       registerCleanup(async () => {
         await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -70,7 +71,7 @@ describe('registerCleanup', () => {
 
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, repeatAfterMs));
-    child.kill('SIGINT');
+    child.kill(second);
 
     expect(await exited).toBe('SIGINT');
     expect(stdout.slice(stdout.indexOf('\n') + 1)).toBe(output);

@@ -30,11 +30,11 @@ function onExit(): void {
  * not a user pressing Ctrl-C again, so they must not cut the graceful stop short.
  */
 const duplicateWindowMs = 500;
-let firstSignalAt: number | undefined;
+let first: { signal: NodeJS.Signals; at: number } | undefined;
 
 async function onSignal(signal: NodeJS.Signals): Promise<void> {
-  if (firstSignalAt !== undefined) return onRepeatedSignal(signal);
-  firstSignalAt = Date.now();
+  if (first !== undefined) return onRepeatedSignal(signal);
+  first = { signal, at: Date.now() };
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([runLastFirst(), new Promise((resolve) => (timer = setTimeout(resolve, backstopMs)))]);
   clearTimeout(timer);
@@ -47,8 +47,10 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
 }
 
 // A second Ctrl-C while we wait gets the default action; the SIGTERMs are already on their way.
+// Another signal than the first does not: it is the same stop arriving by another path (a wrapper
+// that turns the interrupt into SIGTERM when its parent dies, a hang-up reaching the whole group).
 function onRepeatedSignal(signal: NodeJS.Signals): void {
-  if (Date.now() - firstSignalAt! < duplicateWindowMs) return;
+  if (signal !== first!.signal || Date.now() - first!.at < duplicateWindowMs) return;
   uninstall();
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
@@ -67,7 +69,7 @@ async function runLastFirst(): Promise<void> {
 }
 
 function install(): void {
-  firstSignalAt = undefined;
+  first = undefined;
   process.on('exit', onExit);
   // The monitor observes the error without changing how Node reports it or the exit code (1).
   process.on('uncaughtExceptionMonitor', onExit);
@@ -86,9 +88,10 @@ function uninstall(): void {
  * way it would have: the same exit code, or death by the same signal. On a signal, cleanups run
  * one after another, last registered first (each given time to finish, within a backstop); on
  * exit, only their synchronous parts can run, so all start at once. While anything is
- * registered, these signals no longer kill the process before its cleanups have run; a second
- * signal during the stop kills it at once, unless it came within 500 ms of the first (the same
- * interrupt delivered twice, by the terminal and by a wrapper that forwards it).
+ * registered, these signals no longer kill the process before its cleanups have run; the same
+ * signal again during the stop kills it at once, unless it came within 500 ms of the first (the
+ * same interrupt delivered twice, by the terminal and by a wrapper that forwards it); another
+ * signal during the stop is ignored.
  * Returns a function that unregisters `cleanup` (call it after stopping normally).
  */
 export function registerCleanup(cleanup: Cleanup): () => void {

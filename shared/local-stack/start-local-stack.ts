@@ -113,7 +113,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await drain(drainTimeoutMs);
       // Whatever is still running can commit nothing more, so the save holds every commit.
       freeze.freeze();
-      await data?.save();
+      if (data && started && !(await data.save())) {
+        // The guardian saves again as it stops the emulators; the lock stays until this process exits.
+        warn('the emulators are left to their guardian, which saves the data before it stops them');
+        started.abandon();
+        started = undefined;
+        data = undefined;
+      }
       await closeAll();
     })());
   const kill = () =>
@@ -131,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started = options.emulators
       ? undefined
       : await startEmulators({ projectId, ...(data?.snapshot ? { firestoreImport: data.snapshot } : {}), ...(data ? { saveOnOwnerLoss: data.saveOnOwnerLoss } : {}) });
+    if (data && started) await data.guardedBy(started.pids.guardian);
     const hosts = options.emulators ?? started!;
     useEmulators(hosts);
     Object.assign(process.env, options.env);
@@ -150,13 +157,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const inFlight = trackInFlight(options.wrapHandlers ? options.wrapHandlers(handlers) : handlers);
     const apiDeps = createApiDeps(loadConfig({ AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret, ...env }), deps);
     closers.push(() => apiDeps.close());
-    const apiHandlers = createApiHandlers(apiDeps);
-    const apiInFlight = trackInFlight({ deployAgent: apiHandlers.deployAgent });
+    // API calls are drained and frozen like deliveries: one answered 200 is in the saved data.
+    const apiHandlers = createApiHandlers(freeze.wrapApi(apiDeps));
+    const apiInFlight = trackInFlight({ api: apiHandlers.api, deployAgent: apiHandlers.deployAgent });
     drain = async (timeoutMs) => void (await Promise.all([inFlight.drain(timeoutMs), apiInFlight.drain(timeoutMs)]));
-    const names = [
-      ...registerFunctions(() => inFlight.handlers),
-      ...registerApiFunctions(() => ({ api: apiHandlers.api, deployAgent: apiInFlight.handlers.deployAgent })),
-    ];
+    const names = [...registerFunctions(() => inFlight.handlers), ...registerApiFunctions(() => apiInFlight.handlers)];
     const server = await startFunctionServer({ functionNames: names, apiFunction: 'agentsApi', ...(options.port ? { port: options.port } : {}) });
     closers.push(() => server.close());
     stopTakingWork.push(() => server.refuseNew());

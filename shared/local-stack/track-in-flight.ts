@@ -1,16 +1,18 @@
-import type { DeliveryHandler } from '../engine/settle-delivery.ts';
+/** Any handler whose work is done when its promise settles. */
+type AsyncHandler = (...args: never[]) => Promise<unknown>;
 
 /**
  * Counts handler invocations still running, so a stack can let them finish (a step that
- * committed still has to publish) before it closes the clients they use.
+ * committed still has to publish; an API call that committed still has to answer) before it
+ * saves its data and closes the clients they use.
  */
-export function trackInFlight<Name extends string>(handlers: Record<Name, DeliveryHandler>) {
+export function trackInFlight<Handlers extends Record<string, AsyncHandler>>(handlers: Handlers) {
   const running = new Set<Promise<void>>();
   const tracked = Object.fromEntries(
-    Object.entries<DeliveryHandler>(handlers).map(([name, handler]) => [
+    Object.entries(handlers).map(([name, handler]) => [
       name,
-      (delivery: Parameters<DeliveryHandler>[0]) => {
-        const invocation = handler(delivery);
+      (...args: never[]) => {
+        const invocation = handler(...args);
         const settled = invocation.then(
           () => {},
           () => {},
@@ -20,7 +22,7 @@ export function trackInFlight<Name extends string>(handlers: Record<Name, Delive
         return invocation;
       },
     ]),
-  ) as Record<Name, DeliveryHandler>;
+  ) as Handlers;
   return {
     handlers: tracked,
     /** Resolves when nothing is running, or after `timeoutMs`, whichever is first. */

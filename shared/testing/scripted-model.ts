@@ -4,7 +4,7 @@ import type { ModelClient, ModelRequest, ModelResponse } from '../ports/model-cl
 export type ScriptedReply = ModelResponse | Error | ((request: ModelRequest) => ModelResponse | Error);
 
 /**
- * A strict in-process model for unit tests (STYLE.md 16): replies are consumed in order, an
+ * A strict in-process model for unit tests (strict, so a test cannot pass on a reply it never asked for): replies are consumed in order, an
  * unscripted call fails the run's test loudly, and `assertAllUsed` fails on leftovers. The real
  * adapter is tested separately against a Gemini-wire server.
  */

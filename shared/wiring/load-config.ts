@@ -29,8 +29,9 @@ const delayQueueSchema = z.discriminatedUnion(
 );
 
 /**
- * The process configuration: the only code that reads the environment (model credentials are
- * read by @google/genai itself, as the SDK documents). Read once at start-up.
+ * The pipeline's configuration from the environment, read once at start-up (model credentials
+ * are read by @google/genai itself, as the SDK documents; the CLI's local-stack settings by
+ * cli/dev-stack-file.ts).
  */
 export const configSchema = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1).default('agentline-local'),

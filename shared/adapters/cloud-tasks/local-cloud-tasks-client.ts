@@ -3,7 +3,7 @@ import { grpc } from 'google-gax';
 
 /**
  * The real CloudTasksClient talking plain gRPC to a server on this machine (the in-process fake
- * in shared/testing), without TLS or credentials, as LOCAL-STACK.md describes. The caller should
+ * in shared/testing), without TLS or credentials (`sslCreds: grpc.credentials.createInsecure()`). The caller should
  * also set METADATA_SERVER_DETECTION=none: the client still asks google-auth-library for its
  * universe domain, which otherwise probes for a GCE metadata server.
  */
