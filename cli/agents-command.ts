@@ -5,6 +5,7 @@ import { createApiClient, type ApiClient } from './api-client.ts';
 import { connectToApi } from './connect-to-api.ts';
 import { CliUsageError } from './usage.ts';
 import { waitForOperation } from './wait-for-operation.ts';
+import { cliUserId } from './cli-user.ts';
 
 const options = {
   'agent-config': { type: 'string' },
@@ -34,7 +35,7 @@ export async function runAgentsCommand(args: string[], write: (text: string) => 
   if (!verb || !target) throw new CliUsageError('agentline agents <verb> <name> needs a verb and an agent (or parent) name');
   const connection = await connectToApi((line) => process.stderr.write(`${line}\n`));
   try {
-    const token = await mintLocalToken(connection.secret, { userId: values.user ?? process.env['USER'] ?? 'local-user', admin: values.admin });
+    const token = await mintLocalToken(connection.secret, { userId: cliUserId(values.user), admin: values.admin });
     const client = createApiClient(connection.apiUrl, token);
     const result = await callVerb(client, verb, target, values);
     write(`${JSON.stringify(result, null, 2)}\n`);

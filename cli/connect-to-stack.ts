@@ -7,9 +7,12 @@ import type { GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
 import { loadConfig } from '../shared/wiring/load-config.ts';
 import { findRunningDevStack, localProjectId, localStackSettings } from './dev-stack-file.ts';
+import { readOrCreateLocalAuthSecret } from './local-auth-secret.ts';
 
 export interface StackConnection {
   deps: Pick<ReturnType<typeof createGoogleDeps>, 'store' | 'pubsub'>;
+  /** The secret the stack verifies local tokens with (`agentline dev` and ephemeral stacks share it). */
+  localAuthSecret: string;
   close(): Promise<void>;
 }
 
@@ -23,12 +26,13 @@ export async function connectToStack(options: {
   write: (line: string) => void;
 }): Promise<StackConnection> {
   const replay = options.fallbackReplay && !hasModelCredentials() ? options.fallbackReplay : undefined;
+  const localAuthSecret = await readOrCreateLocalAuthSecret();
   const dev = replay ? undefined : await findRunningDevStack();
   if (dev) {
     options.write(`using the running agentline dev stack (pid ${dev.pid}, functions at ${dev.functionsUrl})`);
     useEmulators(dev);
     const deps = createGoogleDeps(loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: dev.projectId, AGENTLINE_LOG_LEVEL: 'silent' }));
-    return { deps, close: () => deps.close() };
+    return { deps, localAuthSecret, close: () => deps.close() };
   }
 
   let stack: LocalStack | undefined;
@@ -41,7 +45,7 @@ export async function connectToStack(options: {
     unregister();
   };
   try {
-    const env: Record<string, string> = { AGENTLINE_LOG_LEVEL: process.env['AGENTLINE_LOG_LEVEL'] ?? 'silent' };
+    const env: Record<string, string> = { AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret, AGENTLINE_LOG_LEVEL: process.env['AGENTLINE_LOG_LEVEL'] ?? 'silent' };
     if (replay) {
       replayServer = await startGeminiReplayServer(await loadGeminiRecording(replay));
       env['GEMINI_API_KEY'] = 'replay-no-credentials';
@@ -55,7 +59,7 @@ export async function connectToStack(options: {
     const { dataDir, saveIntervalMs } = localStackSettings();
     stack = await startLocalStack({ projectId: localProjectId, env, dataDir, saveIntervalMs, onWarning: options.write });
     options.write(`local stack up: Pub/Sub ${stack.pubsubHost}, Firestore ${stack.firestoreHost}, functions ${stack.functionsUrl}`);
-    return { deps: stack.deps, close };
+    return { deps: stack.deps, localAuthSecret, close };
   } catch (error) {
     await close();
     throw error;

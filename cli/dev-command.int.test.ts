@@ -115,7 +115,8 @@ describe.skipIf(olderSystemNode() === undefined)('agentline dev on an older syst
     await new Promise((resolve) => shell.once('exit', resolve));
     const wrapper = Number(stdout.trim());
     leftovers.push(wrapper);
-    await until(async () => (await readFile(join(home, 'out'), 'utf8')).includes('local stack running'), 60_000);
+    // The backgrounded child opens `out` after the shell has printed its pid: until then there is no file.
+    await until(async () => (await readFile(join(home, 'out'), 'utf8').catch(() => '')).includes('local stack running'), 60_000);
     const tree = [wrapper, ...descendantsOf(wrapper)];
     leftovers.push(...tree);
 

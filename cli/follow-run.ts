@@ -1,15 +1,15 @@
 import { isTerminal, type Run } from '../shared/domain/run.ts';
 import type { Step } from '../shared/domain/step.ts';
-import type { RunStore } from '../shared/ports/run-store.ts';
+import type { Rejection, RunStore } from '../shared/ports/run-store.ts';
 
 /**
  * Follows a run until it is terminal, writing one progress line per step state change. Resolves
- * with the terminal run; rejects after `timeoutMs`.
+ * with the terminal run; rejects after `timeoutMs`; stops, unsettled, when `signal` aborts.
  */
 export function followRun(
   store: RunStore,
   runId: string,
-  options: { timeoutMs: number; write: (line: string) => void },
+  options: { timeoutMs: number; write: (line: string) => void; signal?: AbortSignal },
 ): Promise<Run> {
   const started = Date.now();
   const seen = new Map<string, string>();
@@ -41,7 +41,38 @@ export function followRun(
         store.listSteps(runId).then(report, () => {}).finally(() => resolve(run));
       }
     });
+    // Aborting stops following (the caller has its answer elsewhere); the promise stays pending.
+    options.signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      stop();
+    });
   });
+}
+
+/**
+ * Follows a submitted run as `followRun` does, and also watches for the submission's rejection
+ * (a refused token, an unreadable message), which never becomes a run: whichever comes first.
+ */
+export async function followRunOrRejection(
+  store: RunStore,
+  runId: string,
+  messageId: string,
+  options: { timeoutMs: number; write: (line: string) => void; pollMs?: number },
+): Promise<{ run: Run } | { rejection: Rejection }> {
+  const stop = new AbortController();
+  const rejected = (async (): Promise<{ rejection: Rejection }> => {
+    for (;;) {
+      const rejection = await store.getRejection(messageId);
+      if (rejection) return { rejection };
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+      if (stop.signal.aborted) return new Promise(() => {});
+    }
+  })();
+  try {
+    return await Promise.race([followRun(store, runId, { ...options, signal: stop.signal }).then((run) => ({ run })), rejected]);
+  } finally {
+    stop.abort();
+  }
 }
 
 /** `[+1.23s] 0-model-0  model  SUCCEEDED  812 ms  2 function calls` */

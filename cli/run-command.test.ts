@@ -28,3 +28,18 @@ describe('agentline run <agent>', () => {
     await expect(buildSubmission([argument], values)).rejects.toThrow(message);
   });
 });
+
+describe('agentline run as a user', () => {
+  it('runs as the login user when no --user is given, and refuses a user id that cannot name a user', async () => {
+    const { user: _user, ...withoutUser } = values;
+    const previous = process.env['USER'];
+    process.env['USER'] = 'grace';
+    try {
+      expect((await buildSubmission([agentName], withoutUser)).userId).toBe('grace');
+    } finally {
+      if (previous === undefined) delete process.env['USER'];
+      else process.env['USER'] = previous;
+    }
+    await expect(buildSubmission([agentName], { ...values, user: 'ada/../bob' })).rejects.toThrow(/"ada\/..\/bob" is not a user id/);
+  });
+});

@@ -12,7 +12,10 @@ import { deriveRunId, submissionSchema, type Submission } from '../shared/domain
 import { describeIssues } from '../shared/domain/describe-issues.ts';
 import { builtinToolNames } from '../shared/tools/builtin-tools.ts';
 import { connectToStack } from './connect-to-stack.ts';
-import { followRun } from './follow-run.ts';
+import { followRunOrRejection } from './follow-run.ts';
+import { cliUserId } from './cli-user.ts';
+import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
+import { authorizationAttribute } from '../shared/steps/prove-submitter.ts';
 import { CliUsageError } from './usage.ts';
 
 export interface RunCommandValues {
@@ -28,9 +31,10 @@ export interface RunCommandValues {
 /**
  * `agentline run <agent.yaml | agent resource name> --input ...`: validates everything it can
  * locally first (so mistakes are reported before any stack starts), submits through the
- * agentline-tasks topic, follows the run on stderr and prints the outcome. A registered agent is
- * checked by the pipeline (permission, lifecycle state); a refusal is the run's error. Exit
- * status 0 only when the run SUCCEEDED.
+ * agentline-tasks topic as `--user` (proven with a local token), follows the run on stderr and
+ * prints the outcome. A registered agent is checked by the pipeline (permission, lifecycle
+ * state); a refusal is the run's error, a refused submission its rejection. Exit status 0 only
+ * when the run SUCCEEDED.
  */
 export async function runRunCommand(positionals: string[], values: RunCommandValues): Promise<number> {
   const submission = await buildSubmission(positionals, values);
@@ -38,11 +42,17 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
   const stack = await connectToStack({ fallbackReplay: values['fallback-replay'], write });
   try {
     const publisher = new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic);
-    const messageId = await publisher.publish(submission);
+    const token = await mintLocalToken(stack.localAuthSecret, { userId: submission.userId });
+    const messageId = await publisher.publish(submission, { [authorizationAttribute]: `Bearer ${token}` });
     const runId = deriveRunId(submission, messageId);
     const agentLabel = 'name' in submission.agent ? submission.agent.name : submission.agent.fileName;
-    write(`run ${runId} submitted to ${topology.submissionsTopic} (agent ${agentLabel})`);
-    const run = await followRun(stack.deps.store, runId, { timeoutMs: Number(values.timeout ?? 300) * 1000, write });
+    write(`run ${runId} submitted to ${topology.submissionsTopic} as user ${submission.userId} (agent ${agentLabel})`);
+    const outcome = await followRunOrRejection(stack.deps.store, runId, messageId, { timeoutMs: Number(values.timeout ?? 300) * 1000, write });
+    if ('rejection' in outcome) {
+      write(`submission refused: ${outcome.rejection.code}: ${outcome.rejection.message}`);
+      return 1;
+    }
+    const run = outcome.run;
     const view = toRunView(run);
     if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     else {
@@ -56,7 +66,7 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
   }
 }
 
-type CliSubmission = Submission & { agent: { configYaml: string; fileName: string } | { name: string } };
+type CliSubmission = Submission & { agent: { configYaml: string; fileName: string } | { name: string }; userId: string };
 
 /** The submission `agentline run` publishes; exported for tests. */
 export async function buildSubmission(positionals: string[], values: RunCommandValues): Promise<CliSubmission> {
@@ -73,7 +83,7 @@ export async function buildSubmission(positionals: string[], values: RunCommandV
     input: values.input,
     ...(runConfig ? { runConfig } : {}),
     ...(values.session ? { sessionId: values.session } : {}),
-    ...(values.user ? { userId: values.user } : {}),
+    userId: cliUserId(values.user),
     idempotencyKey: randomUUID(),
   };
   const checked = submissionSchema.safeParse(submission);

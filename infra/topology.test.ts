@@ -34,11 +34,11 @@ describe('topology', () => {
     expect(topicForOutbox('run-control')).toBe('agentline-run-control');
   });
 
-  it('pushes every step topic and the submissions topic to a function, and nothing to run results', () => {
-    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep']);
+  it('pushes every step topic and both submissions topics to a function, and nothing to run results', () => {
+    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep', 'submitTrustedRun']);
     const pushedTopics = topology.subscriptions.map((subscription) => subscription.topic);
     expect(pushedTopics).toEqual(
-      expect.arrayContaining([topology.submissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),
+      expect.arrayContaining([topology.submissionsTopic, topology.trustedSubmissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),
     );
     expect(pushedTopics).not.toContain(topology.resultsTopic);
   });

@@ -54,6 +54,12 @@ export const topologySchema = z
   .strictObject({
     schemaVersion: z.literal(1),
     submissionsTopic: resourceName,
+    /**
+     * Submissions whose publishers may assert any user without a token: only the service
+     * identities in Terraform's `trusted_submitters` may publish here, so the topic's IAM is the
+     * boundary (docs/architecture.md, "Trust boundaries"). Consumed by submitTrustedRun.
+     */
+    trustedSubmissionsTopic: resourceName,
     resultsTopic: resourceName,
     deadLetterTopic: resourceName,
     /** Carries "an agent's lifecycle changed" (published by the registry), consumed by resumeAgentRuns. */

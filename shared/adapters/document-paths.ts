@@ -12,9 +12,9 @@ export const documentPaths = {
   /** The run's one conversation checkpoint, replaced by every transition that appends events. */
   conversation: (runId: string) => `runs/${runId}/conversation/latest`,
   join: (runId: string, turn: number) => `runs/${runId}/joins/${String(turn).padStart(6, '0')}`,
-  session: (sessionId: string) => `sessions/${sessionId}`,
-  sessionEntries: (sessionId: string) => `sessions/${sessionId}/entries`,
-  sessionEntry: (sessionId: string, runId: string) => `sessions/${sessionId}/entries/${runId}`,
+  /** Sessions live under their user: a session id alone never names one (docs/architecture.md, "Trust boundaries"). */
+  sessionEntries: (userId: string, sessionId: string) => `users/${userId}/sessions/${sessionId}/entries`,
+  sessionEntry: (userId: string, sessionId: string, runId: string) => `users/${userId}/sessions/${sessionId}/entries/${runId}`,
   memories: (userId: string) => `users/${userId}/memories`,
   memory: (userId: string, memoryId: string) => `users/${userId}/memories/${memoryId}`,
   rejection: (id: string) => `rejections/${id}`,

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { contentSchema } from './content.ts';
 
-/** One run's contribution to a session, `sessions/{sessionId}/entries/{runId}`: written once per run. */
+/**
+ * One run's contribution to a session, `users/{userId}/sessions/{sessionId}/entries/{runId}`:
+ * written once per run. A session belongs to one proven user; an anonymous run has none.
+ */
 export const sessionEntrySchema = z.object({
   schemaVersion: z.literal(1),
   sessionId: z.string(),
-  userId: z.string().optional(),
+  userId: z.string(),
   runId: z.string(),
   runCreateTime: z.number(),
   contents: z.array(contentSchema),

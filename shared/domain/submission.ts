@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { RunError } from './run.ts';
 
-const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be 1-128 letters, digits or ._:@-');
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+const idSchema = z.string().regex(idPattern, 'must be 1-128 letters, digits or ._:@-');
+
+/** Whether `userId` can name a user: it becomes part of document paths (`users/{userId}/…`). */
+export function isValidUserId(userId: string): boolean {
+  return idPattern.test(userId);
+}
 
 /**
  * A request to start a run, as published on agentline-tasks (and built by the CLI and the HTTP
@@ -18,7 +24,13 @@ export const submissionSchema = z
     input: z.string().min(1).max(200_000),
     /** ADK RunConfig in snake_case or camelCase; validated by parseRunConfig. */
     runConfig: z.record(z.string(), z.unknown()).optional(),
+    /** A session of the run's user; it needs a proven user (a session id alone never names a session). */
     sessionId: idSchema.optional(),
+    /**
+     * The user the run is for, believed only with proof: the token in the message's
+     * `authorization` attribute (whose subject it must match; the token alone suffices), or a
+     * publisher on the trusted submissions topic. Without proof the run is anonymous.
+     */
     userId: idSchema.optional(),
     /** The same key (for the same user) never starts a second run. */
     idempotencyKey: z.string().min(1).max(256).optional(),
@@ -33,11 +45,12 @@ export const submissionSchema = z
 export type Submission = z.infer<typeof submissionSchema>;
 
 /**
- * The run id of a submission: derived from its idempotency key (scoped to the user) when it has
- * one, else from the Pub/Sub message id, so a redelivered submission names the same run.
+ * The run id of a submission: derived from its idempotency key, scoped to its proven user (an
+ * anonymous run's key is scoped to no one), when it has one, else from the Pub/Sub message id,
+ * so a redelivered submission names the same run. `userId` is the proven user, never a claim.
  */
 export function deriveRunId(
-  submission: Pick<Submission, 'idempotencyKey' | 'userId'>,
+  submission: { idempotencyKey?: string | undefined; userId?: string | undefined },
   messageId: string,
 ): string {
   const basis = submission.idempotencyKey

@@ -10,6 +10,8 @@ export interface Delivery {
   attributes: Record<string, string>;
   /** Where it came from (topic name), for rejection records. */
   source: string;
+  /** When Pub/Sub accepted the message (its server's clock, epoch ms); absent where the transport gives none. */
+  publishTime?: number;
 }
 
 /** Submissions carry agent YAML and input text; anything past this is refused, not truncated. */

@@ -5,6 +5,7 @@ import type { OutboxStore } from '../ports/outbox-store.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { DelayQueue, StepQueue } from '../ports/step-queue.ts';
 import type { AgentCatalog } from '../ports/agent-catalog.ts';
+import type { Authenticator } from '../ports/authenticator.ts';
 import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { SessionWindow } from '../domain/session-history.ts';
 import type { Tool } from '../tools/tool.ts';
@@ -68,4 +69,6 @@ export interface Deps {
   tools: readonly Tool[];
   logger: Logger;
   settings: StepSettings;
+  /** Verifies the tokens that prove who a submission is for (the agents API's scheme). */
+  authenticator: Authenticator;
 }

@@ -8,6 +8,13 @@ export type DeliveryHandler = (delivery: Delivery) => Promise<void>;
 
 const previewBytes = 2_048;
 
+/** Attributes that carry credentials (a submission's bearer token) are kept out of rejection records. */
+const credentialAttributes = new Set(['authorization']);
+
+function withoutCredentials(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, credentialAttributes.has(name.toLowerCase()) ? '[redacted]' : value]));
+}
+
 /**
  * The one place per edge where an error decides delivery. Retryable errors (and bugs, which may
  * be transient) propagate, so Pub/Sub redelivers and, in the end, dead-letters. Permanent ones
@@ -36,7 +43,7 @@ export function settleDelivery(handler: DeliveryHandler, deps: { store: RunStore
         message: agentlineError.message,
         payloadPreview: delivery.data.subarray(0, previewBytes).toString('utf8'),
         payloadBytes: delivery.data.length,
-        attributes: delivery.attributes,
+        attributes: withoutCredentials(delivery.attributes),
         createTime: deps.clock.now(),
       });
       deps.logger.error('message rejected', {

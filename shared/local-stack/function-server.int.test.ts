@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushedFunctionNames, topology } from '../../infra/topology.ts';
 import type { Topology } from '../../infra/topology.ts';
 import { ensureTopology } from '../adapters/pubsub/ensure-topology.ts';
+import { deliveryFromCloudEvent } from '../adapters/functions-framework/delivery-from-cloud-event.ts';
 import { startFunctionServer } from './function-server.ts';
 import type { FunctionServer } from './function-server.ts';
 
@@ -59,7 +60,8 @@ describe('push delivery from the Pub/Sub emulator to the function server', () =>
   const publish = (topic: string, data: unknown, scenario: string) =>
     pubsub.topic(topic).publishMessage({ json: data, attributes: { scenario, runId: 'run-1' } });
 
-  it('hands a CloudEvent function the message as base64 JSON with its attributes', async () => {
+  it('hands a CloudEvent function the message as base64 JSON with its attributes and publish time', async () => {
+    const before = Date.now();
     const messageId = await publish('agentline-step-plan', { runId: 'run-1', stepId: '0-plan-0' }, 'plain');
 
     const [delivery] = await until(() => deliveries.get('plain'));
@@ -70,6 +72,10 @@ describe('push delivery from the Pub/Sub emulator to the function server', () =>
     const { data, attributes } = delivery.event.data!.message;
     expect(JSON.parse(Buffer.from(data, 'base64').toString('utf8'))).toEqual({ runId: 'run-1', stepId: '0-plan-0' });
     expect(attributes).toEqual({ scenario: 'plain', runId: 'run-1' });
+    // A submission's token is checked at this time (the emulator stamps it, as Pub/Sub does).
+    const publishTime = deliveryFromCloudEvent(delivery.event, 'fallback').publishTime;
+    expect(publishTime).toBeGreaterThanOrEqual(before - 1_000);
+    expect(publishTime).toBeLessThanOrEqual(Date.now());
   });
 
   it('redelivers a message whose handler threw, and not one whose handler returned', async () => {

@@ -16,7 +16,7 @@ describe('startLocalStack with a data directory', () => {
     let firstPids: number[];
     try {
       await first.deps.store.transact(async (tx) =>
-        tx.putSessionEntry({ schemaVersion: 1, sessionId: 's1', runId: 'r1', runCreateTime: 1, contents: [content], createTime: 2 }),
+        tx.putSessionEntry({ schemaVersion: 1, sessionId: 's1', userId: 'u1', runId: 'r1', runCreateTime: 1, contents: [content], createTime: 2 }),
       );
       firstPids = pidsListeningAs(first.pubsubHost, first.firestoreHost);
     } finally {
@@ -28,7 +28,7 @@ describe('startLocalStack with a data directory', () => {
     const second = await startLocalStack({ projectId: 'persist', dataDir, env: { AGENTLINE_LOG_LEVEL: 'silent' } });
     try {
       expect(second.firestoreHost).not.toBe(first.firestoreHost);
-      expect(await second.deps.store.listSessionHistory('s1', { maxRuns: 10, maxBytes: 100_000 })).toEqual([content]);
+      expect(await second.deps.store.listSessionHistory('u1', 's1', { maxRuns: 10, maxBytes: 100_000 })).toEqual([content]);
     } finally {
       await second.stop();
     }

@@ -143,9 +143,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, options.env);
     // A local stack talks to agents on this machine (A2A test servers); production never does. The
     // emulator has no TTL policies, so the sweeper deletes expired run data.
-    const env = { AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true', AGENTLINE_SWEEP_DELETES_EXPIRED: 'true', AGENTLINE_SWEEP_GRACE_SECONDS: '10', ...process.env, GOOGLE_CLOUD_PROJECT: projectId };
-    // The agents API verifies local tokens with this secret: the caller's, or a new one per stack.
+    // The agents API and the submission step verify local tokens with this secret: the caller's,
+    // or a new one per stack.
     const localAuthSecret = process.env['AGENTLINE_LOCAL_AUTH_SECRET'] ?? randomBytes(32).toString('base64url');
+    const env = {
+      AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true',
+      AGENTLINE_SWEEP_DELETES_EXPIRED: 'true',
+      AGENTLINE_SWEEP_GRACE_SECONDS: '10',
+      ...process.env,
+      AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret,
+      GOOGLE_CLOUD_PROJECT: projectId,
+    };
     const deps = createGoogleDeps(loadConfig(env), env);
     closers.push(() => deps.close());
     // The freeze wraps whatever the pipeline gets, a test's decorations included.
@@ -155,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (deps.delayQueue instanceof LocalDelayQueue) stopTakingWork.push(() => (deps.delayQueue as LocalDelayQueue).close());
     const handlers = createStepHandlers(pipelineDeps);
     const inFlight = trackInFlight(options.wrapHandlers ? options.wrapHandlers(handlers) : handlers);
-    const apiDeps = createApiDeps(loadConfig({ AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret, ...env }), deps);
+    const apiDeps = createApiDeps(loadConfig(env), deps);
     closers.push(() => apiDeps.close());
     // API calls are drained and frozen like deliveries: one answered 200 is in the saved data.
     const apiHandlers = createApiHandlers(freeze.wrapApi(apiDeps));

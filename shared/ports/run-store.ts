@@ -101,10 +101,11 @@ export interface RunStore {
    */
   claimJoin(runId: string, turn: number, claimedBy: string, now: number): Promise<JoinClaim>;
   /**
-   * The history a new run of the session starts from (`sessionHistory`): reads at most
-   * `window.maxRuns` of its latest entries, never the whole session. Empty when it does not exist.
+   * The history a new run of the user's session starts from (`sessionHistory`): reads at most
+   * `window.maxRuns` of its latest entries, never the whole session. Empty when the user has no
+   * session of that id — another user's session of the same id is a different session.
    */
-  listSessionHistory(sessionId: string, window: SessionWindow): Promise<Content[]>;
+  listSessionHistory(userId: string, sessionId: string, window: SessionWindow): Promise<Content[]>;
   /** Lists a user's long-term memories, newest first; empty when none. */
   listMemories(userId: string): Promise<MemoryRecord[]>;
   /** Stores a rejection once; a repeat with the same id keeps the first. */
@@ -143,7 +144,7 @@ export interface MemoryRecord {
   createTime: number;
 }
 
-/** One run's contribution to its session (`sessions/{sessionId}/entries/{runId}`). */
+/** One run's contribution to its user's session (`users/{userId}/sessions/{sessionId}/entries/{runId}`). */
 export type { SessionEntry };
 
 /** Thrown inside a transaction when a create-once document already exists. */

@@ -40,5 +40,5 @@ export async function authorizeRunStart(
 }
 
 function describeUser(userId: string | undefined): string {
-  return userId === undefined ? 'an anonymous caller (no userId)' : `user ${userId}`;
+  return userId === undefined ? 'an anonymous caller (no proven user)' : `user ${userId}`;
 }

@@ -3,39 +3,43 @@ import { parseA2aAgentCard, remoteAgentVersion } from '../domain/a2a-agent-card.
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
-import { AgentlineError, InvalidInputError } from '../domain/errors.ts';
+import { AgentlineError, InvalidInputError, UnauthenticatedError } from '../domain/errors.ts';
 import type { Run, RunAgent, RunError, RunSubAgent } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
 import { newStep, stepIdOf, stepOutboxMessage } from '../domain/step.ts';
 import { deriveRunId, runDeadlineOf, submissionSchema, type Submission } from '../domain/submission.ts';
 import { authorizeRunStart } from './authorize-run-start.ts';
+import { proveSubmitter, type Submitter, type SubmitterTrust } from './prove-submitter.ts';
 import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
 import { dispatchOutbox } from '../engine/dispatch-outbox.ts';
 import { writeTransition } from '../engine/write-transition.ts';
 import { resolveSubAgents } from './resolve-sub-agents.ts';
 import type { Deps } from '../engine/deps.ts';
 
-type SubmissionDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger' | 'settings'>;
+type SubmissionDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger' | 'settings' | 'authenticator'>;
 
 /**
- * Starts a run from a submission. A message that cannot be read is refused (the edge records a
- * rejection); a readable one always becomes a run, FAILED with the reason when its agent or
- * RunConfig is invalid, or its registered agent may not run for the submitter (permission or
- * lifecycle state), so the submitter finds the outcome under the run id it expects.
+ * Starts a run from a submission. A message that cannot be read, or whose token fails, is
+ * refused (the edge records a rejection); a readable one always becomes a run, FAILED with the
+ * reason when its agent or RunConfig is invalid, or its registered agent may not run for the
+ * submitter (permission or lifecycle state), or it names a session without a proven user, so the
+ * submitter finds the outcome under the run id it expects. `trust` is the topic's (prove-submitter.ts).
  */
-export function createSubmissionHandler(deps: SubmissionDeps) {
+export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTrust = 'token') {
   return async function handleSubmission(delivery: Delivery): Promise<void> {
     const submission = decodeJsonMessage(delivery, submissionSchema, `Run submission on ${delivery.source}`);
-    const runId = deriveRunId(submission, delivery.messageId);
+    const submitter = await proveSubmitter(delivery, submission, { authenticator: deps.authenticator, trust, now: deps.clock.now() });
+    const userId = submitter.userId;
+    const runId = deriveRunId({ idempotencyKey: submission.idempotencyKey, userId }, delivery.messageId);
     const planStepId = stepIdOf(0, 'plan');
     const existing = await deps.store.getRun(runId);
     if (existing) return dispatchOutbox(deps, [stepOutboxMessage(runId, planStepId)], { repeat: true });
 
     const now = deps.clock.now();
     const deadline = runDeadlineOf(submission, now, deps.settings.maxRunMs);
-    const prepared = 'error' in deadline ? deadline : await prepareRun(submission, deps);
-    const history = submission.sessionId ? await deps.store.listSessionHistory(submission.sessionId, deps.settings.sessionWindow) : [];
+    const prepared = 'error' in deadline ? deadline : await prepareRun(submission, submitter, deps);
+    const history = submission.sessionId && userId ? await deps.store.listSessionHistory(userId, submission.sessionId, deps.settings.sessionWindow) : [];
     const run: Run = {
       schemaVersion: 1,
       runId,
@@ -43,7 +47,7 @@ export function createSubmissionHandler(deps: SubmissionDeps) {
       state: 'QUEUED',
       input: submission.input,
       ...(submission.sessionId ? { sessionId: submission.sessionId } : {}),
-      ...(submission.userId ? { userId: submission.userId } : {}),
+      ...(userId ? { userId } : {}),
       turn: 0,
       next: { kind: 'model' },
       llmCallCount: 0,
@@ -77,29 +81,39 @@ export function createSubmissionHandler(deps: SubmissionDeps) {
 
 async function prepareRun(
   submission: Submission,
+  submitter: Submitter,
   deps: SubmissionDeps,
 ): Promise<{ agent: RunAgent; runConfig: Run['runConfig'] } | { error: RunError }> {
   try {
+    if (submission.sessionId && !submitter.userId) {
+      throw new UnauthenticatedError(`Session ${submission.sessionId} cannot be used by an anonymous run: a session belongs to a proven user`);
+    }
     const runConfig = parseRunConfig(submission.runConfig ?? {}, {
       onWarning: (warning) => deps.logger.warn(warning),
     });
-    const agent = await resolveAgent(submission, deps);
+    const agent = await resolveAgent(submission, submitter.userId, deps);
     return { agent, runConfig };
   } catch (error) {
-    if (error instanceof AgentlineError && !error.retryable) return { error: { code: error.code, message: error.message } };
+    if (error instanceof AgentlineError && !error.retryable) return { error: { code: error.code, message: error.message + unprovenUserHint(submitter) } };
     throw error;
   }
 }
 
-async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promise<RunAgent> {
+/** Why a run that named a user is anonymous: said wherever being anonymous refused it. */
+function unprovenUserHint(submitter: Submitter): string {
+  if (submitter.unprovenUserId === undefined) return '';
+  return ` (the submission names user ${submitter.unprovenUserId} without proof, so the run is anonymous: send "Bearer <token>" in the message's authorization attribute)`;
+}
+
+async function resolveAgent(submission: Submission, userId: string | undefined, deps: SubmissionDeps): Promise<RunAgent> {
   const availableTools = deps.tools.map((tool) => tool.name);
   if ('configYaml' in submission.agent) {
     const fileName = submission.agent.fileName ?? 'agent.yaml';
     const definition = parseAgentConfigYaml(submission.agent.configYaml, { fileName, availableTools });
-    const subAgents = await resolveSubAgents(deps.agents, definition, submission.userId, availableTools);
+    const subAgents = await resolveSubAgents(deps.agents, definition, userId, availableTools);
     return { name: definition.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents) };
   }
-  const registered = await authorizeRunStart(deps.agents, submission.agent.name, submission.userId);
+  const registered = await authorizeRunStart(deps.agents, submission.agent.name, userId);
   if (registered.definition.kind === 'a2a') {
     // The card was validated at deploy; it is validated again so a run only ever snapshots a
     // card this version of agentline can call.
@@ -111,7 +125,7 @@ async function resolveAgent(submission: Submission, deps: SubmissionDeps): Promi
     throw new InvalidInputError(`Agent ${registered.name} has a ${registered.definition.definitionType}, which agentline cannot run`);
   }
   const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
-  const subAgents = await resolveSubAgents(deps.agents, definition, submission.userId, availableTools);
+  const subAgents = await resolveSubAgents(deps.agents, definition, userId, availableTools);
   return { name: registered.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), registered: true };
 }
 

@@ -13,16 +13,17 @@ export function createMemoryStep(deps: Pick<Deps, 'store'>): StepKindDefinition<
   return {
     kind: 'memory',
     async decide({ tx, run, now }) {
-      const events = run.sessionId ? await loadConversationInTransaction(tx, deps.store, run) : [];
+      // Sessions and memories belong to a proven user; an anonymous run keeps neither.
+      const session = run.sessionId && run.userId ? { sessionId: run.sessionId, userId: run.userId } : undefined;
+      const events = session ? await loadConversationInTransaction(tx, deps.store, run) : [];
       return {
         state: 'SUCCEEDED',
         transition: endRun({ ...run, state: 'SUCCEEDED' }, now),
-        ...(run.sessionId
+        ...(session
           ? {
               sessionEntry: {
                 schemaVersion: 1,
-                sessionId: run.sessionId,
-                ...(run.userId ? { userId: run.userId } : {}),
+                ...session,
                 runId: run.runId,
                 runCreateTime: run.createTime,
                 contents: events.filter((event) => event.origin === 'run').map((event) => event.content),

@@ -94,10 +94,10 @@ function countingStore(store: RunStore, counts: OperationCounts): RunStore {
       if (claim.claimedBy !== claimedBy) reads(1);
       return claim;
     },
-    async listSessionHistory(sessionId, window) {
+    async listSessionHistory(userId, sessionId, window) {
       // One query; the window bounds it to `maxRuns` documents (a run's count is not visible here).
       reads(1);
-      return store.listSessionHistory(sessionId, window);
+      return store.listSessionHistory(userId, sessionId, window);
     },
     async listDueSteps(before, limit) {
       const steps = await store.listDueSteps(before, limit);

@@ -16,6 +16,7 @@ import { createStepHandlers } from '../wiring/create-step-handlers.ts';
 import { noRemoteAgents } from './no-remote-agents.ts';
 import { sampleRun } from './run-fixtures.ts';
 import { ScriptedModel } from './scripted-model.ts';
+import { testAuthenticator } from './test-tokens.ts';
 
 /** A delayed message the executor asked for. */
 export interface Scheduled {
@@ -55,6 +56,7 @@ export function createExecutorHarness(options: ExecutorHarnessOptions = {}) {
     tools: options.tools ?? builtinTools,
     logger: silentLogger,
     settings: { ...defaultStepSettings, ...options.settings },
+    authenticator: testAuthenticator(),
   };
   const handlers = createStepHandlers(options.decorate ? options.decorate(deps) : deps);
   let messageIds = 0;

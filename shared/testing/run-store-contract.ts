@@ -232,9 +232,11 @@ export function describeRunStoreContract(
     it('keeps each run in its session once and returns the history oldest run first', async () => {
       const store = createStore();
       const sessionId = uniqueId('s');
+      const userId = uniqueId('u');
       const entry = (runId: string, runCreateTime: number, text: string): SessionEntry => ({
         schemaVersion: 1,
         sessionId,
+        userId,
         runId,
         runCreateTime,
         contents: [{ role: 'user', parts: [{ text }] }],
@@ -244,10 +246,20 @@ export function describeRunStoreContract(
       await store.transact(async (tx) => tx.putSessionEntry(entry('a', 1_000, 'first run')));
       await store.transact(async (tx) => tx.putSessionEntry(entry('a', 1_000, 'first run')));
       const texts = async (window: { maxRuns: number; maxBytes: number }) =>
-        (await store.listSessionHistory(sessionId, window)).map((content) => content.parts[0]!.text);
+        (await store.listSessionHistory(userId, sessionId, window)).map((content) => content.parts[0]!.text);
       expect(await texts({ maxRuns: 10, maxBytes: 100_000 })).toEqual(['first run', 'second run']);
       expect(await texts({ maxRuns: 1, maxBytes: 100_000 })).toEqual(['second run']);
-      expect(await store.listSessionHistory(uniqueId('none'), { maxRuns: 10, maxBytes: 100_000 })).toEqual([]);
+      expect(await store.listSessionHistory(userId, uniqueId('none'), { maxRuns: 10, maxBytes: 100_000 })).toEqual([]);
+    });
+
+    it("keeps a session to its user: another user's session of the same id is a different, empty session", async () => {
+      const store = createStore();
+      const [sessionId, owner, other] = [uniqueId('s'), uniqueId('u'), uniqueId('u')];
+      const contents = [{ role: 'user' as const, parts: [{ text: "the owner's turn" }] }];
+      await store.transact(async (tx) => tx.putSessionEntry({ schemaVersion: 1, sessionId, userId: owner, runId: 'r1', runCreateTime: 1, contents, createTime: 1 }));
+      const window = { maxRuns: 10, maxBytes: 100_000 };
+      expect(await store.listSessionHistory(other, sessionId, window)).toEqual([]);
+      expect(await store.listSessionHistory(owner, sessionId, window)).toEqual(contents);
     });
 
     it('keeps one long-term memory per id and lists newest first', async () => {

@@ -5,6 +5,7 @@ import { PubSubSubmissionPublisher } from '../adapters/pubsub/pubsub-submission-
 import { deriveRunId, submissionSchema } from '../domain/submission.ts';
 import { registerCleanup } from '../local-stack/register-cleanup.ts';
 import { startLocalStack } from '../local-stack/start-local-stack.ts';
+import { submissionAuthAttributes } from './test-tokens.ts';
 
 /**
  * A local stack in a process of its own, as `agentline dev` runs one, for tests that kill it:
@@ -27,6 +28,10 @@ answer({ ready: { functionsUrl: stack.functionsUrl, pids: stack.pids } });
 
 for await (const line of createInterface({ input: process.stdin })) {
   const command = commandSchema.parse(JSON.parse(line));
-  if ('submit' in command) answer({ runId: deriveRunId(command.submit, await publisher.publish(command.submit)) });
+  if ('submit' in command) {
+    const { userId } = command.submit;
+    const attributes = userId ? submissionAuthAttributes(stack.localAuthSecret, userId) : {};
+    answer({ runId: deriveRunId(command.submit, await publisher.publish(command.submit, attributes)) });
+  }
   else answer({ run: (await stack.deps.store.getRun(command.get)) ?? null });
 }

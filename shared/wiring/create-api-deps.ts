@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
-import { OAuth2Client } from 'google-auth-library';
-import { GoogleIdTokenAuthenticator } from '../adapters/auth/google-id-token-authenticator.ts';
-import { LocalTokenAuthenticator } from '../adapters/auth/local-token-authenticator.ts';
 import { FirestoreAgentRegistry } from '../adapters/firestore/firestore-agent-registry.ts';
 import { fetchAgentCard } from '../adapters/http/fetch-agent-card.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
@@ -13,6 +10,7 @@ import { InvalidInputError } from '../domain/errors.ts';
 import type { Deps } from '../engine/deps.ts';
 import { builtinToolNames } from '../tools/builtin-tools.ts';
 import type { Config } from './load-config.ts';
+import { createAuthenticator, localAuthSecret } from './create-authenticator.ts';
 import { retentionFromConfig } from './step-settings-from-config.ts';
 import { outboundFetchOptions } from './outbound-fetch-options.ts';
 
@@ -43,26 +41,9 @@ export function createApiDeps(
   };
 }
 
-function createAuthenticator(config: Config) {
-  if (config.AGENTLINE_AUTH === 'google') {
-    if (!config.AGENTLINE_AUTH_AUDIENCE) throw new InvalidInputError('Invalid environment: AGENTLINE_AUTH_AUDIENCE is required when AGENTLINE_AUTH=google');
-    return new GoogleIdTokenAuthenticator(new OAuth2Client(), config.AGENTLINE_AUTH_AUDIENCE, config.AGENTLINE_ADMINS);
-  }
-  return new LocalTokenAuthenticator(localSecret(config), config.AGENTLINE_ADMINS);
-}
-
-function localSecret(config: Config): string {
-  if (!config.AGENTLINE_LOCAL_AUTH_SECRET) {
-    throw new InvalidInputError(
-      'Invalid environment: AGENTLINE_LOCAL_AUTH_SECRET is required when AGENTLINE_AUTH=local (agentline dev keeps one in ~/.agentline/local-auth-secret)',
-    );
-  }
-  return config.AGENTLINE_LOCAL_AUTH_SECRET;
-}
-
 /** Every instance must share the key, so production sets it; locally the auth secret serves. */
 function pageTokenSecret(config: Config): string {
   if (config.AGENTLINE_PAGE_TOKEN_SECRET) return config.AGENTLINE_PAGE_TOKEN_SECRET;
-  if (config.AGENTLINE_AUTH === 'local') return localSecret(config);
+  if (config.AGENTLINE_AUTH === 'local') return localAuthSecret(config);
   throw new InvalidInputError('Invalid environment: AGENTLINE_PAGE_TOKEN_SECRET is required when AGENTLINE_AUTH=google');
 }

@@ -21,6 +21,8 @@ import { outboundFetchOptions } from './outbound-fetch-options.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createLazyModelClient } from './lazy-model-client.ts';
 import type { Config } from './load-config.ts';
+import { createAuthenticator } from './create-authenticator.ts';
+import type { Authenticator } from '../ports/authenticator.ts';
 import { retentionFromConfig, stepSettingsFromConfig } from './step-settings-from-config.ts';
 
 /**
@@ -58,8 +60,28 @@ export function createGoogleDeps(
     tools: builtinTools,
     logger,
     settings: stepSettingsFromConfig(config),
+    authenticator: lazyAuthenticator(config),
     async close() {
       await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close(), outbound.close()]);
+    },
+  };
+}
+
+/**
+ * Built on the first submission, so clients that never verify a token (the CLI's) need no auth
+ * settings. A missing setting is the deployment's fault, not the message's: it is thrown as a
+ * plain error, so the submission is delivered again once the deployment is fixed, never refused.
+ */
+function lazyAuthenticator(config: Config): Authenticator {
+  let authenticator: Authenticator | undefined;
+  return {
+    authenticate(header, options) {
+      try {
+        authenticator ??= createAuthenticator(config);
+      } catch (error) {
+        throw new Error(`Cannot verify submission tokens: ${(error as Error).message}`, { cause: error });
+      }
+      return authenticator.authenticate(header, options);
     },
   };
 }

@@ -17,6 +17,7 @@ import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { Tool } from '../tools/tool.ts';
 import { defaultStepSettings, type Deps, type StepSettings } from '../engine/deps.ts';
 import { createStepHandlers } from './create-step-handlers.ts';
+import { submissionAuthAttributes, testAuthenticator, testAuthSecret } from '../testing/test-tokens.ts';
 
 export interface InMemoryWorldOptions {
   model: ModelClient;
@@ -62,6 +63,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
       remoteAgent: { followMs: 2_000, recheckDelayMs: 20, maxTaskMs: 60_000 },
       ...options.settings,
     },
+    authenticator: testAuthenticator(),
   };
   const handlers = createStepHandlers(options.decorate ? options.decorate(deps) : deps);
   queue.subscribe('tasks', handlers.submitRun);
@@ -82,10 +84,16 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     agents,
     handlers,
     deps,
-    /** Publishes a submission on the tasks topic; returns the run id it will have. */
-    submit(submission: Partial<Submission> & Pick<Submission, 'agent' | 'input'>): string {
-      const messageId = queue.publishRaw('tasks', Buffer.from(JSON.stringify(submission)));
-      return deriveRunId(submission, messageId);
+    /**
+     * Publishes a submission on the tasks topic; returns the run id it will have. A `userId` is
+     * proven with a token for it, as `agentline run --user` does; `{ unproven: true }` sends the
+     * claim without one (the run is anonymous).
+     */
+    submit(submission: Partial<Submission> & Pick<Submission, 'agent' | 'input'>, options: { unproven?: boolean } = {}): string {
+      const proven = submission.userId !== undefined && !options.unproven;
+      const attributes = proven ? submissionAuthAttributes(testAuthSecret, submission.userId!) : {};
+      const messageId = queue.publishRaw('tasks', Buffer.from(JSON.stringify(submission)), attributes);
+      return deriveRunId({ idempotencyKey: submission.idempotencyKey, userId: proven ? submission.userId : undefined }, messageId);
     },
     /** Resolves with the run once it is terminal; rejects after `timeoutMs`. */
     async waitForRun(runId: string, timeoutMs = 10_000): Promise<Run> {

@@ -15,6 +15,7 @@ import { createToolStep } from '../steps/tool-step.ts';
 /** The function names, as the topology's push subscriptions name them. */
 export const functionNames = [
   'submitRun',
+  'submitTrustedRun',
   'planStep',
   'modelStep',
   'toolStep',
@@ -37,7 +38,8 @@ export function createStepHandlers(deps: Deps): Record<FunctionName, DeliveryHan
     createStepExecutor(deps, [anyStepKind(planStep), anyStepKind(createModelStep(deps)), anyStepKind(createToolStep(deps)), anyStepKind(createMemoryStep(deps))]),
   );
   return {
-    submitRun: settle(createSubmissionHandler(deps)),
+    submitRun: settle(createSubmissionHandler(deps, 'token')),
+    submitTrustedRun: settle(createSubmissionHandler(deps, 'publisher')),
     planStep: executeStep,
     modelStep: executeStep,
     toolStep: executeStep,

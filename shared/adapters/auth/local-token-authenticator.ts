@@ -1,8 +1,8 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT } from 'jose';
 import type { Caller } from '../../domain/agents/permissions.ts';
-import { UnauthenticatedError } from '../../domain/errors.ts';
 import type { Authenticator } from '../../ports/authenticator.ts';
 import { bearerToken } from './bearer-token.ts';
+import { verifyJwt } from './verify-jwt.ts';
 
 /**
  * The local token scheme (development and tests): an HS256 JWT signed with the stack's local
@@ -26,16 +26,17 @@ export class LocalTokenAuthenticator implements Authenticator {
     this.#admins = new Set(admins);
   }
 
-  async authenticate(authorizationHeader: string | undefined): Promise<Caller> {
+  async authenticate(authorizationHeader: string | undefined, options: { at?: number } = {}): Promise<Caller> {
     const token = bearerToken(authorizationHeader);
-    try {
-      const { payload } = await jwtVerify(token, this.#key, { algorithms: ['HS256'], issuer: localTokenIssuer, audience: localTokenAudience, requiredClaims: ['sub', 'exp'] });
-      const userId = payload.sub!;
-      const roles = Array.isArray(payload['roles']) ? payload['roles'] : [];
-      return { userId, admin: this.#admins.has(userId) || roles.includes('admin') };
-    } catch (error) {
-      throw new UnauthenticatedError(`The bearer token is not a valid local agentline token: ${(error as Error).message}`, { cause: error });
-    }
+    const payload = await verifyJwt(
+      token,
+      this.#key,
+      { algorithms: ['HS256'], issuer: localTokenIssuer, audience: localTokenAudience, requiredClaims: ['sub', 'exp'], at: options.at },
+      'a valid local agentline token',
+    );
+    const userId = payload.sub!;
+    const roles = Array.isArray(payload['roles']) ? payload['roles'] : [];
+    return { userId, admin: this.#admins.has(userId) || roles.includes('admin') };
   }
 }
 

@@ -88,8 +88,8 @@ export class FirestoreRunStore implements RunStore {
     }
   }
 
-  async listSessionHistory(sessionId: string, window: SessionWindow): Promise<Content[]> {
-    const snapshot = await this.#db.collection(paths.sessionEntries(sessionId)).orderBy('runCreateTime', 'desc').limit(window.maxRuns).get();
+  async listSessionHistory(userId: string, sessionId: string, window: SessionWindow): Promise<Content[]> {
+    const snapshot = await this.#db.collection(paths.sessionEntries(userId, sessionId)).orderBy('runCreateTime', 'desc').limit(window.maxRuns).get();
     const latestFirst = snapshot.docs.map((doc) => sessionEntrySchema.parse(fromFirestore(doc.data(), codecs.sessionEntry)));
     return sessionHistory(latestFirst, window);
   }

@@ -76,7 +76,7 @@ export class FirestoreRunTransaction implements RunTransaction {
     this.#transaction.set(this.#db.doc(paths.outbox(entry.id)), this.#data(outboxEntrySchema.parse(entry), codecs.outbox));
   }
   putSessionEntry(entry: SessionEntry) {
-    const ref = this.#db.doc(paths.sessionEntry(entry.sessionId, entry.runId));
+    const ref = this.#db.doc(paths.sessionEntry(entry.userId, entry.sessionId, entry.runId));
     this.#transaction.set(ref, toFirestore(sessionEntrySchema.parse(entry), codecs.sessionEntry));
   }
   putMemory(memory: MemoryRecord) {

@@ -5,6 +5,8 @@ interface PushMessage {
   attributes?: Record<string, string>;
   messageId?: string;
   message_id?: string;
+  publishTime?: string;
+  publish_time?: string;
 }
 
 /**
@@ -17,10 +19,12 @@ export function deliveryFromCloudEvent(event: unknown, fallbackSource: string): 
   const envelope = event as { id?: string; source?: string; data?: { message?: PushMessage }; message?: PushMessage };
   const message = envelope.data?.message ?? envelope.message ?? {};
   const topic = /topics\/([^/]+)$/.exec(envelope.source ?? '')?.[1];
+  const publishTime = Date.parse(message.publishTime ?? message.publish_time ?? '');
   return {
     messageId: message.messageId ?? message.message_id ?? envelope.id ?? 'unknown',
     data: Buffer.from(message.data ?? '', 'base64'),
     attributes: { ...message.attributes },
     source: topic ?? fallbackSource,
+    ...(Number.isFinite(publishTime) ? { publishTime } : {}),
   };
 }

@@ -80,9 +80,9 @@ export class InMemoryRunStore implements RunStore {
     return claim;
   }
 
-  async listSessionHistory(sessionId: string, window: SessionWindow): Promise<Content[]> {
+  async listSessionHistory(userId: string, sessionId: string, window: SessionWindow): Promise<Content[]> {
     const latestFirst = this.#documents
-      .list(`${paths.sessionEntries(sessionId)}/`)
+      .list(`${paths.sessionEntries(userId, sessionId)}/`)
       .map((value) => sessionEntrySchema.parse(value))
       .sort((a, b) => b.runCreateTime - a.runCreateTime || b.runId.localeCompare(a.runId))
       .slice(0, window.maxRuns);

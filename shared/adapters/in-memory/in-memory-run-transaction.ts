@@ -64,7 +64,7 @@ export class InMemoryRunTransaction implements RunTransaction {
     this.#state.write(paths.outbox(entry.id), this.#expiring(outboxEntrySchema.parse(entry)));
   }
   putSessionEntry(entry: SessionEntry) {
-    this.#state.write(paths.sessionEntry(entry.sessionId, entry.runId), sessionEntrySchema.parse(entry));
+    this.#state.write(paths.sessionEntry(entry.userId, entry.sessionId, entry.runId), sessionEntrySchema.parse(entry));
   }
   putMemory(memory: MemoryRecord) {
     this.#state.write(paths.memory(memory.userId, memory.memoryId), memoryRecordSchema.parse(memory));
