@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import { createApiClient, type ApiClient } from './api-client.ts';
@@ -6,6 +5,7 @@ import { connectToApi } from './connect-to-api.ts';
 import { CliUsageError } from './usage.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 import { cliUserId } from './cli-user.ts';
+import { readUtf8File } from './cli-options.ts';
 
 const options = {
   'agent-config': { type: 'string' },
@@ -33,11 +33,15 @@ export async function runAgentsCommand(args: string[], write: (text: string) => 
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   const [verb, target] = positionals;
   if (!verb || !target) throw new CliUsageError('agentline agents <verb> <name> needs a verb and an agent (or parent) name');
+  // Everything the command was given is checked before a stack starts.
+  checkVerbOptions(verb, target, values);
+  const userId = cliUserId(values.user);
+  const body = verb === 'create' || verb === 'patch' ? await agentBody(values) : undefined;
   const connection = await connectToApi((line) => process.stderr.write(`${line}\n`));
   try {
-    const token = await mintLocalToken(connection.secret, { userId: cliUserId(values.user), admin: values.admin });
+    const token = await mintLocalToken(connection.secret, { userId, admin: values.admin });
     const client = createApiClient(connection.apiUrl, token);
-    const result = await callVerb(client, verb, target, values);
+    const result = await callVerb(client, verb, target, values, body);
     write(`${JSON.stringify(result, null, 2)}\n`);
     const failed = (result as { error?: unknown }).error !== undefined;
     return failed ? 1 : 0;
@@ -48,19 +52,29 @@ export async function runAgentsCommand(args: string[], write: (text: string) => 
 
 type Values = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
 
-async function callVerb(client: ApiClient, verb: string, target: string, values: Values): Promise<Record<string, unknown>> {
+const verbs = ['create', 'get', 'list', 'patch', 'delete', 'deploy', 'enable', 'disable', 'suspend', 'view', 'operation', 'grant', 'revoke', 'authorizations'];
+
+function checkVerbOptions(verb: string, target: string, values: Values): void {
+  if (!verbs.includes(verb)) throw new CliUsageError(`Unknown agents verb "${verb}"`);
+  if (verb === 'create' && !target.includes('/agents/')) {
+    throw new CliUsageError('agents create takes the full agent name: projects/P/locations/L/collections/C/engines/E/agents/ID');
+  }
+  if (verb === 'suspend' && !values.reason) throw new CliUsageError('agents suspend needs --reason "<shown to users>"');
+  if ((verb === 'grant' || verb === 'revoke') && !values.authorization) throw new CliUsageError(`agents ${verb} <user id> needs --authorization <name>`);
+}
+
+async function callVerb(client: ApiClient, verb: string, target: string, values: Values, body: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
   switch (verb) {
     case 'create': {
       const slash = target.lastIndexOf('/agents/');
-      if (slash < 0) throw new CliUsageError('agents create takes the full agent name: projects/P/locations/L/collections/C/engines/E/agents/ID');
-      return client.call('POST', `${target.slice(0, slash)}/agents`, { query: { agentId: target.slice(slash + '/agents/'.length) }, body: await agentBody(values) });
+      return client.call('POST', `${target.slice(0, slash)}/agents`, { query: { agentId: target.slice(slash + '/agents/'.length) }, body });
     }
     case 'get':
       return client.call('GET', target);
     case 'list':
       return client.call('GET', `${target}/agents`, { query: { pageSize: values['page-size'], pageToken: values['page-token'], orderBy: values['order-by'] } });
     case 'patch':
-      return client.call('PATCH', target, { query: { updateMask: values['update-mask'] }, body: await agentBody(values) });
+      return client.call('PATCH', target, { query: { updateMask: values['update-mask'] }, body });
     case 'delete':
       return client.call('DELETE', target);
     case 'deploy': {
@@ -72,7 +86,6 @@ async function callVerb(client: ApiClient, verb: string, target: string, values:
     case 'disable':
       return client.call('POST', `${target}:disableAgent`, { body: {} });
     case 'suspend':
-      if (!values.reason) throw new CliUsageError('agents suspend needs --reason "<shown to users>"');
       return client.call('POST', `${target}:suspendAgent`, { query: { suspensionReason: values.reason }, body: {} });
     case 'view':
       return client.call('GET', `${target}:getAgentView`);
@@ -80,7 +93,6 @@ async function callVerb(client: ApiClient, verb: string, target: string, values:
       return client.call('GET', target);
     case 'grant':
     case 'revoke':
-      if (!values.authorization) throw new CliUsageError(`agents ${verb} <user id> needs --authorization <name>`);
       return client.call('POST', `users/${target}/authorizations:${verb}`, { body: { authorization: values.authorization } });
     case 'authorizations':
       return client.call('GET', `users/${target}/authorizations`);
@@ -91,9 +103,20 @@ async function callVerb(client: ApiClient, verb: string, target: string, values:
 
 /** The body from `--body file.json`, plus `--agent-config`, `--display-name`, `--description`. */
 async function agentBody(values: Values): Promise<Record<string, unknown>> {
-  const body = values.body ? (JSON.parse(await readFile(values.body, 'utf8')) as Record<string, unknown>) : {};
-  if (values['agent-config']) body['adkAgentDefinition'] = { agentConfig: await readFile(values['agent-config'], 'utf8') };
+  const body = values.body ? parseBodyFile(await readUtf8File(values.body, '--body'), values.body) : {};
+  if (values['agent-config']) body['adkAgentDefinition'] = { agentConfig: await readUtf8File(values['agent-config'], '--agent-config') };
   if (values['display-name']) body['displayName'] = values['display-name'];
   if (values.description) body['description'] = values.description;
   return body;
+}
+
+function parseBodyFile(text: string, path: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`--body file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CliUsageError(`--body file ${path} must hold a JSON object`);
+  return body as Record<string, unknown>;
 }

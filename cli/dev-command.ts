@@ -1,3 +1,4 @@
+import { parsePort } from './cli-options.ts';
 import { registerCleanup } from '../shared/local-stack/register-cleanup.ts';
 import { startLocalStack } from '../shared/local-stack/start-local-stack.ts';
 import { topology } from '../infra/topology.ts';
@@ -6,9 +7,10 @@ import { devStackFile, localProjectId, localStackSettings, removeDevStackFile, w
 
 /** `agentline dev`: the local stack in the foreground until Ctrl-C; stops all it started. */
 export async function runDevCommand(values: { port?: string | undefined }): Promise<number> {
+  const port = parsePort(values.port);
   const { dataDir, saveIntervalMs } = localStackSettings();
   const env = { AGENTLINE_LOCAL_AUTH_SECRET: await readOrCreateLocalAuthSecret() };
-  const stack = await startLocalStack({ projectId: localProjectId, dataDir, saveIntervalMs, env, ...(values.port ? { port: Number(values.port) } : {}) });
+  const stack = await startLocalStack({ projectId: localProjectId, dataDir, saveIntervalMs, env, ...(port ? { port } : {}) });
   // Ctrl-C is how dev ends: stop gracefully (saving data), but never wait long.
   registerCleanup(() => Promise.all([stack.stop(), removeDevStackFile()]).then(() => {}));
   await writeDevStackFile({

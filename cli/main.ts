@@ -18,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
         options: {
           input: { type: 'string', short: 'i' },
+          'input-file': { type: 'string' },
           'run-config': { type: 'string' },
           session: { type: 'string' },
           user: { type: 'string' },

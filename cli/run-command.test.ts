@@ -43,3 +43,23 @@ describe('agentline run as a user', () => {
     await expect(buildSubmission([agentName], { ...values, user: 'ada/../bob' })).rejects.toThrow(/"ada\/..\/bob" is not a user id/);
   });
 });
+
+describe('agentline run input', () => {
+  it('takes the input from --input-file, refuses both or neither, and refuses an argument that held invalid UTF-8', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agentline-run-'));
+    await writeFile(join(dir, 'input.txt'), 'What is 2+2?');
+    const { input: _input, ...noInput } = values;
+    expect((await buildSubmission([agentName], { ...noInput, 'input-file': join(dir, 'input.txt') })).input).toBe('What is 2+2?');
+    await expect(buildSubmission([agentName], { ...values, 'input-file': join(dir, 'input.txt') })).rejects.toThrow(/not both/);
+    await expect(buildSubmission([agentName], noInput)).rejects.toThrow(/--input "<text>" \(or --input-file <path \| ->\) is required/);
+    await expect(buildSubmission([agentName], { ...values, input: 'caf\uFFFD' })).rejects.toThrow(/U\+FFFD/);
+  });
+
+  it('refuses an agent file that is not valid UTF-8, and a bad --timeout before anything starts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agentline-run-'));
+    const path = join(dir, 'latin1.yaml');
+    await writeFile(path, Buffer.concat([Buffer.from('name: caf'), Buffer.from([0xe9]), Buffer.from('_agent\ninstruction: Hi.\n')]));
+    await expect(buildSubmission([path], values)).rejects.toThrow(/agent file .*latin1.yaml is not valid UTF-8 \(the first bad byte is at offset 9\)/);
+    await expect(buildSubmission([agentName], { ...values, timeout: '0.001' })).rejects.toThrow(/--timeout must be a whole number/);
+  });
+});

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { topology } from '../infra/topology.ts';
 import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
@@ -13,6 +12,7 @@ import { describeIssues } from '../shared/domain/describe-issues.ts';
 import { builtinToolNames } from '../shared/tools/builtin-tools.ts';
 import { connectToStack } from './connect-to-stack.ts';
 import { followRunOrRejection } from './follow-run.ts';
+import { parseTimeoutSeconds, readUtf8File, readUtf8Stdin } from './cli-options.ts';
 import { cliUserId } from './cli-user.ts';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import { authorizationAttribute } from '../shared/steps/prove-submitter.ts';
@@ -20,6 +20,7 @@ import { CliUsageError } from './usage.ts';
 
 export interface RunCommandValues {
   input?: string | undefined;
+  'input-file'?: string | undefined;
   'run-config'?: string | undefined;
   session?: string | undefined;
   user?: string | undefined;
@@ -47,7 +48,7 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
     const runId = deriveRunId(submission, messageId);
     const agentLabel = 'name' in submission.agent ? submission.agent.name : submission.agent.fileName;
     write(`run ${runId} submitted to ${topology.submissionsTopic} as user ${submission.userId} (agent ${agentLabel})`);
-    const outcome = await followRunOrRejection(stack.deps.store, runId, messageId, { timeoutMs: Number(values.timeout ?? 300) * 1000, write });
+    const outcome = await followRunOrRejection(stack.deps.store, runId, messageId, { timeoutMs: parseTimeoutSeconds(values.timeout ?? '300') * 1000, write });
     if ('rejection' in outcome) {
       write(`submission refused: ${outcome.rejection.code}: ${outcome.rejection.message}`);
       return 1;
@@ -73,14 +74,14 @@ export async function buildSubmission(positionals: string[], values: RunCommandV
   if (positionals.length !== 1) {
     throw new CliUsageError('run takes exactly one agent (a YAML file or a registered agent name): agentline run <agent.yaml | agent name> --input "<text>"');
   }
-  if (values.input === undefined || values.input === '') throw new CliUsageError('--input "<text>" is required');
-  if (!(Number(values.timeout) > 0)) throw new CliUsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  parseTimeoutSeconds(values.timeout ?? '300');
+  const input = await readInput(values);
   const agent = await resolveAgentArgument(positionals[0]!);
   const runConfig = parseRunConfigOption(values['run-config']);
   const submission = {
     schemaVersion: 1 as const,
     agent,
-    input: values.input,
+    input,
     ...(runConfig ? { runConfig } : {}),
     ...(values.session ? { sessionId: values.session } : {}),
     userId: cliUserId(values.user),
@@ -91,18 +92,33 @@ export async function buildSubmission(positionals: string[], values: RunCommandV
   return submission;
 }
 
+/**
+ * The run's input: `--input "<text>"`, or `--input-file <path>` (`-` for standard input) for text
+ * too big for an argument; exactly one. Read strictly as UTF-8. An argument has already been
+ * decoded by the OS, with invalid bytes replaced by U+FFFD, so that character is refused there.
+ */
+async function readInput(values: RunCommandValues): Promise<string> {
+  const inputFile = values['input-file'];
+  if (values.input !== undefined && inputFile !== undefined) throw new CliUsageError('give the input once: --input "<text>" or --input-file <path | ->, not both');
+  if (inputFile !== undefined) {
+    const input = inputFile === '-' ? await readUtf8Stdin() : await readUtf8File(inputFile, '--input-file');
+    if (input.trim() === '') throw new CliUsageError(`--input-file ${inputFile} is empty`);
+    return input;
+  }
+  if (values.input === undefined || values.input === '') throw new CliUsageError('--input "<text>" (or --input-file <path | ->) is required');
+  if (values.input.includes('\uFFFD')) {
+    throw new InvalidInputError('--input contains U+FFFD, the mark of bytes that were not valid UTF-8; fix the text or pass it with --input-file');
+  }
+  return values.input;
+}
+
 /** A registered agent's resource name, or the path of an ADK Agent Config YAML file (validated here). */
 async function resolveAgentArgument(argument: string): Promise<CliSubmission['agent']> {
   if (isAgentResourceName(argument)) return { name: argument };
   if (argument.startsWith('projects/')) {
     throw new InvalidInputError(`"${argument}" is not an agent resource name; expected ${agentResourceNameForm}`);
   }
-  let configYaml: string;
-  try {
-    configYaml = await readFile(argument, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`Cannot read agent file ${argument}: ${(error as Error).message}`, { cause: error });
-  }
+  const configYaml = await readUtf8File(argument, 'agent');
   parseAgentConfigYaml(configYaml, { fileName: argument, availableTools: builtinToolNames });
   return { configYaml, fileName: basename(argument) };
 }

@@ -18,7 +18,7 @@ describe('agentline runs', () => {
     [[], /runs needs a command/],
     [['stop', 'r1'], /Unknown runs command "stop"/],
     [['cancel'], /exactly one run/],
-    [['cancel', 'r1', '--timeout', '0'], /--timeout must be a positive number/],
+    [['cancel', 'r1', '--timeout', '0'], /--timeout must be a whole number of seconds/],
   ])('refuses %j before connecting to any stack', async (args, message) => {
     const error = await runRunsCommand(args).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CliUsageError);

@@ -8,6 +8,7 @@ import { toRunView } from '../shared/domain/run-view.ts';
 import { connectToStack, type StackConnection } from './connect-to-stack.ts';
 import { followRun } from './follow-run.ts';
 import { CliUsageError } from './usage.ts';
+import { parseTimeoutSeconds } from './cli-options.ts';
 
 /** `agentline runs cancel <run> [--reason <text>] [--user <id>] [--timeout <seconds>] [--json]`. */
 export async function runRunsCommand(args: string[]): Promise<number> {
@@ -20,8 +21,7 @@ export async function runRunsCommand(args: string[]): Promise<number> {
     options: { reason: { type: 'string' }, user: { type: 'string' }, timeout: { type: 'string', default: '60' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new CliUsageError('runs cancel takes exactly one run: agentline runs cancel <run id | runs/<run id>>');
-  const timeoutMs = Number(values.timeout) * 1000;
-  if (!(timeoutMs > 0)) throw new CliUsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  const timeoutMs = parseTimeoutSeconds(values.timeout) * 1000;
   const write = (line: string) => process.stderr.write(`${line}\n`);
   const stack = await connectToStack({ fallbackReplay: undefined, write });
   try {

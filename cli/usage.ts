@@ -1,11 +1,11 @@
 export const usage = `Usage:
   agentline dev [--port N]
       Start the local stack (Pub/Sub and Firestore emulators, all functions) in the foreground.
-  agentline run <agent.yaml | agent name> --input "<text>" [--run-config '<json>'] [--session <id>]
-                [--user <id>] [--json] [--timeout <seconds>] [--fallback-replay <recording.json>]
+  agentline run <agent.yaml | agent name> (--input "<text>" | --input-file <path | ->) [--run-config '<json>']
+                [--session <id>] [--user <id>] [--json] [--timeout <seconds>] [--fallback-replay <recording.json>]
       Run an agent once through the pipeline and follow it: an ADK Agent Config file, or a
       registered agent by resource name (projects/P/locations/L/collections/C/engines/E/agents/A),
-      run as --user, which must be allowed to run it. Uses a running \`agentline dev\`
+      run as --user (default $USER), which must be allowed to run it. Uses a running \`agentline dev\`
       stack if there is one, otherwise starts (and stops) an ephemeral one. Exit status 0 only
       when the run SUCCEEDED. --fallback-replay serves a recorded Gemini conversation when no
       model credentials are set (GEMINI_API_KEY, GOOGLE_API_KEY or Vertex AI settings).
