@@ -34,7 +34,7 @@ const generatePath = /^\/[^/]+\/(?:.*\/)?models\/([^/:]+):(generateContent|strea
 
 /**
  * A local HTTP server speaking Gemini's REST wire format, so the real `@google/genai` client can be
- * exercised without credentials. Strict (STYLE 16): a request with nothing to answer gets HTTP 500
+ * exercised without credentials. Strict, so a test cannot pass by accident: a request with nothing to answer gets HTTP 500
  * with an explanation and is listed in `unexpectedCalls`, which fails `assertAllRepliesUsed`.
  */
 export async function startGeminiWireServer(

@@ -69,7 +69,7 @@ function toModelResponse(chunks: readonly GeminiResponseJson[], mergeText: boole
   return response;
 }
 
-// The model response is a trust boundary (STYLE 7); the part schema is open, so unknown keys and
+// The model response is a trust boundary (docs/architecture.md, "Trust boundaries"); the part schema is open, so unknown keys and
 // signatures survive the parse unchanged.
 function validateParts(parts: readonly GeminiPart[]): Part[] {
   const result = partSchema.array().safeParse(parts);
