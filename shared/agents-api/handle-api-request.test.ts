@@ -99,6 +99,21 @@ describe('handleApiRequest', () => {
     });
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'fields.__proto__', 'displayName.constructor', 'icon.constructor'])(
+    'answers PATCH with updateMask=%s 400 INVALID_ARGUMENT naming the path, never 500',
+    async (mask) => {
+      const { call } = createWorld();
+      const name = `${sampleParent}/agents/helper`;
+      await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'helper' });
+      const answer = await call('ada', 'PATCH', name, { displayName: 'Renamed' }, { updateMask: mask });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { error: { status: 'INVALID_ARGUMENT', message: `updateMask: "${mask}" is not a field of Agent`, details: [{ reason: 'INVALID_UPDATE_MASK' }] } },
+      });
+      expect((await call('ada', 'GET', name)).body).toMatchObject({ displayName: 'Helper' });
+    },
+  );
+
   it('lets only admins grant authorizations, and exposes the grant to the pipeline', async () => {
     const { call, agents } = createWorld();
     const authorization = 'projects/p/locations/global/authorizations/payroll';
