@@ -77,9 +77,12 @@ describe('agents API: create, get and errors', () => {
     expect((await api.call('root', 'GET', name)).status).toBe(200);
   });
 
-  it("refuses changes to someone else's agent with 403 though it can be read", async () => {
+  it("refuses changes to someone else's agent with 403 though it can be read, without its definition", async () => {
     const name = await createAgent('ada');
-    expect((await api.call('bob', 'GET', name)).status).toBe(200);
+    const seenByBob = await api.call('bob', 'GET', name);
+    expect(seenByBob.status).toBe(200);
+    expect(Object.keys(seenByBob.body).sort()).toEqual(['createTime', 'description', 'displayName', 'name', 'state', 'updateTime']);
+    expect((await api.call('ada', 'GET', name)).body).toMatchObject({ adkAgentDefinition: { agentConfig: adkConfig } });
     expect((await api.call('bob', 'PATCH', name, { displayName: 'Mine' })).status).toBe(403);
     expect((await api.call('bob', 'POST', `${name}:deploy`, {})).status).toBe(403);
     const view = await api.call('bob', 'GET', `${name}:getAgentView`);

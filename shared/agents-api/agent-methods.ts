@@ -3,6 +3,7 @@ import { definitionFields, type WritableAgentFields } from '../domain/agents/age
 import { assertValidAgentId, assertValidParent, parseAgentName } from '../domain/agents/agent-name.ts';
 import { agentTypeOf, catalogDefinitionOf, toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
 import { parseOrderBy, parsePageSize, selectPage } from '../domain/agents/list-request.ts';
+import { toAgentJsonFor } from '../domain/agents/agent-json-for-caller.ts';
 import { authorizeAgentAccess, canSee, permissionsOn, type Caller } from '../domain/agents/permissions.ts';
 import { AbortedError, FailedPreconditionError, ResourceExistsError } from '../domain/errors.ts';
 import { applyUpdate, parseUpdateMask } from '../domain/agents/update-mask.ts';
@@ -38,7 +39,7 @@ export async function createAgent(deps: Deps, caller: Caller, parent: string, ag
 
 export async function getAgent(deps: Deps, caller: Caller, name: string): Promise<Json> {
   parseAgentName(name);
-  return toAgentJson(authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name)));
+  return toAgentJsonFor(caller, authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name)));
 }
 
 /** `list` (AIP-132/158): only agents the caller may see; opaque tokens bound to the request. */
@@ -52,7 +53,7 @@ export async function listAgents(deps: Deps, caller: Caller, parent: string, que
   const visible = (await deps.registry.listAgents(parent)).filter((record) => canSee(caller, record));
   const { page, nextCursor } = selectPage(visible, order, pageSize, cursor);
   return {
-    agents: page.map(toAgentJson),
+    agents: page.map((record) => toAgentJsonFor(caller, record)),
     ...(nextCursor ? { nextPageToken: deps.pageTokens.encode(nextCursor, requestParameters) } : {}),
   };
 }
@@ -89,7 +90,7 @@ export async function patchAgent(deps: Deps, caller: Caller, name: string, body:
   });
 }
 
-/** `getAgentView`: what the agent is, where it comes from, and what the caller may do with it. */
+/** `getAgentView`: what the agent is (the fields `get` shows to those who may not edit it), where it comes from, and what the caller may do with it. */
 export async function getAgentView(deps: Deps, caller: Caller, name: string): Promise<Json> {
   parseAgentName(name);
   const record = authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name));

@@ -114,6 +114,20 @@ describe('handleApiRequest', () => {
     },
   );
 
+  it("shows a user who may not edit an agent what getAgentView shows, never its definition, in get and list; its creator and admins see all of it", async () => {
+    const { call } = createWorld();
+    const name = `${sampleParent}/agents/helper`;
+    const full = { ...agent, starterPrompts: [{ text: 'Hi' }], authorizationConfig: { toolAuthorizations: ['projects/p/locations/global/authorizations/t'] } };
+    await call('ada', 'POST', `${sampleParent}/agents`, full, { agentId: 'helper' });
+    const summary = { name, displayName: 'Helper', description: 'Helps.', createTime: expect.any(String), updateTime: expect.any(String), state: 'CONFIGURED' };
+    expect((await call('bob', 'GET', name)).body).toStrictEqual(summary);
+    expect((await call('bob', 'GET', `${sampleParent}/agents`)).body).toStrictEqual({ agents: [summary] });
+    for (const user of ['ada', 'root']) {
+      expect((await call(user, 'GET', name)).body).toMatchObject({ adkAgentDefinition: full.adkAgentDefinition, authorizationConfig: full.authorizationConfig, starterPrompts: full.starterPrompts });
+      expect((await call(user, 'GET', `${sampleParent}/agents`)).body).toMatchObject({ agents: [{ adkAgentDefinition: full.adkAgentDefinition }] });
+    }
+  });
+
   it('lets only admins grant authorizations, and exposes the grant to the pipeline', async () => {
     const { call, agents } = createWorld();
     const authorization = 'projects/p/locations/global/authorizations/payroll';
