@@ -1,3 +1,4 @@
+import { assertBelowAgentLimit, assertServedParent } from '../domain/agents/agent-creation-policy.ts';
 import { readAgentBody, requireCompleteAgent } from '../domain/agents/agent-input.ts';
 import { definitionFields, type WritableAgentFields } from '../domain/agents/agent-fields.ts';
 import { assertValidAgentId, assertValidParent, parseAgentName } from '../domain/agents/agent-name.ts';
@@ -10,13 +11,18 @@ import { applyUpdate, parseUpdateMask } from '../domain/agents/update-mask.ts';
 import type { ApiDeps } from './api-deps.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens'>;
+type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'agentCreation'>;
 
-/** `create`: server-assigned id unless `agentId` is given; ALREADY_EXISTS for a taken name. */
+/**
+ * `create`: server-assigned id unless `agentId` is given; ALREADY_EXISTS for a taken name;
+ * PERMISSION_DENIED under a parent the deployment does not serve; RESOURCE_EXHAUSTED past the
+ * per-user limit, counted in the creating transaction so concurrent creates cannot pass it.
+ */
 export async function createAgent(deps: Deps, caller: Caller, parent: string, agentId: string | undefined, body: unknown): Promise<Json> {
   assertValidParent(parent);
   if (agentId !== undefined) assertValidAgentId(agentId);
   const fields = requireCompleteAgent(readAgentBody(body));
+  assertServedParent(deps.agentCreation, parent);
   const name = `${parent}/agents/${agentId ?? `a${deps.newId().replace(/-/g, '').slice(0, 20)}`}`;
   const now = deps.clock.now();
   const record: AgentRecord = {
@@ -31,6 +37,8 @@ export async function createAgent(deps: Deps, caller: Caller, parent: string, ag
     updateTime: now,
   };
   await deps.registry.transact(async (tx) => {
+    // Admins are exempt, and skip the read: their creates never contend on a count.
+    if (!caller.admin) assertBelowAgentLimit(deps.agentCreation, caller, await tx.countAgentsCreatedBy(caller.userId));
     if (await tx.getAgent(name)) throw new ResourceExistsError(`Agent ${name} already exists`, { code: 'AGENT_ALREADY_EXISTS', metadata: { agent: name } });
     tx.createAgent(record);
   });

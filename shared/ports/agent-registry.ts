@@ -16,12 +16,21 @@ export interface AgentRegistryTransaction {
   getAgent(name: string): Promise<AgentRecord | undefined>;
   /** Undefined when absent. */
   getOperation(name: string): Promise<OperationRecord | undefined>;
-  /** Fails the transaction with ResourceExistsError (ALREADY_EXISTS) when the agent exists. */
+  /**
+   * How many agents `userId` has created and not deleted: 0 for a user who never created one.
+   * Reading it makes a concurrent create or delete by the same user re-run this transaction, so a
+   * limit checked against it holds under concurrency.
+   */
+  countAgentsCreatedBy(userId: string): Promise<number>;
+  /**
+   * Creates the agent and counts it for its creator, in this transaction. Fails the transaction
+   * with ResourceExistsError (ALREADY_EXISTS) when the agent exists (and then counts nothing).
+   */
   createAgent(record: AgentRecord): void;
   /** Replaces the agent document. */
   putAgent(record: AgentRecord): void;
-  /** Deletes the agent document; deleting an absent one is a no-op. */
-  deleteAgent(name: string): void;
+  /** Deletes the agent as this transaction read it, and no longer counts it for its creator. */
+  deleteAgent(record: AgentRecord): void;
   /** Creates or replaces the operation document. */
   putOperation(operation: OperationRecord): void;
   /** Stores an outbox entry with the change that caused it (a deploy, a lifecycle announcement). */

@@ -74,7 +74,7 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
         tx.createAgent(elsewhere);
       });
       await registry.transact(async (tx) => tx.putAgent({ ...first, state: 'ENABLED' }));
-      await registry.transact(async (tx) => tx.deleteAgent(second.name));
+      await registry.transact(async (tx) => tx.deleteAgent(second));
       expect(await registry.listAgents(parent)).toEqual([{ ...first, state: 'ENABLED' }]);
       expect((await catalog.getAgent(first.name))?.state).toBe('ENABLED');
       expect(await catalog.getAgent(second.name)).toBeUndefined();
@@ -91,6 +91,38 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
         });
       await Promise.all([append('x'), append('y')]);
       expect((await registry.getAgentRecord(record.name))?.fields.displayName).toHaveLength(3);
+    });
+
+    it('counts the agents a user created and has not deleted, and not a create that failed', async () => {
+      const { registry } = createRegistry();
+      const creator = uniqueId('u');
+      const count = () => registry.transact((tx) => tx.countAgentsCreatedBy(creator));
+      expect(await count()).toBe(0);
+      const [first, second] = [sampleAgentRecord(uniqueId('a'), { creator }), sampleAgentRecord(uniqueId('a'), { creator })];
+      await registry.transact(async (tx) => {
+        tx.createAgent(first);
+        tx.createAgent(second);
+      });
+      await registry.transact(async (tx) => tx.createAgent(sampleAgentRecord(uniqueId('a'))));
+      expect(await count()).toBe(2);
+      await expect(registry.transact(async (tx) => tx.createAgent(first))).rejects.toBeInstanceOf(ResourceExistsError);
+      await registry.transact(async (tx) => tx.deleteAgent((await tx.getAgent(first.name))!));
+      expect(await count()).toBe(1);
+    });
+
+    it('makes concurrent creates that check a limit against the count re-run, so the limit holds', async () => {
+      const { registry } = createRegistry();
+      const creator = uniqueId('u');
+      const limit = 3;
+      const createBelowLimit = (index: number) =>
+        registry.transact(async (tx) => {
+          if ((await tx.countAgentsCreatedBy(creator)) >= limit) return false;
+          tx.createAgent(sampleAgentRecord(`${uniqueId('a')}x${index}`, { creator }));
+          return true;
+        });
+      const created = await Promise.all(Array.from({ length: 6 }, (_, index) => createBelowLimit(index)));
+      expect(created.filter(Boolean)).toHaveLength(limit);
+      expect(await registry.transact((tx) => tx.countAgentsCreatedBy(creator))).toBe(limit);
     });
 
     it('writes an operation and its agent in one transaction and reads the operation back', async () => {

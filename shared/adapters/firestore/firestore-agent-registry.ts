@@ -1,4 +1,5 @@
-import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import { FieldValue, type DocumentSnapshot, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { agentCreatorCountSchema } from '../../domain/agents/agent-creator-count.ts';
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
@@ -94,16 +95,28 @@ class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
     return readOperation(await this.#transaction.get(this.#db.doc(paths.operation(name))));
   }
 
+  async countAgentsCreatedBy(userId: string): Promise<number> {
+    const snapshot = await this.#transaction.get(this.#db.doc(paths.agentCreator(userId)));
+    return snapshot.exists ? agentCreatorCountSchema.parse(snapshot.data()).agentCount : 0;
+  }
+
   createAgent(record: AgentRecord): void {
     this.#transaction.create(this.#db.doc(agentPath(record.name)), toFirestore(agentRecordSchema.parse(record), codecs.agent));
+    this.#countAgentOf(record.creator, 1);
   }
 
   putAgent(record: AgentRecord): void {
     this.#transaction.set(this.#db.doc(agentPath(record.name)), toFirestore(agentRecordSchema.parse(record), codecs.agent));
   }
 
-  deleteAgent(name: string): void {
-    this.#transaction.delete(this.#db.doc(agentPath(name)));
+  deleteAgent(record: AgentRecord): void {
+    this.#transaction.delete(this.#db.doc(agentPath(record.name)));
+    this.#countAgentOf(record.creator, -1);
+  }
+
+  /** An increment, so a create that did not read the count (an admin's) still counts exactly. */
+  #countAgentOf(userId: string, delta: number): void {
+    this.#transaction.set(this.#db.doc(paths.agentCreator(userId)), { schemaVersion: 1, userId, agentCount: FieldValue.increment(delta) }, { merge: true });
   }
 
   putOperation(operation: OperationRecord): void {

@@ -1,3 +1,4 @@
+import { agentCreatorCountSchema } from '../../domain/agents/agent-creator-count.ts';
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
@@ -85,16 +86,27 @@ class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
     return value === undefined ? undefined : operationRecordSchema.parse(value);
   }
 
+  async countAgentsCreatedBy(userId: string): Promise<number> {
+    return agentCountOf(this.#state.read(paths.agentCreator(userId)));
+  }
+
   createAgent(record: AgentRecord): void {
     this.#state.write(paths.agent(encodeAgentName(record.name)), agentRecordSchema.parse(record), true);
+    this.#countAgentOf(record.creator, 1);
   }
 
   putAgent(record: AgentRecord): void {
     this.#state.write(paths.agent(encodeAgentName(record.name)), agentRecordSchema.parse(record));
   }
 
-  deleteAgent(name: string): void {
-    this.#state.write(paths.agent(encodeAgentName(name)), undefined);
+  deleteAgent(record: AgentRecord): void {
+    this.#state.write(paths.agent(encodeAgentName(record.name)), undefined);
+    this.#countAgentOf(record.creator, -1);
+  }
+
+  /** Applied to the count stored at commit, as Firestore's increment is. */
+  #countAgentOf(userId: string, delta: number): void {
+    this.#state.transform(paths.agentCreator(userId), (current) => ({ schemaVersion: 1, userId, agentCount: agentCountOf(current) + delta }));
   }
 
   putOperation(operation: OperationRecord): void {
@@ -104,4 +116,8 @@ class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
   putOutbox(entry: OutboxEntry): void {
     this.#state.write(paths.outbox(entry.id), { ...outboxEntrySchema.parse(entry), expireTime: recordExpireTime(entry.createTime, testRetention) });
   }
+}
+
+function agentCountOf(stored: unknown): number {
+  return stored === undefined ? 0 : agentCreatorCountSchema.parse(stored).agentCount;
 }
