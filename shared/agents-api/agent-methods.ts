@@ -3,10 +3,11 @@ import { readAgentBody, requireCompleteAgent } from '../domain/agents/agent-inpu
 import { definitionFields, type WritableAgentFields } from '../domain/agents/agent-fields.ts';
 import { assertValidAgentId, assertValidParent, parseAgentName } from '../domain/agents/agent-name.ts';
 import { agentTypeOf, catalogDefinitionOf, toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
-import { parseOrderBy, parsePageSize, selectPage } from '../domain/agents/list-request.ts';
+import { audiencesOf } from '../domain/agents/list-audience.ts';
+import { agentSortKeySchema, parseOrderBy, parsePageSize, type AgentSortKey } from '../domain/agents/list-request.ts';
 import { toAgentJsonFor } from '../domain/agents/agent-json-for-caller.ts';
-import { authorizeAgentAccess, canSee, permissionsOn, type Caller } from '../domain/agents/permissions.ts';
-import { AbortedError, FailedPreconditionError, ResourceExistsError } from '../domain/errors.ts';
+import { authorizeAgentAccess, permissionsOn, type Caller } from '../domain/agents/permissions.ts';
+import { AbortedError, FailedPreconditionError, InvalidInputError, ResourceExistsError } from '../domain/errors.ts';
 import { applyUpdate, parseUpdateMask } from '../domain/agents/update-mask.ts';
 import type { ApiDeps } from './api-deps.ts';
 
@@ -50,20 +51,30 @@ export async function getAgent(deps: Deps, caller: Caller, name: string): Promis
   return toAgentJsonFor(caller, authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name)));
 }
 
-/** `list` (AIP-132/158): only agents the caller may see; opaque tokens bound to the request. */
+/**
+ * `list` (AIP-132/158): only agents the caller may see, selected by the registry's query so a page
+ * costs about one page of reads however many agents exist; opaque tokens bound to the request.
+ */
 export async function listAgents(deps: Deps, caller: Caller, parent: string, query: Record<string, string | undefined>): Promise<Json> {
   assertValidParent(parent);
   const pageSize = parsePageSize(query['pageSize']);
   const order = parseOrderBy(query['orderBy']);
-  const requestParameters = { parent, orderBy: order, caller: caller.userId };
+  // orderBy as a list, as tokens issued when orderBy took several fields were bound to it.
+  const requestParameters = { parent, orderBy: [order], caller: caller.userId };
   const token = query['pageToken'];
-  const cursor = token ? deps.pageTokens.decode(token, requestParameters) : undefined;
-  const visible = (await deps.registry.listAgents(parent)).filter((record) => canSee(caller, record));
-  const { page, nextCursor } = selectPage(visible, order, pageSize, cursor);
+  const after = token ? readCursor(deps.pageTokens.decode(token, requestParameters)) : undefined;
+  const page = await deps.registry.listAgentsPage({ parent, audiences: audiencesOf(caller), order, after, pageSize });
   return {
-    agents: page.map((record) => toAgentJsonFor(caller, record)),
-    ...(nextCursor ? { nextPageToken: deps.pageTokens.encode(nextCursor, requestParameters) } : {}),
+    agents: page.agents.map((record) => toAgentJsonFor(caller, record)),
+    ...(page.next ? { nextPageToken: deps.pageTokens.encode(page.next, requestParameters) } : {}),
   };
+}
+
+/** A token this service issued for the same request carries a sort key; anything else is a bad token. */
+function readCursor(cursor: unknown[]): AgentSortKey {
+  const parsed = agentSortKeySchema.safeParse(cursor);
+  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
+  return parsed.data;
 }
 
 /**

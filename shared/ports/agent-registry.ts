@@ -1,4 +1,5 @@
 import type { AgentRecord } from '../domain/agents/agent-record.ts';
+import type { AgentSortKey, OrderClause } from '../domain/agents/list-request.ts';
 import type { OperationRecord } from '../domain/agents/operation.ts';
 import type { OutboxEntry } from '../domain/outbox.ts';
 
@@ -8,6 +9,25 @@ export interface AuthorizationGrant {
   authorization: string;
   grantedBy: string;
   grantTime: number;
+}
+
+/** One page of agents under a parent, as `list` asks for it. */
+export interface AgentPageQuery {
+  parent: string;
+  /** Only agents listed to one of these (`listAudienceOf`); undefined lists every agent (admins). */
+  audiences: readonly string[] | undefined;
+  order: OrderClause;
+  /** The sort key of the previous page's last agent; absent for the first page. */
+  after: AgentSortKey | undefined;
+  pageSize: number;
+}
+
+export interface AgentPage {
+  agents: AgentRecord[];
+  /** The last agent's sort key when more agents follow; absent on the last page. */
+  next?: AgentSortKey;
+  /** Documents the page cost to read: what keeps a page's price independent of the collection's size. */
+  documentsRead: number;
 }
 
 /** Reads and writes of one registry transaction: reads first, then writes, all or nothing. */
@@ -46,8 +66,12 @@ export interface AgentRegistry {
   transact<T>(work: (tx: AgentRegistryTransaction) => Promise<T>): Promise<T>;
   /** The full record; undefined when absent. */
   getAgentRecord(name: string): Promise<AgentRecord | undefined>;
-  /** Every agent under an engine, in no particular order (the caller sorts and pages). */
-  listAgents(parent: string): Promise<AgentRecord[]>;
+  /**
+   * One page of the agents under `query.parent` that are listed to one of `query.audiences`, in
+   * `query.order` (ties by name), after `query.after`. Reads about one page of documents however
+   * many agents exist or are hidden from the caller: one indexed query with a limit.
+   */
+  listAgentsPage(query: AgentPageQuery): Promise<AgentPage>;
   /** Undefined when absent. */
   getOperation(name: string): Promise<OperationRecord | undefined>;
   /** Idempotent: granting again replaces the grant. */

@@ -4,7 +4,9 @@ import { operationRecordSchema, type OperationRecord } from '../../domain/agents
 import { ResourceExistsError } from '../../domain/errors.ts';
 import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
 import { recordExpireTime } from '../../domain/retention.ts';
-import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import { listAudienceOf } from '../../domain/agents/list-audience.ts';
+import { selectPage } from '../../domain/agents/list-request.ts';
+import type { AgentPage, AgentPageQuery, AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
@@ -36,11 +38,16 @@ export class InMemoryAgentRegistry implements AgentRegistry {
     return value === undefined ? undefined : agentRecordSchema.parse(value);
   }
 
-  async listAgents(parent: string): Promise<AgentRecord[]> {
-    return this.#documents
-      .list(`${paths.agents()}/`)
+  /** Scans every agent (memory has no indexes), so `documentsRead` is the number of agents. */
+  async listAgentsPage(query: AgentPageQuery): Promise<AgentPage> {
+    const stored = this.#documents.list(`${paths.agents()}/`);
+    const { audiences } = query;
+    const listed = stored
       .map((value) => agentRecordSchema.parse(value))
-      .filter((record) => record.parent === parent);
+      .filter((record) => record.parent === query.parent)
+      .filter((record) => audiences === undefined || listAudienceOf(record).some((audience) => audiences.includes(audience)));
+    const { page, nextCursor } = selectPage(listed, query.order, query.pageSize, query.after);
+    return { agents: page, ...(nextCursor ? { next: nextCursor } : {}), documentsRead: stored.length };
   }
 
   async getOperation(name: string): Promise<OperationRecord | undefined> {
