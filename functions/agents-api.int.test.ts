@@ -11,15 +11,22 @@ import { testRetention } from '../shared/adapters/in-memory/in-memory-run-store.
 // the deploy worker behind a Pub/Sub push subscription, and the Firestore emulator.
 const secret = 'test-secret-that-is-long-enough-for-hs256';
 const parent = `projects/p/locations/global/collections/default_collection/engines/e${process.pid}`;
+const maxAgentsPerUser = 40;
 let stack: LocalStack;
 let api: AgentsApiClient;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   stack = await startTestStack('agents-api', {
-    env: { AGENTLINE_LOCAL_AUTH_SECRET: secret, AGENTLINE_ADMINS: 'root', AGENTLINE_LOG_LEVEL: 'silent' },
+    env: {
+      AGENTLINE_LOCAL_AUTH_SECRET: secret,
+      AGENTLINE_ADMINS: 'root',
+      AGENTLINE_LOG_LEVEL: 'silent',
+      AGENTLINE_AGENT_PARENTS: `${parent},${parent}-list`,
+      AGENTLINE_MAX_AGENTS_PER_USER: String(maxAgentsPerUser),
+    },
   });
-  for (const user of ['ada', 'bob', 'root']) tokens[user] = await mintLocalToken(secret, { userId: user });
+  for (const user of ['ada', 'bob', 'carol', 'root']) tokens[user] = await mintLocalToken(secret, { userId: user });
   api = createAgentsApiClient(stack.functionsUrl, tokens);
 });
 
@@ -77,13 +84,34 @@ describe('agents API: create, get and errors', () => {
     expect((await api.call('root', 'GET', name)).status).toBe(200);
   });
 
-  it("refuses changes to someone else's agent with 403 though it can be read", async () => {
+  it("refuses changes to someone else's agent with 403 though it can be read, without its definition", async () => {
     const name = await createAgent('ada');
-    expect((await api.call('bob', 'GET', name)).status).toBe(200);
+    const seenByBob = await api.call('bob', 'GET', name);
+    expect(seenByBob.status).toBe(200);
+    expect(Object.keys(seenByBob.body).sort()).toEqual(['createTime', 'description', 'displayName', 'name', 'state', 'updateTime']);
+    expect((await api.call('ada', 'GET', name)).body).toMatchObject({ adkAgentDefinition: { agentConfig: adkConfig } });
     expect((await api.call('bob', 'PATCH', name, { displayName: 'Mine' })).status).toBe(403);
     expect((await api.call('bob', 'POST', `${name}:deploy`, {})).status).toBe(403);
     const view = await api.call('bob', 'GET', `${name}:getAgentView`);
     expect(view.body.agentView).toMatchObject({ agentType: 'ADK', creator: 'ada', userPermissions: { canView: true, canEdit: false, canRun: true } });
+  });
+});
+
+describe('agents API: where agents may be created, and how many', () => {
+  it('refuses a parent outside AGENTLINE_AGENT_PARENTS with 403, admins included', async () => {
+    const foreign = 'projects/elsewhere/locations/global/collections/default_collection/engines/e';
+    for (const user of ['ada', 'root']) {
+      expect((await api.call(user, 'POST', `${foreign}/agents?agentId=${newId()}`, agentBody())).body.error).toMatchObject({ code: 403, details: [{ reason: 'PARENT_NOT_SERVED' }] });
+    }
+  });
+
+  it('refuses a user their agent past AGENTLINE_MAX_AGENTS_PER_USER with 429, and lets them create again after a delete', async () => {
+    const names: string[] = [];
+    for (let index = 0; index < maxAgentsPerUser; index++) names.push(await createAgent('carol'));
+    const refused = await api.call('carol', 'POST', `${parent}/agents?agentId=${newId()}`, agentBody());
+    expect(refused.body.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ reason: 'AGENT_LIMIT_REACHED', metadata: { maxAgentsPerUser: String(maxAgentsPerUser) } }] });
+    await api.call('carol', 'DELETE', names[0]!);
+    expect((await api.call('carol', 'POST', `${parent}/agents?agentId=${newId()}`, agentBody())).status).toBe(200);
   });
 });
 

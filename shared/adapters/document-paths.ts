@@ -22,6 +22,8 @@ export const documentPaths = {
   outbox: (id: string) => `outbox/${id}`,
   agent: (encodedName: string) => `agents/${encodedName}`,
   agents: () => 'agents',
+  /** How many agents a user has created and not deleted (the per-user limit); the user id is URL-encoded. */
+  agentCreator: (userId: string) => `agentCreators/${encodeURIComponent(userId)}`,
   /** Long-running operations; the name (which has slashes) is URL-encoded. */
   operation: (name: string) => `operations/${encodeURIComponent(name)}`,
   /** A user's grant of an authorization; the authorization name is URL-encoded. */

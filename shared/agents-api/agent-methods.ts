@@ -1,21 +1,29 @@
+import { assertBelowAgentLimit, assertServedParent } from '../domain/agents/agent-creation-policy.ts';
 import { readAgentBody, requireCompleteAgent } from '../domain/agents/agent-input.ts';
 import { definitionFields, type WritableAgentFields } from '../domain/agents/agent-fields.ts';
 import { assertValidAgentId, assertValidParent, parseAgentName } from '../domain/agents/agent-name.ts';
 import { agentTypeOf, catalogDefinitionOf, toAgentJson, type AgentRecord } from '../domain/agents/agent-record.ts';
-import { parseOrderBy, parsePageSize, selectPage } from '../domain/agents/list-request.ts';
-import { authorizeAgentAccess, canSee, permissionsOn, type Caller } from '../domain/agents/permissions.ts';
-import { AbortedError, FailedPreconditionError, ResourceExistsError } from '../domain/errors.ts';
+import { audiencesOf } from '../domain/agents/list-audience.ts';
+import { agentSortKeySchema, parseOrderBy, parsePageSize, type AgentSortKey } from '../domain/agents/list-request.ts';
+import { toAgentJsonFor } from '../domain/agents/agent-json-for-caller.ts';
+import { authorizeAgentAccess, permissionsOn, type Caller } from '../domain/agents/permissions.ts';
+import { AbortedError, FailedPreconditionError, InvalidInputError, ResourceExistsError } from '../domain/errors.ts';
 import { applyUpdate, parseUpdateMask } from '../domain/agents/update-mask.ts';
 import type { ApiDeps } from './api-deps.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens'>;
+type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'agentCreation'>;
 
-/** `create`: server-assigned id unless `agentId` is given; ALREADY_EXISTS for a taken name. */
+/**
+ * `create`: server-assigned id unless `agentId` is given; ALREADY_EXISTS for a taken name;
+ * PERMISSION_DENIED under a parent the deployment does not serve; RESOURCE_EXHAUSTED past the
+ * per-user limit, counted in the creating transaction so concurrent creates cannot pass it.
+ */
 export async function createAgent(deps: Deps, caller: Caller, parent: string, agentId: string | undefined, body: unknown): Promise<Json> {
   assertValidParent(parent);
   if (agentId !== undefined) assertValidAgentId(agentId);
   const fields = requireCompleteAgent(readAgentBody(body));
+  assertServedParent(deps.agentCreation, parent);
   const name = `${parent}/agents/${agentId ?? `a${deps.newId().replace(/-/g, '').slice(0, 20)}`}`;
   const now = deps.clock.now();
   const record: AgentRecord = {
@@ -30,6 +38,8 @@ export async function createAgent(deps: Deps, caller: Caller, parent: string, ag
     updateTime: now,
   };
   await deps.registry.transact(async (tx) => {
+    // Admins are exempt, and skip the read: their creates never contend on a count.
+    if (!caller.admin) assertBelowAgentLimit(deps.agentCreation, caller, await tx.countAgentsCreatedBy(caller.userId));
     if (await tx.getAgent(name)) throw new ResourceExistsError(`Agent ${name} already exists`, { code: 'AGENT_ALREADY_EXISTS', metadata: { agent: name } });
     tx.createAgent(record);
   });
@@ -38,23 +48,33 @@ export async function createAgent(deps: Deps, caller: Caller, parent: string, ag
 
 export async function getAgent(deps: Deps, caller: Caller, name: string): Promise<Json> {
   parseAgentName(name);
-  return toAgentJson(authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name)));
+  return toAgentJsonFor(caller, authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name)));
 }
 
-/** `list` (AIP-132/158): only agents the caller may see; opaque tokens bound to the request. */
+/**
+ * `list` (AIP-132/158): only agents the caller may see, selected by the registry's query so a page
+ * costs about one page of reads however many agents exist; opaque tokens bound to the request.
+ */
 export async function listAgents(deps: Deps, caller: Caller, parent: string, query: Record<string, string | undefined>): Promise<Json> {
   assertValidParent(parent);
   const pageSize = parsePageSize(query['pageSize']);
   const order = parseOrderBy(query['orderBy']);
-  const requestParameters = { parent, orderBy: order, caller: caller.userId };
+  // orderBy as a list, as tokens issued when orderBy took several fields were bound to it.
+  const requestParameters = { parent, orderBy: [order], caller: caller.userId };
   const token = query['pageToken'];
-  const cursor = token ? deps.pageTokens.decode(token, requestParameters) : undefined;
-  const visible = (await deps.registry.listAgents(parent)).filter((record) => canSee(caller, record));
-  const { page, nextCursor } = selectPage(visible, order, pageSize, cursor);
+  const after = token ? readCursor(deps.pageTokens.decode(token, requestParameters)) : undefined;
+  const page = await deps.registry.listAgentsPage({ parent, audiences: audiencesOf(caller), order, after, pageSize });
   return {
-    agents: page.map(toAgentJson),
-    ...(nextCursor ? { nextPageToken: deps.pageTokens.encode(nextCursor, requestParameters) } : {}),
+    agents: page.agents.map((record) => toAgentJsonFor(caller, record)),
+    ...(page.next ? { nextPageToken: deps.pageTokens.encode(page.next, requestParameters) } : {}),
   };
+}
+
+/** A token this service issued for the same request carries a sort key; anything else is a bad token. */
+function readCursor(cursor: unknown[]): AgentSortKey {
+  const parsed = agentSortKeySchema.safeParse(cursor);
+  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
+  return parsed.data;
 }
 
 /**
@@ -89,7 +109,7 @@ export async function patchAgent(deps: Deps, caller: Caller, name: string, body:
   });
 }
 
-/** `getAgentView`: what the agent is, where it comes from, and what the caller may do with it. */
+/** `getAgentView`: what the agent is (the fields `get` shows to those who may not edit it), where it comes from, and what the caller may do with it. */
 export async function getAgentView(deps: Deps, caller: Caller, name: string): Promise<Json> {
   parseAgentName(name);
   const record = authorizeAgentAccess(caller, 'get', name, await deps.registry.getAgentRecord(name));

@@ -1,3 +1,4 @@
+import type { AgentCreationPolicy } from '../domain/agents/agent-creation-policy.ts';
 import type { PageTokenCodec } from '../domain/agents/page-token.ts';
 import type { AgentRegistry } from '../ports/agent-registry.ts';
 import type { Authenticator } from '../ports/authenticator.ts';
@@ -15,6 +16,8 @@ export interface ApiDeps {
   /** Where those outbox entries are deleted once published (the sweeper publishes any left behind). */
   outbox: OutboxStore;
   pageTokens: PageTokenCodec;
+  /** The parents agents may be created under and the per-user limit. */
+  agentCreation: AgentCreationPolicy;
   clock: Clock;
   /** A new random id (operation and agent ids). */
   newId: () => string;

@@ -15,7 +15,7 @@ import type { ApiRequest } from './handle-api-request.ts';
 const secret = 'unit-test-secret-of-at-least-32-characters';
 
 /** The API and its deploy worker over in-memory adapters: Pub/Sub push semantics included. */
-function createWorld() {
+function createWorld({ maxAgentsPerUser = 100 } = {}) {
   const documents = new InMemoryDocuments();
   const registry = new InMemoryAgentRegistry(documents);
   const agents = new InMemoryAgentCatalog(documents);
@@ -31,6 +31,7 @@ function createWorld() {
     outbox,
     authenticator: new LocalTokenAuthenticator(secret, ['root']),
     pageTokens: createPageTokenCodec(secret),
+    agentCreation: { parents: [sampleParent], maxAgentsPerUser },
     clock: { now: () => (now += 1000) },
     newId: () => `id${ids++}`,
     logger: silentLogger,
@@ -97,6 +98,76 @@ describe('handleApiRequest', () => {
     expect((await call('ada', 'POST', 'projects/p/locations/l/collections/c/engines/e/agents', agent, { agentId: 'Bad_Id' })).body).toMatchObject({
       error: { status: 'INVALID_ARGUMENT', message: expect.stringContaining('Invalid agentId "Bad_Id"') },
     });
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'fields.__proto__', 'displayName.constructor', 'icon.constructor'])(
+    'answers PATCH with updateMask=%s 400 INVALID_ARGUMENT naming the path, never 500',
+    async (mask) => {
+      const { call } = createWorld();
+      const name = `${sampleParent}/agents/helper`;
+      await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'helper' });
+      const answer = await call('ada', 'PATCH', name, { displayName: 'Renamed' }, { updateMask: mask });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { error: { status: 'INVALID_ARGUMENT', message: `updateMask: "${mask}" is not a field of Agent`, details: [{ reason: 'INVALID_UPDATE_MASK' }] } },
+      });
+      expect((await call('ada', 'GET', name)).body).toMatchObject({ displayName: 'Helper' });
+    },
+  );
+
+  it("shows a user who may not edit an agent what getAgentView shows, never its definition, in get and list; its creator and admins see all of it", async () => {
+    const { call } = createWorld();
+    const name = `${sampleParent}/agents/helper`;
+    const full = { ...agent, starterPrompts: [{ text: 'Hi' }], authorizationConfig: { toolAuthorizations: ['projects/p/locations/global/authorizations/t'] } };
+    await call('ada', 'POST', `${sampleParent}/agents`, full, { agentId: 'helper' });
+    const summary = { name, displayName: 'Helper', description: 'Helps.', createTime: expect.any(String), updateTime: expect.any(String), state: 'CONFIGURED' };
+    expect((await call('bob', 'GET', name)).body).toStrictEqual(summary);
+    expect((await call('bob', 'GET', `${sampleParent}/agents`)).body).toStrictEqual({ agents: [summary] });
+    for (const user of ['ada', 'root']) {
+      expect((await call(user, 'GET', name)).body).toMatchObject({ adkAgentDefinition: full.adkAgentDefinition, authorizationConfig: full.authorizationConfig, starterPrompts: full.starterPrompts });
+      expect((await call(user, 'GET', `${sampleParent}/agents`)).body).toMatchObject({ agents: [{ adkAgentDefinition: full.adkAgentDefinition }] });
+    }
+  });
+
+  it('refuses to create an agent under a parent the deployment does not serve, admins included, naming the parents it serves', async () => {
+    const { call } = createWorld();
+    const foreign = 'projects/someone-else/locations/global/collections/default_collection/engines/e1';
+    for (const user of ['ada', 'root']) {
+      expect((await call(user, 'POST', `${foreign}/agents`, agent, { agentId: 'helper' })).body).toMatchObject({
+        error: {
+          code: 403,
+          status: 'PERMISSION_DENIED',
+          message: `Permission denied to create agents under ${foreign}: this deployment creates agents only under ${sampleParent}`,
+          details: [{ reason: 'PARENT_NOT_SERVED', metadata: { parent: foreign, servedParents: sampleParent } }],
+        },
+      });
+    }
+    expect((await call('root', 'GET', `${foreign}/agents`)).body).toEqual({ agents: [] });
+  });
+
+  it('refuses a user past the per-user agent limit with 429 RESOURCE_EXHAUSTED naming it, counts deletes, and exempts admins', async () => {
+    const { call } = createWorld({ maxAgentsPerUser: 2 });
+    for (const id of ['a1', 'a2']) expect((await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: id })).status).toBe(200);
+    expect((await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'a3' })).body).toMatchObject({
+      error: {
+        code: 429,
+        status: 'RESOURCE_EXHAUSTED',
+        message: 'User ada has 2 agents, the most one user may have (2, AGENTLINE_MAX_AGENTS_PER_USER); delete one before creating another',
+        details: [{ reason: 'AGENT_LIMIT_REACHED', metadata: { userId: 'ada', agentCount: '2', maxAgentsPerUser: '2' } }],
+      },
+    });
+    expect((await call('bob', 'POST', `${sampleParent}/agents`, agent, { agentId: 'b1' })).status).toBe(200);
+    for (const id of ['r1', 'r2', 'r3']) expect((await call('root', 'POST', `${sampleParent}/agents`, agent, { agentId: id })).status).toBe(200);
+    await call('root', 'DELETE', `${sampleParent}/agents/a1`);
+    expect((await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'a3' })).status).toBe(200);
+    expect((await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'a4' })).status).toBe(429);
+  });
+
+  it('holds the per-user agent limit under concurrent creates', async () => {
+    const { call } = createWorld({ maxAgentsPerUser: 3 });
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, index) => call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: `c${index}` })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+    expect(((await call('ada', 'GET', `${sampleParent}/agents`)).body as { agents: unknown[] }).agents).toHaveLength(3);
   });
 
   it('lets only admins grant authorizations, and exposes the grant to the pipeline', async () => {

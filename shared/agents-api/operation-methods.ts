@@ -84,7 +84,7 @@ export async function deleteAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'ne
       createTime: now,
       updateTime: now,
     };
-    tx.deleteAgent(name);
+    tx.deleteAgent(record);
     tx.putOperation(operation);
     tx.putOutbox(outboxEntryOf(agentLifecycleOutboxMessage(name, operation.name), now));
     return operation;

@@ -102,6 +102,14 @@ export class AbortedError extends AgentlineError {
   }
 }
 
+/** The caller has used up a limit (the agents one user may have); it must free some first. */
+export class ResourceExhaustedError extends AgentlineError {
+  readonly retryable = false;
+  constructor(message: string, options?: ErrorOptions) {
+    super(options?.code ?? 'RESOURCE_EXHAUSTED', message, options);
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
   return error instanceof AgentlineError ? error.retryable : true;
 }

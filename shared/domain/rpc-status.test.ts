@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortedError, FailedPreconditionError, InvalidInputError, NotFoundError, PermissionDeniedError, ResourceExistsError, UnauthenticatedError } from './errors.ts';
+import { AbortedError, FailedPreconditionError, InvalidInputError, NotFoundError, PermissionDeniedError, ResourceExhaustedError, ResourceExistsError, UnauthenticatedError } from './errors.ts';
 import { toErrorBody, toRpcStatus } from './rpc-status.ts';
 
 describe('toRpcStatus', () => {
@@ -8,6 +8,7 @@ describe('toRpcStatus', () => {
     [new NotFoundError('gone'), 404, 'NOT_FOUND', 5],
     [new ResourceExistsError('dup'), 409, 'ALREADY_EXISTS', 6],
     [new PermissionDeniedError('no'), 403, 'PERMISSION_DENIED', 7],
+    [new ResourceExhaustedError('limit'), 429, 'RESOURCE_EXHAUSTED', 8],
     [new FailedPreconditionError('state'), 400, 'FAILED_PRECONDITION', 9],
     [new AbortedError('busy'), 409, 'ABORTED', 10],
     [new UnauthenticatedError('who'), 401, 'UNAUTHENTICATED', 16],

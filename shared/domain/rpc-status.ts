@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   NotFoundError,
   PermissionDeniedError,
+  ResourceExhaustedError,
   ResourceExistsError,
   TransientError,
   UnauthenticatedError,
@@ -16,6 +17,7 @@ const rpcCodes = {
   NOT_FOUND: { code: 5, http: 404 },
   ALREADY_EXISTS: { code: 6, http: 409 },
   PERMISSION_DENIED: { code: 7, http: 403 },
+  RESOURCE_EXHAUSTED: { code: 8, http: 429 },
   FAILED_PRECONDITION: { code: 9, http: 400 },
   ABORTED: { code: 10, http: 409 },
   UNIMPLEMENTED: { code: 12, http: 501 },
@@ -68,6 +70,7 @@ function codeNameOf(error: unknown): RpcCodeName {
   if (error instanceof InvalidInputError) return 'INVALID_ARGUMENT';
   if (error instanceof NotFoundError) return 'NOT_FOUND';
   if (error instanceof ResourceExistsError) return 'ALREADY_EXISTS';
+  if (error instanceof ResourceExhaustedError) return 'RESOURCE_EXHAUSTED';
   if (error instanceof FailedPreconditionError) return 'FAILED_PRECONDITION';
   if (error instanceof AbortedError) return 'ABORTED';
   if (error instanceof TransientError) return 'UNAVAILABLE';

@@ -1,4 +1,5 @@
 import type { AgentRecord } from '../domain/agents/agent-record.ts';
+import type { AgentSortKey, OrderClause } from '../domain/agents/list-request.ts';
 import type { OperationRecord } from '../domain/agents/operation.ts';
 import type { OutboxEntry } from '../domain/outbox.ts';
 
@@ -10,18 +11,46 @@ export interface AuthorizationGrant {
   grantTime: number;
 }
 
+/** One page of agents under a parent, as `list` asks for it. */
+export interface AgentPageQuery {
+  parent: string;
+  /** Only agents listed to one of these (`listAudienceOf`); undefined lists every agent (admins). */
+  audiences: readonly string[] | undefined;
+  order: OrderClause;
+  /** The sort key of the previous page's last agent; absent for the first page. */
+  after: AgentSortKey | undefined;
+  pageSize: number;
+}
+
+export interface AgentPage {
+  agents: AgentRecord[];
+  /** The last agent's sort key when more agents follow; absent on the last page. */
+  next?: AgentSortKey;
+  /** Documents the page cost to read: what keeps a page's price independent of the collection's size. */
+  documentsRead: number;
+}
+
 /** Reads and writes of one registry transaction: reads first, then writes, all or nothing. */
 export interface AgentRegistryTransaction {
   /** Undefined when absent. */
   getAgent(name: string): Promise<AgentRecord | undefined>;
   /** Undefined when absent. */
   getOperation(name: string): Promise<OperationRecord | undefined>;
-  /** Fails the transaction with ResourceExistsError (ALREADY_EXISTS) when the agent exists. */
+  /**
+   * How many agents `userId` has created and not deleted: 0 for a user who never created one.
+   * Reading it makes a concurrent create or delete by the same user re-run this transaction, so a
+   * limit checked against it holds under concurrency.
+   */
+  countAgentsCreatedBy(userId: string): Promise<number>;
+  /**
+   * Creates the agent and counts it for its creator, in this transaction. Fails the transaction
+   * with ResourceExistsError (ALREADY_EXISTS) when the agent exists (and then counts nothing).
+   */
   createAgent(record: AgentRecord): void;
   /** Replaces the agent document. */
   putAgent(record: AgentRecord): void;
-  /** Deletes the agent document; deleting an absent one is a no-op. */
-  deleteAgent(name: string): void;
+  /** Deletes the agent as this transaction read it, and no longer counts it for its creator. */
+  deleteAgent(record: AgentRecord): void;
   /** Creates or replaces the operation document. */
   putOperation(operation: OperationRecord): void;
   /** Stores an outbox entry with the change that caused it (a deploy, a lifecycle announcement). */
@@ -37,8 +66,12 @@ export interface AgentRegistry {
   transact<T>(work: (tx: AgentRegistryTransaction) => Promise<T>): Promise<T>;
   /** The full record; undefined when absent. */
   getAgentRecord(name: string): Promise<AgentRecord | undefined>;
-  /** Every agent under an engine, in no particular order (the caller sorts and pages). */
-  listAgents(parent: string): Promise<AgentRecord[]>;
+  /**
+   * One page of the agents under `query.parent` that are listed to one of `query.audiences`, in
+   * `query.order` (ties by name), after `query.after`. Reads about one page of documents however
+   * many agents exist or are hidden from the caller: one indexed query with a limit.
+   */
+  listAgentsPage(query: AgentPageQuery): Promise<AgentPage>;
   /** Undefined when absent. */
   getOperation(name: string): Promise<OperationRecord | undefined>;
   /** Idempotent: granting again replaces the grant. */

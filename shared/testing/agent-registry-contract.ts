@@ -2,11 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { ResourceExistsError } from '../domain/errors.ts';
 import type { AgentCatalog } from '../ports/agent-catalog.ts';
 import type { AgentRegistry } from '../ports/agent-registry.ts';
+import type { AgentRecord } from '../domain/agents/agent-record.ts';
+import { audiencesOf } from '../domain/agents/list-audience.ts';
+import { compareSortKeys, orderableFields, sortKeyOf, type AgentSortKey } from '../domain/agents/list-request.ts';
+import { canSee, type Caller } from '../domain/agents/permissions.ts';
+import type { AgentPageQuery } from '../ports/agent-registry.ts';
 import { sampleAgentRecord, sampleOperation, sampleParent } from './agent-fixtures.ts';
 
 let counter = 0;
 /** Ids unique per test so suites can share one database. */
 const uniqueId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+const bob: Caller = { userId: 'bob', admin: false };
+const idOf = (record: AgentRecord) => record.name.split('/').pop();
+
+/** A first page large enough for every agent a test writes, as an admin sees it. */
+function everyAgentIn(parent: string): AgentPageQuery {
+  return { parent, audiences: undefined, order: { field: 'createTime', descending: false }, after: undefined, pageSize: 50 };
+}
+
+/**
+ * Five agents of three creators with ties in displayName and createTime; bob may see a1, a3 and
+ * a4 (his own PRIVATE one and the ones that are not PRIVATE).
+ */
+async function seed(registry: AgentRegistry, parent: string): Promise<AgentRecord[]> {
+  const agent = (id: string, creator: string, state: AgentRecord['state'], displayName: string, createTime: number, updateTime: number) =>
+    sampleAgentRecord(id, { parent, creator, state, createTime, updateTime, fields: { displayName, description: 'd', adkAgentDefinition: { agentConfig: 'name: a\n' } } });
+  const records = [
+    agent('a1', 'ada', 'ENABLED', 'Bravo', 1000, 5000),
+    agent('a2', 'ada', 'PRIVATE', 'Alpha', 2000, 4000),
+    agent('a3', 'bob', 'PRIVATE', 'Charlie', 2000, 3000),
+    agent('a4', 'carol', 'DISABLED', 'Alpha', 3000, 2000),
+    agent('a5', 'carol', 'PRIVATE', 'Delta', 4000, 1000),
+  ];
+  await registry.transact(async (tx) => records.forEach((record) => tx.createAgent(record)));
+  return records;
+}
 
 /** A registry and the pipeline's catalog over the same database, as in production. */
 export interface RegistryWithCatalog {
@@ -74,10 +105,55 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
         tx.createAgent(elsewhere);
       });
       await registry.transact(async (tx) => tx.putAgent({ ...first, state: 'ENABLED' }));
-      await registry.transact(async (tx) => tx.deleteAgent(second.name));
-      expect(await registry.listAgents(parent)).toEqual([{ ...first, state: 'ENABLED' }]);
+      await registry.transact(async (tx) => tx.deleteAgent(second));
+      expect((await registry.listAgentsPage(everyAgentIn(parent))).agents).toEqual([{ ...first, state: 'ENABLED' }]);
       expect((await catalog.getAgent(first.name))?.state).toBe('ENABLED');
       expect(await catalog.getAgent(second.name)).toBeUndefined();
+    });
+
+    it("lists a page of the agents listed to the caller's audiences, in the order asked, ties broken by name", async () => {
+      const { registry } = createRegistry();
+      const parent = `projects/p1/locations/global/collections/c/engines/${uniqueId('e')}`;
+      await seed(registry, parent);
+      const page = await registry.listAgentsPage({ parent, audiences: audiencesOf(bob), order: { field: 'displayName', descending: false }, after: undefined, pageSize: 2 });
+      expect(page.agents.map(idOf)).toEqual(['a4', 'a1']);
+      expect(page.next).toEqual(['Bravo', `${parent}/agents/a1`]);
+      const rest = await registry.listAgentsPage({ parent, audiences: audiencesOf(bob), order: { field: 'displayName', descending: false }, after: page.next, pageSize: 2 });
+      expect(rest.agents.map(idOf)).toEqual(['a3']);
+      expect(rest.next).toBeUndefined();
+    });
+
+    it.each(orderableFields.flatMap((field) => [false, true].map((descending) => ({ field, descending }))))(
+      'pages through exactly the agents each caller may see in the order %j, the last page without a cursor',
+      async (order) => {
+        const { registry } = createRegistry();
+        const parent = `projects/p1/locations/global/collections/c/engines/${uniqueId('e')}`;
+        const records = await seed(registry, parent);
+        for (const caller of [bob, { userId: 'root', admin: true }]) {
+          const seen: AgentRecord[] = [];
+          let after: AgentSortKey | undefined;
+          do {
+            const page = await registry.listAgentsPage({ parent, audiences: audiencesOf(caller), order, after, pageSize: 2 });
+            expect(page.agents.length).toBeLessThanOrEqual(2);
+            seen.push(...page.agents);
+            after = page.next;
+          } while (after);
+          const expected = records.filter((record) => canSee(caller, record)).sort((a, b) => compareSortKeys(sortKeyOf(a, order), sortKeyOf(b, order), order));
+          expect(seen.map(idOf)).toEqual(expected.map(idOf));
+        }
+      },
+    );
+
+    it("takes an agent out of other users' lists when it becomes PRIVATE, and puts it back when it is enabled", async () => {
+      const { registry } = createRegistry();
+      const parent = `projects/p1/locations/global/collections/c/engines/${uniqueId('e')}`;
+      const [shared] = await seed(registry, parent);
+      const listedToBob = async () => (await registry.listAgentsPage({ ...everyAgentIn(parent), audiences: audiencesOf(bob) })).agents.map(idOf);
+      expect(await listedToBob()).toContain('a1');
+      await registry.transact(async (tx) => tx.putAgent({ ...shared!, state: 'PRIVATE' }));
+      expect(await listedToBob()).not.toContain('a1');
+      await registry.transact(async (tx) => tx.putAgent({ ...shared!, state: 'ENABLED' }));
+      expect(await listedToBob()).toContain('a1');
     });
 
     it('serializes concurrent read-modify-write transactions on one agent so no update is lost', async () => {
@@ -91,6 +167,38 @@ export function describeAgentRegistryContract(name: string, createRegistry: () =
         });
       await Promise.all([append('x'), append('y')]);
       expect((await registry.getAgentRecord(record.name))?.fields.displayName).toHaveLength(3);
+    });
+
+    it('counts the agents a user created and has not deleted, and not a create that failed', async () => {
+      const { registry } = createRegistry();
+      const creator = uniqueId('u');
+      const count = () => registry.transact((tx) => tx.countAgentsCreatedBy(creator));
+      expect(await count()).toBe(0);
+      const [first, second] = [sampleAgentRecord(uniqueId('a'), { creator }), sampleAgentRecord(uniqueId('a'), { creator })];
+      await registry.transact(async (tx) => {
+        tx.createAgent(first);
+        tx.createAgent(second);
+      });
+      await registry.transact(async (tx) => tx.createAgent(sampleAgentRecord(uniqueId('a'))));
+      expect(await count()).toBe(2);
+      await expect(registry.transact(async (tx) => tx.createAgent(first))).rejects.toBeInstanceOf(ResourceExistsError);
+      await registry.transact(async (tx) => tx.deleteAgent((await tx.getAgent(first.name))!));
+      expect(await count()).toBe(1);
+    });
+
+    it('makes concurrent creates that check a limit against the count re-run, so the limit holds', async () => {
+      const { registry } = createRegistry();
+      const creator = uniqueId('u');
+      const limit = 3;
+      const createBelowLimit = (index: number) =>
+        registry.transact(async (tx) => {
+          if ((await tx.countAgentsCreatedBy(creator)) >= limit) return false;
+          tx.createAgent(sampleAgentRecord(`${uniqueId('a')}x${index}`, { creator }));
+          return true;
+        });
+      const created = await Promise.all(Array.from({ length: 6 }, (_, index) => createBelowLimit(index)));
+      expect(created.filter(Boolean)).toHaveLength(limit);
+      expect(await registry.transact((tx) => tx.countAgentsCreatedBy(creator))).toBe(limit);
     });
 
     it('writes an operation and its agent in one transaction and reads the operation back', async () => {

@@ -1,6 +1,7 @@
 import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-token-authenticator.ts';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
 import { createPageTokenCodec } from '../domain/agents/page-token.ts';
+import { sampleParent } from './agent-fixtures.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import type { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
@@ -23,6 +24,7 @@ export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemory
     outbox,
     authenticator: new LocalTokenAuthenticator(secret, []),
     pageTokens: createPageTokenCodec(secret),
+    agentCreation: { parents: [sampleParent], maxAgentsPerUser: 100 },
     clock: { now: () => Date.now() },
     newId: () => `id${ids++}`,
     logger: world.deps.logger,

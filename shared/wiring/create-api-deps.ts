@@ -34,11 +34,24 @@ export function createApiDeps(
     logger: base.logger,
     authenticator: createAuthenticator(config),
     pageTokens: createPageTokenCodec(pageTokenSecret(config)),
+    agentCreation: { parents: agentParents(config), maxAgentsPerUser: config.AGENTLINE_MAX_AGENTS_PER_USER },
     newId: randomUUID,
     availableTools: builtinToolNames,
     fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
     close: () => guarded.close(),
   };
+}
+
+/**
+ * The engine the README's examples, the CLI's and the local stack's tests create agents under.
+ * Only a local deployment falls back to it: a production one serves the engines it names.
+ */
+export const localAgentParent = 'projects/p/locations/global/collections/default_collection/engines/e';
+
+function agentParents(config: Config): readonly string[] {
+  if (config.AGENTLINE_AGENT_PARENTS) return config.AGENTLINE_AGENT_PARENTS;
+  if (config.AGENTLINE_AUTH === 'local') return [localAgentParent];
+  throw new InvalidInputError('Invalid environment: AGENTLINE_AGENT_PARENTS is required when AGENTLINE_AUTH=google (the engines agents may be created under)');
 }
 
 /** Every instance must share the key, so production sets it; locally the auth secret serves. */

@@ -36,6 +36,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('reads the agent parents as a list and the per-user agent limit, 100 by default', () => {
+    const engines = 'projects/a/locations/global/collections/c/engines/e, projects/b/locations/us/collections/c/engines/f';
+    expect(loadConfig({ AGENTLINE_AGENT_PARENTS: engines, AGENTLINE_MAX_AGENTS_PER_USER: '7' })).toMatchObject({
+      AGENTLINE_AGENT_PARENTS: ['projects/a/locations/global/collections/c/engines/e', 'projects/b/locations/us/collections/c/engines/f'],
+      AGENTLINE_MAX_AGENTS_PER_USER: 7,
+    });
+    expect(loadConfig({})).toMatchObject({ AGENTLINE_MAX_AGENTS_PER_USER: 100 });
+    expect(loadConfig({}).AGENTLINE_AGENT_PARENTS).toBeUndefined();
+  });
+
+  it.each([
+    [{ AGENTLINE_AGENT_PARENTS: 'projects/a, projects/b/locations/l/collections/c/engines/e' }, /AGENTLINE_AGENT_PARENTS: must be engines of the form projects\/P\/locations\/L\/collections\/C\/engines\/E; not projects\/a$/],
+    [{ AGENTLINE_AGENT_PARENTS: ' , ' }, /AGENTLINE_AGENT_PARENTS: must name at least one engine/],
+    [{ AGENTLINE_MAX_AGENTS_PER_USER: '0' }, /AGENTLINE_MAX_AGENTS_PER_USER/],
+  ])('refuses the agent creation settings %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('refuses an outbound loopback setting that is not a boolean', () => {
     expect(() => loadConfig({ AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'sometimes' })).toThrow(
       /AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: must be 'true' or 'false'/,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
+import { isValidParent } from '../domain/agents/agent-name.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -79,6 +80,20 @@ export const configSchema = z.object({
     .string()
     .default('')
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0)),
+  /**
+   * Comma-separated engines (`projects/P/locations/L/collections/C/engines/E`) agents may be
+   * created under. Unset: the local stack's engine with AGENTLINE_AUTH=local; required with google.
+   */
+  AGENTLINE_AGENT_PARENTS: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+    .refine((parents) => parents.length > 0, 'must name at least one engine')
+    .refine((parents) => parents.every(isValidParent), {
+      error: (issue) => `must be engines of the form projects/P/locations/L/collections/C/engines/E; not ${(issue.input as string[]).filter((parent) => !isValidParent(parent)).join(', ')}`,
+    })
+    .optional(),
+  /** The most agents one non-admin user may have at once. */
+  AGENTLINE_MAX_AGENTS_PER_USER: positiveInt(100),
   /** Key of the list page tokens; every API instance must share it (default: the local auth secret). */
   AGENTLINE_PAGE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 }).and(delayQueueSchema);

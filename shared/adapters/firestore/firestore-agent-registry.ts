@@ -1,10 +1,13 @@
-import type { DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import { FieldValue, type DocumentSnapshot, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { agentCreatorCountSchema } from '../../domain/agents/agent-creator-count.ts';
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
 import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
 import { recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
-import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import { sortKeyOf } from '../../domain/agents/list-request.ts';
+import type { AgentPage, AgentPageQuery, AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import { agentPageQuery, toAgentDocument } from './firestore-agent-list-query.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { codecs, fromFirestore, toFirestore } from './firestore-codec.ts';
@@ -47,9 +50,12 @@ export class FirestoreAgentRegistry implements AgentRegistry {
     return readAgent(await this.#db.doc(agentPath(name)).get());
   }
 
-  async listAgents(parent: string): Promise<AgentRecord[]> {
-    const snapshot = await this.#db.collection(paths.agents()).where('parent', '==', parent).get();
-    return snapshot.docs.map((doc) => readAgent(doc)!);
+  async listAgentsPage(query: AgentPageQuery): Promise<AgentPage> {
+    const snapshot = await agentPageQuery(this.#db.collection(paths.agents()), query).get();
+    const agents = snapshot.docs.map((doc) => readAgent(doc)!);
+    const page = agents.slice(0, query.pageSize);
+    const last = page.at(-1);
+    return { agents: page, ...(agents.length > query.pageSize && last ? { next: sortKeyOf(last, query.order) } : {}), documentsRead: snapshot.size };
   }
 
   async getOperation(name: string): Promise<OperationRecord | undefined> {
@@ -94,16 +100,28 @@ class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
     return readOperation(await this.#transaction.get(this.#db.doc(paths.operation(name))));
   }
 
+  async countAgentsCreatedBy(userId: string): Promise<number> {
+    const snapshot = await this.#transaction.get(this.#db.doc(paths.agentCreator(userId)));
+    return snapshot.exists ? agentCreatorCountSchema.parse(snapshot.data()).agentCount : 0;
+  }
+
   createAgent(record: AgentRecord): void {
-    this.#transaction.create(this.#db.doc(agentPath(record.name)), toFirestore(agentRecordSchema.parse(record), codecs.agent));
+    this.#transaction.create(this.#db.doc(agentPath(record.name)), toAgentDocument(record));
+    this.#countAgentOf(record.creator, 1);
   }
 
   putAgent(record: AgentRecord): void {
-    this.#transaction.set(this.#db.doc(agentPath(record.name)), toFirestore(agentRecordSchema.parse(record), codecs.agent));
+    this.#transaction.set(this.#db.doc(agentPath(record.name)), toAgentDocument(record));
   }
 
-  deleteAgent(name: string): void {
-    this.#transaction.delete(this.#db.doc(agentPath(name)));
+  deleteAgent(record: AgentRecord): void {
+    this.#transaction.delete(this.#db.doc(agentPath(record.name)));
+    this.#countAgentOf(record.creator, -1);
+  }
+
+  /** An increment, so a create that did not read the count (an admin's) still counts exactly. */
+  #countAgentOf(userId: string, delta: number): void {
+    this.#transaction.set(this.#db.doc(paths.agentCreator(userId)), { schemaVersion: 1, userId, agentCount: FieldValue.increment(delta) }, { merge: true });
   }
 
   putOperation(operation: OperationRecord): void {

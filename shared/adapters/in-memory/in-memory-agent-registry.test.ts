@@ -34,7 +34,7 @@ describe('InMemoryAgentRegistry on the documents of an InMemoryRunStore', () => 
     await registry.transact(async (tx) => tx.createAgent(record));
     await registry.transact(async (tx) => tx.putAgent({ ...record, state: 'ENABLED' }));
     expect(await readLifecycle()).toEqual({ state: 'ENABLED', creator: 'ada' });
-    await registry.transact(async (tx) => tx.deleteAgent(record.name));
+    await registry.transact(async (tx) => tx.deleteAgent(record));
     expect(await readLifecycle()).toBeUndefined();
   });
 

@@ -1,9 +1,12 @@
+import { agentCreatorCountSchema } from '../../domain/agents/agent-creator-count.ts';
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
 import { ResourceExistsError } from '../../domain/errors.ts';
 import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
 import { recordExpireTime } from '../../domain/retention.ts';
-import type { AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import { listAudienceOf } from '../../domain/agents/list-audience.ts';
+import { selectPage } from '../../domain/agents/list-request.ts';
+import type { AgentPage, AgentPageQuery, AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
@@ -35,11 +38,16 @@ export class InMemoryAgentRegistry implements AgentRegistry {
     return value === undefined ? undefined : agentRecordSchema.parse(value);
   }
 
-  async listAgents(parent: string): Promise<AgentRecord[]> {
-    return this.#documents
-      .list(`${paths.agents()}/`)
+  /** Scans every agent (memory has no indexes), so `documentsRead` is the number of agents. */
+  async listAgentsPage(query: AgentPageQuery): Promise<AgentPage> {
+    const stored = this.#documents.list(`${paths.agents()}/`);
+    const { audiences } = query;
+    const listed = stored
       .map((value) => agentRecordSchema.parse(value))
-      .filter((record) => record.parent === parent);
+      .filter((record) => record.parent === query.parent)
+      .filter((record) => audiences === undefined || listAudienceOf(record).some((audience) => audiences.includes(audience)));
+    const { page, nextCursor } = selectPage(listed, query.order, query.pageSize, query.after);
+    return { agents: page, ...(nextCursor ? { next: nextCursor } : {}), documentsRead: stored.length };
   }
 
   async getOperation(name: string): Promise<OperationRecord | undefined> {
@@ -85,16 +93,27 @@ class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
     return value === undefined ? undefined : operationRecordSchema.parse(value);
   }
 
+  async countAgentsCreatedBy(userId: string): Promise<number> {
+    return agentCountOf(this.#state.read(paths.agentCreator(userId)));
+  }
+
   createAgent(record: AgentRecord): void {
     this.#state.write(paths.agent(encodeAgentName(record.name)), agentRecordSchema.parse(record), true);
+    this.#countAgentOf(record.creator, 1);
   }
 
   putAgent(record: AgentRecord): void {
     this.#state.write(paths.agent(encodeAgentName(record.name)), agentRecordSchema.parse(record));
   }
 
-  deleteAgent(name: string): void {
-    this.#state.write(paths.agent(encodeAgentName(name)), undefined);
+  deleteAgent(record: AgentRecord): void {
+    this.#state.write(paths.agent(encodeAgentName(record.name)), undefined);
+    this.#countAgentOf(record.creator, -1);
+  }
+
+  /** Applied to the count stored at commit, as Firestore's increment is. */
+  #countAgentOf(userId: string, delta: number): void {
+    this.#state.transform(paths.agentCreator(userId), (current) => ({ schemaVersion: 1, userId, agentCount: agentCountOf(current) + delta }));
   }
 
   putOperation(operation: OperationRecord): void {
@@ -104,4 +123,8 @@ class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
   putOutbox(entry: OutboxEntry): void {
     this.#state.write(paths.outbox(entry.id), { ...outboxEntrySchema.parse(entry), expireTime: recordExpireTime(entry.createTime, testRetention) });
   }
+}
+
+function agentCountOf(stored: unknown): number {
+  return stored === undefined ? 0 : agentCreatorCountSchema.parse(stored).agentCount;
 }

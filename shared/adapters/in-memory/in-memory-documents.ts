@@ -8,8 +8,11 @@ interface StoredDocument {
   value: unknown;
 }
 
-/** `value: undefined` deletes the document. */
-type Write = { path: string; value: unknown; createOnly: boolean };
+/**
+ * `value: undefined` deletes the document. A `transform` computes the new value from the one
+ * stored at commit, as Firestore's field transforms (`FieldValue.increment`) do.
+ */
+type Write = { path: string; value: unknown; createOnly: boolean; transform?: (current: unknown) => unknown };
 
 /**
  * A tiny document database with Firestore's transaction rules, for the in-memory world:
@@ -95,12 +98,13 @@ export class InMemoryDocuments {
       if (write.createOnly && this.#documents.has(write.path)) throw new AlreadyExistsError(write.path);
     }
     for (const write of writes) {
+      const value = write.transform ? write.transform(this.get(write.path)) : write.value;
       // A deleted document keeps a version (valueless), so a transaction that read it sees the change.
-      if (write.value === undefined) {
+      if (value === undefined) {
         this.#documents.delete(write.path);
         this.#tombstones.set(write.path, this.#nextVersion++);
       } else {
-        this.#documents.set(write.path, { version: this.#nextVersion++, value: structuredClone(write.value) });
+        this.#documents.set(write.path, { version: this.#nextVersion++, value: structuredClone(value) });
       }
     }
     return true;
@@ -127,6 +131,11 @@ export class InMemoryTransactionState {
 
   write(path: string, value: unknown, createOnly = false): void {
     this.#writes.push({ path, value, createOnly });
+  }
+
+  /** A write computed from the document's value at commit (undefined when absent). */
+  transform(path: string, next: (current: unknown) => unknown): void {
+    this.#writes.push({ path, value: undefined, createOnly: false, transform: next });
   }
 
   get writtenPaths(): string[] {

@@ -37,6 +37,8 @@ describe('readAgentBody', () => {
     [{ a2aAgentDefinition: { jsonAgentCard: '{}', remoteAgentCard: { uri: 'https://x.test/card' } } }, /exactly one of jsonAgentCard or remoteAgentCard/],
     [{ displayName: '  ' }, /displayName must not be empty/],
     [[1], /JSON object/],
+    [JSON.parse('{"__proto__": {"displayName": "A"}}'), /Unrecognized key: "__proto__"/],
+    [JSON.parse('{"constructor": {}, "to_string": "x"}'), /Unrecognized keys: "constructor", "toString"/],
   ])('refuses %j naming the problem', (body, message) => {
     expect(() => readAgentBody(body)).toThrow(message);
   });

@@ -30,7 +30,8 @@ export function readAgentBody(body: unknown): WritableAgentFields {
   }
   const fields = { ...(toCamelCaseKeys(body) as Record<string, unknown>) };
   for (const outputOnly of outputOnlyFieldNames) delete fields[outputOnly];
-  const deprecated = deprecatedSchema.safeParse({ authorizations: fields['authorizations'], toolSettings: fields['toolSettings'] });
+  const own = (key: string) => (Object.hasOwn(fields, key) ? fields[key] : undefined);
+  const deprecated = deprecatedSchema.safeParse({ authorizations: own('authorizations'), toolSettings: own('toolSettings') });
   if (!deprecated.success) throw invalidAgent(deprecated.error.issues);
   delete fields['authorizations'];
   delete fields['toolSettings'];

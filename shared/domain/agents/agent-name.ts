@@ -35,7 +35,8 @@ export function assertValidParent(parent: string): void {
   }
 }
 
-function isValidParent(parent: string): boolean {
+/** Whether `parent` is an engine name, `projects/{p}/locations/{l}/collections/{c}/engines/{e}`. */
+export function isValidParent(parent: string): boolean {
   const match = parentPattern.exec(parent);
   return match !== null && match.slice(1).every((segment) => segmentPattern.test(segment));
 }

@@ -22,15 +22,18 @@ describe('parsePageSize', () => {
 });
 
 describe('parseOrderBy', () => {
-  it('reads fields with directions in snake_case or camelCase', () => {
-    expect(parseOrderBy('display_name desc, createTime')).toEqual([
-      { field: 'displayName', descending: true },
-      { field: 'createTime', descending: false },
-    ]);
+  it('reads a field with its direction in snake_case or camelCase, createTime ascending by default', () => {
+    expect(parseOrderBy('display_name desc')).toEqual({ field: 'displayName', descending: true });
+    expect(parseOrderBy(' updateTime ASC ')).toEqual({ field: 'updateTime', descending: false });
+    expect(parseOrderBy(undefined)).toEqual({ field: 'createTime', descending: false });
   });
 
   it.each([['colour'], ['name sideways'], ['name desc extra']])('refuses %s', (raw) => {
     expect(() => parseOrderBy(raw)).toThrow(/orderBy/);
+  });
+
+  it('refuses a second field, since every ordering is one indexed query', () => {
+    expect(() => parseOrderBy('state, createTime desc')).toThrow('orderBy: order by one field (ties are broken by name), got "state, createTime desc"');
   });
 });
 
@@ -52,6 +55,13 @@ describe('selectPage', () => {
 
   it('orders descending when asked', () => {
     expect(selectPage(records, parseOrderBy('createTime desc'), 1, undefined).page[0]?.name).toMatch(/agents\/e$/);
+  });
+
+  it('breaks ties by name ascending in either direction', () => {
+    const tied = ['b', 'a', 'c'].map((id) => sampleAgentRecord(id, { state: 'ENABLED' }));
+    for (const order of [parseOrderBy('state'), parseOrderBy('state desc')]) {
+      expect(selectPage(tied, order, 3, undefined).page.map((record) => record.name.split('/').pop())).toEqual(['a', 'b', 'c']);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import type { AgentRecord } from './agent-record.ts';
 import { toCamelCase } from './to-camel-case-keys.ts';
@@ -5,8 +6,8 @@ import { toCamelCase } from './to-camel-case-keys.ts';
 export const defaultPageSize = 100;
 export const maxPageSize = 1000;
 const int32Max = 2 ** 31 - 1;
-const orderableFields = ['name', 'displayName', 'createTime', 'updateTime', 'state'] as const;
-type OrderableField = (typeof orderableFields)[number];
+export const orderableFields = ['name', 'displayName', 'createTime', 'updateTime', 'state'] as const;
+export type OrderableField = (typeof orderableFields)[number];
 export interface OrderClause {
   field: OrderableField;
   descending: boolean;
@@ -24,48 +25,49 @@ export function parsePageSize(raw: string | undefined): number {
 }
 
 /**
- * AIP-132 `orderBy`: comma-separated fields, each optionally followed by ` desc` (or ` asc`);
- * default `createTime`. The agent name always breaks ties, so the order is total.
+ * AIP-132 `orderBy`: one field optionally followed by ` desc` (or ` asc`); default `createTime`.
+ * The agent name always breaks ties (ascending), so the order is total. One field, because each
+ * ordering is a Firestore composite index (infra/firestore.indexes.json) and a list page must be
+ * one indexed query (docs/architecture.md, "API trust boundary").
  */
-export function parseOrderBy(raw: string | undefined): OrderClause[] {
+export function parseOrderBy(raw: string | undefined): OrderClause {
   const text = raw?.trim() ?? '';
-  if (text === '') return [{ field: 'createTime', descending: false }];
-  return text.split(',').map((part) => {
-    const [field, direction, ...extra] = part.trim().split(/\s+/);
-    if (!field || extra.length > 0 || (direction !== undefined && !/^(asc|desc)$/i.test(direction))) {
-      throw new InvalidInputError(`orderBy: "${part.trim()}" must be a field optionally followed by "desc"`, { code: 'INVALID_ORDER_BY', metadata: { orderBy: part.trim() } });
-    }
-    const camel = toCamelCase(field);
-    if (!(orderableFields as readonly string[]).includes(camel)) {
-      throw new InvalidInputError(`orderBy: cannot order by "${field}"; use ${orderableFields.join(', ')}`, {
-        code: 'INVALID_ORDER_BY',
-        metadata: { orderBy: field, orderableFields: orderableFields.join(',') },
-      });
-    }
-    return { field: camel as OrderableField, descending: direction?.toLowerCase() === 'desc' };
-  });
+  if (text === '') return { field: 'createTime', descending: false };
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length > 1) {
+    throw new InvalidInputError(`orderBy: order by one field (ties are broken by name), got "${text}"`, { code: 'INVALID_ORDER_BY', metadata: { orderBy: text } });
+  }
+  const [field, direction, ...extra] = parts[0]!.split(/\s+/);
+  if (!field || extra.length > 0 || (direction !== undefined && !/^(asc|desc)$/i.test(direction))) {
+    throw new InvalidInputError(`orderBy: "${text}" must be a field optionally followed by "desc"`, { code: 'INVALID_ORDER_BY', metadata: { orderBy: text } });
+  }
+  const camel = toCamelCase(field);
+  if (!(orderableFields as readonly string[]).includes(camel)) {
+    throw new InvalidInputError(`orderBy: cannot order by "${field}"; use ${orderableFields.join(', ')}`, {
+      code: 'INVALID_ORDER_BY',
+      metadata: { orderBy: field, orderableFields: orderableFields.join(',') },
+    });
+  }
+  return { field: camel as OrderableField, descending: direction?.toLowerCase() === 'desc' };
 }
 
 function pageSizeProblem(pageSize: string) {
   return { code: 'INVALID_PAGE_SIZE', metadata: { pageSize } };
 }
 
-type SortKey = (string | number)[];
+/** The ordered field's value and the agent's name: where a page ends, carried in its page token. */
+export const agentSortKeySchema = z.tuple([z.union([z.string(), z.number()]), z.string()]);
+export type AgentSortKey = z.infer<typeof agentSortKeySchema>;
 
-function sortKey(record: AgentRecord, order: readonly OrderClause[]): SortKey {
-  const value = (field: OrderableField) => (field === 'displayName' ? (record.fields.displayName ?? '') : record[field]);
-  return [...order.map((clause) => value(clause.field)), record.name];
+export function sortKeyOf(record: AgentRecord, order: OrderClause): AgentSortKey {
+  const value = order.field === 'displayName' ? (record.fields.displayName ?? '') : record[order.field];
+  return [value, record.name];
 }
 
-function compareKeys(a: SortKey, b: SortKey, order: readonly OrderClause[]): number {
-  for (let index = 0; index < a.length; index++) {
-    const left = a[index]!;
-    const right = b[index]!;
-    if (left === right) continue;
-    const ascending = left < right ? -1 : 1;
-    return order[index]?.descending ? -ascending : ascending;
-  }
-  return 0;
+/** Negative when `a` comes first in `order`; the name breaks ties, ascending. */
+export function compareSortKeys(a: AgentSortKey, b: AgentSortKey, order: OrderClause): number {
+  if (a[0] !== b[0]) return (a[0] < b[0] ? -1 : 1) * (order.descending ? -1 : 1);
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
 }
 
 /**
@@ -75,13 +77,13 @@ function compareKeys(a: SortKey, b: SortKey, order: readonly OrderClause[]): num
  */
 export function selectPage(
   records: readonly AgentRecord[],
-  order: readonly OrderClause[],
+  order: OrderClause,
   pageSize: number,
-  cursor: unknown[] | undefined,
-): { page: AgentRecord[]; nextCursor?: SortKey } {
-  const keyed = records.map((record) => ({ record, key: sortKey(record, order) }));
-  keyed.sort((a, b) => compareKeys(a.key, b.key, order));
-  const remaining = cursor ? keyed.filter((item) => compareKeys(item.key, cursor as SortKey, order) > 0) : keyed;
+  cursor: AgentSortKey | undefined,
+): { page: AgentRecord[]; nextCursor?: AgentSortKey } {
+  const keyed = records.map((record) => ({ record, key: sortKeyOf(record, order) }));
+  keyed.sort((a, b) => compareSortKeys(a.key, b.key, order));
+  const remaining = cursor ? keyed.filter((item) => compareSortKeys(item.key, cursor, order) > 0) : keyed;
   const page = remaining.slice(0, pageSize);
   const last = page.at(-1);
   return remaining.length > pageSize && last ? { page: page.map((item) => item.record), nextCursor: last.key } : { page: page.map((item) => item.record) };

@@ -6,11 +6,11 @@
 export function toCamelCaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCamelCaseKeys);
   if (value === null || typeof value !== 'object') return value;
-  const result: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) result[toCamelCase(key)] = toCamelCaseKeys(child);
-  return result;
+  // fromEntries defines own properties: a caller's key never reaches a setter such as __proto__.
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [toCamelCase(key), toCamelCaseKeys(child)]));
 }
 
+/** `display_name` → `displayName`; underscores that follow no letter or digit (`__proto__`) stay, so no key turns into another. */
 export function toCamelCase(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  return key.replace(/(?<=[A-Za-z0-9])_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }

@@ -44,6 +44,18 @@ describe('parseUpdateMask', () => {
     expect(() => parseUpdateMask(mask)).toThrow(message);
   });
 
+  // Paths name the resource's own fields; members every JavaScript object inherits are not fields.
+  it.each(['constructor', '__proto__', 'toString', 'to_string', 'hasOwnProperty', 'valueOf', 'fields.__proto__', 'displayName.constructor', 'icon.constructor', 'authorizationConfig.toString', 'adkAgentDefinition.__proto__'])(
+    'refuses the inherited member path %s as not a field of Agent',
+    (mask) => {
+      expect(() => parseUpdateMask(mask)).toThrow(`updateMask: "${mask}" is not a field of Agent`);
+    },
+  );
+
+  it('names every unknown path of a mask in one error', () => {
+    expect(() => parseUpdateMask('displayName,constructor,colour')).toThrow('updateMask: "constructor" is not a field of Agent; "colour" is not a field of Agent');
+  });
+
   it('treats an absent or empty mask as no mask', () => {
     expect(parseUpdateMask(undefined)).toBeUndefined();
     expect(parseUpdateMask('')).toBeUndefined();

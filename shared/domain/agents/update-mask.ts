@@ -4,11 +4,13 @@ import type { z } from 'zod';
 import { definitionFields, outputOnlyFieldNames, writableAgentFieldsSchema, writableFieldNames, type WritableAgentFields } from './agent-fields.ts';
 import { toCamelCase } from './to-camel-case-keys.ts';
 
-const deprecatedPaths: Record<string, string> = {
-  authorizations: 'authorizationConfig.toolAuthorizations',
-  toolSettings: 'description',
-  'toolSettings.toolDescription': 'description',
-};
+// A Map, not an object literal: mask paths are caller-supplied, and `constructor` or `toString`
+// must not find Object.prototype's members.
+const deprecatedPaths = new Map<string, string>([
+  ['authorizations', 'authorizationConfig.toolAuthorizations'],
+  ['toolSettings', 'description'],
+  ['toolSettings.toolDescription', 'description'],
+]);
 
 /**
  * Parses an `updateMask` (comma-separated, snake_case or camelCase, dotted for nested fields)
@@ -27,7 +29,7 @@ export function parseUpdateMask(mask: string | undefined): string[] | undefined 
   const problems: string[] = [];
   const result = paths.map((raw) => {
     const path = raw.split('.').map(toCamelCase).join('.');
-    const mapped = deprecatedPaths[path] ?? path;
+    const mapped = deprecatedPaths.get(path) ?? path;
     const top = mapped.split('.')[0]!;
     if ((outputOnlyFieldNames as readonly string[]).includes(top)) problems.push(`"${raw}" is output only and cannot be updated`);
     else if (!isFieldPath(writableAgentFieldsSchema, mapped.split('.'))) problems.push(`"${raw}" is not a field of Agent`);
@@ -49,8 +51,8 @@ function isFieldPath(schema: z.ZodType, segments: readonly string[]): boolean {
   const [head, ...rest] = segments;
   if (head === undefined) return true;
   if (def.type !== 'object' || !def.shape) return false;
-  const child = def.shape[head];
-  if (child) return isFieldPath(child, rest);
+  // Own fields only: `constructor`, `__proto__` or `toString` name no field of the resource.
+  if (Object.hasOwn(def.shape, head)) return isFieldPath(def.shape[head]!, rest);
   return def.catchall?._zod.def.type === 'unknown';
 }
 
@@ -64,6 +66,7 @@ export function applyUpdate(current: WritableAgentFields, update: WritableAgentF
   const result = structuredClone(current) as Record<string, unknown>;
   const source = update as Record<string, unknown>;
   const paths = mask ?? Object.keys(source).filter((key) => source[key] !== undefined);
+  // Reached only with paths parseUpdateMask accepted or the body's own keys; read own fields anyway.
   for (const path of paths) copyPath(source, result, path.split('.'));
   const setDefinition = definitionFields.find((field) => paths.includes(field) && source[field] !== undefined);
   if (setDefinition) for (const field of definitionFields) if (field !== setDefinition) delete result[field];
@@ -73,13 +76,14 @@ export function applyUpdate(current: WritableAgentFields, update: WritableAgentF
 function copyPath(source: Record<string, unknown>, target: Record<string, unknown>, segments: string[]): void {
   const [head, ...rest] = segments;
   if (head === undefined) return;
-  const value = source?.[head];
+  const value = Object.hasOwn(source, head) ? source[head] : undefined;
   if (rest.length === 0) {
     if (value === undefined) delete target[head];
     else target[head] = structuredClone(value);
     return;
   }
-  const child = isPlainObject(target[head]) ? (target[head] as Record<string, unknown>) : {};
+  const current = Object.hasOwn(target, head) ? target[head] : undefined;
+  const child = isPlainObject(current) ? current : {};
   copyPath(isPlainObject(value) ? (value as Record<string, unknown>) : {}, child, rest);
   if (Object.keys(child).length === 0) delete target[head];
   else target[head] = child;
