@@ -9,11 +9,13 @@
 # deliver, exactly as on the local stack.
 
 terraform {
-  required_version = ">= 1.5"
+  # 1.11, google 6.50 and random 3.7.1: write-only secret data and the ephemeral random_password, so
+  # the page-token key never enters the plan or the state (secrets.tf).
+  required_version = ">= 1.11"
   required_providers {
-    google  = { source = "hashicorp/google", version = ">= 6.0, < 8.0" }
+    google  = { source = "hashicorp/google", version = ">= 6.50, < 8.0" }
     archive = { source = "hashicorp/archive", version = ">= 2.4" }
-    random  = { source = "hashicorp/random", version = ">= 3.5" }
+    random  = { source = "hashicorp/random", version = ">= 3.7.1" }
   }
 }
 
@@ -28,12 +30,12 @@ locals {
   topology      = jsondecode(file("${path.module}/topology.json"))
   functions     = { for fn in local.topology.functions : fn.name => fn }
   subscriptions = { for s in local.topology.subscriptions : s.name => s }
-  # Everything a step may publish to through its outbox (and the registry, on lifecycle changes).
-  # The agents API publishes deploy messages and lifecycle changes with the same account.
-  outbox_topics  = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic, local.topology.runControlTopic])
-  http_functions = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
-  pubsub_agent   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
-  use_vertex     = var.gemini_api_key_secret_id == ""
+  # Every topic an outbox message can name: the reserved code-exec job may publish to them (iam.tf).
+  outbox_topics    = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic, local.topology.runControlTopic])
+  http_functions   = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
+  pushed_functions = toset([for s in local.topology.subscriptions : s.function])
+  pubsub_agent     = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  use_vertex       = var.gemini_api_key_secret_id == ""
 }
 
 resource "google_project_service" "apis" {

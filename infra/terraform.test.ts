@@ -41,8 +41,4 @@ describe('the Terraform configuration', () => {
     expect(job).toContain('topic_name = google_pubsub_topic.topic[local.topology.schedules.sweep.topic].id');
     expect(resource('google_pubsub_topic_iam_member', 'scheduler_publish')).toContain('gcp-sa-cloudscheduler');
   });
-
-  it('lets the step functions publish to every topic an outbox message can name', () => {
-    expect(mainTf).toMatch(/outbox_topics\s+= concat\(values\(local.topology.stepTopics\), \[local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic, local.topology.runControlTopic\]\)/);
-  });
 });

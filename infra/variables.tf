@@ -27,7 +27,7 @@ variable "code_exec_image" {
 }
 
 variable "gemini_api_key_secret_id" {
-  description = "Secret Manager secret holding a Gemini API key. Empty (the default) means Vertex AI with the functions' own identity."
+  description = "Secret Manager secret holding a Gemini API key, read only by the functions that call the model. Empty (the default) means Vertex AI with those functions' own identities."
   type        = string
   default     = ""
 }
@@ -45,9 +45,19 @@ variable "max_instances" {
 }
 
 variable "function_environment" {
-  description = "Extra environment variables for every function (read by loadConfig)."
+  description = "Extra environment variables for every function (read by loadConfig). No secrets: those come from Secret Manager (secrets.tf)."
   type        = map(string)
   default     = {}
+  validation {
+    condition     = alltrue([for name in keys(var.function_environment) : !can(regex("SECRET|PASSWORD|TOKEN|_KEY$", upper(name)))])
+    error_message = "function_environment must not carry secrets (a name with SECRET, PASSWORD, TOKEN or ending in _KEY): every function would hold them in plain text, and Terraform would keep them in its state."
+  }
+}
+
+variable "page_token_key_version" {
+  description = "Version of the agents API's page-token key; raise it to write a new key (outstanding page tokens then stop being accepted)."
+  type        = number
+  default     = 1
 }
 
 variable "api_audience" {
