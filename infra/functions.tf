@@ -80,9 +80,12 @@ resource "google_cloudfunctions2_function" "fn" {
     }
   }
 
+  # A function's first deliveries find its grants in place.
   depends_on = [
     google_project_iam_member.build,
     google_project_iam_member.function_firestore,
+    google_project_iam_member.function_vertex,
+    google_pubsub_topic_iam_member.function_publish,
     google_secret_manager_secret_iam_member.function_secret,
   ]
 }
