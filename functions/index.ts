@@ -1,5 +1,5 @@
-import { createApiDeps } from '../shared/wiring/create-api-deps.ts';
-import { createApiHandlers, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
+import { createApiDeps, createDeployWorkerDeps } from '../shared/wiring/create-api-deps.ts';
+import { createAgentsApiHandler, createDeployWorkerHandler, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
 import { createStepHandlers } from '../shared/wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
 import { loadConfig } from '../shared/wiring/load-config.ts';
@@ -9,13 +9,19 @@ import { registerFunctions } from './register-functions.ts';
 /**
  * Entry point of the deployed functions (and of the local stack's function server): every step
  * function, the agents API and the deploy worker registered by name; the composition roots run
- * once, on the first event or request.
+ * once, on the first event or request. The agents API and the deploy worker are built apart, so
+ * the deploy worker starts without the API's page-token key, which only the API is given.
  */
 let googleDeps: ReturnType<typeof createGoogleDeps> | undefined;
 let handlers: ReturnType<typeof createStepHandlers> | undefined;
-let apiHandlers: ApiHandlers | undefined;
+let api: ApiHandlers['api'] | undefined;
+let deployWorker: ApiHandlers['deployAgent'] | undefined;
 const config = () => loadConfig();
 const deps = () => (googleDeps ??= createGoogleDeps(config()));
+const apiHandlers: ApiHandlers = {
+  api: (request) => (api ??= createAgentsApiHandler(createApiDeps(config(), deps())))(request),
+  deployAgent: (delivery) => (deployWorker ??= createDeployWorkerHandler(createDeployWorkerDeps(config(), deps())))(delivery),
+};
 
 registerFunctions(() => (handlers ??= createStepHandlers(deps())));
-registerApiFunctions(() => (apiHandlers ??= createApiHandlers(createApiDeps(config(), deps()))));
+registerApiFunctions(() => apiHandlers);

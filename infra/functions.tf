@@ -50,45 +50,46 @@ resource "google_cloudfunctions2_function" "fn" {
     all_traffic_on_latest_revision = true
     min_instance_count             = 0
     max_instance_count             = var.max_instances
-    service_account_email          = google_service_account.functions.email
+    service_account_email          = google_service_account.function[each.key].email
+    # Configuration only: secrets come from Secret Manager below (README.md, "Who holds what").
     environment_variables = merge({
       GOOGLE_CLOUD_PROJECT      = var.project_id
       GOOGLE_CLOUD_LOCATION     = var.vertex_location
       GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
       # Delayed steps are Cloud Tasks that call Pub/Sub's publish method with the invoker's token
-      # (iam.tf: the functions may enqueue and act as the invoker; the invoker may publish steps).
+      # (iam.tf: the functions that delay steps may enqueue and act as the invoker; the invoker may
+      # publish those steps).
       AGENTLINE_DELAY_QUEUE           = "cloud-tasks"
       AGENTLINE_TASKS_QUEUE           = google_cloud_tasks_queue.queue["delay"].id
       AGENTLINE_TASKS_SERVICE_ACCOUNT = google_service_account.invoker.email
-      # The agents API: Google ID tokens for this audience; admins; the key of list page tokens.
-      AGENTLINE_AUTH              = "google"
-      AGENTLINE_AUTH_AUDIENCE     = var.api_audience
-      AGENTLINE_ADMINS            = join(",", var.api_admins)
-      AGENTLINE_PAGE_TOKEN_SECRET = random_password.page_token_secret.result
+      # The agents API and the submission step: Google ID tokens for this audience; admins; the
+      # engines agents may be created under.
+      AGENTLINE_AUTH          = "google"
+      AGENTLINE_AUTH_AUDIENCE = var.api_audience
+      AGENTLINE_ADMINS        = join(",", var.api_admins)
+      AGENTLINE_AGENT_PARENTS = join(",", local.agent_parents)
     }, var.function_environment)
 
+    # Only the secrets the function declares (function-permissions.json; secrets.tf).
     dynamic "secret_environment_variables" {
-      for_each = local.use_vertex ? [] : [var.gemini_api_key_secret_id]
+      for_each = lookup(local.function_secrets, each.key, [])
       content {
-        key        = "GEMINI_API_KEY"
+        key        = local.secrets[secret_environment_variables.value].env
         project_id = var.project_id
-        secret     = secret_environment_variables.value
-        version    = "latest"
+        secret     = local.secrets[secret_environment_variables.value].secret
+        version    = local.secrets[secret_environment_variables.value].version
       }
     }
   }
 
+  # A function's first deliveries find its grants in place.
   depends_on = [
     google_project_iam_member.build,
-    google_project_iam_member.functions,
-    google_secret_manager_secret_iam_member.gemini_api_key,
+    google_project_iam_member.function_firestore,
+    google_project_iam_member.function_vertex,
+    google_pubsub_topic_iam_member.function_publish,
+    google_secret_manager_secret_iam_member.function_secret,
   ]
-}
-
-# Shared by every agents API instance, so a page token from one instance is accepted by the next.
-resource "random_password" "page_token_secret" {
-  length  = 48
-  special = false
 }
 
 # The agents API authenticates callers itself (Google ID tokens), so Cloud Run lets anyone reach it.

@@ -1,11 +1,47 @@
-# One identity per role, each granted only what that role touches, on the narrowest resource IAM
-# allows. Firestore and Vertex AI only have project-level IAM.
+# One identity per function and per role, each granted only what it uses, on the narrowest resource
+# IAM allows (README.md, "Who holds what"; docs/architecture.md, "Trust boundaries").
+#
+# What each function may do is declared once, in function-permissions.json, keyed by the function's
+# registered name: the topics it publishes to, whether it schedules delayed steps (Cloud Tasks),
+# whether it calls the model, and the secrets it reads. Every grant to a function's account below
+# is made from that declaration and nothing else; infra/least-privilege.test.ts checks it, and
+# checks the declaration against what the functions' code uses.
 
-resource "google_service_account" "functions" {
-  account_id   = "agentline-functions"
-  display_name = "agentline step functions (runtime)"
+locals {
+  function_permissions = jsondecode(file("${path.module}/function-permissions.json")).functions
+  model_functions      = toset([for name, fn in local.function_permissions : name if fn.callsModel])
+  delaying_functions   = toset([for name, fn in local.function_permissions : name if fn.delaysSteps])
+  function_publishing = merge([
+    for name, fn in local.function_permissions : { for topic in fn.publishes : "${name} ${topic}" => { function = name, topic = topic } }
+  ]...)
+  # A model caller reads the Gemini API key only when the model is reached with one, not through Vertex AI.
+  function_secrets = {
+    for name, fn in local.function_permissions : name => concat(fn.secrets, fn.callsModel && !local.use_vertex ? ["gemini-api-key"] : [])
+  }
+  function_secret_access = merge([
+    for name, secrets in local.function_secrets : { for secret in secrets : "${name} ${secret}" => { function = name, secret = secret } }
+  ]...)
+  # Delayed steps are published by Cloud Tasks as the invoker, to the topic of the step's own kind:
+  # the topic the delaying function is pushed from.
+  delayed_step_topics = toset([for s in local.topology.subscriptions : s.topic if contains(local.delaying_functions, s.function)])
 }
 
+# -- Functions: one runtime account each, named like the function (a service account id is 6–30
+#    characters, which infra/least-privilege.test.ts checks for every deploy name).
+resource "google_service_account" "function" {
+  for_each     = local.functions
+  account_id   = each.value.deployName
+  display_name = "agentline ${each.key} (runtime)"
+
+  lifecycle {
+    precondition {
+      condition     = contains(keys(local.function_permissions), each.key)
+      error_message = "Function ${each.key} has no entry in infra/function-permissions.json: declare the topics it publishes to, delaysSteps, callsModel and its secrets."
+    }
+  }
+}
+
+# The other identities: the code-exec job's, the invoker (below), the build (below).
 resource "google_service_account" "code_exec" {
   account_id   = "agentline-code-exec"
   display_name = "agentline code-exec job (runtime)"
@@ -21,60 +57,58 @@ resource "google_service_account" "build" {
   display_name = "Cloud Build for agentline functions"
 }
 
-# -- Step functions: Firestore, model calls, the outbox topics, the queues, the job, artifacts.
-resource "google_project_iam_member" "functions" {
-  for_each = toset(concat(["roles/datastore.user"], local.use_vertex ? ["roles/aiplatform.user"] : []))
+# Every function reads and writes Firestore (runs, the registry, rejections at the delivery edge).
+# Firestore has only project-level IAM.
+resource "google_project_iam_member" "function_firestore" {
+  for_each = local.functions
   project  = var.project_id
-  role     = each.value
-  member   = google_service_account.functions.member
+  role     = "roles/datastore.user"
+  member   = google_service_account.function[each.key].member
 }
 
-resource "google_pubsub_topic_iam_member" "functions_publish" {
-  for_each = toset(local.outbox_topics)
-  topic    = google_pubsub_topic.topic[each.value].id
+# Vertex AI has only project-level IAM for publisher models.
+resource "google_project_iam_member" "function_vertex" {
+  for_each = local.use_vertex ? local.model_functions : toset([])
+  project  = var.project_id
+  role     = "roles/aiplatform.user"
+  member   = google_service_account.function[each.key].member
+}
+
+resource "google_pubsub_topic_iam_member" "function_publish" {
+  for_each = local.function_publishing
+  topic    = google_pubsub_topic.topic[each.value.topic].id
   role     = "roles/pubsub.publisher"
-  member   = google_service_account.functions.member
+  member   = google_service_account.function[each.value.function].member
 }
 
-resource "google_cloud_tasks_queue_iam_member" "functions_enqueue" {
-  for_each = google_cloud_tasks_queue.queue
-  name     = each.value.id
+# Only the delay queue: the model-dispatch queue is reserved and no code enqueues to it yet.
+resource "google_cloud_tasks_queue_iam_member" "function_enqueue_delay" {
+  for_each = local.delaying_functions
+  name     = google_cloud_tasks_queue.queue["delay"].id
   location = var.region
   role     = "roles/cloudtasks.enqueuer"
-  member   = google_service_account.functions.member
+  member   = google_service_account.function[each.key].member
 }
 
 # Tasks carry the invoker's token, and attaching it to a task needs actAs on that account.
-resource "google_service_account_iam_member" "functions_act_as_invoker" {
+resource "google_service_account_iam_member" "function_act_as_invoker" {
+  for_each           = local.delaying_functions
   service_account_id = google_service_account.invoker.name
   role               = "roles/iam.serviceAccountUser"
-  member             = google_service_account.functions.member
+  member             = google_service_account.function[each.key].member
 }
 
-# Overrides carry each execution's input.
-resource "google_cloud_run_v2_job_iam_member" "functions_run_code_exec" {
-  name     = google_cloud_run_v2_job.code_exec.name
-  location = var.region
-  role     = "roles/run.jobsExecutorWithOverrides"
-  member   = google_service_account.functions.member
-}
-
-resource "google_storage_bucket_iam_member" "artifacts" {
-  for_each = { functions = google_service_account.functions.member, code_exec = google_service_account.code_exec.member }
-  bucket   = google_storage_bucket.artifacts.name
-  role     = "roles/storage.objectUser"
-  member   = each.value
-}
-
-resource "google_secret_manager_secret_iam_member" "gemini_api_key" {
-  count     = local.use_vertex ? 0 : 1
-  secret_id = var.gemini_api_key_secret_id
+# Each secret on its own, to the functions that declare it (secrets.tf).
+resource "google_secret_manager_secret_iam_member" "function_secret" {
+  for_each  = local.function_secret_access
+  project   = var.project_id
+  secret_id = local.secrets[each.value.secret].secret
   role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.functions.member
+  member    = google_service_account.function[each.value.function].member
 }
 
-# -- code-exec job (reserved: no job code yet): will record its result and enqueue the next step
-#    through the same commit path.
+# -- code-exec job (reserved: no job code yet, and no function launches it): will record its
+#    result and enqueue the next step through the same commit path.
 resource "google_project_iam_member" "code_exec_firestore" {
   project = var.project_id
   role    = "roles/datastore.user"
@@ -88,20 +122,39 @@ resource "google_pubsub_topic_iam_member" "code_exec_publish" {
   member   = google_service_account.code_exec.member
 }
 
-# -- Invoker: calls the functions (push, HTTP tasks) and publishes delayed steps (Pub/Sub tasks).
+# The artifacts bucket is reserved too; no function writes to it.
+resource "google_storage_bucket_iam_member" "artifacts" {
+  for_each = { code_exec = google_service_account.code_exec.member }
+  bucket   = google_storage_bucket.artifacts.name
+  role     = "roles/storage.objectUser"
+  member   = each.value
+}
+
+# -- Invoker: Pub/Sub pushes to the functions as it, and Cloud Tasks publishes delayed steps as it.
+# Only the pushed functions: the agents API is reached by its callers, never pushed to.
 resource "google_cloud_run_service_iam_member" "invoker" {
-  for_each = google_cloudfunctions2_function.fn
-  service  = each.value.name
+  for_each = local.pushed_functions
+  service  = google_cloudfunctions2_function.fn[each.key].name
   location = var.region
   role     = "roles/run.invoker"
   member   = google_service_account.invoker.member
 }
 
 resource "google_pubsub_topic_iam_member" "invoker_publish" {
-  for_each = toset(values(local.topology.stepTopics))
+  for_each = local.delayed_step_topics
   topic    = google_pubsub_topic.topic[each.value].id
   role     = "roles/pubsub.publisher"
   member   = google_service_account.invoker.member
+}
+
+# -- Trusted submitters: the only identities that may publish to the trusted submissions topic,
+#    where a submission's userId is believed without a token (docs/architecture.md, "Trust
+#    boundaries"): this binding is that boundary.
+resource "google_pubsub_topic_iam_member" "trusted_submitters" {
+  for_each = toset(var.trusted_submitters)
+  topic    = google_pubsub_topic.topic[local.topology.trustedSubmissionsTopic].id
+  role     = "roles/pubsub.publisher"
+  member   = each.value
 }
 
 # Pub/Sub mints the push OIDC tokens as the invoker (needed in projects created before 2021-04-08).

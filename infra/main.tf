@@ -9,11 +9,13 @@
 # deliver, exactly as on the local stack.
 
 terraform {
-  required_version = ">= 1.5"
+  # 1.11, google 6.50 and random 3.7.1: write-only secret data and the ephemeral random_password, so
+  # the page-token key never enters the plan or the state (secrets.tf).
+  required_version = ">= 1.11"
   required_providers {
-    google  = { source = "hashicorp/google", version = ">= 6.0, < 8.0" }
+    google  = { source = "hashicorp/google", version = ">= 6.50, < 8.0" }
     archive = { source = "hashicorp/archive", version = ">= 2.4" }
-    random  = { source = "hashicorp/random", version = ">= 3.5" }
+    random  = { source = "hashicorp/random", version = ">= 3.7.1" }
   }
 }
 
@@ -25,15 +27,17 @@ provider "google" {
 data "google_project" "this" {}
 
 locals {
-  topology      = jsondecode(file("${path.module}/topology.json"))
-  functions     = { for fn in local.topology.functions : fn.name => fn }
-  subscriptions = { for s in local.topology.subscriptions : s.name => s }
-  # Everything a step may publish to through its outbox (and the registry, on lifecycle changes).
-  # The agents API publishes deploy messages and lifecycle changes with the same account.
-  outbox_topics  = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic, local.topology.runControlTopic])
-  http_functions = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
-  pubsub_agent   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
-  use_vertex     = var.gemini_api_key_secret_id == ""
+  topology          = jsondecode(file("${path.module}/topology.json"))
+  firestore_indexes = jsondecode(file("${path.module}/firestore.indexes.json"))
+  functions         = { for fn in local.topology.functions : fn.name => fn }
+  subscriptions     = { for s in local.topology.subscriptions : s.name => s }
+  # Every topic an outbox message can name: the reserved code-exec job may publish to them (iam.tf).
+  outbox_topics    = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic, local.topology.runControlTopic])
+  http_functions   = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
+  pushed_functions = toset([for s in local.topology.subscriptions : s.function])
+  pubsub_agent     = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  use_vertex       = var.gemini_api_key_secret_id == ""
+  agent_parents    = length(var.agent_parents) > 0 ? var.agent_parents : ["projects/${var.project_id}/locations/global/collections/default_collection/engines/agentline"]
 }
 
 resource "google_project_service" "apis" {
@@ -61,38 +65,36 @@ resource "google_firestore_database" "default" {
   depends_on                  = [google_project_service.apis]
 }
 
-# Composite indexes the code queries with (also in firestore.indexes.json for the Firebase CLI).
-# runs by agent and state: resumeAgentRuns lists an agent's WAITING runs, oldest first.
-resource "google_firestore_index" "runs_by_agent_state" {
-  database   = google_firestore_database.default.name
-  collection = "runs"
-  fields {
-    field_path = "agent.name"
-    order      = "ASCENDING"
+# Composite indexes the code queries with, one resource per entry of firestore.indexes.json (the
+# file the Firebase CLI and the emulator read), so the two never drift: runs by agent and state
+# (resumeAgentRuns), runs by state and deadline (the sweeper, docs/architecture.md "The sweeper"),
+# and one per ordering of an agents list page, with and without the caller's audiences.
+resource "google_firestore_index" "composite" {
+  for_each = {
+    for index in local.firestore_indexes.indexes :
+    "${index.collectionGroup}:${join(",", [for field in index.fields : field.fieldPath])}:${join(",", [for field in index.fields : try(field.order, field.arrayConfig)])}" => index
   }
-  fields {
-    field_path = "state"
-    order      = "ASCENDING"
-  }
-  fields {
-    field_path = "createTime"
-    order      = "ASCENDING"
+  database    = google_firestore_database.default.name
+  collection  = each.value.collectionGroup
+  query_scope = each.value.queryScope
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path   = fields.value.fieldPath
+      order        = try(fields.value.order, null)
+      array_config = try(fields.value.arrayConfig, null)
+    }
   }
 }
 
-# The sweeper's queries (docs/architecture.md, "The sweeper"): runs past their deadline that have not
-# ended, and steps whose due time has passed, across every run (a collection-group index).
-resource "google_firestore_index" "runs_by_state_deadline" {
-  database   = google_firestore_database.default.name
-  collection = "runs"
-  fields {
-    field_path = "state"
-    order      = "ASCENDING"
-  }
-  fields {
-    field_path = "deadlineTime"
-    order      = "ASCENDING"
-  }
+moved {
+  from = google_firestore_index.runs_by_agent_state
+  to   = google_firestore_index.composite["runs:agent.name,state,createTime:ASCENDING,ASCENDING,ASCENDING"]
+}
+
+moved {
+  from = google_firestore_index.runs_by_state_deadline
+  to   = google_firestore_index.composite["runs:state,deadlineTime:ASCENDING,ASCENDING"]
 }
 
 resource "google_firestore_field" "steps_due_time" {

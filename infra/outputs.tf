@@ -27,9 +27,15 @@ output "artifacts_bucket" {
   value = google_storage_bucket.artifacts.name
 }
 
+output "page_token_key_secret" {
+  description = "Secret Manager secret holding the agents API's page-token key (its value is in neither the plan nor the state)."
+  value       = google_secret_manager_secret.page_token_key.id
+}
+
 output "service_accounts" {
+  description = "Runtime accounts: one per function (registered name => email), and the code-exec job's, invoker's and build's."
   value = {
-    functions = google_service_account.functions.email
+    functions = { for name, account in google_service_account.function : name => account.email }
     code_exec = google_service_account.code_exec.email
     invoker   = google_service_account.invoker.email
     build     = google_service_account.build.email

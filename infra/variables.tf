@@ -27,7 +27,7 @@ variable "code_exec_image" {
 }
 
 variable "gemini_api_key_secret_id" {
-  description = "Secret Manager secret holding a Gemini API key. Empty (the default) means Vertex AI with the functions' own identity."
+  description = "Secret Manager secret holding a Gemini API key, read only by the functions that call the model. Empty (the default) means Vertex AI with those functions' own identities."
   type        = string
   default     = ""
 }
@@ -45,14 +45,40 @@ variable "max_instances" {
 }
 
 variable "function_environment" {
-  description = "Extra environment variables for every function (read by loadConfig)."
+  description = "Extra environment variables for every function (read by loadConfig). No secrets: those come from Secret Manager (secrets.tf)."
   type        = map(string)
   default     = {}
+  validation {
+    condition     = alltrue([for name in keys(var.function_environment) : !can(regex("SECRET|PASSWORD|TOKEN|_KEY$", upper(name)))])
+    error_message = "function_environment must not carry secrets (a name with SECRET, PASSWORD, TOKEN or ending in _KEY): every function would hold them in plain text, and Terraform would keep them in its state."
+  }
+}
+
+variable "page_token_key_version" {
+  description = "Version of the agents API's page-token key; raise it to write a new key (outstanding page tokens then stop being accepted)."
+  type        = number
+  default     = 1
 }
 
 variable "api_audience" {
   description = "Audience the agents API requires in callers' Google ID tokens (e.g. its URL, or an OAuth client id)."
   type        = string
+}
+
+variable "trusted_submitters" {
+  description = "IAM members (e.g. serviceAccount:svc@p.iam.gserviceaccount.com) allowed to publish to agentline-trusted-submissions, where a submission's userId is believed without a token. Only services that authenticate their own users belong here."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for member in var.trusted_submitters : startswith(member, "serviceAccount:")])
+    error_message = "trusted_submitters takes service identities only (serviceAccount:…): a person publishing there could start runs as anyone."
+  }
+}
+
+variable "agent_parents" {
+  description = "Engines (projects/P/locations/L/collections/C/engines/E) agents may be created under; default: the project's default engine."
+  type        = list(string)
+  default     = []
 }
 
 variable "api_admins" {

@@ -14,31 +14,45 @@ import { createAuthenticator, localAuthSecret } from './create-authenticator.ts'
 import { retentionFromConfig } from './step-settings-from-config.ts';
 import { outboundFetchOptions } from './outbound-fetch-options.ts';
 
+type RegistryBase = Pick<Deps, 'store' | 'outbox' | 'queue' | 'agents' | 'clock' | 'logger'> & { firestore: Firestore };
+
+/** What the deploy worker runs on: the registry, the outbox and the deployment checks. */
+export type DeployWorkerDeps = Pick<ApiDeps, 'registry' | 'queue' | 'outbox' | 'clock' | 'logger'> &
+  DeploymentChecks &
+  Pick<Deps, 'store'> & { close(): Promise<void> };
+
 /**
- * The composition root of the agent registry (API and deploy worker), on top of the pipeline's
- * Google deps. Throws one InvalidInputError when the auth settings are incomplete.
+ * The composition root of the deploy worker, on top of the pipeline's Google deps. It reads no
+ * caller credentials and no page-token key: only the agents API is given the key.
  */
-export function createApiDeps(
-  config: Config,
-  base: Pick<Deps, 'store' | 'outbox' | 'queue' | 'agents' | 'clock' | 'logger'> & { firestore: Firestore },
-): ApiDeps & DeploymentChecks & Pick<Deps, 'store'> & { close(): Promise<void> } {
-  const registry = new FirestoreAgentRegistry(base.firestore, retentionFromConfig(config));
+export function createDeployWorkerDeps(config: Config, base: RegistryBase): DeployWorkerDeps {
   const guarded = createGuardedFetch(outboundFetchOptions(config));
   return {
-    registry,
+    registry: new FirestoreAgentRegistry(base.firestore, retentionFromConfig(config)),
     store: base.store,
     agents: base.agents,
     queue: base.queue,
     outbox: base.outbox,
     clock: base.clock,
     logger: base.logger,
+    availableTools: builtinToolNames,
+    fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
+    close: () => guarded.close(),
+  };
+}
+
+/**
+ * The composition root of the agents API: the deploy worker's deps plus the authenticator, the
+ * page-token key and where agents may be created. Throws one InvalidInputError when the auth
+ * settings are incomplete.
+ */
+export function createApiDeps(config: Config, base: RegistryBase): ApiDeps & DeployWorkerDeps {
+  return {
+    ...createDeployWorkerDeps(config, base),
     authenticator: createAuthenticator(config),
     pageTokens: createPageTokenCodec(pageTokenSecret(config)),
     agentCreation: { parents: agentParents(config), maxAgentsPerUser: config.AGENTLINE_MAX_AGENTS_PER_USER },
     newId: randomUUID,
-    availableTools: builtinToolNames,
-    fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
-    close: () => guarded.close(),
   };
 }
 

@@ -11,10 +11,19 @@ export interface ApiHandlers {
   deployAgent: DeliveryHandler;
 }
 
-/** Builds them; the deploy worker sits behind the same delivery edge as the step functions. */
+/** Builds both from one set of deps (the local stack and tests, where one process serves both). */
 export function createApiHandlers(deps: ApiDeps & DeploymentChecks & { store: RunStore }): ApiHandlers {
-  return {
-    api: (request) => handleApiRequest(deps, request),
-    deployAgent: settleDelivery(createDeployHandler(deps), deps),
-  };
+  return { api: createAgentsApiHandler(deps), deployAgent: createDeployWorkerHandler(deps) };
+}
+
+/** The HTTP API. */
+export function createAgentsApiHandler(deps: ApiDeps): ApiHandlers['api'] {
+  return (request) => handleApiRequest(deps, request);
+}
+
+/** The deploy worker, behind the same delivery edge as the step functions. */
+export function createDeployWorkerHandler(
+  deps: Pick<ApiDeps, 'registry' | 'clock' | 'logger' | 'queue' | 'outbox'> & DeploymentChecks & { store: RunStore },
+): DeliveryHandler {
+  return settleDelivery(createDeployHandler(deps), deps);
 }

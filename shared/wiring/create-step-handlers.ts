@@ -2,6 +2,7 @@ import { createStepExecutor } from '../engine/step-executor.ts';
 import { anyStepKind } from '../engine/step-kind.ts';
 import { settleDelivery, type DeliveryHandler } from '../engine/settle-delivery.ts';
 import type { Deps } from '../engine/deps.ts';
+import type { AnyStepKind } from '../engine/step-kind.ts';
 import { createAgentLifecycleHandler } from '../steps/handle-agent-lifecycle.ts';
 import { createDeadLetterHandler } from '../steps/handle-dead-letter.ts';
 import { createRunControlHandler } from '../steps/handle-run-control.ts';
@@ -34,9 +35,7 @@ export type FunctionName = (typeof functionNames)[number];
  */
 export function createStepHandlers(deps: Deps): Record<FunctionName, DeliveryHandler> {
   const settle = (handler: DeliveryHandler) => settleDelivery(handler, deps);
-  const executeStep = settle(
-    createStepExecutor(deps, [anyStepKind(planStep), anyStepKind(createModelStep(deps)), anyStepKind(createToolStep(deps)), anyStepKind(createMemoryStep(deps))]),
-  );
+  const executeStep = settle(createStepExecutor(deps, createStepKinds(deps)));
   return {
     submitRun: settle(createSubmissionHandler(deps, 'token')),
     submitTrustedRun: settle(createSubmissionHandler(deps, 'publisher')),
@@ -49,4 +48,9 @@ export function createStepHandlers(deps: Deps): Record<FunctionName, DeliveryHan
     controlRun: settle(createRunControlHandler(deps)),
     sweep: settle(createSweepHandler(deps)),
   };
+}
+
+/** Every step kind the step functions run, each with its effect (if any) and its decision. */
+export function createStepKinds(deps: Deps): AnyStepKind[] {
+  return [anyStepKind(planStep), anyStepKind(createModelStep(deps)), anyStepKind(createToolStep(deps)), anyStepKind(createMemoryStep(deps))];
 }

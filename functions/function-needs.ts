@@ -1,0 +1,62 @@
+import { stepKinds, type OutboxTopic } from '../shared/domain/step.ts';
+import type { FunctionName } from '../shared/wiring/create-step-handlers.ts';
+import type { apiFunctionNames } from './register-api-functions.ts';
+
+/** A secret a function reads from Secret Manager, by its name in infra/function-permissions.json. */
+export type SecretName = 'page-token-key';
+
+/** What one deployed function's code uses besides Firestore, which every function uses. */
+export interface FunctionNeeds {
+  /** The outbox topics its handler can publish to (its own step topic again only through `delaysSteps`). */
+  readonly publishes: readonly OutboxTopic[];
+  /** Schedules delayed redeliveries of its steps through the DelayQueue (Cloud Tasks, deployed). */
+  readonly delaysSteps: boolean;
+  /** Calls the model (the ModelClient: Gemini through an API key, or Vertex AI). */
+  readonly callsModel: boolean;
+  /** Secrets its composition root reads. */
+  readonly secrets: readonly SecretName[];
+}
+
+function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
+  return { publishes, delaysSteps: false, callsModel: false, secrets: [], ...uses };
+}
+
+/**
+ * What each deployed function's code uses, by registered name, as read from its handler's control
+ * flow: every handler is built from the same `Deps`, so no type says which of them a function
+ * touches. Kept by hand, with the code it follows named beside each entry;
+ * infra/least-privilege.test.ts holds infra/function-permissions.json (what Terraform grants) to
+ * exactly this table, and derives from the code what it can (which step kinds have an effect,
+ * which code calls the model, what the sweeper re-publishes).
+ */
+export const functionNeeds = {
+  // steps/handle-submission.ts: the run's first plan step, or the outcome of a run that cannot start.
+  submitRun: needs(['plan', 'results']),
+  // The same handler, for the trusted submissions topic.
+  submitTrustedRun: needs(['plan', 'results']),
+  // steps/plan-step.ts → decideNextSteps: the next model, tool or memory steps (a resumed run goes
+  // on from its cursor), or the outcome (budget spent, agent deleted, deadline).
+  planStep: needs(['model', 'tool', 'memory', 'results']),
+  // steps/model-step.ts: the model request (or a remote agent's task); the answer's tool calls or
+  // the final memory step, or the outcome; retries and re-checks through the delay queue.
+  modelStep: needs(['tool', 'memory', 'results'], { delaysSteps: true, callsModel: true }),
+  // steps/tool-step.ts, steps/tool-turn-join.ts: the next model step once the turn's calls have
+  // joined, or the outcome; retries and remote-task re-checks through the delay queue.
+  toolStep: needs(['model', 'results'], { delaysSteps: true }),
+  // steps/memory-step.ts: ends the run SUCCEEDED.
+  memoryStep: needs(['results']),
+  // steps/handle-dead-letter.ts: fails the run.
+  deadLetter: needs(['results']),
+  // steps/handle-agent-lifecycle.ts: a parked run's resume plan step, or its failure.
+  resumeAgentRuns: needs(['plan', 'results']),
+  // steps/handle-run-control.ts: ends the run CANCELLED.
+  controlRun: needs(['results']),
+  // agents-api/operation-methods.ts: deploy requests and lifecycle announcements;
+  // wiring/create-api-deps.ts: the page-token key of list responses.
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle'], { secrets: ['page-token-key'] }),
+  // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
+  deployAgent: needs(['agent-lifecycle']),
+  // engine/sweep.ts: re-drives steps of every kind, publishes the outbox entries other functions
+  // left unpublished, ends runs past their deadline.
+  sweep: needs([...stepKinds, 'results', 'agent-deploy', 'agent-lifecycle']),
+} satisfies Record<FunctionName | (typeof apiFunctionNames)[number], FunctionNeeds>;

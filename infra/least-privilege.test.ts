@@ -1,0 +1,210 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { functionNeeds, type FunctionNeeds } from '../functions/function-needs.ts';
+import { stepKinds } from '../shared/domain/step.ts';
+import { createInMemoryWorld } from '../shared/wiring/create-in-memory-world.ts';
+import { createStepKinds } from '../shared/wiring/create-step-handlers.ts';
+import { declarableSecrets, functionPermissions, type FunctionPermissions } from './function-permissions.ts';
+import { attribute, nestedBlocks, readTerraformBlocks, type TerraformBlock } from './terraform-text.ts';
+import { subscriptionForFunction, topicForOutbox, topology } from './topology.ts';
+
+// Who holds what (README.md, "Who holds what"): infra/function-permissions.json declares it, the
+// code it is checked against is functions/function-needs.ts (and, where it can be derived, the
+// code itself), and the Terraform may grant a function's account nothing the declaration does not
+// say. Terraform cannot be planned here (no provider downloads), so its configuration is read as
+// text (infra/terraform-text.ts).
+
+const root = new URL('..', import.meta.url);
+const blocks = readTerraformBlocks(fileURLToPath(new URL('.', import.meta.url)));
+const functionNames = topology.functions.map((fn) => fn.name);
+const httpFunctions = topology.functions.filter((fn) => fn.http).map((fn) => fn.name);
+const sorted = (values: Iterable<string>) => [...values].sort();
+const oneLine = (text: string | undefined) => text?.replace(/\s+/g, ' ').replace(/([[({]) /g, '$1').replace(/ ([\])}])/g, '$1');
+
+function block(kind: string, ...labels: string[]): TerraformBlock {
+  const found = blocks.find((candidate) => candidate.kind === kind && candidate.labels.join('.') === labels.join('.'));
+  if (!found) throw new Error(`no ${kind} ${labels.join('.')} in infra/*.tf`);
+  return found;
+}
+
+const resource = (type: string, name: string) => block('resource', type, name);
+
+function local(name: string): string | undefined {
+  return blocks.filter((locals) => locals.kind === 'locals').map((locals) => attribute(locals.body, name)).find((value) => value !== undefined);
+}
+
+/** The declaration of `name`; throws, naming what to add, when it has none. */
+function declared(name: string): FunctionPermissions {
+  const permissions = functionPermissions[name];
+  if (!permissions) throw new Error(`${name} has no entry in infra/function-permissions.json: declare its publishes, delaysSteps, callsModel and secrets`);
+  return permissions;
+}
+
+/** The declaration the code's needs call for. */
+function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
+  return {
+    publishes: sorted(needs.publishes.map((topic) => topicForOutbox(topic))),
+    delaysSteps: needs.delaysSteps,
+    callsModel: needs.callsModel,
+    secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],
+  };
+}
+
+/** The step kind whose topic pushes to `name`; undefined for a function that runs no steps. */
+function stepKindOf(name: string) {
+  const topic = subscriptionForFunction(name)?.topic;
+  return stepKinds.find((kind) => topology.stepTopics[kind] === topic);
+}
+
+describe('the declaration of who holds what (infra/function-permissions.json)', () => {
+  it('has an entry for every function in topology.json, and for nothing else', () => {
+    const undeclared = functionNames.filter((name) => !(name in functionPermissions));
+    expect(undeclared, `functions with no entry in infra/function-permissions.json (declare publishes, delaysSteps, callsModel, secrets): ${undeclared.join(', ')}`).toEqual([]);
+    const unknown = Object.keys(functionPermissions).filter((name) => !functionNames.includes(name));
+    expect(unknown, `entries in infra/function-permissions.json for functions topology.json does not list: ${unknown.join(', ')}`).toEqual([]);
+  });
+
+  it('grants each function what its code uses (functions/function-needs.ts), no more and no less', () => {
+    const unlisted = functionNames.filter((name) => !(name in functionNeeds));
+    expect(unlisted, `functions missing from functions/function-needs.ts: ${unlisted.join(', ')}`).toEqual([]);
+    for (const name of functionNames) {
+      const permissions = declared(name);
+      const used = permissionsOf(functionNeeds[name as keyof typeof functionNeeds]);
+      expect({ ...permissions, publishes: sorted(permissions.publishes), secrets: sorted(permissions.secrets) }, `${name}: infra/function-permissions.json against functions/function-needs.ts`).toEqual(used);
+    }
+  });
+
+  const world = createInMemoryWorld({ model: { generate: () => Promise.reject(new Error('no model call is made here')) } });
+  afterAll(() => world.close());
+
+  it('lets exactly the step functions whose kind has an effect delay steps (their retries and re-checks)', () => {
+    const withEffect = new Set(createStepKinds(world.deps).flatMap((kind) => (kind.effect ? [kind.kind] : [])));
+    for (const name of functionNames) {
+      const kind = stepKindOf(name);
+      expect(declared(name).delaysSteps, name).toBe(kind !== undefined && withEffect.has(kind));
+    }
+  });
+
+  it('lets only the function that runs model steps call the model, and never a public HTTP function', () => {
+    expect(filesCalling('.model.generate(')).toEqual(['shared/steps/model-step.ts']);
+    expect(functionNames.filter((name) => declared(name).callsModel)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'model'));
+    for (const name of httpFunctions) expect(declared(name).callsModel, `${name} is public and must not hold the model's key`).toBe(false);
+  });
+
+  it('lets the sweeper re-drive every step kind and publish whatever another function left in its outbox', () => {
+    const others = functionNames.filter((name) => name !== 'sweep').flatMap((name) => declared(name).publishes);
+    const expected = new Set([...Object.values(topology.stepTopics), ...others]);
+    expect(sorted(declared('sweep').publishes)).toEqual(sorted(expected));
+  });
+});
+
+describe('the Terraform grants', () => {
+  it('runs each function as its own service account, named after it', () => {
+    const account = resource('google_service_account', 'function').body;
+    expect(attribute(account, 'for_each')).toBe('local.functions');
+    expect(attribute(account, 'account_id')).toBe('each.value.deployName');
+    for (const fn of topology.functions) expect(fn.deployName, `${fn.name}: a service account id is 6–30 characters`).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
+    const serviceConfig = nestedBlocks(resource('google_cloudfunctions2_function', 'fn').body, 'service_config')[0]!;
+    expect(attribute(serviceConfig, 'service_account_email')).toBe('google_service_account.function[each.key].email');
+    const accounts = blocks.filter((candidate) => candidate.kind === 'resource' && candidate.labels[0] === 'google_service_account');
+    expect(accounts.map((account) => account.labels[1])).toEqual(['function', 'code_exec', 'invoker', 'build']);
+  });
+
+  it("grants a function's account nothing but what its declaration says", () => {
+    // Every resource that names a function's account, other than the function itself, is one of
+    // these grants, each made for the entries of the declaration its for_each expands.
+    const grants = blocks
+      .filter((grant) => grant.kind === 'resource' && grant.body.includes('google_service_account.function[') && grant.labels[0] !== 'google_cloudfunctions2_function')
+      .map(({ labels, body }) => ({
+        resource: labels.join('.'),
+        for_each: oneLine(attribute(body, 'for_each')),
+        role: attribute(body, 'role'),
+        on: attribute(body, 'topic') ?? attribute(body, 'name') ?? attribute(body, 'service_account_id') ?? attribute(body, 'secret_id') ?? attribute(body, 'project'),
+      }));
+    expect(grants, "resources naming a function's account: each must be a grant expanding infra/function-permissions.json").toEqual([
+      { resource: 'google_project_iam_member.function_firestore', for_each: 'local.functions', role: '"roles/datastore.user"', on: 'var.project_id' },
+      { resource: 'google_project_iam_member.function_vertex', for_each: 'local.use_vertex ? local.model_functions : toset([])', role: '"roles/aiplatform.user"', on: 'var.project_id' },
+      { resource: 'google_pubsub_topic_iam_member.function_publish', for_each: 'local.function_publishing', role: '"roles/pubsub.publisher"', on: 'google_pubsub_topic.topic[each.value.topic].id' },
+      { resource: 'google_cloud_tasks_queue_iam_member.function_enqueue_delay', for_each: 'local.delaying_functions', role: '"roles/cloudtasks.enqueuer"', on: 'google_cloud_tasks_queue.queue["delay"].id' },
+      { resource: 'google_service_account_iam_member.function_act_as_invoker', for_each: 'local.delaying_functions', role: '"roles/iam.serviceAccountUser"', on: 'google_service_account.invoker.name' },
+      { resource: 'google_secret_manager_secret_iam_member.function_secret', for_each: 'local.function_secret_access', role: '"roles/secretmanager.secretAccessor"', on: 'local.secrets[each.value.secret].secret' },
+    ]);
+    // ... and those for_each expand the declaration alone.
+    expect(oneLine(local('function_permissions'))).toBe('jsondecode(file("${path.module}/function-permissions.json")).functions');
+    expect(oneLine(local('model_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.callsModel])');
+    expect(oneLine(local('delaying_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.delaysSteps])');
+    expect(oneLine(local('function_publishing'))).toBe(
+      'merge([for name, fn in local.function_permissions : {for topic in fn.publishes : "${name} ${topic}" => {function = name, topic = topic}}]...)',
+    );
+    expect(oneLine(local('function_secret_access'))).toBe(
+      'merge([for name, secrets in local.function_secrets : {for secret in secrets : "${name} ${secret}" => {function = name, secret = secret}}]...)',
+    );
+    // The Gemini API key goes with callsModel, and only when the model is not reached through Vertex AI.
+    expect(oneLine(local('function_secrets'))).toBe(
+      '{for name, fn in local.function_permissions : name => concat(fn.secrets, fn.callsModel && !local.use_vertex ? ["gemini-api-key"] : [])}',
+    );
+  });
+
+  it('keeps the invoker to calling the pushed functions and publishing the steps that are delayed', () => {
+    expect(attribute(resource('google_cloud_run_service_iam_member', 'invoker').body, 'for_each')).toBe('local.pushed_functions');
+    expect(attribute(resource('google_pubsub_topic_iam_member', 'invoker_publish').body, 'for_each')).toBe('local.delayed_step_topics');
+    expect(oneLine(local('delayed_step_topics'))).toBe('toset([for s in local.topology.subscriptions : s.topic if contains(local.delaying_functions, s.function)])');
+  });
+
+  it('gives functions secrets only from Secret Manager, and keeps every secret value out of the state', () => {
+    const serviceConfig = nestedBlocks(resource('google_cloudfunctions2_function', 'fn').body, 'service_config')[0]!;
+    const environment = attribute(serviceConfig, 'environment_variables')!;
+    expect(environment).toMatch(/^merge\(\{[\s\S]*\}, var\.function_environment\)$/);
+    const names = [...environment.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((match) => match[1]!);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => /SECRET|PASSWORD|TOKEN|API_KEY|_KEY$/.test(name)), 'secret-looking environment variables').toEqual([]);
+    expect(environment).not.toMatch(/random_|secret/);
+    // Nor may an operator add one through the variable every function's environment takes.
+    expect(attribute(nestedBlocks(block('variable', 'function_environment').body, 'validation')[0]!, 'condition')).toContain('SECRET|PASSWORD|TOKEN|_KEY$');
+
+    const secretVariables = nestedBlocks(serviceConfig, 'secret_environment_variables')[0]!;
+    expect(attribute(secretVariables, 'for_each')).toBe('lookup(local.function_secrets, each.key, [])');
+    expect(sorted([...local('secrets')!.matchAll(/"([a-z-]+)" = \{/g)].map((match) => match[1]!))).toEqual(sorted([...declarableSecrets, 'gemini-api-key']));
+
+    // Random values Terraform would keep in its state: none; the page-token key is written write-only.
+    expect(blocks.filter((candidate) => candidate.kind === 'resource' && /^random_/.test(candidate.labels[0]!))).toEqual([]);
+    const version = resource('google_secret_manager_secret_version', 'page_token_key').body;
+    expect(attribute(version, 'secret_data')).toBeUndefined();
+    expect(attribute(version, 'secret_data_wo')).toBe('ephemeral.random_password.page_token_key.result');
+    expect(block('ephemeral', 'random_password', 'page_token_key').body).toContain('length');
+  });
+});
+
+describe('the README', () => {
+  it('shows who holds what as infra/function-permissions.json declares it', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    for (const name of functionNames) {
+      const permissions = declared(name);
+      const row = [
+        `\`${name}\``,
+        permissions.publishes.map((topic) => `\`${topic}\``).join(', ') || '–',
+        permissions.delaysSteps ? 'yes' : '–',
+        permissions.callsModel ? 'yes' : '–',
+        permissions.secrets.map((secret) => `\`${secret}\``).join(', ') || '–',
+      ];
+      const line = `| ${row.join(' | ')} |`;
+      expect(readme.includes(line), `README.md, "Who holds what", lacks the row ${line}`).toBe(true);
+    }
+  });
+});
+
+/** Source files (outside tests and test helpers) that contain `text`, relative to the project. */
+function filesCalling(text: string): string[] {
+  const found: string[] = [];
+  const visit = (directory: string) => {
+    for (const entry of readdirSync(new URL(directory, root), { withFileTypes: true })) {
+      const path = `${directory}${entry.name}`;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'testing') visit(`${path}/`);
+      } else if (path.endsWith('.ts') && !path.endsWith('.test.ts') && readFileSync(new URL(path, root), 'utf8').includes(text)) found.push(path);
+    }
+  };
+  for (const directory of ['shared/', 'functions/']) visit(directory);
+  return found.sort();
+}
