@@ -1,4 +1,4 @@
-import { refuse, type WebhookRefused } from './webhook-verification.ts';
+import { checkBodySize, refuse, type WebhookDelivery, type WebhookRefused } from './webhook-verification.ts';
 
 /** A secret turned into HMAC key bytes, or what is wrong with it (never quoting the secret). */
 export type SecretDecoding = { key: Uint8Array } | { problem: string };
@@ -13,7 +13,7 @@ export type SecretDecoding = { key: Uint8Array } | { problem: string };
  * delivery, even one another secret would verify: a broken configuration is reported at once, not
  * discovered when the good secret is rotated out.
  */
-export function decodeSecrets(secrets: readonly string[], decode: (secret: string) => SecretDecoding): Uint8Array[] | WebhookRefused {
+function decodeSecrets(secrets: readonly string[], decode: (secret: string) => SecretDecoding): Uint8Array[] | WebhookRefused {
   if (secrets.length === 0) return refuse('NO_ACTIVE_SECRET', 'The trigger has no active secret to verify deliveries with.');
   const keys: Uint8Array[] = [];
   for (const [index, secret] of secrets.entries()) {
@@ -29,4 +29,12 @@ export function decodeSecrets(secrets: readonly string[], decode: (secret: strin
 /** A secret used as its UTF-8 bytes (GitHub, Stripe), refused only when empty. */
 export function utf8Secret(secret: string): SecretDecoding {
   return secret === '' ? { problem: 'is empty' } : { key: Buffer.from(secret, 'utf8') };
+}
+
+/**
+ * What every verifier checks before reading a header: the body's size first, so an oversized body
+ * costs nothing, then the keys of the active secrets.
+ */
+export function keysForDelivery(delivery: WebhookDelivery, decode: (secret: string) => SecretDecoding): Uint8Array[] | WebhookRefused {
+  return checkBodySize(delivery) ?? decodeSecrets(delivery.secrets, decode);
 }

@@ -15,3 +15,14 @@ export function readHeader(headers: WebhookHeaders, name: string): string | Webh
   if (value === undefined || value.trim() === '') return refuse('MISSING_HEADER', `The ${name} header is missing.`);
   return value;
 }
+
+/** Each header's one value by the name asked for, or the refusal for the first one missing or repeated. */
+export function readHeaders<const Name extends string>(headers: WebhookHeaders, names: readonly Name[]): Record<Name, string> | WebhookRefused {
+  const values = {} as Record<Name, string>;
+  for (const name of names) {
+    const value = readHeader(headers, name);
+    if (typeof value !== 'string') return value;
+    values[name] = value;
+  }
+  return values;
+}

@@ -1,9 +1,9 @@
 import { checkTimestampWindow, parseUnixSeconds } from './check-timestamp.ts';
 import { checkDeliveryId } from './delivery-id.ts';
-import { decodeSecrets, type SecretDecoding } from './decode-secrets.ts';
-import { readHeader } from './read-header.ts';
+import { keysForDelivery, type SecretDecoding } from './decode-secrets.ts';
+import { readHeaders } from './read-header.ts';
 import { signedByAnySecret } from './signed-by-any-secret.ts';
-import { checkBodySize, refuse, type WebhookDelivery, type WebhookRefused, type WebhookVerification } from './webhook-verification.ts';
+import { isRefusal, refuse, type WebhookDelivery, type WebhookRefused, type WebhookVerification } from './webhook-verification.ts';
 
 /**
  * Standard Webhooks (symmetric, `v1`): HMAC-SHA256 of `${webhook-id}.${webhook-timestamp}.${body}`,
@@ -14,17 +14,12 @@ import { checkBodySize, refuse, type WebhookDelivery, type WebhookRefused, type 
  * delivery id. Spec: standard-webhooks/standard-webhooks, spec/standard-webhooks.md.
  */
 export function verifyStandardWebhook(delivery: WebhookDelivery): WebhookVerification {
-  const oversized = checkBodySize(delivery);
-  if (oversized) return oversized;
-  const keys = decodeSecrets(delivery.secrets, decodeStandardSecret);
-  if (!Array.isArray(keys)) return keys;
+  const keys = keysForDelivery(delivery, decodeStandardSecret);
+  if (isRefusal(keys)) return keys;
 
-  const id = readHeader(delivery.headers, 'webhook-id');
-  if (typeof id !== 'string') return id;
-  const timestampText = readHeader(delivery.headers, 'webhook-timestamp');
-  if (typeof timestampText !== 'string') return timestampText;
-  const signatureHeader = readHeader(delivery.headers, 'webhook-signature');
-  if (typeof signatureHeader !== 'string') return signatureHeader;
+  const headers = readHeaders(delivery.headers, ['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+  if (isRefusal(headers)) return headers;
+  const { 'webhook-id': id, 'webhook-timestamp': timestampText, 'webhook-signature': signatureHeader } = headers;
 
   const deliveryId = checkStandardId(id);
   if (typeof deliveryId !== 'string') return deliveryId;

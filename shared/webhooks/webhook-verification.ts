@@ -78,3 +78,7 @@ export function checkBodySize(delivery: WebhookDelivery): WebhookRefused | undef
   if (delivery.body.byteLength <= limit) return undefined;
   return refuse('OVERSIZED_BODY', `The body has ${delivery.body.byteLength} bytes, more than the limit of ${limit}.`);
 }
+
+export function isRefusal(value: unknown): value is WebhookRefused {
+  return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
+}
