@@ -26,9 +26,9 @@ export function describeWebhookVerifierContract(name: string, scheme: SchemeUnde
   const unsignedHeaders = scheme.unsignedHeaders ?? [];
   const body = Buffer.from(scheme.body, 'utf8');
   const now = scheme.signedAtSeconds * 1000;
-  const deliver = (overrides: Partial<WebhookDelivery> & { signedWith?: string }) => {
+  const deliver = ({ signedWith = newSecret, ...overrides }: Partial<WebhookDelivery> & { signedWith?: string }) => {
     const delivered = overrides.body ?? body;
-    const headers = overrides.headers ?? scheme.sign(delivered, overrides.signedWith ?? newSecret, scheme.signedAtSeconds);
+    const headers = overrides.headers ?? scheme.sign(delivered, signedWith, scheme.signedAtSeconds);
     return scheme.verify({ body: delivered, headers, secrets: [newSecret], now, ...overrides });
   };
 
