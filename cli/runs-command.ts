@@ -9,6 +9,7 @@ import { connectToStack, type StackConnection } from './connect-to-stack.ts';
 import { followRun } from './follow-run.ts';
 import { CliUsageError } from './usage.ts';
 import { parseTimeoutSeconds } from './cli-options.ts';
+import { cliUserId } from './cli-user.ts';
 
 /** `agentline runs cancel <run> [--reason <text>] [--user <id>] [--timeout <seconds>] [--json]`. */
 export async function runRunsCommand(args: string[]): Promise<number> {
@@ -22,10 +23,12 @@ export async function runRunsCommand(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new CliUsageError('runs cancel takes exactly one run: agentline runs cancel <run id | runs/<run id>>');
   const timeoutMs = parseTimeoutSeconds(values.timeout) * 1000;
+  const requestedBy = cliUserId(values.user);
+  const runId = runIdOf(positionals[0]!);
   const write = (line: string) => process.stderr.write(`${line}\n`);
   const stack = await connectToStack({ fallbackReplay: undefined, write });
   try {
-    const run = await cancelRun(stack, runIdOf(positionals[0]!), { reason: values.reason, requestedBy: values.user ?? process.env['USER'], timeoutMs, write });
+    const run = await cancelRun(stack, runId, { reason: values.reason, requestedBy, timeoutMs, write });
     if (values.json) process.stdout.write(`${JSON.stringify(toRunView(run), null, 2)}\n`);
     return run.state === 'CANCELLED' ? 0 : 1;
   } finally {

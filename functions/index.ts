@@ -17,7 +17,8 @@ let handlers: ReturnType<typeof createStepHandlers> | undefined;
 let api: ApiHandlers['api'] | undefined;
 let deployWorker: ApiHandlers['deployAgent'] | undefined;
 const config = () => loadConfig();
-const deps = () => (googleDeps ??= createGoogleDeps(config()));
+// The submission step verifies tokens: incomplete auth settings fail every function's first event.
+const deps = () => (googleDeps ??= createGoogleDeps(config(), process.env, { verifiesSubmissions: true }));
 const apiHandlers: ApiHandlers = {
   api: (request) => (api ??= createAgentsApiHandler(createApiDeps(config(), deps())))(request),
   deployAgent: (delivery) => (deployWorker ??= createDeployWorkerHandler(createDeployWorkerDeps(config(), deps())))(delivery),

@@ -52,7 +52,7 @@ describe('who a submission is for, on the emulators', () => {
   it('runs a userId without a token anonymously, and refuses it a session', async () => {
     const publisher = new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic);
     const forged = submission({ userId: 'ada', sessionId });
-    const runId = deriveRunId({ idempotencyKey: forged.idempotencyKey }, await publisher.publish(forged));
+    const runId = deriveRunId({ idempotencyKey: forged.idempotencyKey, unprovenUserId: 'ada' }, await publisher.publish(forged));
     const refused = await waitForTerminalRun(stack.deps.store, runId);
     expect(refused).toMatchObject({ state: 'FAILED', error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/names user ada without proof/) } });
     expect(refused).not.toHaveProperty('userId');
@@ -72,7 +72,7 @@ describe('who a submission is for, on the emulators', () => {
     await until(async () => (await stack.deps.store.getRejection(messageId)) !== undefined, 15_000);
     expect(await stack.deps.store.getRejection(messageId)).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(reason), attributes: { authorization: '[redacted]' } });
     expect(await stack.deps.store.getRun(deriveRunId({ idempotencyKey: refused.idempotencyKey, userId: 'ada' }, messageId))).toBeUndefined();
-    expect(await stack.deps.store.getRun(deriveRunId({ idempotencyKey: refused.idempotencyKey }, messageId))).toBeUndefined();
+    expect(await stack.deps.store.getRun(deriveRunId({ idempotencyKey: refused.idempotencyKey, unprovenUserId: 'ada' }, messageId))).toBeUndefined();
   });
 
   it('believes the user a publisher on the trusted submissions topic asserts', async () => {

@@ -5,10 +5,16 @@ import type { RunError } from './run.ts';
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 const idSchema = z.string().regex(idPattern, 'must be 1-128 letters, digits or ._:@-');
 
-/** Whether `userId` can name a user: it becomes part of document paths (`users/{userId}/…`). */
+/**
+ * Whether `userId` can name a user. It becomes a document id (`users/{userId}/…`), so it may not
+ * hold `/`, be `.` or `..`, or look like `__name__`; otherwise any printable text up to an email's
+ * 254 characters, so every address Google verifies (`a+tag@…`, `o'brien@…`) is a user.
+ */
 export function isValidUserId(userId: string): boolean {
-  return idPattern.test(userId);
+  return /^[^/\s\p{Cc}]{1,254}$/u.test(userId) && userId !== '.' && userId !== '..' && !/^__.*__$/.test(userId);
 }
+
+const userIdSchema = z.string().refine(isValidUserId, 'must be 1-254 printable characters without "/" or spaces');
 
 /**
  * A request to start a run, as published on agentline-tasks (and built by the CLI and the HTTP
@@ -31,7 +37,7 @@ export const submissionSchema = z
      * `authorization` attribute (whose subject it must match; the token alone suffices), or a
      * publisher on the trusted submissions topic. Without proof the run is anonymous.
      */
-    userId: idSchema.optional(),
+    userId: userIdSchema.optional(),
     /** The same key (for the same user) never starts a second run. */
     idempotencyKey: z.string().min(1).max(256).optional(),
     /**
@@ -44,19 +50,33 @@ export const submissionSchema = z
   .strict();
 export type Submission = z.infer<typeof submissionSchema>;
 
+/** What a run id is derived from. */
+export interface RunIdBasis {
+  idempotencyKey?: string | undefined;
+  /** The proven user, never a claim. */
+  userId?: string | undefined;
+  /** The user an anonymous submission named without proof: it scopes the key among anonymous runs only. */
+  unprovenUserId?: string | undefined;
+  /** Which submissions topic: Pub/Sub message ids are unique within one topic only. */
+  topic?: 'tasks' | 'trusted' | undefined;
+}
+
 /**
- * The run id of a submission: derived from its idempotency key, scoped to its proven user (an
- * anonymous run's key is scoped to no one), when it has one, else from the Pub/Sub message id,
- * so a redelivered submission names the same run. `userId` is the proven user, never a claim.
+ * The run id of a submission: derived from its idempotency key when it has one — scoped to its
+ * proven user, or for an anonymous run to the user it named, in a namespace no proven run shares
+ * — else from the Pub/Sub message id and its topic, so a redelivered submission names the same
+ * run and an unproven claim never lands on a proven user's run.
  */
-export function deriveRunId(
-  submission: { idempotencyKey?: string | undefined; userId?: string | undefined },
-  messageId: string,
-): string {
-  const basis = submission.idempotencyKey
-    ? `key\n${submission.userId ?? ''}\n${submission.idempotencyKey}`
-    : `message\n${messageId}`;
-  return `r${createHash('sha256').update(basis).digest('hex').slice(0, 24)}`;
+export function deriveRunId(basis: RunIdBasis, messageId: string): string {
+  const { idempotencyKey: key, userId, unprovenUserId, topic } = basis;
+  const text = key
+    ? userId !== undefined
+      ? `key\n${userId}\n${key}`
+      : `anonymous-key\n${unprovenUserId ?? ''}\n${key}`
+    : topic === 'trusted'
+      ? `trusted-message\n${messageId}`
+      : `message\n${messageId}`;
+  return `r${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
 }
 
 /**

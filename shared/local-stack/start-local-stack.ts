@@ -154,7 +154,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AGENTLINE_LOCAL_AUTH_SECRET: localAuthSecret,
       GOOGLE_CLOUD_PROJECT: projectId,
     };
-    const deps = createGoogleDeps(loadConfig(env), env);
+    const deps = createGoogleDeps(loadConfig(env), env, { verifiesSubmissions: true });
     closers.push(() => deps.close());
     // The freeze wraps whatever the pipeline gets, a test's decorations included.
     const pipelineDeps = freeze.wrap(options.decorate ? options.decorate(deps) : deps);

@@ -3,7 +3,7 @@ import { parseA2aAgentCard, remoteAgentVersion } from '../domain/a2a-agent-card.
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { endRun } from '../domain/decide-next-steps.ts';
-import { AgentlineError, InvalidInputError, UnauthenticatedError } from '../domain/errors.ts';
+import { AgentlineError, InvalidInputError, PermissionDeniedError, UnauthenticatedError } from '../domain/errors.ts';
 import type { Run, RunAgent, RunError, RunSubAgent } from '../domain/run.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import { parseRunConfig } from '../domain/run-config.ts';
@@ -31,7 +31,10 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
     const submission = decodeJsonMessage(delivery, submissionSchema, `Run submission on ${delivery.source}`);
     const submitter = await proveSubmitter(delivery, submission, { authenticator: deps.authenticator, trust, now: deps.clock.now() });
     const userId = submitter.userId;
-    const runId = deriveRunId({ idempotencyKey: submission.idempotencyKey, userId }, delivery.messageId);
+    const runId = deriveRunId(
+      { idempotencyKey: submission.idempotencyKey, userId, unprovenUserId: submitter.unprovenUserId, topic: trust === 'publisher' ? 'trusted' : 'tasks' },
+      delivery.messageId,
+    );
     const planStepId = stepIdOf(0, 'plan');
     const existing = await deps.store.getRun(runId);
     if (existing) return dispatchOutbox(deps, [stepOutboxMessage(runId, planStepId)], { repeat: true });
@@ -94,14 +97,14 @@ async function prepareRun(
     const agent = await resolveAgent(submission, submitter.userId, deps);
     return { agent, runConfig };
   } catch (error) {
-    if (error instanceof AgentlineError && !error.retryable) return { error: { code: error.code, message: error.message + unprovenUserHint(submitter) } };
+    if (error instanceof AgentlineError && !error.retryable) return { error: { code: error.code, message: error.message + unprovenUserHint(submitter, error) } };
     throw error;
   }
 }
 
-/** Why a run that named a user is anonymous: said wherever being anonymous refused it. */
-function unprovenUserHint(submitter: Submitter): string {
-  if (submitter.unprovenUserId === undefined) return '';
+/** Why a run that named a user is anonymous: said where being anonymous is what refused it. */
+function unprovenUserHint(submitter: Submitter, error: AgentlineError): string {
+  if (submitter.unprovenUserId === undefined || !(error instanceof PermissionDeniedError || error instanceof UnauthenticatedError)) return '';
   return ` (the submission names user ${submitter.unprovenUserId} without proof, so the run is anonymous: send "Bearer <token>" in the message's authorization attribute)`;
 }
 

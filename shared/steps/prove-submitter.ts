@@ -34,11 +34,12 @@ export async function proveSubmitter(
   submission: Pick<Submission, 'userId'>,
   options: { authenticator: Authenticator; trust: SubmitterTrust; now: number },
 ): Promise<Submitter> {
-  const authorization = delivery.attributes[authorizationAttribute];
+  // Attribute names are case-sensitive in Pub/Sub; a sender writing `Authorization`, as in HTTP, means the same.
+  const authorization = Object.entries(delivery.attributes).find(([name]) => name.toLowerCase() === authorizationAttribute)?.[1];
   if (authorization !== undefined) {
     const caller = await options.authenticator.authenticate(authorization, { at: delivery.publishTime ?? options.now });
     if (!isValidUserId(caller.userId)) {
-      throw new UnauthenticatedError(`The token's subject "${caller.userId}" cannot be a user id here: use 1-128 letters, digits or ._:@-`);
+      throw new UnauthenticatedError(`The token's subject "${caller.userId}" cannot be a user id: it must be 1-254 printable characters without "/" or spaces`);
     }
     if (submission.userId !== undefined && submission.userId !== caller.userId) {
       throw new PermissionDeniedError(`The submission names user ${submission.userId} but its token proves user ${caller.userId}; a token starts runs only for its own user`);

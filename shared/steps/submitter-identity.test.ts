@@ -58,6 +58,21 @@ describe('a userId without proof', () => {
     expect(model.requests).toHaveLength(0);
   });
 
+  it('is refused an agent that needs a grant the named user holds', async () => {
+    const { submit, waitForRun, agents } = start([]);
+    agents.put({ name: privateAgentName, state: 'ENABLED', creator: 'grace', agentAuthorization: 'diary-readers', definition: { kind: 'adk', configYaml: agent.configYaml } });
+    agents.grantAuthorization('ada', 'diary-readers');
+    const forged = await waitForRun(submit({ agent: { name: privateAgentName }, input: 'read it', userId: 'ada' }, { unproven: true }));
+    expect(forged).toMatchObject({ state: 'FAILED', error: { code: 'PERMISSION_DENIED', message: expect.stringMatching(/requires the authorization diary-readers.*names user ada without proof/) } });
+  });
+
+  it('says nothing of the unproven user where being anonymous is not what refused the run', async () => {
+    const { submit, waitForRun } = start([]);
+    const broken = await waitForRun(submit({ agent: { configYaml: 'name: broken\ninstruction: [', fileName: 'b.yaml' }, input: 'hi', userId: 'ada' }, { unproven: true }));
+    expect(broken.state).toBe('FAILED');
+    expect(broken.error?.message).not.toMatch(/without proof/);
+  });
+
   it("never lands on the proven user's run: the same idempotency key names another run", async () => {
     const { submit, waitForRun } = start(['proven', 'anonymous']);
     const proven = await waitForRun(submit({ agent, input: 'hi', userId: 'ada', idempotencyKey: 'k1' }));
@@ -83,7 +98,7 @@ describe('a token that fails', () => {
 
     expect(await store.getRejection(messageId)).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(reason), attributes: { authorization: '[redacted]' } });
     expect(await store.getRun(deriveRunId({ idempotencyKey: 'k1', userId: 'ada' }, messageId))).toBeUndefined();
-    expect(await store.getRun(deriveRunId({ idempotencyKey: 'k1' }, messageId))).toBeUndefined();
+    expect(await store.getRun(deriveRunId({ idempotencyKey: 'k1', unprovenUserId: 'ada' }, messageId))).toBeUndefined();
     expect(model.requests).toHaveLength(0);
   });
 
@@ -96,12 +111,51 @@ describe('a token that fails', () => {
   });
 });
 
+describe('a token checked at the publish time of its message', () => {
+  const submission = Buffer.from(JSON.stringify({ agent, input: 'hi', userId: 'ada' }));
+  const issued = Date.now() - 2 * 3600_000;
+  const tokenValidThen = () =>
+    new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ada').setIssuer(localTokenIssuer).setAudience(localTokenAudience)
+      .setIssuedAt(Math.floor(issued / 1000)).setExpirationTime(Math.floor(issued / 1000) + 600).sign(new TextEncoder().encode(testAuthSecret));
+
+  it('proves its user however late the message is delivered, when it was valid at publish time', async () => {
+    const { deps, waitForRun } = start(['hello']);
+    const attributes = { authorization: `Bearer ${await tokenValidThen()}` };
+    await createSubmissionHandler(deps)({ messageId: 'late-1', data: submission, attributes, source: 'agentline-tasks', publishTime: issued + 60_000 });
+    expect(await waitForRun(deriveRunId({}, 'late-1'))).toMatchObject({ state: 'SUCCEEDED', userId: 'ada' });
+  });
+
+  it('is refused when it had expired by the publish time', async () => {
+    const { handlers, store } = start([]);
+    const attributes = { authorization: `Bearer ${await tokenValidThen()}` };
+    await handlers.submitRun({ messageId: 'late-2', data: submission, attributes, source: 'agentline-tasks', publishTime: issued + 3600_000 });
+    expect(await store.getRejection('late-2')).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/exp/) });
+  });
+});
+
+describe('token subjects and attribute names', () => {
+  it('refuses a token whose subject cannot be a user id, naming it', async () => {
+    const { handlers, store } = start([]);
+    const attributes = { authorization: `Bearer ${await mintLocalToken(testAuthSecret, { userId: 'ada/../grace' })}` };
+    await handlers.submitRun({ messageId: 'slash-1', data: Buffer.from(JSON.stringify({ agent, input: 'hi' })), attributes, source: 'agentline-tasks' });
+    expect(await store.getRejection('slash-1')).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/"ada\/..\/grace" cannot be a user id/) });
+  });
+
+  it("reads the token from an `Authorization` attribute too, and proves an email with '+' and an apostrophe", async () => {
+    const { handlers, waitForRun } = start(['hi']);
+    const userId = "o'brien+agents@example.com";
+    const attributes = { Authorization: `Bearer ${await mintLocalToken(testAuthSecret, { userId })}` };
+    await handlers.submitRun({ messageId: 'caps-1', data: Buffer.from(JSON.stringify({ agent, input: 'hi' })), attributes, source: 'agentline-tasks' });
+    expect(await waitForRun(deriveRunId({}, 'caps-1'))).toMatchObject({ state: 'SUCCEEDED', userId });
+  });
+});
+
 describe('the trusted submissions topic', () => {
   it('believes the user a publisher there asserts, without a token', async () => {
     const { deps, waitForRun, store } = start(['hello']);
     const handle = createSubmissionHandler(deps, 'publisher');
     await handle({ messageId: 'trusted-1', data: Buffer.from(JSON.stringify({ agent, input: 'hi', userId: 'ada', sessionId: 's1' })), attributes: {}, source: 'agentline-trusted-submissions' });
-    const run = await waitForRun(deriveRunId({}, 'trusted-1'));
+    const run = await waitForRun(deriveRunId({ topic: 'trusted' }, 'trusted-1'));
     expect(run).toMatchObject({ state: 'SUCCEEDED', userId: 'ada', sessionId: 's1' });
     expect(texts(await store.listSessionHistory('ada', 's1', { maxRuns: 10, maxBytes: 100_000 }))).toEqual(['hi', 'hello']);
   });

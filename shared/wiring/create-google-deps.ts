@@ -33,6 +33,8 @@ import { retentionFromConfig, stepSettingsFromConfig } from './step-settings-fro
 export function createGoogleDeps(
   config: Config,
   env: Record<string, string | undefined> = process.env,
+  /** `verifiesSubmissions`: the functions' own deps, whose auth settings must be complete from the start. */
+  options: { verifiesSubmissions?: boolean } = {},
 ): Deps & { firestore: Firestore; pubsub: PubSub; close(): Promise<void> } {
   const firestore = new Firestore({
     projectId: config.GOOGLE_CLOUD_PROJECT,
@@ -60,7 +62,7 @@ export function createGoogleDeps(
     tools: builtinTools,
     logger,
     settings: stepSettingsFromConfig(config),
-    authenticator: lazyAuthenticator(config),
+    authenticator: options.verifiesSubmissions ? createAuthenticator(config) : lazyAuthenticator(config),
     async close() {
       await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close(), outbound.close()]);
     },
@@ -68,9 +70,9 @@ export function createGoogleDeps(
 }
 
 /**
- * Built on the first submission, so clients that never verify a token (the CLI's) need no auth
- * settings. A missing setting is the deployment's fault, not the message's: it is thrown as a
- * plain error, so the submission is delivered again once the deployment is fixed, never refused.
+ * For clients that never verify a token (the CLI's), which then need no auth settings: built on
+ * first use. A missing setting is the deployment's fault, not the message's, so it is thrown as a
+ * plain error (redelivered, in the end dead-lettered), never recorded as the submission's refusal.
  */
 function lazyAuthenticator(config: Config): Authenticator {
   let authenticator: Authenticator | undefined;

@@ -93,7 +93,8 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
       const proven = submission.userId !== undefined && !options.unproven;
       const attributes = proven ? submissionAuthAttributes(testAuthSecret, submission.userId!) : {};
       const messageId = queue.publishRaw('tasks', Buffer.from(JSON.stringify(submission)), attributes);
-      return deriveRunId({ idempotencyKey: submission.idempotencyKey, userId: proven ? submission.userId : undefined }, messageId);
+      const { idempotencyKey, userId } = submission;
+      return deriveRunId(proven ? { idempotencyKey, userId } : { idempotencyKey, unprovenUserId: userId }, messageId);
     },
     /** Resolves with the run once it is terminal; rejects after `timeoutMs`. */
     async waitForRun(runId: string, timeoutMs = 10_000): Promise<Run> {

@@ -17,7 +17,12 @@ beforeAll(async () => {
   googleKey = published.privateKey;
   otherKey = (await generateKeyPair('RS256')).privateKey;
   const jwks = { keys: [{ ...(await exportJWK(published.publicKey)), kid: 'google-1', alg: 'RS256', use: 'sig' }] };
-  server = createServer((_request, response) => response.setHeader('content-type', 'application/json').end(JSON.stringify(jwks)));
+  // /oauth2/v3/certs answers the key set; /failing answers 500; /garbage a 200 that is no key set.
+  server = createServer((request, response) => {
+    response.setHeader('content-type', 'application/json');
+    if (request.url === '/failing') response.statusCode = 500;
+    response.end(JSON.stringify(request.url === '/garbage' ? { keys: 'none' } : request.url === '/failing' ? { error: 'backend' } : jwks));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   keysUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/v3/certs`;
 });
@@ -73,8 +78,12 @@ describe('GoogleIdTokenAuthenticator', () => {
     await expect(authenticator().authenticate(`Bearer ${await token()}`)).rejects.toThrow(reason);
   });
 
-  it('reports keys it cannot fetch as transient, so a submission is delivered again rather than refused', async () => {
-    const unreachable = new GoogleIdTokenAuthenticator(audience, [], 'http://127.0.0.1:1/oauth2/v3/certs');
-    await expect(unreachable.authenticate(`Bearer ${await googleToken()}`)).rejects.toBeInstanceOf(TransientError);
+  it.each([
+    ['unreachable', () => 'http://127.0.0.1:1/oauth2/v3/certs'],
+    ['answering 500', () => keysUrl.replace('/oauth2/v3/certs', '/failing')],
+    ['answering a 200 that is not a key set', () => keysUrl.replace('/oauth2/v3/certs', '/garbage')],
+  ])('reports a key server %s as transient, so a submission is delivered again rather than refused', async (_case, url) => {
+    const outage = new GoogleIdTokenAuthenticator(audience, [], url());
+    await expect(outage.authenticate(`Bearer ${await googleToken()}`)).rejects.toBeInstanceOf(TransientError);
   });
 });

@@ -31,9 +31,14 @@ function withTime(options: JWTVerifyOptions, at: number | undefined): JWTVerifyO
   return at === undefined ? options : { ...options, currentDate: new Date(at) };
 }
 
-/** jose reports a key set it could not fetch as a timeout, a bare JOSEError about the response, or fetch's own error. */
+/**
+ * jose reports a key set it could not fetch as a timeout, a bare JOSEError about the response, or
+ * fetch's own error; a key server answering with something that is not a key set is an outage
+ * too. An unknown key id is the token's problem: anyone can write one (and Google publishes its
+ * keys before it signs with them).
+ */
 function isKeyFetchFailure(error: unknown): boolean {
-  if (error instanceof errors.JWKSTimeout) return true;
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
   if (!(error instanceof errors.JOSEError)) return true;
   return error.constructor === errors.JOSEError && /JSON Web Key Set/.test(error.message);
 }
