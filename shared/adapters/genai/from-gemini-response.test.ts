@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Part } from '../../domain/content.ts';
-import { PermanentDependencyError } from '../../domain/errors.ts';
+import { PermanentDependencyError, TransientError } from '../../domain/errors.ts';
 import { fromGeminiResponse, fromGeminiStream, type GeminiResponseJson } from './from-gemini-response.ts';
 
 const chunk = (parts: Part[], extra: Partial<GeminiResponseJson> = {}): GeminiResponseJson => ({
@@ -32,11 +32,27 @@ describe('fromGeminiResponse', () => {
 
   it.each<[string, GeminiResponseJson, string]>([
     ['a blocked prompt', { promptFeedback: { blockReason: 'SAFETY', blockReasonMessage: 'unsafe' } }, 'SAFETY'],
-    ['no candidates', { candidates: [] }, 'no candidates'],
-    ['a missing candidates field', { usageMetadata: { totalTokenCount: 3 } }, 'no candidates'],
-  ])('rejects %s as MODEL_RESPONSE_BLOCKED', (_name, response, reason) => {
+    ['an answer withheld for safety', { candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'SAFETY' }] }, 'withheld its answer (finishReason SAFETY)'],
+    ['an answer withheld as recitation, without content', { candidates: [{ finishReason: 'RECITATION' }] }, 'finishReason RECITATION'],
+  ])('rejects %s as MODEL_RESPONSE_BLOCKED, naming the reason', (_name, response, reason) => {
     expect(() => fromGeminiResponse(response)).toThrowError(
       expect.objectContaining({ code: 'MODEL_RESPONSE_BLOCKED', message: expect.stringContaining(reason) }),
+    );
+  });
+
+  it.each<[string, GeminiResponseJson]>([
+    ['no candidates', { candidates: [] }],
+    ['a missing candidates field', { usageMetadata: { totalTokenCount: 3 } }],
+  ])('does not call %s blocked: an empty response is transient, so it is asked again', (_name, response) => {
+    expect(() => fromGeminiResponse(response)).toThrowError(TransientError);
+    expect(() => fromGeminiResponse(response)).toThrowError(
+      expect.objectContaining({ code: 'MODEL_RESPONSE_EMPTY', message: expect.stringContaining('no candidates and no block reason') }),
+    );
+  });
+
+  it('names the output token limit when it was reached before any part', () => {
+    expect(() => fromGeminiResponse({ candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'MAX_TOKENS' }] })).toThrowError(
+      expect.objectContaining({ code: 'MODEL_RESPONSE_EMPTY', message: expect.stringContaining('max_output_tokens') }),
     );
   });
 
@@ -106,7 +122,7 @@ describe('fromGeminiStream', () => {
     );
   });
 
-  it('treats a stream without any chunk as MODEL_RESPONSE_BLOCKED', () => {
-    expect(() => fromGeminiStream([])).toThrowError(expect.objectContaining({ code: 'MODEL_RESPONSE_BLOCKED' }));
+  it('treats a stream without any chunk as an empty, transient answer, not a block', () => {
+    expect(() => fromGeminiStream([])).toThrowError(expect.objectContaining({ code: 'MODEL_RESPONSE_EMPTY', message: expect.stringContaining('empty stream') }));
   });
 });

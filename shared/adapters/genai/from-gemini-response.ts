@@ -1,6 +1,6 @@
 import type { GenerateContentResponseUsageMetadata, Part as GeminiPart } from '@google/genai';
 import { partSchema, type Part, type Usage } from '../../domain/content.ts';
-import { PermanentDependencyError } from '../../domain/errors.ts';
+import { PermanentDependencyError, TransientError } from '../../domain/errors.ts';
 import type { ModelResponse } from '../../ports/model-client.ts';
 
 /**
@@ -25,8 +25,11 @@ export interface GeminiResponseJson {
 
 /**
  * Translates one non-streamed response. Parts are returned exactly as received (no merging).
- * Throws `PermanentDependencyError` `MODEL_RESPONSE_BLOCKED` when the prompt was blocked or no
- * candidate came back, and `MODEL_RESPONSE_INVALID` when a part does not have Gemini's shape.
+ * Throws `PermanentDependencyError` `MODEL_RESPONSE_BLOCKED` when the prompt was blocked or the
+ * answer withheld (a withholding finish reason and no part), `MODEL_RESPONSE_EMPTY` when the
+ * output token limit was reached before any part, a `TransientError` `MODEL_RESPONSE_EMPTY` when no
+ * candidate came back at all (an empty body is not a block), and `MODEL_RESPONSE_INVALID` when a
+ * part does not have Gemini's shape.
  */
 export function fromGeminiResponse(response: GeminiResponseJson): ModelResponse {
   return toModelResponse([response], false);
@@ -43,7 +46,24 @@ export function fromGeminiStream(chunks: readonly GeminiResponseJson[]): ModelRe
   return toModelResponse(chunks, true);
 }
 
-function toModelResponse(chunks: readonly GeminiResponseJson[], mergeText: boolean): ModelResponse {
+/** Finish reasons that mean the answer was withheld (Gemini's FinishReason values). */
+const withheldFinishReasons = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
+
+/** A candidate without a single part: blocked only when its finish reason says so. */
+function refuseEmptyAnswer(finishReason: string | undefined): void {
+  if (finishReason !== undefined && withheldFinishReasons.has(finishReason)) {
+    throw new PermanentDependencyError('MODEL_RESPONSE_BLOCKED', `The model withheld its answer (finishReason ${finishReason})`);
+  }
+  if (finishReason === 'MAX_TOKENS') {
+    throw new PermanentDependencyError(
+      'MODEL_RESPONSE_EMPTY',
+      'The model reached its output token limit before answering anything (finishReason MAX_TOKENS): raise generate_content_config.max_output_tokens, or lower the thinking budget',
+    );
+  }
+}
+
+function toModelResponse(chunks: readonly GeminiResponseJson[], streamed: boolean): ModelResponse {
+  const mergeText = streamed;
   const feedback = chunks.find((chunk) => chunk.promptFeedback?.blockReason)?.promptFeedback;
   if (feedback?.blockReason) {
     const detail = feedback.blockReasonMessage ? `: ${feedback.blockReasonMessage}` : '';
@@ -54,15 +74,20 @@ function toModelResponse(chunks: readonly GeminiResponseJson[], mergeText: boole
   }
   const candidates = chunks.flatMap((chunk) => chunk.candidates?.slice(0, 1) ?? []);
   if (candidates.length === 0) {
-    throw new PermanentDependencyError('MODEL_RESPONSE_BLOCKED', 'The model returned no candidates');
+    // Nothing blocked it: the body was empty, which a later request usually is not.
+    throw new TransientError(
+      `The model answered with no candidates and no block reason (an empty ${streamed ? 'stream' : 'response'})`,
+      { code: 'MODEL_RESPONSE_EMPTY' },
+    );
   }
   const parts = validateParts(candidates.flatMap((candidate) => candidate.content?.parts ?? []));
+  const finishReason = lastDefined(candidates.map((candidate) => candidate.finishReason));
+  if (parts.length === 0) refuseEmptyAnswer(finishReason);
   const response: ModelResponse = {
     content: { role: 'model', parts: mergeText ? mergeTextParts(parts) : parts },
     usage: toUsage(lastDefined(chunks.map((chunk) => chunk.usageMetadata))),
     chunkCount: chunks.length,
   };
-  const finishReason = lastDefined(candidates.map((candidate) => candidate.finishReason));
   if (finishReason !== undefined) response.finishReason = finishReason;
   const modelVersion = lastDefined(chunks.map((chunk) => chunk.modelVersion));
   if (modelVersion !== undefined) response.modelVersion = modelVersion;
