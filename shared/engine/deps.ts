@@ -16,6 +16,8 @@ export interface StepSettings {
   leaseMs: { model: number; tool: number };
   /** Model requests that may fail transiently in a row before the run fails. */
   maxModelAttempts: number;
+  /** Model requests of one step that may time out in a row (each costs a whole request timeout) before the run fails. */
+  maxModelTimeouts: number;
   /** Tool calls that may fail transiently in a row before the model gets a tool error. */
   maxToolAttempts: number;
   /** Backoff for transient failures when the server gave no RetryInfo. */
@@ -47,6 +49,7 @@ export interface StepSettings {
 export const defaultStepSettings: StepSettings = {
   leaseMs: { model: 120_000, tool: 60_000 },
   maxModelAttempts: 6,
+  maxModelTimeouts: 2,
   maxToolAttempts: 5,
   retryBaseDelayMs: 1_000,
   retryMaxDelayMs: 60_000,

@@ -24,7 +24,7 @@ export async function settleEffectFailure(
 ): Promise<unknown> {
   if (error instanceof TransientError) {
     const attempts = (step.failedAttempts ?? 0) + 1;
-    if (attempts < effect.maxFailedAttempts) {
+    if (attempts < Math.min(effect.maxFailedAttempts, effect.attemptLimitFor?.(error) ?? Infinity)) {
       const { retryBaseDelayMs: baseMs, retryMaxDelayMs: maxMs } = deps.settings;
       const delayMs = retryDelayMs(attempts, { baseMs, maxMs }, error.retryDelayMs);
       deps.logger.warn('step attempt failed, will retry', { runId: step.runId, stepId: step.stepId, attempt: step.attempt, code: error.code, delayMs });

@@ -7,6 +7,7 @@ import type { RunEvent } from '../domain/run-event.ts';
 import type { SessionEntry } from '../domain/session-entry.ts';
 import type { Step, StepKind } from '../domain/step.ts';
 import type { MemoryRecord, RunTransaction } from '../ports/run-store.ts';
+import type { TransientError } from '../domain/errors.ts';
 
 /**
  * What a step kind plugs into the step executor (docs/architecture.md, "The step executor"): its
@@ -44,6 +45,11 @@ export interface StepEffect<Value> {
   readonly leaseMs: number;
   /** Transient failures in a row after which `failed` decides instead of another retry. */
   readonly maxFailedAttempts: number;
+  /**
+   * A lower limit for some transient errors (a model that did not answer within the request
+   * timeout: each such attempt costs a whole timeout, so few of them fit in a caller's wait).
+   */
+  readonly attemptLimitFor?: (error: TransientError) => number;
   /**
    * The claim's own changes, written in the claim transaction before the effect: reserve budget
    * (a model request), write an intent record (a non-repeatable tool). `endRun` refuses the

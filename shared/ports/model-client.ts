@@ -1,5 +1,8 @@
 import type { Content, Usage } from '../domain/content.ts';
 
+/** The error code of a model request that got no answer within its time (client timeout or HTTP 504). */
+export const modelTimeoutCodes: ReadonlySet<string> = new Set(['MODEL_TIMEOUT', 'DEADLINE_EXCEEDED']);
+
 /** A function the model may call, described with a JSON Schema for its arguments. */
 export interface FunctionDeclaration {
   name: string;

@@ -7,6 +7,7 @@ import type { RunEvent } from '../domain/run-event.ts';
 import type { AgentLifecycle } from '../domain/agent-state.ts';
 import type { Step } from '../domain/step.ts';
 import type { Deps } from '../engine/deps.ts';
+import { modelTimeoutCodes } from '../ports/model-client.ts';
 import { InfrastructureError } from '../engine/effect-failures.ts';
 import type { Decision, StepKindDefinition } from '../engine/step-kind.ts';
 import type { ModelResponse } from '../ports/model-client.ts';
@@ -33,6 +34,9 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
     effect: {
       leaseMs: deps.settings.leaseMs.model,
       maxFailedAttempts: deps.settings.maxModelAttempts,
+      // A hung model costs a whole request timeout per attempt: the run fails after a few, in a
+      // time the README states (and `agentline run` waits for).
+      attemptLimitFor: (error) => (modelTimeoutCodes.has(error.code) ? deps.settings.maxModelTimeouts : deps.settings.maxModelAttempts),
       claim(run, step, now) {
         // Following a remote task the step already sent is not a new request: it was counted then.
         const following = step.remoteTask !== undefined;

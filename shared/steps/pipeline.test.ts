@@ -76,6 +76,15 @@ describe('a run through the in-memory pipeline', () => {
     expect(run).toMatchObject({ state: 'SUCCEEDED', llmCallCount: 2, llmCallsSucceeded: 1, output: { text: 'ok' } });
   });
 
+  it('fails a run whose model does not answer after the timeout limit, not the whole attempt budget, saying so', async () => {
+    const hung = () => new TransientError('The model did not answer within 110 s (the request timed out)', { code: 'MODEL_TIMEOUT' });
+    const model = new ScriptedModel([hung(), hung()]);
+    const { submit, waitForRun } = start(model);
+    const run = await waitForRun(submit({ agent, input: 'hi' }));
+    expect(run).toMatchObject({ state: 'FAILED', llmCallCount: 2, error: { code: 'MODEL_TIMEOUT', message: expect.stringContaining('did not answer within 110 s') } });
+    model.assertAllUsed();
+  });
+
   it('fails the run with the API message when the model refuses the request', async () => {
     const model = new ScriptedModel([new PermanentDependencyError('INVALID_ARGUMENT', 'Request contains an invalid argument.')]);
     const { submit, waitForRun } = start(model);

@@ -40,6 +40,8 @@ export const configSchema = z.object({
   AGENTLINE_MODEL_LEASE_SECONDS: positiveInt(120),
   AGENTLINE_TOOL_LEASE_SECONDS: positiveInt(60),
   AGENTLINE_MAX_MODEL_ATTEMPTS: positiveInt(6),
+  /** Model requests of one step that may time out in a row before the run fails: hung models end runs in bounded time. */
+  AGENTLINE_MAX_MODEL_TIMEOUTS: positiveInt(2),
   AGENTLINE_MAX_TOOL_ATTEMPTS: positiveInt(5),
   /** The longest a run may last (its default deadline, and the latest one a submission may give). */
   AGENTLINE_MAX_RUN_SECONDS: positiveNumber(7 * 86_400),

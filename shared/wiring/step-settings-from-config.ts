@@ -7,6 +7,7 @@ export function stepSettingsFromConfig(config: Config): StepSettings {
   return {
     leaseMs: { model: config.AGENTLINE_MODEL_LEASE_SECONDS * 1000, tool: config.AGENTLINE_TOOL_LEASE_SECONDS * 1000 },
     maxModelAttempts: config.AGENTLINE_MAX_MODEL_ATTEMPTS,
+    maxModelTimeouts: config.AGENTLINE_MAX_MODEL_TIMEOUTS,
     maxToolAttempts: config.AGENTLINE_MAX_TOOL_ATTEMPTS,
     retryBaseDelayMs: config.AGENTLINE_RETRY_BASE_MS,
     retryMaxDelayMs: config.AGENTLINE_RETRY_MAX_MS,

@@ -62,7 +62,7 @@ describe('fromGeminiError', () => {
     ['a refused connection', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }), 'UNAVAILABLE'],
     ['a reset connection', new TypeError('fetch failed', { cause: Object.assign(new Error('read'), { code: 'ECONNRESET' }) }), 'UNAVAILABLE'],
     ['a stream cut mid-body', new TypeError('terminated'), 'UNAVAILABLE'],
-    ['a timed-out request', new DOMException('This operation was aborted', 'AbortError'), 'DEADLINE_EXCEEDED'],
+    ['a timed-out request', new DOMException('This operation was aborted', 'AbortError'), 'MODEL_TIMEOUT'],
   ])('maps %s to a TransientError', (_name, error, code) => {
     expect(fromGeminiError(error)).toMatchObject({ retryable: true, code, cause: error });
   });

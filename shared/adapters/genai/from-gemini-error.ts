@@ -49,8 +49,9 @@ export function fromGeminiError(error: unknown): AgentlineError {
   if (isApiError(error)) return fromApiError(error);
   if (isNetworkError(error)) {
     const timedOut = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-    const code = timedOut ? 'DEADLINE_EXCEEDED' : 'UNAVAILABLE';
-    return new TransientError(`Could not reach the model: ${describe(error)}`, { code, cause: error });
+    // A request that timed out reached the model, which did not answer: say that, not "could not reach".
+    if (timedOut) return new TransientError(`The model did not answer in time: ${describe(error)}`, { code: 'MODEL_TIMEOUT', cause: error });
+    return new TransientError(`Could not reach the model: ${describe(error)}`, { code: 'UNAVAILABLE', cause: error });
   }
   return new PermanentDependencyError('MODEL_CLIENT_ERROR', describe(error), { cause: error });
 }

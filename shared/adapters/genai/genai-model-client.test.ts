@@ -184,12 +184,14 @@ describe('GenAiModelClient with the real @google/genai client', () => {
     expect(body?.generationConfig).toEqual({ temperature: 0 });
   });
 
-  it('gives up on a request that outlives its timeout with a TransientError', async () => {
+  it('gives up on a request that outlives its timeout with a TransientError saying the model did not answer', async () => {
     server.script([{ ...textReply('too late'), delayMs: 2_000 }]);
     const client = new GenAiModelClient(new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } }), {
       requestTimeoutMs: 200,
     });
-    await expect(client.generate(question)).rejects.toBeInstanceOf(TransientError);
+    const attempt = client.generate(question);
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+    await expect(attempt).rejects.toMatchObject({ code: 'MODEL_TIMEOUT', message: 'The model did not answer within 0.2 s (the request timed out)' });
     expect(server.requests).toHaveLength(1);
   });
 });

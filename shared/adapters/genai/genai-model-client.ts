@@ -1,5 +1,6 @@
 import type { GenerateContentParameters, GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import type { ModelClient, ModelRequest, ModelResponse } from '../../ports/model-client.ts';
+import { TransientError } from '../../domain/errors.ts';
 import { fromGeminiError } from './from-gemini-error.ts';
 import { fromGeminiResponse, fromGeminiStream } from './from-gemini-response.ts';
 import { toGeminiRequest } from './to-gemini-request.ts';
@@ -66,7 +67,11 @@ export class GenAiModelClient implements ModelClient {
     try {
       return await call();
     } catch (error) {
-      throw fromGeminiError(error);
+      const mapped = fromGeminiError(error);
+      if (mapped.code === 'MODEL_TIMEOUT' && this.#requestTimeoutMs !== undefined) {
+        throw new TransientError(`The model did not answer within ${this.#requestTimeoutMs / 1000} s (the request timed out)`, { code: 'MODEL_TIMEOUT', cause: error });
+      }
+      throw mapped;
     }
   }
 }
