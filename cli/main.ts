@@ -3,6 +3,7 @@ import { runAgentsCommand } from './agents-command.ts';
 import { runDevCommand } from './dev-command.ts';
 import { runRunCommand } from './run-command.ts';
 import { runRunsCommand } from './runs-command.ts';
+import { runMigrateCommand } from './migrate-command.ts';
 import { CliUsageError, usage } from './usage.ts';
 
 /** `agentline <command> ...`: exits with the command's status; usage errors exit 2. */
@@ -33,6 +34,9 @@ async function main(argv: string[]): Promise<number> {
       return runAgentsCommand(rest);
     case 'runs':
       return runRunsCommand(rest);
+    case 'migrate':
+      parseArgs({ args: rest, options: {}, strict: true });
+      return runMigrateCommand();
     case undefined:
     case 'help':
     case '--help':

@@ -12,6 +12,9 @@ export const usage = `Usage:
   agentline runs cancel <run> [--reason <text>] [--user <id>] [--timeout <seconds>] [--json]
       Cancel a run: it ends CANCELLED at once (a parked or waiting run too); steps in flight stop
       at their next commit. Waits until the run has ended; exit status 0 when it ended CANCELLED.
+  agentline migrate
+      Bring a deployment's Firestore data (GOOGLE_CLOUD_PROJECT, Application Default Credentials)
+      up to this version; idempotent. Local stacks migrate their own data as they start.
   agentline agents create <agent name> --agent-config <agent.yaml> --display-name <text> --description <text>
                           [--body <agent.json>]
   agentline agents get|delete|view <agent name>

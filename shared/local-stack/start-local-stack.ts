@@ -11,6 +11,7 @@ import { sweep } from '../engine/sweep.ts';
 import { createStepHandlers, type FunctionName } from '../wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../wiring/create-google-deps.ts';
 import { loadConfig } from '../wiring/load-config.ts';
+import { migrateFirestoreData, type MigrationReport } from '../adapters/firestore/migrate-firestore-data.ts';
 import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
 import { startEmulators, type LocalEmulators } from './emulators.ts';
 import { createWriteFreeze } from './freeze-writes.ts';
@@ -156,6 +157,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const deps = createGoogleDeps(loadConfig(env), env, { verifiesSubmissions: true });
     closers.push(() => deps.close());
+    // Data an earlier version saved is brought up to date before anything reads it.
+    if (data?.snapshot) reportMigration(await migrateFirestoreData(deps.firestore), warn);
     // The freeze wraps whatever the pipeline gets, a test's decorations included.
     const pipelineDeps = freeze.wrap(options.decorate ? options.decorate(deps) : deps);
     // Its timers would publish into a stack that is stopping; what they carried is re-driven by
@@ -198,4 +201,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await kill();
     throw error;
   }
+}
+
+function reportMigration(report: MigrationReport, warn: (message: string) => void): void {
+  if (report.agentsListed + report.creatorsCounted + report.sessionEntriesMoved === 0) return;
+  warn(`brought the saved data up to date: ${JSON.stringify(report)}`);
 }
