@@ -1,6 +1,6 @@
 import { stepKinds, type OutboxTopic } from '../shared/domain/step.ts';
 import type { FunctionName } from '../shared/wiring/create-step-handlers.ts';
-import type { apiFunctionNames } from './register-api-functions.ts';
+import type { apiFunctionNames, apiServiceName } from './register-api-functions.ts';
 
 /** A secret a function reads from Secret Manager, by its name in infra/function-permissions.json. */
 export type SecretName = 'page-token-key';
@@ -59,4 +59,4 @@ export const functionNeeds = {
   // engine/sweep.ts: re-drives steps of every kind, publishes the outbox entries other functions
   // left unpublished, ends runs past their deadline.
   sweep: needs([...stepKinds, 'results', 'agent-deploy', 'agent-lifecycle']),
-} satisfies Record<FunctionName | (typeof apiFunctionNames)[number], FunctionNeeds>;
+} satisfies Record<FunctionName | (typeof apiFunctionNames)[number] | typeof apiServiceName, FunctionNeeds>;

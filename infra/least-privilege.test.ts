@@ -107,6 +107,10 @@ describe('the Terraform grants', () => {
     for (const fn of topology.functions) expect(fn.deployName, `${fn.name}: a service account id is 6–30 characters`).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
     const serviceConfig = nestedBlocks(resource('google_cloudfunctions2_function', 'fn').body, 'service_config')[0]!;
     expect(attribute(serviceConfig, 'service_account_email')).toBe('google_service_account.function[each.key].email');
+    // The HTTP entries are Cloud Run services (infra/api-service.tf), each on its own account too.
+    const service = resource('google_cloud_run_v2_service', 'http').body;
+    expect(attribute(service, 'for_each')).toBe('local.http_functions');
+    expect(attribute(nestedBlocks(service, 'template')[0]!, 'service_account')).toBe('google_service_account.function[each.key].email');
     const accounts = blocks.filter((candidate) => candidate.kind === 'resource' && candidate.labels[0] === 'google_service_account');
     expect(accounts.map((account) => account.labels[1])).toEqual(['function', 'code_exec', 'invoker', 'build']);
   });
@@ -115,7 +119,7 @@ describe('the Terraform grants', () => {
     // Every resource that names a function's account, other than the function itself, is one of
     // these grants, each made for the entries of the declaration its for_each expands.
     const grants = blocks
-      .filter((grant) => grant.kind === 'resource' && grant.body.includes('google_service_account.function[') && grant.labels[0] !== 'google_cloudfunctions2_function')
+      .filter((grant) => grant.kind === 'resource' && grant.body.includes('google_service_account.function[') && !['google_cloudfunctions2_function', 'google_cloud_run_v2_service'].includes(grant.labels[0]!))
       .map(({ labels, body }) => ({
         resource: labels.join('.'),
         for_each: oneLine(attribute(body, 'for_each')),
@@ -154,7 +158,8 @@ describe('the Terraform grants', () => {
 
   it('gives functions secrets only from Secret Manager, and keeps every secret value out of the state', () => {
     const serviceConfig = nestedBlocks(resource('google_cloudfunctions2_function', 'fn').body, 'service_config')[0]!;
-    const environment = attribute(serviceConfig, 'environment_variables')!;
+    expect(attribute(serviceConfig, 'environment_variables')).toBe('local.runtime_environment');
+    const environment = local('runtime_environment')!;
     expect(environment).toMatch(/^merge\(\{[\s\S]*\}, var\.function_environment\)$/);
     const names = [...environment.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((match) => match[1]!);
     expect(names.length).toBeGreaterThan(0);
@@ -165,6 +170,11 @@ describe('the Terraform grants', () => {
 
     const secretVariables = nestedBlocks(serviceConfig, 'secret_environment_variables')[0]!;
     expect(attribute(secretVariables, 'for_each')).toBe('lookup(local.function_secrets, each.key, [])');
+    // The API service reads the same declared secrets, from Secret Manager, and nothing else.
+    const container = nestedBlocks(nestedBlocks(resource('google_cloud_run_v2_service', 'http').body, 'template')[0]!, 'containers')[0]!;
+    expect(container).toContain('for name, value in local.runtime_environment');
+    expect(container).toContain('for secret in lookup(local.function_secrets, each.key, [])');
+    expect(container).toMatch(/dynamic "value_source" \{[\s\S]*secret_key_ref \{/);
     expect(sorted([...local('secrets')!.matchAll(/"([a-z-]+)" = \{/g)].map((match) => match[1]!))).toEqual(sorted([...declarableSecrets, 'gemini-api-key']));
 
     // Random values Terraform would keep in its state: none; the page-token key is written write-only.
