@@ -11,6 +11,7 @@ import { silentLogger } from '../ports/logger.ts';
 import { sampleAgentConfig, sampleParent } from '../testing/agent-fixtures.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { callApi } from '../testing/call-api.ts';
+import type { Submission } from '../domain/submission.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
 
@@ -23,10 +24,13 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
   const outbox = new InMemoryOutboxStore(documents);
   let ids = 0;
   let now = 1_700_000_000_000;
+  const submitted: Submission[] = [];
   const handlers = createApiHandlers({
     registry,
     agents,
     store: new InMemoryRunStore(documents),
+    runs: new InMemoryRunStore(documents),
+    submissions: { publish: async (submission) => `m${submitted.push(submission)}` },
     queue,
     outbox,
     authenticator: new LocalTokenAuthenticator(secret, ['root']),
@@ -47,7 +51,7 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
   /** The agents named by the lifecycle announcements published so far. */
   const announced = () =>
     queue.published.filter((message) => message.topic === 'agent-lifecycle').map((message) => (JSON.parse(message.data.toString()) as { agentName: string }).agentName);
-  return { call, queue, outbox, announced, agents };
+  return { call, queue, outbox, announced, agents, submitted };
 }
 
 const agent = { displayName: 'Helper', description: 'Helps.', adkAgentDefinition: { agentConfig: sampleAgentConfig } };

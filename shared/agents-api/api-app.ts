@@ -3,7 +3,7 @@ import { MethodNotAllowedError, NotFoundError } from '../domain/errors.ts';
 import { toErrorBody, toRpcStatus } from '../domain/rpc-status.ts';
 import type { ApiDeps } from './api-deps.ts';
 import type { ApiRequest } from './api-request.ts';
-import { agentRoutes, type ApiRoute } from './api-routes.ts';
+import { apiRoutes, type ApiRoute } from './api-routes.ts';
 import { maxApiBodyBytes, parseJsonBody, readBodyBytes } from './read-request-body.ts';
 import { readQuery } from './request-parameters.ts';
 
@@ -16,7 +16,7 @@ export type ApiFetch = (request: Request) => Promise<Response>;
  * too large, an unknown path (404) or a method the path does not take (405, with `Allow`) —
  * each answered in Google's JSON error shape (AIP-193).
  */
-export function createApiApp(deps: ApiDeps, routes: readonly ApiRoute[] = agentRoutes, options: { maxBodyBytes?: number } = {}): ApiFetch {
+export function createApiApp(deps: ApiDeps, routes: readonly ApiRoute[] = apiRoutes, options: { maxBodyBytes?: number } = {}): ApiFetch {
   const app = new Hono({ getPath: routingPath });
   const methodsByPath = new Map<string, string[]>();
   for (const route of routes) {

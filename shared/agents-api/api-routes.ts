@@ -6,6 +6,7 @@ import type { ApiCall } from './api-request.ts';
 import { grantAuthorization, listAuthorizations, revokeAuthorization } from './grant-methods.ts';
 import { changeLifecycle, deleteAgent, deployAgent, getOperation } from './operation-methods.ts';
 import { requireEmptyBody } from './request-parameters.ts';
+import { cancelRun, createRun, getRun, listRuns, waitForRun } from './run-methods.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -54,6 +55,22 @@ export const agentRoutes: ApiRoute[] = [
   { method: 'POST', path: `${authorizations}/~revoke`, handle: (deps, call) => plain(call, 'revoke', () => revokeAuthorization(deps, call.caller, call.param('user'), call.request.body)) },
   { method: 'GET', path: authorizations, handle: (deps, call) => plain(call, 'authorizations.list', () => listAuthorizations(deps, call.caller, call.param('user'))) },
 ];
+
+/** The runs API (README.md, "The runs API"). */
+export const runRoutes: ApiRoute[] = [
+  { method: 'POST', path: '/v1/runs', handle: (deps, call) => createRun(deps, call.caller, call.query('runs.create', ['requestId'])['requestId'], call.request.body) },
+  { method: 'GET', path: '/v1/runs', handle: (deps, call) => listRuns(deps, call.caller, call.query('runs.list', ['pageSize', 'pageToken', 'filter'])) },
+  { method: 'GET', path: '/v1/runs/:run', handle: (deps, call) => plain(call, 'runs.get', () => getRun(deps, call.caller, call.param('run'))) },
+  { method: 'POST', path: '/v1/runs/:run/~cancel', handle: (deps, call) => plain(call, 'runs.cancel', () => cancelRun(deps, call.caller, call.param('run'), call.request.body)) },
+  {
+    method: 'GET',
+    path: '/v1/runs/:run/~wait',
+    handle: (deps, call) => waitForRun(deps, call.caller, call.param('run'), call.query('runs.wait', ['timeout'])['timeout'], call.request.signal),
+  },
+];
+
+/** Every route the API serves. */
+export const apiRoutes: ApiRoute[] = [...agentRoutes, ...runRoutes];
 
 /**
  * enableAgent / disableAgent / suspendAgent: the body must be empty; suspendAgent's

@@ -21,6 +21,8 @@ export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemory
     registry: new InMemoryAgentRegistry(documents),
     agents,
     store,
+    runs: store,
+    submissions: { publish: () => Promise.reject(new Error('the runs API is not wired in this world')) },
     queue: options.queue ?? queue,
     outbox,
     authenticator: new LocalTokenAuthenticator(secret, []),
