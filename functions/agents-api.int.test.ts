@@ -7,8 +7,8 @@ import { createAgentsApiClient, type AgentsApiClient } from '../shared/testing/a
 import { startTestStack } from '../shared/testing/test-stack.ts';
 import { testRetention } from '../shared/adapters/in-memory/in-memory-run-store.ts';
 
-// The agents API as a client sees it: the real HTTP function served by functions-framework,
-// the deploy worker behind a Pub/Sub push subscription, and the Firestore emulator.
+// The agents API as a client sees it: the real router served over HTTP by the local stack (the
+// same Node adapter as the deployed API service), the deploy worker behind a Pub/Sub push subscription, and the Firestore emulator.
 const secret = 'test-secret-that-is-long-enough-for-hs256';
 const parent = `projects/p/locations/global/collections/default_collection/engines/e${process.pid}`;
 const maxAgentsPerUser = 40;
@@ -46,6 +46,57 @@ const agentBody = (definition: Record<string, unknown> = { adkAgentDefinition: {
 function createAgent(user: string, definition?: Record<string, unknown>, inParent = parent): Promise<string> {
   return api.createAgent(user, inParent, newId(), agentBody(definition));
 }
+
+describe('the HTTP edge: every failure is a JSON error', () => {
+  const send = (method: string, path: string, init: { body?: string; contentType?: string; user?: string } = {}) =>
+    fetch(`${stack.functionsUrl}/v1/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tokens[init.user ?? 'ada']}`, ...(init.contentType ? { 'content-type': init.contentType } : {}) },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
+  const expectJsonError = async (response: Response, httpStatus: number, status: string, reason: string) => {
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toMatchObject({ error: { code: httpStatus, status, details: [{ reason }] } });
+    expect(response.status).toBe(httpStatus);
+  };
+
+  it('answers a malformed JSON body with 400 INVALID_JSON, not an HTML page', async () => {
+    await expectJsonError(await send('POST', `${parent}/agents?agentId=${newId()}`, { body: '{"displayName": ', contentType: 'application/json' }), 400, 'INVALID_ARGUMENT', 'INVALID_JSON');
+  });
+
+  it('answers a body that is not JSON with 400 UNSUPPORTED_MEDIA_TYPE', async () => {
+    await expectJsonError(await send('POST', `${parent}/agents?agentId=${newId()}`, { body: 'displayName=x', contentType: 'application/x-www-form-urlencoded' }), 400, 'INVALID_ARGUMENT', 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers an unknown path with 404 METHOD_NOT_FOUND', async () => {
+    await expectJsonError(await send('GET', 'projects/p/widgets'), 404, 'NOT_FOUND', 'METHOD_NOT_FOUND');
+    await expectJsonError(await fetch(`${stack.functionsUrl}/v1/`), 404, 'NOT_FOUND', 'METHOD_NOT_FOUND');
+  });
+
+  it('answers a method the path does not take with 405 and Allow', async () => {
+    const response = await send('PUT', `${parent}/agents/${newId()}`, { body: '{}', contentType: 'application/json' });
+    expect(response.headers.get('allow')).toBe('GET, PATCH, DELETE');
+    await expectJsonError(response, 405, 'UNIMPLEMENTED', 'METHOD_NOT_ALLOWED');
+  });
+
+  it('answers a body over 1 MiB with 413, declared or chunked', async () => {
+    const large = JSON.stringify({ displayName: 'x'.repeat(1024 * 1024) });
+    await expectJsonError(await send('POST', `${parent}/agents?agentId=${newId()}`, { body: large, contentType: 'application/json' }), 413, 'INVALID_ARGUMENT', 'BODY_TOO_LARGE');
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(large));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${stack.functionsUrl}/v1/${parent}/agents?agentId=${newId()}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['ada']}`, 'content-type': 'application/json' },
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit);
+    await expectJsonError(response, 413, 'INVALID_ARGUMENT', 'BODY_TOO_LARGE');
+  });
+});
 
 describe('agents API: create, get and errors', () => {
   it('creates an agent with a caller-chosen id and returns it with RFC 3339 UTC times and CONFIGURED', async () => {

@@ -1,14 +1,17 @@
 import { stepKinds, type OutboxTopic } from '../shared/domain/step.ts';
 import type { FunctionName } from '../shared/wiring/create-step-handlers.ts';
-import type { apiFunctionNames } from './register-api-functions.ts';
+import type { apiFunctionNames, apiServiceName } from './register-api-functions.ts';
 
 /** A secret a function reads from Secret Manager, by its name in infra/function-permissions.json. */
 export type SecretName = 'page-token-key';
 
+/** A topic a function publishes to: an outbox topic, or the trusted submissions topic (the API starts runs there). */
+export type PublishedTopic = OutboxTopic | 'trusted-submissions';
+
 /** What one deployed function's code uses besides Firestore, which every function uses. */
 export interface FunctionNeeds {
   /** The outbox topics its handler can publish to (its own step topic again only through `delaysSteps`). */
-  readonly publishes: readonly OutboxTopic[];
+  readonly publishes: readonly PublishedTopic[];
   /** Schedules delayed redeliveries of its steps through the DelayQueue (Cloud Tasks, deployed). */
   readonly delaysSteps: boolean;
   /** Calls the model (the ModelClient: Gemini through an API key, or Vertex AI). */
@@ -17,7 +20,7 @@ export interface FunctionNeeds {
   readonly secrets: readonly SecretName[];
 }
 
-function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
+function needs(publishes: readonly PublishedTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
   return { publishes, delaysSteps: false, callsModel: false, secrets: [], ...uses };
 }
 
@@ -52,11 +55,12 @@ export const functionNeeds = {
   // steps/handle-run-control.ts: ends the run CANCELLED.
   controlRun: needs(['results']),
   // agents-api/operation-methods.ts: deploy requests and lifecycle announcements;
+  // agents-api/run-methods.ts: runs for verified callers (trusted submissions) and cancellations;
   // wiring/create-api-deps.ts: the page-token key of list responses.
-  agentsApi: needs(['agent-deploy', 'agent-lifecycle'], { secrets: ['page-token-key'] }),
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions'], { secrets: ['page-token-key'] }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind, publishes the outbox entries other functions
   // left unpublished, ends runs past their deadline.
   sweep: needs([...stepKinds, 'results', 'agent-deploy', 'agent-lifecycle']),
-} satisfies Record<FunctionName | (typeof apiFunctionNames)[number], FunctionNeeds>;
+} satisfies Record<FunctionName | (typeof apiFunctionNames)[number] | typeof apiServiceName, FunctionNeeds>;

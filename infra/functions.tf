@@ -1,5 +1,6 @@
-# One Cloud Function (2nd gen) per entry in topology.json, all built from the same source zip;
-# each is reached only through its push subscription (see main.tf) or a Cloud Tasks task.
+# One Cloud Function (2nd gen) per Pub/Sub-triggered entry in topology.json, all built from the
+# same source zip; each is reached only through its push subscription (see main.tf) or a Cloud
+# Tasks task. The HTTP API is a Cloud Run service of its own (api-service.tf).
 
 resource "google_storage_bucket" "source" {
   name                        = "${var.project_id}-agentline-source"
@@ -14,7 +15,7 @@ data "archive_file" "source" {
   type        = "zip"
   source_dir  = "${path.module}/${var.function_source_dir}"
   output_path = "${path.module}/.terraform/agentline-functions.zip"
-  excludes    = ["node_modules", ".agentline"]
+  excludes    = ["node_modules", ".agentline", "Dockerfile"]
 }
 
 resource "google_storage_bucket_object" "source" {
@@ -24,8 +25,30 @@ resource "google_storage_bucket_object" "source" {
   source = data.archive_file.source.output_path
 }
 
+locals {
+  # Configuration only: secrets come from Secret Manager (README.md, "Who holds what"). Every
+  # function and the API service run with it.
+  runtime_environment = merge({
+    GOOGLE_CLOUD_PROJECT      = var.project_id
+    GOOGLE_CLOUD_LOCATION     = var.vertex_location
+    GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
+    # Delayed steps are Cloud Tasks that call Pub/Sub's publish method with the invoker's token
+    # (iam.tf: the functions that delay steps may enqueue and act as the invoker; the invoker may
+    # publish those steps).
+    AGENTLINE_DELAY_QUEUE           = "cloud-tasks"
+    AGENTLINE_TASKS_QUEUE           = google_cloud_tasks_queue.queue["delay"].id
+    AGENTLINE_TASKS_SERVICE_ACCOUNT = google_service_account.invoker.email
+    # The agents API and the submission step: Google ID tokens for this audience; admins; the
+    # engines agents may be created under.
+    AGENTLINE_AUTH          = "google"
+    AGENTLINE_AUTH_AUDIENCE = var.api_audience
+    AGENTLINE_ADMINS        = join(",", var.api_admins)
+    AGENTLINE_AGENT_PARENTS = join(",", local.agent_parents)
+  }, var.function_environment)
+}
+
 resource "google_cloudfunctions2_function" "fn" {
-  for_each = local.functions
+  for_each = { for name, fn in local.functions : name => fn if !contains(local.http_functions, name) }
   name     = each.value.deployName
   location = var.region
 
@@ -44,31 +67,14 @@ resource "google_cloudfunctions2_function" "fn" {
   service_config {
     available_memory = "${each.value.memoryMb}M"
     timeout_seconds  = each.value.timeoutSeconds
-    # Pub/Sub push and Cloud Tasks count as internal traffic from this project; the agents API is
-    # public and checks every caller's Google ID token itself (AGENTLINE_AUTH=google).
-    ingress_settings               = contains(local.http_functions, each.key) ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    # Pub/Sub push and Cloud Tasks count as internal traffic from this project.
+    ingress_settings               = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     min_instance_count             = 0
     max_instance_count             = var.max_instances
     service_account_email          = google_service_account.function[each.key].email
     # Configuration only: secrets come from Secret Manager below (README.md, "Who holds what").
-    environment_variables = merge({
-      GOOGLE_CLOUD_PROJECT      = var.project_id
-      GOOGLE_CLOUD_LOCATION     = var.vertex_location
-      GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
-      # Delayed steps are Cloud Tasks that call Pub/Sub's publish method with the invoker's token
-      # (iam.tf: the functions that delay steps may enqueue and act as the invoker; the invoker may
-      # publish those steps).
-      AGENTLINE_DELAY_QUEUE           = "cloud-tasks"
-      AGENTLINE_TASKS_QUEUE           = google_cloud_tasks_queue.queue["delay"].id
-      AGENTLINE_TASKS_SERVICE_ACCOUNT = google_service_account.invoker.email
-      # The agents API and the submission step: Google ID tokens for this audience; admins; the
-      # engines agents may be created under.
-      AGENTLINE_AUTH          = "google"
-      AGENTLINE_AUTH_AUDIENCE = var.api_audience
-      AGENTLINE_ADMINS        = join(",", var.api_admins)
-      AGENTLINE_AGENT_PARENTS = join(",", local.agent_parents)
-    }, var.function_environment)
+    environment_variables = local.runtime_environment
 
     # Only the secrets the function declares (function-permissions.json; secrets.tf).
     dynamic "secret_environment_variables" {
@@ -90,13 +96,4 @@ resource "google_cloudfunctions2_function" "fn" {
     google_pubsub_topic_iam_member.function_publish,
     google_secret_manager_secret_iam_member.function_secret,
   ]
-}
-
-# The agents API authenticates callers itself (Google ID tokens), so Cloud Run lets anyone reach it.
-resource "google_cloud_run_service_iam_member" "api_public" {
-  for_each = local.http_functions
-  service  = google_cloudfunctions2_function.fn[each.key].name
-  location = var.region
-  role     = "roles/run.invoker"
-  member   = "allUsers"
 }

@@ -44,7 +44,7 @@ function declared(name: string): FunctionPermissions {
 /** The declaration the code's needs call for. */
 function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
   return {
-    publishes: sorted(needs.publishes.map((topic) => topicForOutbox(topic))),
+    publishes: sorted(needs.publishes.map((topic) => (topic === 'trusted-submissions' ? topology.trustedSubmissionsTopic : topicForOutbox(topic)))),
     delaysSteps: needs.delaysSteps,
     callsModel: needs.callsModel,
     secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],
@@ -93,7 +93,9 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
   });
 
   it('lets the sweeper re-drive every step kind and publish whatever another function left in its outbox', () => {
-    const others = functionNames.filter((name) => name !== 'sweep').flatMap((name) => declared(name).publishes);
+    // The API publishes runs and cancellations directly, not through the outbox: nothing to re-drive.
+    const direct = [topology.trustedSubmissionsTopic, topology.runControlTopic];
+    const others = functionNames.filter((name) => name !== 'sweep').flatMap((name) => declared(name).publishes).filter((topic) => !direct.includes(topic));
     const expected = new Set([...Object.values(topology.stepTopics), ...others]);
     expect(sorted(declared('sweep').publishes)).toEqual(sorted(expected));
   });
@@ -107,6 +109,10 @@ describe('the Terraform grants', () => {
     for (const fn of topology.functions) expect(fn.deployName, `${fn.name}: a service account id is 6–30 characters`).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
     const serviceConfig = nestedBlocks(resource('google_cloudfunctions2_function', 'fn').body, 'service_config')[0]!;
     expect(attribute(serviceConfig, 'service_account_email')).toBe('google_service_account.function[each.key].email');
+    // The HTTP entries are Cloud Run services (infra/api-service.tf), each on its own account too.
+    const service = resource('google_cloud_run_v2_service', 'http').body;
+    expect(attribute(service, 'for_each')).toBe('local.http_functions');
+    expect(attribute(nestedBlocks(service, 'template')[0]!, 'service_account')).toBe('google_service_account.function[each.key].email');
     const accounts = blocks.filter((candidate) => candidate.kind === 'resource' && candidate.labels[0] === 'google_service_account');
     expect(accounts.map((account) => account.labels[1])).toEqual(['function', 'code_exec', 'invoker', 'build']);
   });
@@ -115,7 +121,7 @@ describe('the Terraform grants', () => {
     // Every resource that names a function's account, other than the function itself, is one of
     // these grants, each made for the entries of the declaration its for_each expands.
     const grants = blocks
-      .filter((grant) => grant.kind === 'resource' && grant.body.includes('google_service_account.function[') && grant.labels[0] !== 'google_cloudfunctions2_function')
+      .filter((grant) => grant.kind === 'resource' && grant.body.includes('google_service_account.function[') && !['google_cloudfunctions2_function', 'google_cloud_run_v2_service'].includes(grant.labels[0]!))
       .map(({ labels, body }) => ({
         resource: labels.join('.'),
         for_each: oneLine(attribute(body, 'for_each')),
@@ -154,7 +160,8 @@ describe('the Terraform grants', () => {
 
   it('gives functions secrets only from Secret Manager, and keeps every secret value out of the state', () => {
     const serviceConfig = nestedBlocks(resource('google_cloudfunctions2_function', 'fn').body, 'service_config')[0]!;
-    const environment = attribute(serviceConfig, 'environment_variables')!;
+    expect(attribute(serviceConfig, 'environment_variables')).toBe('local.runtime_environment');
+    const environment = local('runtime_environment')!;
     expect(environment).toMatch(/^merge\(\{[\s\S]*\}, var\.function_environment\)$/);
     const names = [...environment.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((match) => match[1]!);
     expect(names.length).toBeGreaterThan(0);
@@ -165,6 +172,11 @@ describe('the Terraform grants', () => {
 
     const secretVariables = nestedBlocks(serviceConfig, 'secret_environment_variables')[0]!;
     expect(attribute(secretVariables, 'for_each')).toBe('lookup(local.function_secrets, each.key, [])');
+    // The API service reads the same declared secrets, from Secret Manager, and nothing else.
+    const container = nestedBlocks(nestedBlocks(resource('google_cloud_run_v2_service', 'http').body, 'template')[0]!, 'containers')[0]!;
+    expect(container).toContain('for name, value in local.runtime_environment');
+    expect(container).toContain('for secret in lookup(local.function_secrets, each.key, [])');
+    expect(container).toMatch(/dynamic "value_source" \{[\s\S]*secret_key_ref \{/);
     expect(sorted([...local('secrets')!.matchAll(/"([a-z-]+)" = \{/g)].map((match) => match[1]!))).toEqual(sorted([...declarableSecrets, 'gemini-api-key']));
 
     // Random values Terraform would keep in its state: none; the page-token key is written write-only.

@@ -1,6 +1,11 @@
 output "function_urls" {
-  description = "Registered function name => its URL (internal ingress only, except the agents API at <url>/v1/...)."
+  description = "Registered function name => its URL (internal ingress only)."
   value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.service_config[0].uri }
+}
+
+output "api_urls" {
+  description = "HTTP API service (registered name, agentsApi) => its URL; the API answers at <url>/v1/..."
+  value       = { for name, service in google_cloud_run_v2_service.http : name => service.uri }
 }
 
 output "topics" {
@@ -33,7 +38,7 @@ output "page_token_key_secret" {
 }
 
 output "service_accounts" {
-  description = "Runtime accounts: one per function (registered name => email), and the code-exec job's, invoker's and build's."
+  description = "Runtime accounts: one per function and the API service (registered name => email), and the code-exec job's, invoker's and build's."
   value = {
     functions = { for name, account in google_service_account.function : name => account.email }
     code_exec = google_service_account.code_exec.email

@@ -14,7 +14,10 @@ const functionSchema = z.strictObject({
   deployName,
   memoryMb: z.number().int().min(128).max(32768),
   timeoutSeconds: z.number().int().min(1).max(540),
-  /** An HTTP function (the agents API): reachable from outside, not through a push subscription. */
+  /**
+   * The HTTP API (agentsApi): reachable from outside, not through a push subscription, and
+   * deployed as a Cloud Run service of its own rather than a function (infra/api-service.tf).
+   */
   http: z.boolean().optional(),
 });
 

@@ -86,3 +86,8 @@ variable "api_admins" {
   type        = list(string)
   default     = []
 }
+
+variable "api_image" {
+  description = "Container image of the HTTP API service, built from the prepared source: `npm run build && gcloud builds submit dist --tag REGION-docker.pkg.dev/PROJECT/REPO/agentline-api`."
+  type        = string
+}

@@ -5,13 +5,19 @@ import type { Authenticator } from '../ports/authenticator.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { OutboxStore } from '../ports/outbox-store.ts';
+import type { RunStore } from '../ports/run-store.ts';
+import type { SubmissionPublisher } from '../ports/submission-publisher.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 
 /** What the agents API and the deploy worker need. */
 export interface ApiDeps {
   registry: AgentRegistry;
   authenticator: Authenticator;
-  /** Publishes what registry transactions put in the outbox (deploys, lifecycle announcements). */
+  /** The runs API reads runs here (get, list, wait); the pipeline writes them. */
+  runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRun'>;
+  /** Starts runs for verified callers: the trusted submissions topic. */
+  submissions: SubmissionPublisher;
+  /** Publishes what registry transactions put in the outbox (deploys, lifecycle announcements), and run cancellations. */
   queue: StepQueue;
   /** Where those outbox entries are deleted once published (the sweeper publishes any left behind). */
   outbox: OutboxStore;

@@ -110,6 +110,23 @@ export class ResourceExhaustedError extends AgentlineError {
   }
 }
 
+/** A request body over the API's limit: INVALID_ARGUMENT, sent with HTTP 413 (AIP-193 has no code of its own for it). */
+export class PayloadTooLargeError extends InvalidInputError {
+  readonly httpStatus = 413;
+}
+
+/** A path the API serves, asked with a method it does not take there: UNIMPLEMENTED, sent with HTTP 405. */
+export class MethodNotAllowedError extends AgentlineError {
+  readonly retryable = false;
+  readonly httpStatus = 405;
+  /** The methods the path takes, for the `Allow` header. */
+  readonly allowedMethods: readonly string[];
+  constructor(message: string, allowedMethods: readonly string[], options?: ErrorOptions) {
+    super(options?.code ?? 'METHOD_NOT_ALLOWED', message, options);
+    this.allowedMethods = allowedMethods;
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
   return error instanceof AgentlineError ? error.retryable : true;
 }

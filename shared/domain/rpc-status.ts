@@ -3,7 +3,9 @@ import {
   AgentlineError,
   FailedPreconditionError,
   InvalidInputError,
+  MethodNotAllowedError,
   NotFoundError,
+  PayloadTooLargeError,
   PermissionDeniedError,
   ResourceExhaustedError,
   ResourceExistsError,
@@ -50,7 +52,8 @@ export function toRpcStatus(error: unknown): RpcStatus {
   const message = known ? error.message : 'Internal error; the details were logged';
   const reason = known ? error.code.toUpperCase().replace(/[^A-Z0-9_]/g, '_') : 'INTERNAL';
   return {
-    httpStatus: rpcCodes[name].http,
+    // Two refusals travel with an HTTP status of their own; their code stays a google.rpc.Code.
+    httpStatus: error instanceof PayloadTooLargeError || error instanceof MethodNotAllowedError ? error.httpStatus : rpcCodes[name].http,
     status: name,
     code: rpcCodes[name].code,
     message,
@@ -74,6 +77,7 @@ function codeNameOf(error: unknown): RpcCodeName {
   if (error instanceof FailedPreconditionError) return 'FAILED_PRECONDITION';
   if (error instanceof AbortedError) return 'ABORTED';
   if (error instanceof TransientError) return 'UNAVAILABLE';
+  if (error instanceof MethodNotAllowedError) return 'UNIMPLEMENTED';
   return 'INTERNAL';
 }
 

@@ -32,11 +32,14 @@ function post(url: string, body: unknown): Promise<Response> {
 describe('startFunctionServer', () => {
   let server: FunctionServer;
   beforeAll(async () => {
-    server = await startFunctionServer({ functionNames: ['recordEvent', 'failEvent', 'echoHttp'], apiFunction: 'echoHttp' });
+    server = await startFunctionServer({
+      functionNames: ['recordEvent', 'failEvent', 'echoHttp'],
+      api: async (request) => Response.json({ path: new URL(request.url).pathname, body: await request.json() }),
+    });
   });
   afterAll(() => server.close());
 
-  it('serves /v1/ paths with the API function, path unchanged, as a deployed HTTP function sees them', async () => {
+  it('serves /v1/ paths with the API, path unchanged, as the deployed API service sees them', async () => {
     const response = await post(`${server.url}/v1/projects/p/agents`, { hello: 1 });
     expect(await response.json()).toEqual({ path: '/v1/projects/p/agents', body: { hello: 1 } });
   });

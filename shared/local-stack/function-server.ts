@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { getRequestListener } from '@hono/node-server';
+import type { ApiFetch } from '../agents-api/api-app.ts';
 
 /** Several functions-framework functions behind one local port. */
 export interface FunctionServer {
@@ -29,10 +31,10 @@ export interface StartFunctionServerOptions {
   /** Functions already registered with `functions.cloudEvent` / `functions.http`. */
   functionNames: readonly string[];
   /**
-   * Paths under `/v1/` go to this HTTP function with the path unchanged, so the agents API
-   * answers at `<url>/v1/...` as a deployed function does.
+   * Paths under `/v1/` go to this API, served by the same Node adapter as the deployed API
+   * service (`@hono/node-server`), so it answers at `<url>/v1/...` as the service does.
    */
-  apiFunction?: string;
+  api?: ApiFetch;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function startFunctionServer(options: StartFunctionServerOptions): 
     handlers.set(name, listener);
   }
 
+  const api = options.api ? getRequestListener(options.api) : undefined;
   let refusing = false;
   const server = createServer((request, response) => {
     if (refusing) {
@@ -58,8 +61,7 @@ export async function startFunctionServer(options: StartFunctionServerOptions): 
       return;
     }
     const path = request.url ?? '/';
-    const api = options.apiFunction && path.startsWith('/v1/') ? handlers.get(options.apiFunction) : undefined;
-    if (api) return api(request, response);
+    if (api && path.startsWith('/v1/')) return void api(request, response);
     const match = /^\/([^/?]+)(.*)$/.exec(path);
     const handler = match && handlers.get(match[1]!);
     if (!match || !handler) {

@@ -173,7 +173,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const apiInFlight = trackInFlight({ api: apiHandlers.api, deployAgent: apiHandlers.deployAgent });
     drain = async (timeoutMs) => void (await Promise.all([inFlight.drain(timeoutMs), apiInFlight.drain(timeoutMs)]));
     const names = [...registerFunctions(() => inFlight.handlers), ...registerApiFunctions(() => apiInFlight.handlers)];
-    const server = await startFunctionServer({ functionNames: names, apiFunction: 'agentsApi', ...(options.port ? { port: options.port } : {}) });
+    const server = await startFunctionServer({ functionNames: names, api: apiInFlight.handlers.api, ...(options.port ? { port: options.port } : {}) });
     closers.push(() => server.close());
     stopTakingWork.push(() => server.refuseNew());
     const topology = options.topology ?? deployedTopology;

@@ -5,6 +5,7 @@ import type { OutboxEntry } from '../domain/outbox.ts';
 import type { Rejection } from '../domain/rejection.ts';
 import type { SessionWindow } from '../domain/session-history.ts';
 import type { Run } from '../domain/run.ts';
+import type { RunListQuery, RunSortKey } from '../domain/runs/run-list-query.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { SessionEntry } from '../domain/session-entry.ts';
 import type { OutboxMessage, Step } from '../domain/step.ts';
@@ -85,6 +86,12 @@ export interface RunStore {
    * when there are none. Strongly consistent: a run parked by a committed transaction is listed.
    */
   listWaitingRuns(agentName: string): Promise<Run[]>;
+  /**
+   * One page of runs matching `query`, newest first (createTime, then run id, descending), after
+   * `query.after`; `next` is absent on the last page. One indexed query reading at most
+   * `pageSize + 1` runs (composite indexes in infra/firestore.indexes.json).
+   */
+  listRunsPage(query: RunListQuery): Promise<{ runs: Run[]; next?: RunSortKey }>;
   /** All steps of a run ordered by creation time; empty when the run has none. */
   listSteps(runId: string): Promise<Step[]>;
   /** The run's conversation ordered by seq; empty when there is none. Reads one document per event. */

@@ -4,6 +4,7 @@ import { createPageTokenCodec } from '../domain/agents/page-token.ts';
 import { sampleParent } from './agent-fixtures.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
+import { callApi } from './call-api.ts';
 import type { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
@@ -20,6 +21,8 @@ export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemory
     registry: new InMemoryAgentRegistry(documents),
     agents,
     store,
+    runs: store,
+    submissions: { publish: () => Promise.reject(new Error('the runs API is not wired in this world')) },
     queue: options.queue ?? queue,
     outbox,
     authenticator: new LocalTokenAuthenticator(secret, []),
@@ -36,7 +39,7 @@ export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemory
   queue.subscribe('agent-deploy', api.deployAgent);
   return async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
     const token = await mintLocalToken(secret, { userId: options.userId ?? 'ada' });
-    const response = await api.api({ method, path: `/v1/${path}`, query, authorization: `Bearer ${token}`, body });
+    const response = await callApi(api.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${token}`, body });
     if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body as Record<string, unknown>;
   };

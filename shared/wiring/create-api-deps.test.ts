@@ -1,4 +1,5 @@
 import { Firestore } from '@google-cloud/firestore';
+import { PubSub } from '@google-cloud/pubsub';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
@@ -17,6 +18,8 @@ const productionWithoutKey = loadConfig(productionEnv);
 function base() {
   const documents = new InMemoryDocuments();
   return {
+    // Constructing clients connects nowhere; these tests never call them.
+    pubsub: new PubSub({ projectId: 'unit-test' }),
     store: new InMemoryRunStore(documents),
     outbox: new InMemoryOutboxStore(documents),
     queue: new InMemoryStepQueue(),

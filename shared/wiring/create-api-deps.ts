@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
+import type { PubSub } from '@google-cloud/pubsub';
+import { topology } from '../../infra/topology.ts';
+import { PubSubSubmissionPublisher } from '../adapters/pubsub/pubsub-submission-publisher.ts';
 import { FirestoreAgentRegistry } from '../adapters/firestore/firestore-agent-registry.ts';
 import { fetchAgentCard } from '../adapters/http/fetch-agent-card.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
@@ -43,12 +46,15 @@ export function createDeployWorkerDeps(config: Config, base: RegistryBase): Depl
 
 /**
  * The composition root of the agents API: the deploy worker's deps plus the authenticator, the
- * page-token key and where agents may be created. Throws one InvalidInputError when the auth
- * settings are incomplete.
+ * page-token key, where agents may be created, and the runs API's store and the trusted
+ * submissions topic (the API starts runs for the callers it verified). Throws one
+ * InvalidInputError when the auth settings are incomplete.
  */
-export function createApiDeps(config: Config, base: RegistryBase): ApiDeps & DeployWorkerDeps {
+export function createApiDeps(config: Config, base: RegistryBase & { pubsub: PubSub }): ApiDeps & DeployWorkerDeps {
   return {
     ...createDeployWorkerDeps(config, base),
+    runs: base.store,
+    submissions: new PubSubSubmissionPublisher(base.pubsub, topology.trustedSubmissionsTopic),
     authenticator: createAuthenticator(config),
     pageTokens: createPageTokenCodec(pageTokenSecret(config)),
     agentCreation: { parents: agentParents(config), maxAgentsPerUser: config.AGENTLINE_MAX_AGENTS_PER_USER },

@@ -1,13 +1,14 @@
 import type { ApiDeps } from '../agents-api/api-deps.ts';
 import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
-import { handleApiRequest, type ApiRequest, type ApiResponse } from '../agents-api/handle-api-request.ts';
+import { createApiApp, type ApiFetch } from '../agents-api/api-app.ts';
 import { createDeployHandler } from '../agents-api/handle-deploy.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import { settleDelivery, type DeliveryHandler } from '../engine/settle-delivery.ts';
 
 /** The agent registry's two entry points: the HTTP API and the deploy worker. */
 export interface ApiHandlers {
-  api(request: ApiRequest): Promise<ApiResponse>;
+  /** The HTTP API as a fetch handler (served by Node in the service and the local stack). */
+  api: ApiFetch;
   deployAgent: DeliveryHandler;
 }
 
@@ -18,7 +19,7 @@ export function createApiHandlers(deps: ApiDeps & DeploymentChecks & { store: Ru
 
 /** The HTTP API. */
 export function createAgentsApiHandler(deps: ApiDeps): ApiHandlers['api'] {
-  return (request) => handleApiRequest(deps, request);
+  return createApiApp(deps);
 }
 
 /** The deploy worker, behind the same delivery edge as the step functions. */

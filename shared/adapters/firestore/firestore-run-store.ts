@@ -1,10 +1,11 @@
-import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import { FieldPath, Timestamp, type Firestore, type Query } from '@google-cloud/firestore';
 import type { Content } from '../../domain/content.ts';
 import { conversationCheckpointSchema, type ConversationCheckpoint } from '../../domain/conversation-checkpoint.ts';
 import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
 import { recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import { runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
+import { runSortKeyOf, type RunListQuery, type RunSortKey } from '../../domain/runs/run-list-query.ts';
 import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-entry.ts';
 import { sessionHistory, type SessionWindow } from '../../domain/session-history.ts';
 import { stepSchema, type Step } from '../../domain/step.ts';
@@ -53,6 +54,24 @@ export class FirestoreRunStore implements RunStore {
       .orderBy('createTime')
       .get();
     return snapshot.docs.map((doc) => runSchema.parse(fromFirestore(doc.data(), codecs.run)));
+  }
+
+  async listRunsPage(query: RunListQuery): Promise<{ runs: Run[]; next?: RunSortKey }> {
+    // Equality filters, a createTime range and the order: served by the (field, createTime desc,
+    // __name__ desc) indexes in infra/firestore.indexes.json, merged when several filters apply.
+    let selected: Query = this.#db.collection(paths.runs);
+    for (const [field, value] of [['userId', query.userId], ['agent.name', query.agentName], ['state', query.state], ['sessionId', query.sessionId]] as const) {
+      if (value !== undefined) selected = selected.where(field, '==', value);
+    }
+    if (query.createdFrom !== undefined) selected = selected.where('createTime', '>=', Timestamp.fromMillis(query.createdFrom));
+    if (query.createdBefore !== undefined) selected = selected.where('createTime', '<', Timestamp.fromMillis(query.createdBefore));
+    selected = selected.orderBy('createTime', 'desc').orderBy(FieldPath.documentId(), 'desc');
+    if (query.after) selected = selected.startAfter(Timestamp.fromMillis(query.after[0]), query.after[1]);
+    const snapshot = await selected.limit(query.pageSize + 1).get();
+    const runs = snapshot.docs.map((doc) => runSchema.parse(fromFirestore(doc.data(), codecs.run)));
+    const page = runs.slice(0, query.pageSize);
+    const last = page.at(-1);
+    return runs.length > query.pageSize && last ? { runs: page, next: runSortKeyOf(last) } : { runs: page };
   }
 
   async getSteps(runId: string, stepIds: readonly string[]): Promise<(Step | undefined)[]> {

@@ -4,6 +4,7 @@ import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
 import { expireTimeField, recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import { isTerminal, runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
+import { selectRunsPage, type RunListQuery, type RunSortKey } from '../../domain/runs/run-list-query.ts';
 import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-entry.ts';
 import { sessionHistory, type SessionWindow } from '../../domain/session-history.ts';
 import { stepSchema, type Step } from '../../domain/step.ts';
@@ -50,6 +51,10 @@ export class InMemoryRunStore implements RunStore {
     return this.#runs()
       .filter((run) => run.state === 'WAITING' && run.agent?.name === agentName)
       .sort((a, b) => a.createTime - b.createTime || a.runId.localeCompare(b.runId));
+  }
+
+  async listRunsPage(query: RunListQuery): Promise<{ runs: Run[]; next?: RunSortKey }> {
+    return selectRunsPage(this.#runs(), query);
   }
 
   async getSteps(runId: string, stepIds: readonly string[]): Promise<(Step | undefined)[]> {

@@ -10,7 +10,8 @@ import { createPageTokenCodec } from '../domain/agents/page-token.ts';
 import { silentLogger } from '../ports/logger.ts';
 import { sampleAgentConfig, sampleParent } from '../testing/agent-fixtures.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
-import type { ApiRequest } from './handle-api-request.ts';
+import { callApi } from '../testing/call-api.ts';
+import type { Submission } from '../domain/submission.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
 
@@ -23,10 +24,13 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
   const outbox = new InMemoryOutboxStore(documents);
   let ids = 0;
   let now = 1_700_000_000_000;
+  const submitted: Submission[] = [];
   const handlers = createApiHandlers({
     registry,
     agents,
     store: new InMemoryRunStore(documents),
+    runs: new InMemoryRunStore(documents),
+    submissions: { publish: async (submission) => `m${submitted.push(submission)}` },
     queue,
     outbox,
     authenticator: new LocalTokenAuthenticator(secret, ['root']),
@@ -42,18 +46,17 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
   });
   queue.subscribe('agent-deploy', handlers.deployAgent);
   const call = async (user: string, method: string, path: string, body?: unknown, query: Record<string, string> = {}) => {
-    const request: ApiRequest = { method, path: `/v1/${path}`, query, authorization: `Bearer ${await mintLocalToken(secret, { userId: user })}`, body };
-    return handlers.api(request);
+    return callApi(handlers.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${await mintLocalToken(secret, { userId: user })}`, body });
   };
   /** The agents named by the lifecycle announcements published so far. */
   const announced = () =>
     queue.published.filter((message) => message.topic === 'agent-lifecycle').map((message) => (JSON.parse(message.data.toString()) as { agentName: string }).agentName);
-  return { call, queue, outbox, announced, agents };
+  return { call, queue, outbox, announced, agents, submitted };
 }
 
 const agent = { displayName: 'Helper', description: 'Helps.', adkAgentDefinition: { agentConfig: sampleAgentConfig } };
 
-describe('handleApiRequest', () => {
+describe('the API router', () => {
   it('runs create, deploy (through the worker), get and an operation poll end to end', async () => {
     const { call, queue } = createWorld();
     expect((await call('ada', 'POST', `${sampleParent}/agents`, agent, { agentId: 'helper' })).body).toMatchObject({ name: `${sampleParent}/agents/helper`, state: 'CONFIGURED' });
@@ -81,7 +84,7 @@ describe('handleApiRequest', () => {
 
   it.each([
     ['GET', 'v2/things', 404, 'NOT_FOUND'],
-    ['PUT', `${sampleParent}/agents/x`, 404, 'NOT_FOUND'],
+    ['PUT', `${sampleParent}/agents/x`, 405, 'UNIMPLEMENTED'],
     ['POST', `${sampleParent}/agents/x:launch`, 404, 'NOT_FOUND'],
     ['GET', 'projects/p/agents', 400, 'INVALID_ARGUMENT'],
     ['POST', 'projects/p/locations/l/agents', 400, 'INVALID_ARGUMENT'],
