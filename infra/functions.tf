@@ -32,12 +32,12 @@ locals {
     GOOGLE_CLOUD_PROJECT      = var.project_id
     GOOGLE_CLOUD_LOCATION     = var.vertex_location
     GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
-    # Delayed steps are Cloud Tasks that call Pub/Sub's publish method with the invoker's token
-    # (iam.tf: the functions that delay steps may enqueue and act as the invoker; the invoker may
-    # publish those steps).
+    # Delayed steps are Cloud Tasks that call Pub/Sub's publish method with the delay publisher's
+    # token (iam.tf: the functions that delay steps may enqueue and act as it; it may publish
+    # those steps and nothing else).
     AGENTLINE_DELAY_QUEUE           = "cloud-tasks"
     AGENTLINE_TASKS_QUEUE           = google_cloud_tasks_queue.queue["delay"].id
-    AGENTLINE_TASKS_SERVICE_ACCOUNT = google_service_account.invoker.email
+    AGENTLINE_TASKS_SERVICE_ACCOUNT = google_service_account.delay_publisher.email
     # The agents API and the submission step: Google ID tokens for this audience; admins; the
     # engines agents may be created under.
     AGENTLINE_AUTH          = "google"

@@ -41,7 +41,7 @@ resource "google_service_account" "function" {
   }
 }
 
-# The other identities: the code-exec job's, the invoker (below), the build (below).
+# The other identities: the code-exec job's, the invoker and the delay publisher (below), the build (below).
 resource "google_service_account" "code_exec" {
   account_id   = "agentline-code-exec"
   display_name = "agentline code-exec job (runtime)"
@@ -49,7 +49,16 @@ resource "google_service_account" "code_exec" {
 
 resource "google_service_account" "invoker" {
   account_id   = "agentline-invoker"
-  display_name = "Pub/Sub push and Cloud Tasks calling agentline"
+  display_name = "Pub/Sub push calling agentline's functions"
+}
+
+# Apart from the invoker on purpose: the functions that delay steps act as this account to attach
+# its token to their Cloud Tasks, so whatever it may do, they may do — and a task can call any URL.
+# Given the invoker's run.invoker, a step function could post a forged push to submitTrustedRun or
+# controlRun; this account can only publish the delayed step topics.
+resource "google_service_account" "delay_publisher" {
+  account_id   = "agentline-delay-publisher"
+  display_name = "Cloud Tasks publishing agentline's delayed steps"
 }
 
 resource "google_service_account" "build" {
@@ -90,10 +99,10 @@ resource "google_cloud_tasks_queue_iam_member" "function_enqueue_delay" {
   member   = google_service_account.function[each.key].member
 }
 
-# Tasks carry the invoker's token, and attaching it to a task needs actAs on that account.
-resource "google_service_account_iam_member" "function_act_as_invoker" {
+# Tasks carry the delay publisher's token, and attaching it to a task needs actAs on that account.
+resource "google_service_account_iam_member" "function_act_as_delay_publisher" {
   for_each           = local.delaying_functions
-  service_account_id = google_service_account.invoker.name
+  service_account_id = google_service_account.delay_publisher.name
   role               = "roles/iam.serviceAccountUser"
   member             = google_service_account.function[each.key].member
 }
@@ -107,30 +116,11 @@ resource "google_secret_manager_secret_iam_member" "function_secret" {
   member    = google_service_account.function[each.value.function].member
 }
 
-# -- code-exec job (reserved: no job code yet, and no function launches it): will record its
-#    result and enqueue the next step through the same commit path.
-resource "google_project_iam_member" "code_exec_firestore" {
-  project = var.project_id
-  role    = "roles/datastore.user"
-  member  = google_service_account.code_exec.member
-}
+# -- code-exec job (reserved: no job code yet, and no function launches it): its account holds
+#    nothing until the job exists and its code says what it uses; the job will run model-written
+#    code, so it will get the least of anyone.
 
-resource "google_pubsub_topic_iam_member" "code_exec_publish" {
-  for_each = toset(local.outbox_topics)
-  topic    = google_pubsub_topic.topic[each.value].id
-  role     = "roles/pubsub.publisher"
-  member   = google_service_account.code_exec.member
-}
-
-# The artifacts bucket is reserved too; no function writes to it.
-resource "google_storage_bucket_iam_member" "artifacts" {
-  for_each = { code_exec = google_service_account.code_exec.member }
-  bucket   = google_storage_bucket.artifacts.name
-  role     = "roles/storage.objectUser"
-  member   = each.value
-}
-
-# -- Invoker: Pub/Sub pushes to the functions as it, and Cloud Tasks publishes delayed steps as it.
+# -- Invoker: Pub/Sub pushes to the functions as it, and nothing else.
 # Only the pushed functions: the agents API is reached by its callers, never pushed to.
 resource "google_cloud_run_service_iam_member" "invoker" {
   for_each = local.pushed_functions
@@ -140,11 +130,12 @@ resource "google_cloud_run_service_iam_member" "invoker" {
   member   = google_service_account.invoker.member
 }
 
-resource "google_pubsub_topic_iam_member" "invoker_publish" {
+# -- Delay publisher: Cloud Tasks publishes the delayed steps as it, to their own topics only.
+resource "google_pubsub_topic_iam_member" "delay_publisher_publish" {
   for_each = local.delayed_step_topics
   topic    = google_pubsub_topic.topic[each.value].id
   role     = "roles/pubsub.publisher"
-  member   = google_service_account.invoker.member
+  member   = google_service_account.delay_publisher.member
 }
 
 # -- Trusted submitters: the only identities that may publish to the trusted submissions topic,

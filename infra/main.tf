@@ -31,13 +31,11 @@ locals {
   firestore_indexes = jsondecode(file("${path.module}/firestore.indexes.json"))
   functions         = { for fn in local.topology.functions : fn.name => fn }
   subscriptions     = { for s in local.topology.subscriptions : s.name => s }
-  # Every topic an outbox message can name: the reserved code-exec job may publish to them (iam.tf).
-  outbox_topics    = concat(values(local.topology.stepTopics), [local.topology.resultsTopic, local.topology.agentLifecycleTopic, local.topology.agentDeployTopic, local.topology.runControlTopic])
-  http_functions   = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
-  pushed_functions = toset([for s in local.topology.subscriptions : s.function])
-  pubsub_agent     = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
-  use_vertex       = var.gemini_api_key_secret_id == ""
-  agent_parents    = length(var.agent_parents) > 0 ? var.agent_parents : ["projects/${var.project_id}/locations/global/collections/default_collection/engines/agentline"]
+  http_functions    = toset([for fn in local.topology.functions : fn.name if try(fn.http, false)])
+  pushed_functions  = toset([for s in local.topology.subscriptions : s.function])
+  pubsub_agent      = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  use_vertex        = var.gemini_api_key_secret_id == ""
+  agent_parents     = length(var.agent_parents) > 0 ? var.agent_parents : ["projects/${var.project_id}/locations/global/collections/default_collection/engines/agentline"]
 }
 
 resource "google_project_service" "apis" {

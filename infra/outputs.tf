@@ -38,11 +38,12 @@ output "page_token_key_secret" {
 }
 
 output "service_accounts" {
-  description = "Runtime accounts: one per function and the API service (registered name => email), and the code-exec job's, invoker's and build's."
+  description = "Runtime accounts: one per function and the API service (registered name => email), and the code-exec job's, invoker's, delay publisher's and build's."
   value = {
-    functions = { for name, account in google_service_account.function : name => account.email }
-    code_exec = google_service_account.code_exec.email
-    invoker   = google_service_account.invoker.email
-    build     = google_service_account.build.email
+    functions       = { for name, account in google_service_account.function : name => account.email }
+    code_exec       = google_service_account.code_exec.email
+    invoker         = google_service_account.invoker.email
+    delay_publisher = google_service_account.delay_publisher.email
+    build           = google_service_account.build.email
   }
 }

@@ -39,4 +39,10 @@ resource "google_secret_manager_secret_version" "page_token_key" {
   secret                 = google_secret_manager_secret.page_token_key.id
   secret_data_wo         = ephemeral.random_password.page_token_key.result
   secret_data_wo_version = var.page_token_key_version
+
+  # A new key version exists before the old one goes, so an API instance starting in between
+  # still reads a key.
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -7,7 +7,7 @@ import { codecs, fromFirestore } from './firestore-codec.ts';
 export interface MigrationReport {
   /** Agent documents given the `listedTo` field list pages select on. */
   agentsListed: number;
-  /** Users whose count of created agents (the per-user limit's) was written from their agents. */
+  /** Users whose count of created agents (the per-user limit's) was missing or wrong, written from their agents. */
   creatorsCounted: number;
   /** Session entries moved from `sessions/{s}/entries/{r}` to their user's `users/{u}/sessions/{s}/entries/{r}`. */
   sessionEntriesMoved: number;
@@ -21,8 +21,8 @@ const pageSize = 300;
  * Brings documents written before user-scoped sessions and paged agent lists up to date:
  * idempotent (a second run changes nothing) and safe to stop and repeat. It reads whole
  * collections, page by page, so it is a one-off: the local stack runs it as it starts, before it
- * serves anything; a deployment runs it once with `agentline migrate` while nothing creates
- * agents (the per-user counts are written from the agents present).
+ * serves anything; a deployment runs it with `agentline migrate` after the new version is
+ * deployed, while nothing creates agents (the per-user counts are written from the agents present).
  */
 export async function migrateFirestoreData(db: Firestore): Promise<MigrationReport> {
   const report: MigrationReport = { agentsListed: 0, creatorsCounted: 0, sessionEntriesMoved: 0, sessionEntriesWithoutUser: 0 };
@@ -39,9 +39,11 @@ export async function migrateFirestoreData(db: Firestore): Promise<MigrationRepo
     }
     await batch.commit();
   });
+  // Written where missing or wrong (an agent the previous version deleted after this version's
+  // first create decremented from nothing): the count is the agents present.
   for (const [userId, agentCount] of created) {
     const counter = db.doc(paths.agentCreator(userId));
-    if (!(await counter.get()).exists) {
+    if ((await counter.get()).get('agentCount') !== agentCount) {
       await counter.set({ schemaVersion: 1, userId, agentCount });
       report.creatorsCounted++;
     }
