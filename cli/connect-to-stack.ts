@@ -10,7 +10,7 @@ import { findRunningDevStack, localProjectId, localStackSettings } from './dev-s
 import { readOrCreateLocalAuthSecret } from './local-auth-secret.ts';
 
 export interface StackConnection {
-  deps: Pick<ReturnType<typeof createGoogleDeps>, 'store' | 'pubsub'>;
+  deps: Pick<ReturnType<typeof createGoogleDeps>, 'store' | 'callbacks' | 'pubsub'>;
   /** The secret the stack verifies local tokens with (`agentline dev` and ephemeral stacks share it). */
   localAuthSecret: string;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runAgentsCommand } from './agents-command.ts';
+import { runCallbacksCommand } from './callbacks-command.ts';
 import { runDevCommand } from './dev-command.ts';
 import { runRunCommand } from './run-command.ts';
 import { runRunsCommand } from './runs-command.ts';
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
           'input-file': { type: 'string' },
           'run-config': { type: 'string' },
           session: { type: 'string' },
+          callback: { type: 'string' },
           user: { type: 'string' },
           json: { type: 'boolean', default: false },
           timeout: { type: 'string', default: '300' },
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       parseArgs({ args: rest, options: {}, strict: true });
       return runMigrateCommand();
+    case 'callbacks':
+      return runCallbacksCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -23,6 +23,7 @@ export interface RunCommandValues {
   'input-file'?: string | undefined;
   'run-config'?: string | undefined;
   session?: string | undefined;
+  callback?: string | undefined;
   user?: string | undefined;
   json?: boolean | undefined;
   timeout?: string | undefined;
@@ -54,7 +55,7 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
       return 1;
     }
     const run = outcome.run;
-    const view = toRunView(run);
+    const view = toRunView(run, await stack.deps.callbacks.getCallback(runId));
     if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     else {
       write(`run ${runId} ${run.state}: ${run.llmCallCount} model requests, ${run.usage.totalTokenCount ?? 0} tokens`);
@@ -84,6 +85,7 @@ export async function buildSubmission(positionals: string[], values: RunCommandV
     input,
     ...(runConfig ? { runConfig } : {}),
     ...(values.session ? { sessionId: values.session } : {}),
+    ...(values.callback ? { callback: { url: values.callback } } : {}),
     userId: cliUserId(values.user),
     idempotencyKey: randomUUID(),
   };

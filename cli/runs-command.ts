@@ -29,7 +29,7 @@ export async function runRunsCommand(args: string[]): Promise<number> {
   const stack = await connectToStack({ fallbackReplay: undefined, write });
   try {
     const run = await cancelRun(stack, runId, { reason: values.reason, requestedBy, timeoutMs, write });
-    if (values.json) process.stdout.write(`${JSON.stringify(toRunView(run), null, 2)}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify(toRunView(run, await stack.deps.callbacks.getCallback(runId)), null, 2)}\n`);
     return run.state === 'CANCELLED' ? 0 : 1;
   } finally {
     await stack.close();

@@ -2,13 +2,17 @@ export const usage = `Usage:
   agentline dev [--port N]
       Start the local stack (Pub/Sub and Firestore emulators, all functions) in the foreground.
   agentline run <agent.yaml | agent name> (--input "<text>" | --input-file <path | ->) [--run-config '<json>']
-                [--session <id>] [--user <id>] [--json] [--timeout <seconds>] [--fallback-replay <recording.json>]
+                [--session <id>] [--user <id>] [--callback <url>] [--json] [--timeout <seconds>] [--fallback-replay <recording.json>]
       Run an agent once through the pipeline and follow it: an ADK Agent Config file, or a
       registered agent by resource name (projects/P/locations/L/collections/C/engines/E/agents/A),
       run as --user (default $USER), which must be allowed to run it. Uses a running \`agentline dev\`
       stack if there is one, otherwise starts (and stops) an ephemeral one. Exit status 0 only
       when the run SUCCEEDED. --fallback-replay serves a recorded Gemini conversation when no
-      model credentials are set (GEMINI_API_KEY, GOOGLE_API_KEY or Vertex AI settings).
+      model credentials are set (GEMINI_API_KEY, GOOGLE_API_KEY or Vertex AI settings). --callback
+      POSTs the result, signed with --user's callback secret, to <url> when the run ends (delivered
+      by the stack: an ephemeral one stops when the run ends, so use \`agentline dev\` to see retries).
+  agentline callbacks secret [--user <id>]
+      Print --user's (default $USER) Standard Webhooks secret for result callbacks, to verify them.
   agentline runs cancel <run> [--reason <text>] [--user <id>] [--timeout <seconds>] [--json]
       Cancel a run: it ends CANCELLED at once (a parked or waiting run too); steps in flight stop
       at their next commit. Waits until the run has ended; exit status 0 when it ended CANCELLED.

@@ -1,9 +1,10 @@
 import { stepKinds, type OutboxTopic } from '../shared/domain/step.ts';
 import type { FunctionName } from '../shared/wiring/create-step-handlers.ts';
 import type { apiFunctionNames, apiServiceName } from './register-api-functions.ts';
+import type { callbackFunctionNames } from './register-callback-function.ts';
 
 /** A secret a function reads from Secret Manager, by its name in infra/function-permissions.json. */
-export type SecretName = 'page-token-key';
+export type SecretName = 'page-token-key' | 'callback-signing-key';
 
 /** A topic a function publishes to: an outbox topic, or the trusted submissions topic (the API starts runs there). */
 export type PublishedTopic = OutboxTopic | 'trusted-submissions';
@@ -12,7 +13,7 @@ export type PublishedTopic = OutboxTopic | 'trusted-submissions';
 export interface FunctionNeeds {
   /** The outbox topics its handler can publish to (its own step topic again only through `delaysSteps`). */
   readonly publishes: readonly PublishedTopic[];
-  /** Schedules delayed redeliveries of its steps through the DelayQueue (Cloud Tasks, deployed). */
+  /** Schedules delayed redeliveries of its own messages (steps, callbacks) through the DelayQueue (Cloud Tasks, deployed). */
   readonly delaysSteps: boolean;
   /** Calls the model (the ModelClient: Gemini through an API key, or Vertex AI). */
   readonly callsModel: boolean;
@@ -32,35 +33,41 @@ function needs(publishes: readonly PublishedTopic[], uses: Partial<Omit<Function
  * exactly this table, and derives from the code what it can (which step kinds have an effect,
  * which code calls the model, what the sweeper re-publishes).
  */
+/** What every transition that ends a run publishes (decide-next-steps.ts, endRun): its outcome and, if it names one, its callback. */
+const ending = ['results', 'callback'] as const;
+
 export const functionNeeds = {
   // steps/handle-submission.ts: the run's first plan step, or the outcome of a run that cannot start.
-  submitRun: needs(['plan', 'results']),
+  submitRun: needs(['plan', ...ending]),
   // The same handler, for the trusted submissions topic.
-  submitTrustedRun: needs(['plan', 'results']),
+  submitTrustedRun: needs(['plan', ...ending]),
   // steps/plan-step.ts → decideNextSteps: the next model, tool or memory steps (a resumed run goes
   // on from its cursor), or the outcome (budget spent, agent deleted, deadline).
-  planStep: needs(['model', 'tool', 'memory', 'results']),
+  planStep: needs(['model', 'tool', 'memory', ...ending]),
   // steps/model-step.ts: the model request (or a remote agent's task); the answer's tool calls or
   // the final memory step, or the outcome; retries and re-checks through the delay queue.
-  modelStep: needs(['tool', 'memory', 'results'], { delaysSteps: true, callsModel: true }),
+  modelStep: needs(['tool', 'memory', ...ending], { delaysSteps: true, callsModel: true }),
   // steps/tool-step.ts, steps/tool-turn-join.ts: the next model step once the turn's calls have
   // joined, or the outcome; retries and remote-task re-checks through the delay queue.
-  toolStep: needs(['model', 'results'], { delaysSteps: true }),
+  toolStep: needs(['model', ...ending], { delaysSteps: true }),
   // steps/memory-step.ts: ends the run SUCCEEDED.
-  memoryStep: needs(['results']),
+  memoryStep: needs([...ending]),
   // steps/handle-dead-letter.ts: fails the run.
-  deadLetter: needs(['results']),
+  deadLetter: needs([...ending]),
   // steps/handle-agent-lifecycle.ts: a parked run's resume plan step, or its failure.
-  resumeAgentRuns: needs(['plan', 'results']),
+  resumeAgentRuns: needs(['plan', ...ending]),
   // steps/handle-run-control.ts: ends the run CANCELLED.
-  controlRun: needs(['results']),
+  controlRun: needs([...ending]),
   // agents-api/operation-methods.ts: deploy requests and lifecycle announcements;
   // agents-api/run-methods.ts: runs for verified callers (trusted submissions) and cancellations;
   // wiring/create-api-deps.ts: the page-token key of list responses.
   agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions'], { secrets: ['page-token-key'] }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
-  // engine/sweep.ts: re-drives steps of every kind, publishes the outbox entries other functions
-  // left unpublished, ends runs past their deadline.
-  sweep: needs([...stepKinds, 'results', 'agent-deploy', 'agent-lifecycle']),
-} satisfies Record<FunctionName | (typeof apiFunctionNames)[number] | typeof apiServiceName, FunctionNeeds>;
+  // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox
+  // entries other functions left unpublished, ends runs past their deadline.
+  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle']),
+  // steps/handle-callback.ts: POSTs through the guarded fetch, retries through the delay queue
+  // (its own topic), signs with the key only it holds (wiring/create-callback-deps.ts).
+  deliverCallback: needs([], { delaysSteps: true, secrets: ['callback-signing-key'] }),
+} satisfies Record<FunctionName | (typeof apiFunctionNames)[number] | typeof apiServiceName | (typeof callbackFunctionNames)[number], FunctionNeeds>;

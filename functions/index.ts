@@ -1,20 +1,25 @@
 import { createDeployWorkerDeps } from '../shared/wiring/create-api-deps.ts';
 import { createDeployWorkerHandler, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
+import type { DeliveryHandler } from '../shared/engine/settle-delivery.ts';
 import { createStepHandlers } from '../shared/wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
+import { createCallbackDeps, createCallbackFunction } from '../shared/wiring/create-callback-deps.ts';
 import { loadConfig } from '../shared/wiring/load-config.ts';
 import { registerApiFunctions } from './register-api-functions.ts';
+import { registerCallbackFunction } from './register-callback-function.ts';
 import { registerFunctions } from './register-functions.ts';
 
 /**
  * Entry point of the deployed functions (and of the local stack's function server): every step
  * function and the deploy worker registered by name; the composition roots run once, on the
  * first event. The HTTP API is a service of its own (functions/api-service.ts), so the deploy
- * worker starts without the API's page-token key, which only the API is given.
+ * worker starts without the API's page-token key, which only the API is given; the
+ * callback function is built apart too, as the only reader of the callback signing key.
  */
 let googleDeps: ReturnType<typeof createGoogleDeps> | undefined;
 let handlers: ReturnType<typeof createStepHandlers> | undefined;
 let deployWorker: ApiHandlers['deployAgent'] | undefined;
+let callbackHandler: DeliveryHandler | undefined;
 const config = () => loadConfig();
 // The submission step verifies tokens: incomplete auth settings fail every function's first event.
 const deps = () => (googleDeps ??= createGoogleDeps(config(), process.env, { verifiesSubmissions: true }));
@@ -23,3 +28,4 @@ registerFunctions(() => (handlers ??= createStepHandlers(deps())));
 registerApiFunctions(() => ({
   deployAgent: (delivery) => (deployWorker ??= createDeployWorkerHandler(createDeployWorkerDeps(config(), deps())))(delivery),
 }));
+registerCallbackFunction(() => (callbackHandler ??= createCallbackFunction(createCallbackDeps(config(), deps()))));

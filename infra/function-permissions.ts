@@ -3,17 +3,17 @@ import permissionsJson from './function-permissions.json' with { type: 'json' };
 import { topology as deployedTopology, type Topology } from './topology.ts';
 
 /** Secrets a function may declare; the Gemini API key is not one: it comes with `callsModel` (secrets.tf). */
-export const declarableSecrets = ['page-token-key'] as const;
+export const declarableSecrets = ['page-token-key', 'callback-signing-key'] as const;
 
 const functionPermissionsSchema = z.strictObject({
   /** Topics its account may publish to (full topic names from topology.json). */
   publishes: z.array(z.string()),
-  /** May enqueue delayed steps on the delay queue, as the invoker. */
+  /** May enqueue delayed messages of its own (steps, callbacks) on the delay queue, as the invoker. */
   delaysSteps: z.boolean(),
   /** May call the model: roles/aiplatform.user with Vertex AI, else the Gemini API key secret. */
   callsModel: z.boolean(),
   /** Secret Manager secrets it reads, as secret environment variables. */
-  secrets: z.array(z.enum(declarableSecrets, { error: 'must be page-token-key (the Gemini API key comes with callsModel)' })),
+  secrets: z.array(z.enum(declarableSecrets, { error: 'must be page-token-key or callback-signing-key (the Gemini API key comes with callsModel)' })),
 });
 export type FunctionPermissions = z.infer<typeof functionPermissionsSchema>;
 

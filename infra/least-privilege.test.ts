@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionNeeds, type FunctionNeeds } from '../functions/function-needs.ts';
+import { callbackFunctionNames } from '../functions/register-callback-function.ts';
 import { stepKinds } from '../shared/domain/step.ts';
 import { createInMemoryWorld } from '../shared/wiring/create-in-memory-world.ts';
 import { createStepKinds } from '../shared/wiring/create-step-handlers.ts';
@@ -78,12 +79,17 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
   const world = createInMemoryWorld({ model: { generate: () => Promise.reject(new Error('no model call is made here')) } });
   afterAll(() => world.close());
 
-  it('lets exactly the step functions whose kind has an effect delay steps (their retries and re-checks)', () => {
+  it('lets exactly the step functions whose kind has an effect, and the callback function, delay their messages (retries and re-checks)', () => {
     const withEffect = new Set(createStepKinds(world.deps).flatMap((kind) => (kind.effect ? [kind.kind] : [])));
     for (const name of functionNames) {
       const kind = stepKindOf(name);
-      expect(declared(name).delaysSteps, name).toBe(kind !== undefined && withEffect.has(kind));
+      const callbacks = (callbackFunctionNames as readonly string[]).includes(name);
+      expect(declared(name).delaysSteps, name).toBe(callbacks || (kind !== undefined && withEffect.has(kind)));
     }
+  });
+
+  it('gives the callback signing key to the callback function alone', () => {
+    expect(functionNames.filter((name) => declared(name).secrets.includes('callback-signing-key'))).toEqual([...callbackFunctionNames]);
   });
 
   it('lets only the function that runs model steps call the model, and never a public HTTP function', () => {
@@ -181,10 +187,11 @@ describe('the Terraform grants', () => {
 
     // Random values Terraform would keep in its state: none; the page-token key is written write-only.
     expect(blocks.filter((candidate) => candidate.kind === 'resource' && /^random_/.test(candidate.labels[0]!))).toEqual([]);
-    const version = resource('google_secret_manager_secret_version', 'page_token_key').body;
+    const version = resource('google_secret_manager_secret_version', 'generated').body;
     expect(attribute(version, 'secret_data')).toBeUndefined();
-    expect(attribute(version, 'secret_data_wo')).toBe('ephemeral.random_password.page_token_key.result');
-    expect(block('ephemeral', 'random_password', 'page_token_key').body).toContain('length');
+    expect(attribute(version, 'secret_data_wo')).toBe('ephemeral.random_password.generated[each.key].result');
+    expect(block('ephemeral', 'random_password', 'generated').body).toContain('length');
+    expect(sorted([...local('generated_keys')!.matchAll(/"([a-z-]+)"\s*= \{/g)].map((match) => match[1]!))).toEqual(sorted(declarableSecrets));
   });
 });
 

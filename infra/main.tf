@@ -107,6 +107,18 @@ resource "google_firestore_field" "steps_due_time" {
   }
 }
 
+resource "google_firestore_field" "callback_due_time" {
+  database   = google_firestore_database.default.name
+  collection = "callback"
+  field      = "dueTime"
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # Retention (docs/architecture.md, "Retention"): run data expires through TTL policies on
 # expireTime. The field's own indexes are dropped: nothing queries it in production, and an
 # index on a timestamp that only grows is a write hotspot.

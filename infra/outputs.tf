@@ -34,7 +34,12 @@ output "artifacts_bucket" {
 
 output "page_token_key_secret" {
   description = "Secret Manager secret holding the agents API's page-token key (its value is in neither the plan nor the state)."
-  value       = google_secret_manager_secret.page_token_key.id
+  value       = google_secret_manager_secret.generated["page-token-key"].id
+}
+
+output "callback_signing_key_secret" {
+  description = "Secret Manager secret holding the master key of result callback signatures, read only by the callback function (its value is in neither the plan nor the state)."
+  value       = google_secret_manager_secret.generated["callback-signing-key"].id
 }
 
 output "service_accounts" {

@@ -28,8 +28,10 @@ describe('the Terraform configuration', () => {
     expect(new Set(overrides.map((override) => override.fieldPath))).toEqual(new Set([topology.firestore.ttlField]));
   });
 
-  it('indexes what the sweeper queries: due steps across runs, and runs by state and deadline', () => {
+  it('indexes what the sweeper queries: due steps and callbacks across runs, and runs by state and deadline', () => {
     expect(resource('google_firestore_field', 'steps_due_time')).toMatch(/collection = "steps"[\s\S]*field\s+= "dueTime"[\s\S]*query_scope = "COLLECTION_GROUP"/);
+    expect(resource('google_firestore_field', 'callback_due_time')).toMatch(/collection = "callback"[\s\S]*field\s+= "dueTime"[\s\S]*query_scope = "COLLECTION_GROUP"/);
+    expect(indexes.fieldOverrides).toContainEqual(expect.objectContaining({ collectionGroup: 'callback', fieldPath: 'dueTime', indexes: [expect.objectContaining({ queryScope: 'COLLECTION_GROUP' })] }));
     // Every composite index is made from firestore.indexes.json, so the one the sweeper needs is too.
     const composite = resource('google_firestore_index', 'composite');
     expect(composite).toContain('for index in local.firestore_indexes.indexes');

@@ -3,6 +3,7 @@ import { stepKinds } from '../shared/domain/step.ts';
 import { expiringCollectionGroups } from '../shared/adapters/document-paths.ts';
 import { expireTimeField } from '../shared/domain/retention.ts';
 import { sweepMessageSchema } from '../shared/domain/sweep-message.ts';
+import { callbackFunctionNames } from '../functions/register-callback-function.ts';
 import { functionNames } from '../shared/wiring/create-step-handlers.ts';
 import {
   loadTopology,
@@ -32,10 +33,11 @@ describe('topology', () => {
     expect(topicForOutbox('tool')).toBe('agentline-step-tool');
     expect(topicForOutbox('agent-lifecycle')).toBe('agentline-agent-lifecycle');
     expect(topicForOutbox('run-control')).toBe('agentline-run-control');
+    expect(topicForOutbox('callback')).toBe('agentline-run-callbacks');
   });
 
   it('pushes every step topic and both submissions topics to a function, and nothing to run results', () => {
-    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep', 'submitTrustedRun']);
+    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep', 'submitTrustedRun', 'deliverCallback']);
     const pushedTopics = topology.subscriptions.map((subscription) => subscription.topic);
     expect(pushedTopics).toEqual(
       expect.arrayContaining([topology.submissionsTopic, topology.trustedSubmissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),
@@ -43,8 +45,8 @@ describe('topology', () => {
     expect(pushedTopics).not.toContain(topology.resultsTopic);
   });
 
-  it('pushes to every Pub/Sub function the code registers, and to nothing else but the deploy worker', () => {
-    expect([...pushedFunctionNames()].sort()).toEqual([...functionNames, 'deployAgent'].sort());
+  it('pushes to every Pub/Sub function the code registers, and to nothing else but the deploy worker and the callback function', () => {
+    expect([...pushedFunctionNames()].sort()).toEqual([...functionNames, 'deployAgent', ...callbackFunctionNames].sort());
   });
 
   it('sweeps every minute by publishing a valid sweep message to the topic the sweeper is pushed from', () => {

@@ -72,6 +72,8 @@ export const topologySchema = z
     runControlTopic: resourceName,
     /** Carries sweep requests (Cloud Scheduler every minute), consumed by sweep. */
     sweepTopic: resourceName,
+    /** Carries "deliver this ended run's result callback" (and its delayed retries), consumed by deliverCallback. */
+    callbackTopic: resourceName,
     stepTopics: z.record(stepKindSchema, resourceName),
     topics: z.array(resourceName),
     functions: z.array(functionSchema),
@@ -102,6 +104,7 @@ export const topologySchema = z
       topology.agentDeployTopic,
       topology.runControlTopic,
       topology.sweepTopic,
+      topology.callbackTopic,
       topology.schedules.sweep.topic,
       ...Object.values(topology.stepTopics),
     ];
@@ -147,6 +150,7 @@ export function topicForOutbox(target: OutboxTopic, from: Topology = topology): 
   if (target === 'agent-lifecycle') return from.agentLifecycleTopic;
   if (target === 'agent-deploy') return from.agentDeployTopic;
   if (target === 'run-control') return from.runControlTopic;
+  if (target === 'callback') return from.callbackTopic;
   return from.stepTopics[target];
 }
 

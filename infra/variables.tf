@@ -60,6 +60,12 @@ variable "page_token_key_version" {
   default     = 1
 }
 
+variable "callback_signing_key_version" {
+  description = "Version of the result callbacks' master signing key; raise it to write a new key (every user's callback secret then changes)."
+  type        = number
+  default     = 1
+}
+
 variable "api_audience" {
   description = "Audience the agents API requires in callers' Google ID tokens (e.g. its URL, or an OAuth client id)."
   type        = string

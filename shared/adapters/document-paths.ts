@@ -11,6 +11,8 @@ export const documentPaths = {
   event: (runId: string, seq: number) => `runs/${runId}/events/${String(seq).padStart(9, '0')}`,
   /** The run's one conversation checkpoint, replaced by every transition that appends events. */
   conversation: (runId: string) => `runs/${runId}/conversation/latest`,
+  /** The delivery of the run's result callback (docs/architecture.md, "Result callbacks"). */
+  callback: (runId: string) => `runs/${runId}/callback/state`,
   join: (runId: string, turn: number) => `runs/${runId}/joins/${String(turn).padStart(6, '0')}`,
   /** Sessions live under their user: a session id alone never names one (docs/architecture.md, "Trust boundaries"). */
   sessionEntries: (userId: string, sessionId: string) => `users/${userId}/sessions/${sessionId}/entries`,
@@ -41,4 +43,4 @@ export function encodeAgentName(name: string): string {
  * The collection groups whose documents carry `expireTime` and are deleted by Firestore's TTL
  * policies (infra/topology.json `firestore.ttlCollectionGroups` declares the same list).
  */
-export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections'] as const;
+export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback'] as const;

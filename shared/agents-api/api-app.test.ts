@@ -12,6 +12,7 @@ import { sampleAgentConfig, sampleParent } from '../testing/agent-fixtures.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { callApi } from '../testing/call-api.ts';
 import type { Submission } from '../domain/submission.ts';
+import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
 
@@ -30,6 +31,7 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
     agents,
     store: new InMemoryRunStore(documents),
     runs: new InMemoryRunStore(documents),
+    callbacks: new InMemoryCallbackStore(documents),
     submissions: { publish: async (submission) => `m${submitted.push(submission)}` },
     queue,
     outbox,

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { OutboxStore } from '../ports/outbox-store.ts';
 import type { RunStore } from '../ports/run-store.ts';
+import type { CallbackStore } from '../ports/callback-store.ts';
 import type { SubmissionPublisher } from '../ports/submission-publisher.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 
@@ -15,6 +16,8 @@ export interface ApiDeps {
   authenticator: Authenticator;
   /** The runs API reads runs here (get, list, wait); the pipeline writes them. */
   runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRun'>;
+  /** A run's result callback and its attempts, shown with the run (get, wait, cancel). */
+  callbacks: Pick<CallbackStore, 'getCallback'>;
   /** Starts runs for verified callers: the trusted submissions topic. */
   submissions: SubmissionPublisher;
   /** Publishes what registry transactions put in the outbox (deploys, lifecycle announcements), and run cancellations. */

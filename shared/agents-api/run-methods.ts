@@ -11,10 +11,10 @@ import { deriveRunId, submissionSchema, type Submission } from '../domain/submis
 import type { ApiDeps } from './api-deps.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'runs' | 'submissions' | 'queue' | 'pageTokens' | 'clock' | 'newId'>;
+type Deps = Pick<ApiDeps, 'runs' | 'callbacks' | 'submissions' | 'queue' | 'pageTokens' | 'clock' | 'newId'>;
 
 /** The body of runs.create: the run to start (the submission's fields the caller may set). */
-const createRunBodySchema = submissionSchema.pick({ agent: true, input: true, runConfig: true, sessionId: true, deadline: true }).strict();
+const createRunBodySchema = submissionSchema.pick({ agent: true, input: true, runConfig: true, sessionId: true, deadline: true, callback: true }).strict();
 const runIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 export const defaultWaitSeconds = 30;
 export const maxWaitSeconds = 60;
@@ -44,8 +44,8 @@ export async function createRun(deps: Deps, caller: Caller, requestId: string | 
 }
 
 /** `runs.get`: the caller's own run, or any run for an admin (403 before 404). */
-export async function getRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId: string): Promise<Json> {
-  return toRunView(await authorizedRun(deps, caller, runId));
+export async function getRun(deps: Pick<Deps, 'runs' | 'callbacks'>, caller: Caller, runId: string): Promise<Json> {
+  return viewWithCallback(deps, await authorizedRun(deps, caller, runId));
 }
 
 /**
@@ -61,7 +61,7 @@ export async function listRuns(deps: Deps, caller: Caller, query: Record<string,
   const after = token ? readCursor(deps.pageTokens.decode(token, requestParameters)) : undefined;
   const page = await deps.runs.listRunsPage({ ...(caller.admin ? {} : { userId: caller.userId }), ...filter, ...(after ? { after } : {}), pageSize });
   return {
-    runs: page.runs.map(toRunView),
+    runs: page.runs.map((run) => toRunView(run)),
     ...(page.next ? { nextPageToken: deps.pageTokens.encode(page.next, requestParameters) } : {}),
   };
 }
@@ -79,7 +79,7 @@ export async function cancelRun(deps: Deps, caller: Caller, runId: string, body:
     const request = { runId, requestedBy: caller.userId, ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) };
     await deps.queue.publish([runCancelOutboxMessage(request, `api-${deps.newId()}`)]);
   }
-  return toRunView(run);
+  return viewWithCallback(deps, run);
 }
 
 /**
@@ -87,10 +87,10 @@ export async function cancelRun(deps: Deps, caller: Caller, runId: string, body:
  * 30, at most 60) has passed, and answers the run as it is then. The listener is removed however
  * the wait ends: the run ended, the time passed, or the client went away (`signal`).
  */
-export async function waitForRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId: string, timeout: string | undefined, signal: AbortSignal): Promise<Json> {
+export async function waitForRun(deps: Pick<Deps, 'runs' | 'callbacks'>, caller: Caller, runId: string, timeout: string | undefined, signal: AbortSignal): Promise<Json> {
   const seconds = parseWaitTimeout(timeout);
   const current = await authorizedRun(deps, caller, runId);
-  if (isTerminal(current.state)) return toRunView(current);
+  if (isTerminal(current.state)) return viewWithCallback(deps, current);
   const run = await new Promise<Run>((resolve) => {
     let latest = current;
     const finish = () => {
@@ -108,7 +108,7 @@ export async function waitForRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId
     });
     if (signal.aborted) finish();
   });
-  return toRunView(run);
+  return viewWithCallback(deps, run);
 }
 
 export function parseWaitTimeout(raw: string | undefined): number {
@@ -134,4 +134,9 @@ function readCursor(cursor: unknown[]) {
   const parsed = runSortKeySchema.safeParse(cursor);
   if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
   return parsed.data;
+}
+
+/** The run's view with its result callback's state and attempts, when it names one. */
+async function viewWithCallback(deps: Pick<Deps, 'callbacks'>, run: Run): Promise<Json> {
+  return toRunView(run, run.callback ? await deps.callbacks.getCallback(run.runId) : undefined);
 }

@@ -1,4 +1,5 @@
 import type { AgentLifecycle } from './agent-state.ts';
+import { callbackOutboxMessage } from './callback.ts';
 import { isLlmBudgetExhausted, llmCallsLimitExceeded } from './llm-call-budget.ts';
 import type { Run, RunError } from './run.ts';
 import { isTerminal } from './run.ts';
@@ -81,11 +82,14 @@ export function failRun(run: Run, error: RunError, now: number): Transition {
 }
 
 /**
- * Ends a run in its (terminal) state and publishes the outcome on agentline-run-results. A run
- * ends once, so the run id names its one results message.
+ * Ends a run in its (terminal) state and publishes the outcome on agentline-run-results, and, when
+ * the run names a callback, the message that delivers it (docs/architecture.md, "Result
+ * callbacks"). Every terminal transition comes through here. A run ends once, so the run id names
+ * its one results message and its one callback message.
  */
 export function endRun(run: Run, now: number): Transition {
   const { waitingReason: _waiting, ...rest } = run;
   const ended: Run = { ...rest, next: { kind: 'none' }, updateTime: now, endTime: now };
-  return { run: ended, newSteps: [], outbox: [{ topic: 'results', data: toRunView(ended), id: `results-${run.runId}` }] };
+  const results: OutboxMessage = { topic: 'results', data: toRunView(ended), id: `results-${run.runId}` };
+  return { run: ended, newSteps: [], outbox: ended.callback ? [results, callbackOutboxMessage(run.runId)] : [results] };
 }

@@ -17,6 +17,11 @@ export function runExpireTime(run: Pick<Run, 'createTime' | 'endTime' | 'deadlin
   return (run.endTime ?? run.deadlineTime ?? run.createTime + policy.maxRunMs) + policy.retentionMs;
 }
 
+/** A run's callback delivery (`runs/{runId}/callback/state`, written only once the run ended) expires with its run. */
+export function callbackExpireTime(run: Pick<Run, 'createTime' | 'endTime' | 'deadlineTime'>, policy: RetentionPolicy): number {
+  return runExpireTime(run, policy);
+}
+
 /** When a document created at `createTime` for a run (step, event, checkpoint, join, outbox entry, rejection) is deleted. */
 export function recordExpireTime(createTime: number, policy: RetentionPolicy): number {
   return createTime + policy.maxRunMs + policy.retentionMs;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { a2aAgentCardViewSchema } from './a2a-agent-card.ts';
 import { agentDefinitionSchema } from './agent-config.ts';
+import { runCallbackSchema } from './callback.ts';
 import { functionCallSchema, usageSchema } from './content.ts';
 import { runConfigSchema } from './run-config.ts';
 
@@ -88,6 +89,12 @@ export const runSchema = z.object({
    * stored before deadlines existed.
    */
   deadlineTime: z.number().optional(),
+  /**
+   * Where the run's result is POSTed once it ends (docs/architecture.md, "Result callbacks"); set
+   * only for a proven user. Its delivery is recorded apart (`runs/{runId}/callback/state`) and
+   * never changes the run.
+   */
+  callback: runCallbackSchema.optional(),
   createTime: z.number(),
   updateTime: z.number(),
   endTime: z.number().optional(),

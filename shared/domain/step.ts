@@ -44,9 +44,9 @@ export function stepMessage(runId: string, stepId: string): StepMessage {
 
 /**
  * Where an outbox message goes: a step topic, the run-results topic, agent lifecycle changes,
- * agent deploys, or run control (cancellation).
+ * agent deploys, run control (cancellation), or result callbacks.
  */
-export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control']);
+export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control', 'callback']);
 export type OutboxTopic = z.infer<typeof outboxTopicSchema>;
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { runCallbackSchema } from './callback.ts';
 import type { RunError } from './run.ts';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
@@ -46,6 +47,12 @@ export const submissionSchema = z
      * the deadline of a run that gives none.
      */
     deadline: z.iso.datetime({ offset: true }).optional(),
+    /**
+     * Where the run's result is POSTed once it ends, signed with the user's callback secret
+     * (docs/architecture.md, "Result callbacks"). Needs a proven user; https only, except where
+     * outbound loopback is allowed.
+     */
+    callback: runCallbackSchema.optional(),
   })
   .strict();
 export type Submission = z.infer<typeof submissionSchema>;

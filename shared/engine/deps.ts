@@ -1,3 +1,5 @@
+import type { CallbackPolicy } from '../domain/callback.ts';
+import type { CallbackStore } from '../ports/callback-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ModelClient } from '../ports/model-client.ts';
@@ -36,6 +38,11 @@ export interface StepSettings {
   maxRunMs: number;
   /** How much of its session a run starts from. */
   sessionWindow: SessionWindow;
+  /** Result callbacks (docs/architecture.md, "Result callbacks"): how each POST and the retries are bounded. */
+  callback: CallbackPolicy & {
+    /** Accept `http` callback URLs: only where outbound loopback is allowed (the local stack and tests). */
+    allowHttp: boolean;
+  };
   sweep: {
     /** How late something must be before the sweeper re-drives it: longer than a healthy delivery takes. */
     graceMs: number;
@@ -56,6 +63,7 @@ export const defaultStepSettings: StepSettings = {
   remoteAgent: { followMs: 60_000, recheckDelayMs: 10_000, maxTaskMs: 3_600_000 },
   maxRunMs: 7 * 86_400_000,
   sessionWindow: { maxRuns: 20, maxBytes: 200_000 },
+  callback: { timeoutMs: 10_000, maxAttempts: 12, maxTotalMs: 3_600_000, baseDelayMs: 5_000, maxDelayMs: 900_000, allowHttp: false },
   sweep: { graceMs: 60_000, batchSize: 200, deletesExpired: false },
 };
 
@@ -63,6 +71,8 @@ export const defaultStepSettings: StepSettings = {
 export interface Deps {
   store: RunStore;
   outbox: OutboxStore;
+  /** Result callback deliveries; read by the callback function and the sweeper, never by a run's commits. */
+  callbacks: CallbackStore;
   queue: StepQueue;
   delayQueue: DelayQueue;
   model: ModelClient;

@@ -1,9 +1,11 @@
+import { callbackOutboxMessage } from '../domain/callback.ts';
+import type { CallbackState } from '../domain/callback-delivery.ts';
 import { outboxMessageOf } from '../domain/outbox.ts';
 import { stepOutboxMessage, type Step } from '../domain/step.ts';
 import type { Deps } from './deps.ts';
 import { commitRunChange } from './run-change.ts';
 
-type SweepDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'logger' | 'settings'>;
+type SweepDeps = Pick<Deps, 'store' | 'outbox' | 'callbacks' | 'queue' | 'clock' | 'logger' | 'settings'>;
 
 /** What one sweep did. */
 export interface SweepReport {
@@ -11,6 +13,8 @@ export interface SweepReport {
   outboxPublished: number;
   /** Step messages published again: steps that owed progress well past their due time. */
   stepsRedriven: number;
+  /** Callback messages published again: deliveries whose next attempt (or lease end) is well past. */
+  callbacksRedriven: number;
   /** Runs ended because their deadline passed while nothing else would have ended them. */
   runsPastDeadline: number;
   /** Expired run documents deleted (only where no TTL policy does it: the emulator). */
@@ -38,12 +42,14 @@ export interface SweepOptions {
  * - steps whose `dueTime` passed more than a grace period ago (a new step whose message was
  *   lost, a retry whose delayed message was lost, a lease whose holder died and whose message
  *   is gone, a group still owing its join): their step message is published again;
+ * - result callbacks whose `dueTime` passed more than a grace period ago (a retry whose delayed
+ *   message was lost, an attempt whose process died): their callback message is published again;
  * - runs past their deadline: ended CANCELLED with DEADLINE_EXCEEDED (a parked run would wait
  *   forever otherwise);
  * - where `settings.sweep.deletesExpired`: run data past its `expireTime`.
  */
 export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
-  const report: SweepReport = { outboxPublished: 0, stepsRedriven: 0, runsPastDeadline: 0, expiredDeleted: 0, failures: 0 };
+  const report: SweepReport = { outboxPublished: 0, stepsRedriven: 0, callbacksRedriven: 0, runsPastDeadline: 0, expiredDeleted: 0, failures: 0 };
   const now = deps.clock.now();
   const { graceMs, batchSize, deletesExpired } = deps.settings.sweep;
   const overdue = options.recoverAll ? latestTimestamp : now - graceMs;
@@ -73,6 +79,17 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
       });
     }
   });
+  await attempt('due callbacks', async () => {
+    for (const callback of await deps.callbacks.listDueCallbacks(overdue, batchSize)) {
+      await attempt(`callback ${callback.runId}`, async () => {
+        if (await markCallbackRedriven(deps, callback, overdue, now, options.recoverAll ?? false)) {
+          const { id: _id, ...message } = callbackOutboxMessage(callback.runId);
+          await deps.queue.publish([message]);
+          report.callbacksRedriven++;
+        }
+      });
+    }
+  });
   await attempt('runs past their deadline', async () => {
     for (const run of await deps.store.listRunsPastDeadline(now, batchSize)) {
       // A change that changes nothing: the commit itself ends a run past its deadline.
@@ -83,7 +100,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
     }
   });
   if (deletesExpired) await attempt('expired documents', async () => void (report.expiredDeleted = await deps.store.deleteExpired(now, batchSize)));
-  if (report.outboxPublished + report.stepsRedriven + report.runsPastDeadline + report.failures > 0) deps.logger.info('sweep re-drove overdue work', { ...report });
+  if (report.outboxPublished + report.stepsRedriven + report.callbacksRedriven + report.runsPastDeadline + report.failures > 0) deps.logger.info('sweep re-drove overdue work', { ...report });
   return report;
 }
 
@@ -101,6 +118,22 @@ async function markRedriven(deps: SweepDeps, seen: Step, overdue: number, now: n
     if (!step || step.dueTime === undefined || step.dueTime > overdue) return false;
     const endLease = recoverAll && step.state === 'RUNNING' ? { leaseExpireTime: now } : {};
     tx.putStep({ ...step, ...endLease, dueTime: now, redrives: (step.redrives ?? 0) + 1 });
+    return true;
+  });
+}
+
+/**
+ * The same for a callback delivery: still owing progress, it is due again now (its next attempt
+ * or its dead attempt's takeover is what the re-published message does). With `recoverAll` a live
+ * lease is ended too.
+ */
+async function markCallbackRedriven(deps: SweepDeps, seen: CallbackState, overdue: number, now: number, recoverAll: boolean): Promise<boolean> {
+  return deps.callbacks.transact(async (tx) => {
+    const run = await tx.getRun(seen.runId);
+    const callback = await tx.getCallback(seen.runId);
+    if (!run || !callback || callback.dueTime === undefined || callback.dueTime > overdue) return false;
+    const endLease = recoverAll && callback.leaseExpireTime !== undefined ? { leaseExpireTime: Math.min(now, callback.leaseExpireTime) } : {};
+    tx.putCallback({ ...callback, ...endLease, dueTime: now, redrives: (callback.redrives ?? 0) + 1 }, run);
     return true;
   });
 }

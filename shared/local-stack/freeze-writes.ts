@@ -1,6 +1,7 @@
 import { TransientError } from '../domain/errors.ts';
 import type { Deps } from '../engine/deps.ts';
 import type { AgentRegistry } from '../ports/agent-registry.ts';
+import type { CallbackStore } from '../ports/callback-store.ts';
 import type { OutboxStore } from '../ports/outbox-store.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import { gateMethods } from './gate-methods.ts';
@@ -15,10 +16,11 @@ const stopping = () => new TransientError('The local stack is stopping: its data
 export function createWriteFreeze() {
   let frozen = false;
   const refusal = () => (frozen ? stopping() : undefined);
-  const wrap = <D extends Pick<Deps, 'store' | 'outbox'>>(deps: D): D => {
+  const wrap = <D extends Pick<Deps, 'store' | 'outbox'> & Partial<Pick<Deps, 'callbacks'>>>(deps: D): D => {
     const store = gateMethods<RunStore>(deps.store, ['transact', 'claimJoin', 'recordRejection', 'deleteExpired'], refusal);
     const outbox = gateMethods<OutboxStore>(deps.outbox, ['delete'], refusal);
-    return { ...deps, store, outbox };
+    const callbacks = deps.callbacks && gateMethods<CallbackStore>(deps.callbacks, ['transact'], refusal);
+    return { ...deps, store, outbox, ...(callbacks ? { callbacks } : {}) };
   };
   return {
     /** Refuses every write from now on. Idempotent. */

@@ -5,6 +5,8 @@ import { createApiDeps } from '../wiring/create-api-deps.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { ensureTopology } from '../adapters/pubsub/ensure-topology.ts';
 import { registerFunctions } from '../../functions/register-functions.ts';
+import { registerCallbackFunction } from '../../functions/register-callback-function.ts';
+import { createCallbackDeps, createCallbackFunction } from '../wiring/create-callback-deps.ts';
 import type { Deps } from '../engine/deps.ts';
 import type { DeliveryHandler } from '../engine/settle-delivery.ts';
 import { sweep } from '../engine/sweep.ts';
@@ -171,8 +173,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // API calls are drained and frozen like deliveries: one answered 200 is in the saved data.
     const apiHandlers = createApiHandlers(freeze.wrapApi(apiDeps));
     const apiInFlight = trackInFlight({ api: apiHandlers.api, deployAgent: apiHandlers.deployAgent });
-    drain = async (timeoutMs) => void (await Promise.all([inFlight.drain(timeoutMs), apiInFlight.drain(timeoutMs)]));
-    const names = [...registerFunctions(() => inFlight.handlers), ...registerApiFunctions(() => apiInFlight.handlers)];
+    const callbackDeps = createCallbackDeps(loadConfig(env), pipelineDeps);
+    closers.push(() => callbackDeps.close());
+    const callbackInFlight = trackInFlight({ deliverCallback: createCallbackFunction(callbackDeps) });
+    drain = async (timeoutMs) => void (await Promise.all([inFlight.drain(timeoutMs), apiInFlight.drain(timeoutMs), callbackInFlight.drain(timeoutMs)]));
+    const names = [
+      ...registerFunctions(() => inFlight.handlers),
+      ...registerApiFunctions(() => apiInFlight.handlers),
+      ...registerCallbackFunction(() => callbackInFlight.handlers.deliverCallback),
+    ];
     const server = await startFunctionServer({ functionNames: names, api: apiInFlight.handlers.api, ...(options.port ? { port: options.port } : {}) });
     closers.push(() => server.close());
     stopTakingWork.push(() => server.refuseNew());

@@ -1,3 +1,4 @@
+import { callbackRefusal, type RunCallback } from '../domain/callback.ts';
 import { userText, type Content } from '../domain/content.ts';
 import { parseA2aAgentCard, remoteAgentVersion } from '../domain/a2a-agent-card.ts';
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
@@ -41,7 +42,8 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
 
     const now = deps.clock.now();
     const deadline = runDeadlineOf(submission, now, deps.settings.maxRunMs);
-    const prepared = 'error' in deadline ? deadline : await prepareRun(submission, submitter, deps);
+    const callback = callbackOf(submission, submitter, deps.settings);
+    const prepared = 'error' in deadline ? deadline : 'error' in callback ? callback : await prepareRun(submission, submitter, deps);
     const history = submission.sessionId && userId ? await deps.store.listSessionHistory(userId, submission.sessionId, deps.settings.sessionWindow) : [];
     const run: Run = {
       schemaVersion: 1,
@@ -58,6 +60,8 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
       eventCount: history.length + 1,
       usage: {},
       ...('deadlineTime' in deadline ? { deadlineTime: deadline.deadlineTime } : {}),
+      // A usable callback is kept even when the run cannot start: its failure is a result too.
+      ...('callback' in callback && callback.callback ? { callback: callback.callback } : {}),
       createTime: now,
       updateTime: now,
     };
@@ -80,6 +84,21 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
     deps.logger.info('run submitted', { runId, failed: 'error' in start });
     await dispatchOutbox(deps, outbox.messages, { repeat: outbox.repeat });
   };
+}
+
+/**
+ * The submission's callback if this deployment may call it for this submitter: a proven user's
+ * (whose derived secret signs it), at an https URL unless plain http is allowed here. Otherwise
+ * the error the run fails with, and the run keeps no callback.
+ */
+function callbackOf(submission: Submission, submitter: Submitter, settings: SubmissionDeps['settings']): { callback?: RunCallback } | { error: RunError } {
+  if (!submission.callback) return {};
+  if (!submitter.userId) {
+    const error = new UnauthenticatedError('A callback needs a proven user: its deliveries are signed with that user\'s callback secret');
+    return { error: { code: error.code, message: error.message + unprovenUserHint(submitter, error) } };
+  }
+  const refusal = callbackRefusal(submission.callback, settings.callback);
+  return refusal ? { error: { code: 'INVALID_ARGUMENT', message: refusal } } : { callback: submission.callback };
 }
 
 async function prepareRun(

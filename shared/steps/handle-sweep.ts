@@ -7,7 +7,7 @@ import { sweep } from '../engine/sweep.ts';
  * Consumes agentline-sweep: one sweep per message. Items it cannot re-drive are left for the
  * next sweep rather than failing the message, so a sweep is never dead-lettered for them.
  */
-export function createSweepHandler(deps: Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'logger' | 'settings'>) {
+export function createSweepHandler(deps: Pick<Deps, 'store' | 'outbox' | 'callbacks' | 'queue' | 'clock' | 'logger' | 'settings'>) {
   return async function handleSweep(delivery: Delivery): Promise<void> {
     decodeJsonMessage(delivery, sweepMessageSchema, `Sweep message on ${delivery.source}`);
     await sweep(deps);

@@ -22,6 +22,7 @@ export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemory
     agents,
     store,
     runs: store,
+    callbacks: world.deps.callbacks,
     submissions: { publish: () => Promise.reject(new Error('the runs API is not wired in this world')) },
     queue: options.queue ?? queue,
     outbox,

@@ -1,5 +1,6 @@
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
+import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
 import { InMemoryOutboxStore } from '../adapters/in-memory/in-memory-outbox-store.ts';
 import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
 import { parseAgentConfigYaml, agentDefinitionVersion } from '../domain/agent-config.ts';
@@ -47,6 +48,7 @@ export function createExecutorHarness(options: ExecutorHarnessOptions = {}) {
   const deps: Deps = {
     store: new InMemoryRunStore(documents),
     outbox: new InMemoryOutboxStore(documents),
+    callbacks: new InMemoryCallbackStore(documents),
     queue: { publish: async (messages) => void published.push(...structuredClone(messages)) },
     delayQueue: { schedule: async (message, delayMs, key) => void scheduled.push({ message, delayMs, key }) },
     model: options.model ?? new ScriptedModel([]),

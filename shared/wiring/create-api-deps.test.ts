@@ -10,6 +10,7 @@ import { systemClock } from '../ports/clock.ts';
 import { silentLogger } from '../ports/logger.ts';
 import { createApiDeps, createDeployWorkerDeps } from './create-api-deps.ts';
 import { loadConfig } from './load-config.ts';
+import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
 
 // Production settings of the agents API, without the page-token key the deploy worker is not given.
 const productionEnv = { AGENTLINE_AUTH: 'google', AGENTLINE_AUTH_AUDIENCE: 'https://api.example', AGENTLINE_AGENT_PARENTS: 'projects/p/locations/global/collections/default_collection/engines/e' };
@@ -21,6 +22,7 @@ function base() {
     // Constructing clients connects nowhere; these tests never call them.
     pubsub: new PubSub({ projectId: 'unit-test' }),
     store: new InMemoryRunStore(documents),
+    callbacks: new InMemoryCallbackStore(documents),
     outbox: new InMemoryOutboxStore(documents),
     queue: new InMemoryStepQueue(),
     agents: new InMemoryAgentCatalog(documents),

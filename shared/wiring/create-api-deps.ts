@@ -17,7 +17,7 @@ import { createAuthenticator, localAuthSecret } from './create-authenticator.ts'
 import { retentionFromConfig } from './step-settings-from-config.ts';
 import { outboundFetchOptions } from './outbound-fetch-options.ts';
 
-type RegistryBase = Pick<Deps, 'store' | 'outbox' | 'queue' | 'agents' | 'clock' | 'logger'> & { firestore: Firestore };
+type RegistryBase = Pick<Deps, 'store' | 'outbox' | 'queue' | 'agents' | 'clock' | 'logger' | 'callbacks'> & { firestore: Firestore };
 
 /** What the deploy worker runs on: the registry, the outbox and the deployment checks. */
 export type DeployWorkerDeps = Pick<ApiDeps, 'registry' | 'queue' | 'outbox' | 'clock' | 'logger'> &
@@ -54,6 +54,7 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
   return {
     ...createDeployWorkerDeps(config, base),
     runs: base.store,
+    callbacks: base.callbacks,
     submissions: new PubSubSubmissionPublisher(base.pubsub, topology.trustedSubmissionsTopic),
     authenticator: createAuthenticator(config),
     pageTokens: createPageTokenCodec(pageTokenSecret(config)),

@@ -4,6 +4,7 @@ import { CloudTasksClient } from '@google-cloud/tasks';
 import { GoogleGenAI } from '@google/genai';
 import { topicForOutbox } from '../../infra/topology.ts';
 import { CloudTasksDelayQueue } from '../adapters/cloud-tasks/cloud-tasks-delay-queue.ts';
+import { FirestoreCallbackStore } from '../adapters/firestore/firestore-callback-store.ts';
 import { FirestoreAgentCatalog } from '../adapters/firestore/firestore-agent-catalog.ts';
 import { FirestoreOutboxStore } from '../adapters/firestore/firestore-outbox-store.ts';
 import { FirestoreRunStore } from '../adapters/firestore/firestore-run-store.ts';
@@ -51,6 +52,7 @@ export function createGoogleDeps(
     pubsub,
     store: new FirestoreRunStore(firestore, retentionFromConfig(config)),
     outbox: new FirestoreOutboxStore(firestore),
+    callbacks: new FirestoreCallbackStore(firestore, retentionFromConfig(config)),
     queue,
     delayQueue,
     remoteAgents: new A2aRemoteAgentClient(outbound.fetch),

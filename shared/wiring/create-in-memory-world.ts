@@ -1,5 +1,7 @@
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
+import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
+import { HttpCallbackSender } from '../adapters/http/http-callback-sender.ts';
 import { InMemoryOutboxStore } from '../adapters/in-memory/in-memory-outbox-store.ts';
 import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
 import { InMemoryStepQueue } from '../adapters/in-memory/in-memory-step-queue.ts';
@@ -17,6 +19,7 @@ import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { Tool } from '../tools/tool.ts';
 import { defaultStepSettings, type Deps, type StepSettings } from '../engine/deps.ts';
 import { createStepHandlers } from './create-step-handlers.ts';
+import { createCallbackFunction } from './create-callback-deps.ts';
 import { submissionAuthAttributes, testAuthenticator, testAuthSecret } from '../testing/test-tokens.ts';
 
 export interface InMemoryWorldOptions {
@@ -30,7 +33,12 @@ export interface InMemoryWorldOptions {
   redeliveryDelayMs?: number;
   /** Wraps the dependencies before the handlers are built (tests inject faults this way). */
   decorate?: (deps: Deps) => Deps;
+  /** The callback backoff's jitter, uniform in [0, 1); default Math.random. */
+  random?: () => number;
 }
+
+/** The callback master key of the in-memory world: tests derive each user's secret from it. */
+export const testCallbackSigningKey = 'test-callback-signing-key-of-the-in-memory-world';
 
 /**
  * The second composition root: the whole pipeline with in-memory adapters, for fast tests of
@@ -49,6 +57,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   const deps: Deps = {
     store,
     outbox,
+    callbacks: new InMemoryCallbackStore(documents),
     queue,
     delayQueue,
     model: options.model,
@@ -61,11 +70,22 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
       ...defaultStepSettings,
       // Fast re-checks: tests follow real local A2A servers.
       remoteAgent: { followMs: 2_000, recheckDelayMs: 20, maxTaskMs: 60_000 },
+      // Tests call receivers on this machine, over http.
+      callback: { ...defaultStepSettings.callback, allowHttp: true },
       ...options.settings,
     },
     authenticator: testAuthenticator(),
   };
-  const handlers = createStepHandlers(options.decorate ? options.decorate(deps) : deps);
+  const decorated = options.decorate ? options.decorate(deps) : deps;
+  const handlers = createStepHandlers(decorated);
+  // The callback function's own fetch: its timeout is one attempt's, as createCallbackDeps builds it.
+  const callbackFetch = createGuardedFetch({ allowLoopback: true, timeoutMs: decorated.settings.callback.timeoutMs, maxResponseBytes: 1024 * 1024 });
+  const deliverCallback = createCallbackFunction({
+    ...decorated,
+    sender: new HttpCallbackSender(callbackFetch.fetch),
+    signingKey: testCallbackSigningKey,
+    random: options.random ?? Math.random,
+  });
   queue.subscribe('tasks', handlers.submitRun);
   queue.subscribe('plan', handlers.planStep);
   queue.subscribe('model', handlers.modelStep);
@@ -74,6 +94,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   queue.subscribe('dead-letter', handlers.deadLetter);
   queue.subscribe('agent-lifecycle', handlers.resumeAgentRuns);
   queue.subscribe('run-control', handlers.controlRun);
+  queue.subscribe('callback', deliverCallback);
 
   return {
     documents,
@@ -83,6 +104,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     delayQueue,
     agents,
     handlers,
+    deliverCallback,
     deps,
     /**
      * Publishes a submission on the tasks topic; returns the run id it will have. A `userId` is
@@ -112,6 +134,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     close(): void {
       delayQueue.close();
       void outbound.close();
+      void callbackFetch.close();
     },
   };
 }

@@ -98,6 +98,21 @@ export const configSchema = z.object({
   AGENTLINE_MAX_AGENTS_PER_USER: positiveInt(100),
   /** Key of the list page tokens; every API instance must share it (default: the local auth secret). */
   AGENTLINE_PAGE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Master key of result callback signatures: each user's Standard Webhooks secret is derived from
+   * it (callbackSecretFor). Read only by the callback function; required with AGENTLINE_AUTH=google,
+   * locally derived from the local auth secret.
+   */
+  AGENTLINE_CALLBACK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Time limit of one callback POST, response included. */
+  AGENTLINE_CALLBACK_TIMEOUT_SECONDS: positiveNumber(10),
+  /** Callback attempts at most, the first included. */
+  AGENTLINE_CALLBACK_MAX_ATTEMPTS: positiveInt(12),
+  /** No callback attempt starts later than this after the first. */
+  AGENTLINE_CALLBACK_MAX_SECONDS: positiveNumber(3_600),
+  /** Full-jitter backoff between callback attempts: below min(max, base · 2^(n-1)). */
+  AGENTLINE_CALLBACK_RETRY_BASE_MS: positiveInt(5_000),
+  AGENTLINE_CALLBACK_RETRY_MAX_MS: positiveInt(900_000),
 }).and(delayQueueSchema);
 export type Config = z.infer<typeof configSchema>;
 

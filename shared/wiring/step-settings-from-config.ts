@@ -14,6 +14,15 @@ export function stepSettingsFromConfig(config: Config): StepSettings {
     remoteAgent: { ...defaultStepSettings.remoteAgent, followMs: (config.AGENTLINE_MODEL_LEASE_SECONDS * 1000) / 2 },
     maxRunMs: config.AGENTLINE_MAX_RUN_SECONDS * 1000,
     sessionWindow: { maxRuns: config.AGENTLINE_SESSION_HISTORY_RUNS, maxBytes: config.AGENTLINE_SESSION_HISTORY_BYTES },
+    callback: {
+      timeoutMs: Math.round(config.AGENTLINE_CALLBACK_TIMEOUT_SECONDS * 1000),
+      maxAttempts: config.AGENTLINE_CALLBACK_MAX_ATTEMPTS,
+      maxTotalMs: config.AGENTLINE_CALLBACK_MAX_SECONDS * 1000,
+      baseDelayMs: config.AGENTLINE_CALLBACK_RETRY_BASE_MS,
+      maxDelayMs: config.AGENTLINE_CALLBACK_RETRY_MAX_MS,
+      // The same switch as loopback: only the local stack and tests call plain-http receivers.
+      allowHttp: config.AGENTLINE_OUTBOUND_ALLOW_LOOPBACK,
+    },
     sweep: {
       graceMs: config.AGENTLINE_SWEEP_GRACE_SECONDS * 1000,
       batchSize: config.AGENTLINE_SWEEP_BATCH,

@@ -17,6 +17,8 @@ export const codecs = {
   conversation: { jsonFields: ['events'] },
   join: { jsonFields: ['outbox'] },
   outbox: { jsonFields: ['data'] },
+  // Attempts keep their epoch-ms times as numbers inside the list (only top-level times become Timestamps).
+  callback: { jsonFields: ['attempts'] },
   sessionEntry: { jsonFields: ['contents'] },
   agent: { jsonFields: [] },
   // An operation's response embeds a whole Agent; kept byte for byte as JSON.
