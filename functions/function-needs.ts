@@ -52,11 +52,12 @@ export const functionNeeds = {
   // steps/handle-run-control.ts: ends the run CANCELLED.
   controlRun: needs(['results']),
   // agents-api/operation-methods.ts: deploy requests and lifecycle announcements;
+  // agents-api/deliver-webhook.ts: the run a webhook trigger's delivery starts;
   // wiring/create-api-deps.ts: the page-token key of list responses.
-  agentsApi: needs(['agent-deploy', 'agent-lifecycle'], { secrets: ['page-token-key'] }),
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'trusted-submissions'], { secrets: ['page-token-key'] }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind, publishes the outbox entries other functions
   // left unpublished, ends runs past their deadline.
-  sweep: needs([...stepKinds, 'results', 'agent-deploy', 'agent-lifecycle']),
+  sweep: needs([...stepKinds, 'results', 'agent-deploy', 'agent-lifecycle', 'trusted-submissions']),
 } satisfies Record<FunctionName | (typeof apiFunctionNames)[number], FunctionNeeds>;

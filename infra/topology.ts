@@ -144,6 +144,7 @@ export function topicForOutbox(target: OutboxTopic, from: Topology = topology): 
   if (target === 'agent-lifecycle') return from.agentLifecycleTopic;
   if (target === 'agent-deploy') return from.agentDeployTopic;
   if (target === 'run-control') return from.runControlTopic;
+  if (target === 'trusted-submissions') return from.trustedSubmissionsTopic;
   return from.stepTopics[target];
 }
 

@@ -74,6 +74,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   queue.subscribe('dead-letter', handlers.deadLetter);
   queue.subscribe('agent-lifecycle', handlers.resumeAgentRuns);
   queue.subscribe('run-control', handlers.controlRun);
+  queue.subscribe('trusted-submissions', handlers.submitTrustedRun);
 
   return {
     documents,
