@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { OutboxStore } from '../ports/outbox-store.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
+import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 
 /** What the agents API and the deploy worker need. */
 export interface ApiDeps {
@@ -19,7 +20,9 @@ export interface ApiDeps {
   /** The parents agents may be created under and the per-user limit. */
   agentCreation: AgentCreationPolicy;
   clock: Clock;
-  /** A new random id (operation and agent ids). */
+  /** A new random id (operation, agent and refused-delivery ids). */
   newId: () => string;
   logger: Logger;
+  /** The values of webhook triggers' secret versions, read at delivery (never returned by the API). */
+  webhookSecrets: WebhookSecrets;
 }

@@ -7,6 +7,8 @@ import type { ApiDeps } from './api-deps.ts';
 import { readQuery, requireEmptyBody } from './request-parameters.ts';
 import { grantAuthorization, listAuthorizations, revokeAuthorization } from './grant-methods.ts';
 import { changeLifecycle, deleteAgent, deployAgent, getOperation } from './operation-methods.ts';
+import { matchTriggerRoute, matchWebhookDelivery, webhookDeliveryRoute } from './trigger-routes.ts';
+import type { WebhookHeaders } from '../webhooks/index.ts';
 
 /** An HTTP request as the API sees it, independent of the server that received it. */
 export interface ApiRequest {
@@ -16,6 +18,9 @@ export interface ApiRequest {
   query: Record<string, string | undefined>;
   authorization: string | undefined;
   body: unknown;
+  /** The request's headers and body bytes, which only webhook deliveries read (their signature covers the bytes). */
+  headers?: WebhookHeaders;
+  rawBody?: Uint8Array;
 }
 
 export interface ApiResponse {
@@ -30,6 +35,9 @@ const lifecycleActions: readonly string[] = ['enableAgent', 'disableAgent', 'sus
  * after a colon), and turns every error into Google's JSON error shape — the one place that does.
  */
 export async function handleApiRequest(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  // Webhook deliveries carry no bearer token: their signature is the credential.
+  const triggerName = matchWebhookDelivery(request.method, request.path);
+  if (triggerName) return webhookDeliveryRoute.handle(deps, { triggerName, rawBody: request.rawBody ?? new Uint8Array(), headers: request.headers ?? {} });
   try {
     const caller = await deps.authenticator.authenticate(request.authorization);
     return { status: 200, body: await route(deps, request, caller) };
@@ -45,6 +53,8 @@ async function route(deps: ApiDeps, request: ApiRequest, caller: Parameters<type
   if (!match) throw new NotFoundError(`No API method at ${request.method} ${request.path}; the API lives under /v1/`, { code: 'METHOD_NOT_FOUND', metadata: { httpMethod: request.method, path: request.path } });
   const [, resource = '', verb] = match;
   const { method, body } = request;
+  const trigger = matchTriggerRoute(method, request.path);
+  if (trigger) return trigger.route.handle(deps, caller, { resource: trigger.resource, query: request.query, body });
   const key = `${method} ${verb ?? ''}`;
   /** The method's query parameters; any other is refused before the method runs. */
   const query = (name: string, accepted: readonly string[] = []) => readQuery(request.query, name, accepted);

@@ -19,6 +19,9 @@ export function toApiRequest(request: Request): ApiRequest {
     query,
     authorization: request.headers.authorization,
     body: request.body,
+    headers: request.headers,
+    // functions-framework keeps the bytes its body parsers read; a body none of them read is empty.
+    rawBody: request.rawBody ?? new Uint8Array(),
   };
 }
 

@@ -22,14 +22,14 @@ const pathPattern = /^[^.[\]{}\s]+(?:\.[^.[\]{}\s]+|\[\d{1,6}\])*$/;
  */
 export function parseInputTemplate(template: string, field = 'inputTemplate'): InputTemplate {
   if (template.length === 0 || template.length > maxTemplateLength) {
-    throw new InvalidInputError(`${field} must be 1 to ${maxTemplateLength} characters`, { metadata: { field } });
+    throw new InvalidInputError(`${field} must be 1 to ${maxTemplateLength} characters`, { code: 'INVALID_TRIGGER', metadata: { field } });
   }
   const parts: (string | { path: string; steps: PathStep[] })[] = [];
   let last = 0;
   for (const match of template.matchAll(placeholderPattern)) {
     const path = match[1]!;
     if (!pathPattern.test(path)) {
-      throw new InvalidInputError(`${field}: "{{ ${path} }}" is not a path such as issue.title or items[0].name`, { metadata: { field, path } });
+      throw new InvalidInputError(`${field}: "{{ ${path} }}" is not a path such as issue.title or items[0].name`, { code: 'INVALID_TRIGGER', metadata: { field, path } });
     }
     parts.push(literal(template.slice(last, match.index), field), { path, steps: stepsOf(path) });
     last = match.index + match[0].length;
@@ -40,7 +40,7 @@ export function parseInputTemplate(template: string, field = 'inputTemplate'): I
 
 function literal(text: string, field: string): string {
   if (text.includes('{{') || text.includes('}}')) {
-    throw new InvalidInputError(`${field}: unbalanced "{{" or "}}" in "${text.slice(0, 80)}"`, { metadata: { field } });
+    throw new InvalidInputError(`${field}: unbalanced "{{" or "}}" in "${text.slice(0, 80)}"`, { code: 'INVALID_TRIGGER', metadata: { field } });
   }
   return text;
 }
