@@ -60,13 +60,15 @@ export const functionNeeds = {
   controlRun: needs([...ending]),
   // agents-api/operation-methods.ts: deploy requests and lifecycle announcements;
   // agents-api/run-methods.ts: runs for verified callers (trusted submissions) and cancellations;
+  // agents-api/deliver-webhook.ts: the run a webhook trigger's delivery starts (through the outbox);
   // wiring/create-api-deps.ts: the page-token key of list responses.
   agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions'], { secrets: ['page-token-key'] }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox
-  // entries other functions left unpublished, ends runs past their deadline.
-  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle']),
+  // entries other functions left unpublished (webhook deliveries' submissions too), ends runs past
+  // their deadline.
+  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions']),
   // steps/handle-callback.ts: POSTs through the guarded fetch, retries through the delay queue
   // (its own topic), signs with the key only it holds (wiring/create-callback-deps.ts).
   deliverCallback: needs([], { delaysSteps: true, secrets: ['callback-signing-key'] }),

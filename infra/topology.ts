@@ -151,6 +151,7 @@ export function topicForOutbox(target: OutboxTopic, from: Topology = topology): 
   if (target === 'agent-deploy') return from.agentDeployTopic;
   if (target === 'run-control') return from.runControlTopic;
   if (target === 'callback') return from.callbackTopic;
+  if (target === 'trusted-submissions') return from.trustedSubmissionsTopic;
   return from.stepTopics[target];
 }
 

@@ -32,6 +32,12 @@ export const documentPaths = {
   authorizationGrant: (userId: string, authorization: string) =>
     `users/${userId}/authorizations/${encodeURIComponent(authorization)}`,
   authorizationGrants: (userId: string) => `users/${userId}/authorizations`,
+  /** An agent's webhook triggers live under the agent's document. */
+  triggers: (agentName: string) => `agents/${encodeAgentName(agentName)}/triggers`,
+  trigger: (agentName: string, triggerId: string) => `agents/${encodeAgentName(agentName)}/triggers/${triggerId}`,
+  /** A trigger's delivery records: create-once per delivery id when accepted, one per refusal. */
+  deliveries: (agentName: string, triggerId: string) => `agents/${encodeAgentName(agentName)}/triggers/${triggerId}/deliveries`,
+  delivery: (agentName: string, triggerId: string, id: string) => `agents/${encodeAgentName(agentName)}/triggers/${triggerId}/deliveries/${id}`,
 };
 
 /** Agent resource names contain slashes; a document id may not. */
@@ -43,4 +49,4 @@ export function encodeAgentName(name: string): string {
  * The collection groups whose documents carry `expireTime` and are deleted by Firestore's TTL
  * policies (infra/topology.json `firestore.ttlCollectionGroups` declares the same list).
  */
-export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback'] as const;
+export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries'] as const;

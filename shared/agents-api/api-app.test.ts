@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-token-authenticator.ts';
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
+import { InMemoryWebhookSecrets } from '../adapters/in-memory/in-memory-webhook-secrets.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
 import { InMemoryOutboxStore } from '../adapters/in-memory/in-memory-outbox-store.ts';
 import { InMemoryRunStore } from '../adapters/in-memory/in-memory-run-store.ts';
@@ -42,6 +43,7 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
     newId: () => `id${ids++}`,
     logger: silentLogger,
     availableTools: ['calculator'],
+    webhookSecrets: new InMemoryWebhookSecrets(),
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

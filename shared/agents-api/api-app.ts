@@ -4,6 +4,7 @@ import { toErrorBody, toRpcStatus } from '../domain/rpc-status.ts';
 import type { ApiDeps } from './api-deps.ts';
 import type { ApiRequest } from './api-request.ts';
 import { apiRoutes, type ApiRoute } from './api-routes.ts';
+import { webhookDeliveryRoute, type PublicApiRoute } from './trigger-routes.ts';
 import { maxApiBodyBytes, parseJsonBody, readBodyBytes } from './read-request-body.ts';
 import { readQuery } from './request-parameters.ts';
 
@@ -16,9 +17,24 @@ export type ApiFetch = (request: Request) => Promise<Response>;
  * too large, an unknown path (404) or a method the path does not take (405, with `Allow`) —
  * each answered in Google's JSON error shape (AIP-193).
  */
-export function createApiApp(deps: ApiDeps, routes: readonly ApiRoute[] = apiRoutes, options: { maxBodyBytes?: number } = {}): ApiFetch {
+export function createApiApp(
+  deps: ApiDeps,
+  routes: readonly ApiRoute[] = apiRoutes,
+  options: { maxBodyBytes?: number; publicRoutes?: readonly PublicApiRoute[] } = {},
+): ApiFetch {
   const app = new Hono({ getPath: routingPath });
   const methodsByPath = new Map<string, string[]>();
+  // Methods whose request is its own credential (a webhook's signature): no bearer token, the raw
+  // bytes, the method's own status.
+  for (const route of options.publicRoutes ?? [webhookDeliveryRoute]) {
+    app.on(route.method, route.path, async (context) => {
+      const raw = context.req.raw;
+      const rawBody = await readBodyBytes(raw, route.maxBodyBytes);
+      const answer = await route.handle(deps, { param: (name) => context.req.param(name) ?? '', rawBody, headers: Object.fromEntries(raw.headers) });
+      return context.json(answer.body as object, answer.status as 200);
+    });
+    methodsByPath.set(route.path, [route.method]);
+  }
   for (const route of routes) {
     app.on(route.method, route.path, (context) => answer(deps, route, context, options.maxBodyBytes ?? maxApiBodyBytes));
     methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);

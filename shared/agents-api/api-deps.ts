@@ -9,6 +9,7 @@ import type { RunStore } from '../ports/run-store.ts';
 import type { CallbackStore } from '../ports/callback-store.ts';
 import type { SubmissionPublisher } from '../ports/submission-publisher.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
+import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 
 /** What the agents API and the deploy worker need. */
 export interface ApiDeps {
@@ -28,7 +29,9 @@ export interface ApiDeps {
   /** The parents agents may be created under and the per-user limit. */
   agentCreation: AgentCreationPolicy;
   clock: Clock;
-  /** A new random id (operation and agent ids). */
+  /** A new random id (operation, agent and refused-delivery ids). */
   newId: () => string;
   logger: Logger;
+  /** The values of webhook triggers' secret versions, read at delivery (never returned by the API). */
+  webhookSecrets: WebhookSecrets;
 }

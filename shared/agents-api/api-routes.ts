@@ -7,6 +7,7 @@ import { grantAuthorization, listAuthorizations, revokeAuthorization } from './g
 import { changeLifecycle, deleteAgent, deployAgent, getOperation } from './operation-methods.ts';
 import { requireEmptyBody } from './request-parameters.ts';
 import { cancelRun, createRun, getRun, listRuns, waitForRun } from './run-methods.ts';
+import { triggerRoutes } from './trigger-routes.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -69,8 +70,8 @@ export const runRoutes: ApiRoute[] = [
   },
 ];
 
-/** Every route the API serves. */
-export const apiRoutes: ApiRoute[] = [...agentRoutes, ...runRoutes];
+/** Every authenticated route the API serves (the public webhook delivery endpoint is apart: trigger-routes.ts). */
+export const apiRoutes: ApiRoute[] = [...agentRoutes, ...runRoutes, ...triggerRoutes];
 
 /**
  * enableAgent / disableAgent / suspendAgent: the body must be empty; suspendAgent's

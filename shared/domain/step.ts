@@ -46,7 +46,7 @@ export function stepMessage(runId: string, stepId: string): StepMessage {
  * Where an outbox message goes: a step topic, the run-results topic, agent lifecycle changes,
  * agent deploys, run control (cancellation), or result callbacks.
  */
-export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control', 'callback']);
+export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control', 'callback', 'trusted-submissions']);
 export type OutboxTopic = z.infer<typeof outboxTopicSchema>;
 
 /**

@@ -2,6 +2,8 @@ import type { AgentRecord } from '../domain/agents/agent-record.ts';
 import type { AgentSortKey, OrderClause } from '../domain/agents/list-request.ts';
 import type { OperationRecord } from '../domain/agents/operation.ts';
 import type { OutboxEntry } from '../domain/outbox.ts';
+import type { DeliveryRecord } from '../domain/triggers/delivery-record.ts';
+import type { TriggerRecord } from '../domain/triggers/trigger-record.ts';
 
 /** A user's grant of a named authorization (`authorizationConfig.agentAuthorization`). */
 export interface AuthorizationGrant {
@@ -55,6 +57,34 @@ export interface AgentRegistryTransaction {
   putOperation(operation: OperationRecord): void;
   /** Stores an outbox entry with the change that caused it (a deploy, a lifecycle announcement). */
   putOutbox(entry: OutboxEntry): void;
+  /** Undefined when absent. */
+  getTrigger(name: string): Promise<TriggerRecord | undefined>;
+  /** Creates the trigger; fails the transaction with ResourceExistsError when it exists. */
+  createTrigger(record: TriggerRecord): void;
+  /** Replaces the trigger document. */
+  putTrigger(record: TriggerRecord): void;
+  /** Deletes the trigger (its delivery records expire on their own). Deleting a missing one is a no-op. */
+  deleteTrigger(name: string): void;
+  /** The delivery record `id` of the trigger; undefined when absent. */
+  getDelivery(trigger: string, id: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * Creates a delivery record once: fails the transaction with ResourceExistsError when it exists,
+   * so two concurrent deliveries of one delivery id cannot both be accepted.
+   */
+  createDelivery(record: DeliveryRecord): void;
+}
+
+/** One page of a collection under a parent resource, newest first (triggers by name, deliveries by time). */
+export interface PageRequest {
+  pageSize: number;
+  /** The cursor of the previous page's last item; absent for the first page. */
+  after: string | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The last item's cursor when more items follow; absent on the last page. */
+  next?: string;
 }
 
 /**
@@ -80,4 +110,15 @@ export interface AgentRegistry {
   deleteGrant(userId: string, authorization: string): Promise<void>;
   /** The user's grants, sorted by authorization name. */
   listGrants(userId: string): Promise<AuthorizationGrant[]>;
+  /** The trigger; undefined when absent. */
+  getTrigger(name: string): Promise<TriggerRecord | undefined>;
+  /** One page of the agent's triggers, by name; the cursor is the last trigger's name. */
+  listTriggers(agent: string, page: PageRequest): Promise<Page<TriggerRecord>>;
+  /**
+   * One page of a trigger's delivery records, newest first (ties by id); the cursor is opaque to
+   * callers. Reads one page of documents, however many deliveries are stored.
+   */
+  listDeliveries(trigger: string, page: PageRequest): Promise<Page<DeliveryRecord>>;
+  /** Records a refused delivery (its id is fresh, so this never collides). */
+  recordRefusedDelivery(record: DeliveryRecord): Promise<void>;
 }

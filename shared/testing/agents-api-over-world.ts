@@ -1,8 +1,10 @@
 import { LocalTokenAuthenticator, mintLocalToken } from '../adapters/auth/local-token-authenticator.ts';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
+import { InMemoryWebhookSecrets } from '../adapters/in-memory/in-memory-webhook-secrets.ts';
 import { createPageTokenCodec } from '../domain/agents/page-token.ts';
 import { sampleParent } from './agent-fixtures.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
+import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { callApi } from './call-api.ts';
 import type { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
@@ -15,9 +17,26 @@ const secret = 'unit-test-secret-of-at-least-32-characters';
  * Resolves with the response body; throws on an error status.
  */
 export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemoryWorld>, options: { userId?: string; queue?: StepQueue } = {}) {
+  const api = createApiHandlersOverWorld(world, options);
+  world.queue.subscribe('agent-deploy', api.deployAgent);
+  return async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    const token = await mintLocalToken(secret, { userId: options.userId ?? 'ada' });
+    const response = await callApi(api.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${token}`, body });
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as Record<string, unknown>;
+  };
+}
+
+/** A local token the handlers of `createApiHandlersOverWorld` accept, for `userId`. */
+export function tokenOverWorld(userId: string): Promise<string> {
+  return mintLocalToken(secret, { userId });
+}
+
+/** The API's handlers over an in-memory world (deploys are not subscribed); `webhookSecrets` for triggers. */
+export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemoryWorld>, options: { queue?: StepQueue; webhookSecrets?: WebhookSecrets } = {}) {
   const { documents, agents, store, queue, outbox } = world;
   let ids = 0;
-  const api = createApiHandlers({
+  return createApiHandlers({
     registry: new InMemoryAgentRegistry(documents),
     agents,
     store,
@@ -33,15 +52,9 @@ export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemory
     newId: () => `id${ids++}`,
     logger: world.deps.logger,
     availableTools: ['calculator'],
+    webhookSecrets: options.webhookSecrets ?? new InMemoryWebhookSecrets(),
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },
   });
-  queue.subscribe('agent-deploy', api.deployAgent);
-  return async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
-    const token = await mintLocalToken(secret, { userId: options.userId ?? 'ada' });
-    const response = await callApi(api.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${token}`, body });
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as Record<string, unknown>;
-  };
 }

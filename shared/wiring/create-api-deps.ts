@@ -9,7 +9,9 @@ import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
 import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
 import { createPageTokenCodec } from '../domain/agents/page-token.ts';
-import { InvalidInputError } from '../domain/errors.ts';
+import { InvalidInputError, TransientError } from '../domain/errors.ts';
+import { FirestoreLocalWebhookSecrets } from '../adapters/firestore/firestore-local-webhook-secrets.ts';
+import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 import type { Deps } from '../engine/deps.ts';
 import { builtinToolNames } from '../tools/builtin-tools.ts';
 import type { Config } from './load-config.ts';
@@ -60,8 +62,20 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
     pageTokens: createPageTokenCodec(pageTokenSecret(config)),
     agentCreation: { parents: agentParents(config), maxAgentsPerUser: config.AGENTLINE_MAX_AGENTS_PER_USER },
     newId: randomUUID,
+    webhookSecrets: config.AGENTLINE_AUTH === 'local' ? new FirestoreLocalWebhookSecrets(base.firestore) : secretManagerNotBuilt,
   };
 }
+
+/**
+ * Deployed, webhook secrets come from Secret Manager, whose adapter is not built yet: until it is,
+ * deliveries are answered 503 (senders retry) and no run starts. Local secrets are never used
+ * deployed: whoever can write Firestore could then forge any trigger's deliveries.
+ */
+const secretManagerNotBuilt: WebhookSecrets = {
+  async resolve() {
+    throw new TransientError('Webhook secrets are read from Secret Manager, which this deployment cannot read yet', { code: 'WEBHOOK_SECRETS_UNAVAILABLE' });
+  },
+};
 
 /**
  * The engine the README's examples, the CLI's and the local stack's tests create agents under.

@@ -95,6 +95,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
   queue.subscribe('agent-lifecycle', handlers.resumeAgentRuns);
   queue.subscribe('run-control', handlers.controlRun);
   queue.subscribe('callback', deliverCallback);
+  queue.subscribe('trusted-submissions', handlers.submitTrustedRun);
 
   return {
     documents,

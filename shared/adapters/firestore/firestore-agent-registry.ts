@@ -1,4 +1,8 @@
-import { FieldValue, type DocumentSnapshot, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, Timestamp, type DocumentSnapshot, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { deliveryRecordSchema, type DeliveryRecord } from '../../domain/triggers/delivery-record.ts';
+import { parseTriggerName } from '../../domain/triggers/trigger-name.ts';
+import { triggerRecordSchema, type TriggerRecord } from '../../domain/triggers/trigger-record.ts';
+import { deliveryCursor, deliveryPath, parseDeliveryCursor, triggerPath } from '../trigger-documents.ts';
 import { agentCreatorCountSchema } from '../../domain/agents/agent-creator-count.ts';
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
@@ -6,7 +10,7 @@ import { ResourceExistsError } from '../../domain/errors.ts';
 import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
 import { recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import { sortKeyOf } from '../../domain/agents/list-request.ts';
-import type { AgentPage, AgentPageQuery, AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import type { AgentPage, AgentPageQuery, AgentRegistry, AgentRegistryTransaction, AuthorizationGrant, Page, PageRequest } from '../../ports/agent-registry.ts';
 import { agentPageQuery, toAgentDocument } from './firestore-agent-list-query.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
@@ -21,6 +25,21 @@ function readAgent(snapshot: DocumentSnapshot): AgentRecord | undefined {
 
 function readOperation(snapshot: DocumentSnapshot): OperationRecord | undefined {
   return snapshot.exists ? operationRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.operation)) : undefined;
+}
+
+function readTrigger(snapshot: DocumentSnapshot): TriggerRecord | undefined {
+  return snapshot.exists ? triggerRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.plain)) : undefined;
+}
+
+function readDelivery(snapshot: DocumentSnapshot): DeliveryRecord | undefined {
+  if (!snapshot.exists) return undefined;
+  const { expireTime: _expireTime, ...record } = fromFirestore(snapshot.data()!, codecs.plain);
+  return deliveryRecordSchema.parse(record);
+}
+
+/** A delivery record with its expiry, as the TTL policy on `deliveries` reads it. */
+function deliveryDocument(record: DeliveryRecord, retention: RetentionPolicy) {
+  return toFirestore({ ...deliveryRecordSchema.parse(record), expireTime: recordExpireTime(record.createTime, retention) }, codecs.plain);
 }
 
 /** AgentRegistry on Firestore (FirestoreAgentCatalog reads the same documents): `agents/`, `operations/`, `users/{u}/authorizations/`. */
@@ -73,6 +92,35 @@ export class FirestoreAgentRegistry implements AgentRegistry {
   async listGrants(userId: string): Promise<AuthorizationGrant[]> {
     const snapshot = await this.#db.collection(paths.authorizationGrants(userId)).get();
     return snapshot.docs.map((doc) => toGrant(doc.data())).sort((a, b) => a.authorization.localeCompare(b.authorization));
+  }
+
+  async getTrigger(name: string): Promise<TriggerRecord | undefined> {
+    return readTrigger(await this.#db.doc(triggerPath(name)).get());
+  }
+
+  async listTriggers(agent: string, page: PageRequest): Promise<Page<TriggerRecord>> {
+    let query = this.#db.collection(paths.triggers(agent)).orderBy(FieldPath.documentId());
+    if (page.after !== undefined) query = query.startAfter(page.after);
+    const snapshot = await query.limit(page.pageSize + 1).get();
+    const items = snapshot.docs.slice(0, page.pageSize).map((doc) => readTrigger(doc)!);
+    const last = items.at(-1);
+    return { items, ...(snapshot.size > page.pageSize && last ? { next: parseTriggerName(last.name).triggerId } : {}) };
+  }
+
+  /** One query on the single-field index of `createTime` (which orders ties by document id too). */
+  async listDeliveries(trigger: string, page: PageRequest): Promise<Page<DeliveryRecord>> {
+    const { agent, triggerId } = parseTriggerName(trigger);
+    let query = this.#db.collection(paths.deliveries(agent, triggerId)).orderBy('createTime', 'desc').orderBy(FieldPath.documentId(), 'desc');
+    const cursor = page.after === undefined ? undefined : parseDeliveryCursor(page.after);
+    if (cursor) query = query.startAfter(Timestamp.fromMillis(cursor.createTime), cursor.id);
+    const snapshot = await query.limit(page.pageSize + 1).get();
+    const items = snapshot.docs.slice(0, page.pageSize).map((doc) => readDelivery(doc)!);
+    const last = items.at(-1);
+    return { items, ...(snapshot.size > page.pageSize && last ? { next: deliveryCursor(last) } : {}) };
+  }
+
+  async recordRefusedDelivery(record: DeliveryRecord): Promise<void> {
+    await this.#db.doc(deliveryPath(record.trigger, record.id)).create(deliveryDocument(record, this.#retention));
   }
 }
 
@@ -131,5 +179,29 @@ class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
   putOutbox(entry: OutboxEntry): void {
     const data = { ...outboxEntrySchema.parse(entry), expireTime: recordExpireTime(entry.createTime, this.#retention) };
     this.#transaction.set(this.#db.doc(paths.outbox(entry.id)), toFirestore(data, codecs.outbox));
+  }
+
+  async getTrigger(name: string): Promise<TriggerRecord | undefined> {
+    return readTrigger(await this.#transaction.get(this.#db.doc(triggerPath(name))));
+  }
+
+  createTrigger(record: TriggerRecord): void {
+    this.#transaction.create(this.#db.doc(triggerPath(record.name)), toFirestore(triggerRecordSchema.parse(record), codecs.plain));
+  }
+
+  putTrigger(record: TriggerRecord): void {
+    this.#transaction.set(this.#db.doc(triggerPath(record.name)), toFirestore(triggerRecordSchema.parse(record), codecs.plain));
+  }
+
+  deleteTrigger(name: string): void {
+    this.#transaction.delete(this.#db.doc(triggerPath(name)));
+  }
+
+  async getDelivery(trigger: string, id: string): Promise<DeliveryRecord | undefined> {
+    return readDelivery(await this.#transaction.get(this.#db.doc(deliveryPath(trigger, id))));
+  }
+
+  createDelivery(record: DeliveryRecord): void {
+    this.#transaction.create(this.#db.doc(deliveryPath(record.trigger, record.id)), deliveryDocument(record, this.#retention));
   }
 }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeAgentRegistryContract } from '../../testing/agent-registry-contract.ts';
+import { describeTriggerRegistryContract } from '../../testing/trigger-registry-contract.ts';
 import { sampleAgentRecord } from '../../testing/agent-fixtures.ts';
 import { InMemoryAgentCatalog } from './in-memory-agent-catalog.ts';
 import { InMemoryAgentRegistry } from './in-memory-agent-registry.ts';
@@ -50,3 +51,5 @@ describe('InMemoryAgentRegistry on the documents of an InMemoryRunStore', () => 
     expect(statesRead).toEqual(['PRIVATE', 'SUSPENDED']);
   });
 });
+
+describeTriggerRegistryContract('in-memory', () => new InMemoryAgentRegistry(new InMemoryDocuments()));

@@ -6,7 +6,11 @@ import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
 import { recordExpireTime } from '../../domain/retention.ts';
 import { listAudienceOf } from '../../domain/agents/list-audience.ts';
 import { selectPage } from '../../domain/agents/list-request.ts';
-import type { AgentPage, AgentPageQuery, AgentRegistry, AgentRegistryTransaction, AuthorizationGrant } from '../../ports/agent-registry.ts';
+import type { AgentPage, AgentPageQuery, AgentRegistry, AgentRegistryTransaction, AuthorizationGrant, Page, PageRequest } from '../../ports/agent-registry.ts';
+import { deliveryRecordSchema, type DeliveryRecord } from '../../domain/triggers/delivery-record.ts';
+import { parseTriggerName } from '../../domain/triggers/trigger-name.ts';
+import { triggerRecordSchema, type TriggerRecord } from '../../domain/triggers/trigger-record.ts';
+import { deliveryCursor, deliveryPath, isAfterDeliveryCursor, newestFirst, triggerPath } from '../trigger-documents.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
@@ -40,7 +44,7 @@ export class InMemoryAgentRegistry implements AgentRegistry {
 
   /** Scans every agent (memory has no indexes), so `documentsRead` is the number of agents. */
   async listAgentsPage(query: AgentPageQuery): Promise<AgentPage> {
-    const stored = this.#documents.list(`${paths.agents()}/`);
+    const stored = this.#documents.listChildren(paths.agents());
     const { audiences } = query;
     const listed = stored
       .map((value) => agentRecordSchema.parse(value))
@@ -67,6 +71,41 @@ export class InMemoryAgentRegistry implements AgentRegistry {
     return (this.#documents.list(`${paths.authorizationGrants(userId)}/`) as StoredGrant[])
       .map(withoutVersion)
       .sort((a, b) => a.authorization.localeCompare(b.authorization));
+  }
+
+  async getTrigger(name: string): Promise<TriggerRecord | undefined> {
+    const value = this.#documents.get(triggerPath(name));
+    return value === undefined ? undefined : triggerRecordSchema.parse(value);
+  }
+
+  async listTriggers(agent: string, page: PageRequest): Promise<Page<TriggerRecord>> {
+    const triggers = this.#documents
+      .listChildren(paths.triggers(agent))
+      .map((value) => triggerRecordSchema.parse(value))
+      .filter((record) => page.after === undefined || parseTriggerName(record.name).triggerId > page.after);
+    const items = triggers.slice(0, page.pageSize);
+    const last = items.at(-1);
+    return { items, ...(triggers.length > page.pageSize && last ? { next: parseTriggerName(last.name).triggerId } : {}) };
+  }
+
+  async listDeliveries(trigger: string, page: PageRequest): Promise<Page<DeliveryRecord>> {
+    const { agent, triggerId } = parseTriggerName(trigger);
+    const deliveries = this.#documents
+      .listChildren(paths.deliveries(agent, triggerId))
+      .map((value) => deliveryRecordSchema.parse(value))
+      .sort(newestFirst)
+      .filter((record) => page.after === undefined || isAfterDeliveryCursor(record, page.after));
+    const items = deliveries.slice(0, page.pageSize);
+    const last = items.at(-1);
+    return { items, ...(deliveries.length > page.pageSize && last ? { next: deliveryCursor(last) } : {}) };
+  }
+
+  async recordRefusedDelivery(record: DeliveryRecord): Promise<void> {
+    this.#documents.write(deliveryPath(record.trigger, record.id), this.#stored(record), true);
+  }
+
+  #stored(record: DeliveryRecord): Record<string, unknown> {
+    return { ...deliveryRecordSchema.parse(record), expireTime: recordExpireTime(record.createTime, testRetention) };
   }
 }
 
@@ -122,6 +161,33 @@ class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
 
   putOutbox(entry: OutboxEntry): void {
     this.#state.write(paths.outbox(entry.id), { ...outboxEntrySchema.parse(entry), expireTime: recordExpireTime(entry.createTime, testRetention) });
+  }
+
+  async getTrigger(name: string): Promise<TriggerRecord | undefined> {
+    const value = this.#state.read(triggerPath(name));
+    return value === undefined ? undefined : triggerRecordSchema.parse(value);
+  }
+
+  createTrigger(record: TriggerRecord): void {
+    this.#state.write(triggerPath(record.name), triggerRecordSchema.parse(record), true);
+  }
+
+  putTrigger(record: TriggerRecord): void {
+    this.#state.write(triggerPath(record.name), triggerRecordSchema.parse(record));
+  }
+
+  deleteTrigger(name: string): void {
+    this.#state.write(triggerPath(name), undefined);
+  }
+
+  async getDelivery(trigger: string, id: string): Promise<DeliveryRecord | undefined> {
+    const value = this.#state.read(deliveryPath(trigger, id));
+    return value === undefined ? undefined : deliveryRecordSchema.parse(value);
+  }
+
+  createDelivery(record: DeliveryRecord): void {
+    const stored = { ...deliveryRecordSchema.parse(record), expireTime: recordExpireTime(record.createTime, testRetention) };
+    this.#state.write(deliveryPath(record.trigger, record.id), stored, true);
   }
 }
 

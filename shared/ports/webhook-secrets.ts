@@ -1,0 +1,12 @@
+/**
+ * Resolves the secret versions a webhook trigger names (`projects/P/secrets/S/versions/V`) to their
+ * values, at delivery time. Secret Manager in production; a local store in the local stack. The
+ * values go to the verifier and nowhere else: never to the API, a log or a delivery record.
+ */
+export interface WebhookSecrets {
+  /**
+   * The value of each version, in order; undefined for a version that does not exist (or that this
+   * deployment may not read). Throws TransientError when the store cannot be reached.
+   */
+  resolve(versions: readonly string[]): Promise<(string | undefined)[]>;
+}
