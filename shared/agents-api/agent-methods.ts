@@ -6,7 +6,7 @@ import { agentTypeOf, catalogDefinitionOf, toAgentJson, type AgentRecord } from 
 import { audiencesOf } from '../domain/agents/list-audience.ts';
 import { agentSortKeySchema, parseOrderBy, parsePageSize, type AgentSortKey } from '../domain/agents/list-request.ts';
 import { toAgentJsonFor } from '../domain/agents/agent-json-for-caller.ts';
-import { authorizeAgentAccess, permissionsOn, type Caller } from '../domain/agents/permissions.ts';
+import { authorizeAgentAccess, permissionsOn, stateReasonFor, type Caller } from '../domain/agents/permissions.ts';
 import { AbortedError, FailedPreconditionError, InvalidInputError, ResourceExistsError } from '../domain/errors.ts';
 import { applyUpdate, parseUpdateMask } from '../domain/agents/update-mask.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -125,7 +125,7 @@ export async function getAgentView(deps: Deps, caller: Caller, name: string): Pr
       agentOrigin: 'USER',
       creator: record.creator,
       state: record.state,
-      ...(record.stateReason ? { [record.stateReason.kind]: record.stateReason.message } : {}),
+      ...stateReasonFor(caller, record),
       userPermissions: {
         canView: permissions.has('get'),
         canEdit: permissions.has('update'),

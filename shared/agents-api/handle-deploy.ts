@@ -64,9 +64,12 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
       if (!current || !currentOperation || currentOperation.done || current.deployOperation !== operation.name) return false;
       const now = deps.clock.now();
       const change = deployedState(outcome.ok ? { ok: true, private: operation.deployPrivate ?? false } : outcome);
-      const { deployOperation: _operation, stateReason: _reason, ...rest } = current;
+      // A failed deploy keeps the agent hidden if it was (isHiddenFromOthers); a deployed one's
+      // state says who sees it.
+      const { deployOperation: _operation, stateReason: _reason, hiddenWhileDeploying: hidden, ...rest } = current;
       const deployed: AgentRecord = {
         ...rest,
+        ...(hidden && !outcome.ok ? { hiddenWhileDeploying: true } : {}),
         state: change.state,
         ...(change.reason ? { stateReason: change.reason } : {}),
         ...(outcome.ok && outcome.agentCard ? { definition: { kind: 'a2a' as const, agentCard: outcome.agentCard } } : {}),

@@ -44,8 +44,10 @@ export async function deployAgent(deps: Pick<ApiDeps, 'registry' | 'clock' | 'ne
   await deps.registry.transact(async (tx) => {
     const record = authorizeAgentAccess(caller, 'deploy', name, await tx.getAgent(name));
     assertDeployAllowed(record.state, parsed.data.force ?? false);
-    const { stateReason: _reason, ...rest } = record;
-    tx.putAgent({ ...rest, state: 'DEPLOYING', deployOperation: operation.name, updateTime: now });
+    const { stateReason: _reason, hiddenWhileDeploying: _hidden, ...rest } = record;
+    // A private agent (or one deployed private) is not shown to others while it deploys.
+    const hidden = record.state === 'PRIVATE' || operation.deployPrivate === true;
+    tx.putAgent({ ...rest, state: 'DEPLOYING', deployOperation: operation.name, ...(hidden ? { hiddenWhileDeploying: true } : {}), updateTime: now });
     operation.agentCreator = record.creator;
     tx.putOperation(operation);
     tx.putOutbox(outboxEntryOf(deploy, now));

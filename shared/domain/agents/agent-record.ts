@@ -33,6 +33,12 @@ export const agentRecordSchema = z.object({
   stateReason: stateReasonSchema.optional(),
   /** The deploy operation in progress, while state is DEPLOYING. */
   deployOperation: z.string().optional(),
+  /**
+   * Set when a deploy starts for an agent that was PRIVATE or is deployed private: while DEPLOYING,
+   * and after a failed deploy, it stays hidden from everyone but its creator and admins
+   * (`isHiddenFromOthers` in permissions.ts), as PRIVATE would.
+   */
+  hiddenWhileDeploying: z.boolean().optional(),
   createTime: z.number(),
   updateTime: z.number(),
 });

@@ -19,7 +19,28 @@ export type AgentPermission = (typeof agentPermissions)[number];
  */
 export function permissionsOn(caller: Caller, record: AgentRecord): Set<AgentPermission> {
   if (caller.admin || caller.userId === record.creator) return new Set(agentPermissions);
-  return record.state === 'PRIVATE' ? new Set() : new Set<AgentPermission>(['get', 'run']);
+  return isHiddenFromOthers(record) ? new Set() : new Set<AgentPermission>(['get', 'run']);
+}
+
+/**
+ * PRIVATE, or on its way to PRIVATE (or back from it): a private agent being redeployed, or whose
+ * private deploy failed, is no more visible than a PRIVATE one.
+ */
+export function isHiddenFromOthers(record: Pick<AgentRecord, 'state' | 'hiddenWhileDeploying'>): boolean {
+  if (record.state === 'PRIVATE') return true;
+  return record.hiddenWhileDeploying === true && (record.state === 'DEPLOYING' || record.state === 'DEPLOYMENT_FAILED');
+}
+
+/**
+ * The state's reason as `caller` may read it: a failed deploy's reason quotes the definition (a
+ * card's URI, problems in the Agent Config), so only those who may edit the agent read it; a
+ * suspension's is written for users.
+ */
+export function stateReasonFor(caller: Caller, record: AgentRecord): Record<string, string> {
+  const reason = record.stateReason;
+  if (!reason) return {};
+  if (reason.kind === 'deploymentFailureReason' && !permissionsOn(caller, record).has('update')) return {};
+  return { [reason.kind]: reason.message };
 }
 
 /**
