@@ -44,6 +44,8 @@ locals {
     AGENTLINE_AUTH_AUDIENCE = var.api_audience
     AGENTLINE_ADMINS        = join(",", var.api_admins)
     AGENTLINE_AGENT_PARENTS = join(",", local.agent_parents)
+    # Webhook triggers may name only Secret Manager ids with this prefix (iam.tf: the API service may read only those).
+    AGENTLINE_WEBHOOK_SECRET_PREFIX = var.webhook_credential_prefix
   }, var.function_environment)
 }
 

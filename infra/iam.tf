@@ -116,6 +116,20 @@ resource "google_secret_manager_secret_iam_member" "function_secret" {
   member    = google_service_account.function[each.value.function].member
 }
 
+# The API service verifies webhook deliveries with their triggers' secrets: it may read only the
+# secrets named with the webhook prefix (docs/architecture.md, "Webhook triggers"), which the code
+# also enforces, so a trigger cannot make it verify with another secret.
+resource "google_project_iam_member" "api_webhook_secrets" {
+  for_each = local.http_functions
+  project  = var.project_id
+  role     = "roles/secretmanager.secretAccessor"
+  member   = google_service_account.function[each.key].member
+  condition {
+    title      = "agentline webhook trigger secrets"
+    expression = "resource.name.startsWith(\"projects/${data.google_project.this.number}/secrets/${var.webhook_credential_prefix}\")"
+  }
+}
+
 # -- code-exec job (reserved: no job code yet, and no function launches it): its account holds
 #    nothing until the job exists and its code says what it uses; the job will run model-written
 #    code, so it will get the least of anyone.

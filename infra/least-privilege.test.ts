@@ -142,7 +142,11 @@ describe('the Terraform grants', () => {
       { resource: 'google_cloud_tasks_queue_iam_member.function_enqueue_delay', for_each: 'local.delaying_functions', role: '"roles/cloudtasks.enqueuer"', on: 'google_cloud_tasks_queue.queue["delay"].id' },
       { resource: 'google_service_account_iam_member.function_act_as_delay_publisher', for_each: 'local.delaying_functions', role: '"roles/iam.serviceAccountUser"', on: 'google_service_account.delay_publisher.name' },
       { resource: 'google_secret_manager_secret_iam_member.function_secret', for_each: 'local.function_secret_access', role: '"roles/secretmanager.secretAccessor"', on: 'local.secrets[each.value.secret].secret' },
+      // The API service, which alone serves webhook deliveries, reads the trigger secrets: only
+      // those named with the webhook prefix (a condition on the grant, checked below).
+      { resource: 'google_project_iam_member.api_webhook_secrets', for_each: 'local.http_functions', role: '"roles/secretmanager.secretAccessor"', on: 'var.project_id' },
     ]);
+    expect(resource('google_project_iam_member', 'api_webhook_secrets').body).toContain('resource.name.startsWith(\\"projects/${data.google_project.this.number}/secrets/${var.webhook_credential_prefix}\\")');
     // ... and those for_each expand the declaration alone.
     expect(oneLine(local('function_permissions'))).toBe('jsondecode(file("${path.module}/function-permissions.json")).functions');
     expect(oneLine(local('model_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.callsModel])');
@@ -172,7 +176,9 @@ describe('the Terraform grants', () => {
     expect(environment).toMatch(/^merge\(\{[\s\S]*\}, var\.function_environment\)$/);
     const names = [...environment.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((match) => match[1]!);
     expect(names.length).toBeGreaterThan(0);
-    expect(names.filter((name) => /SECRET|PASSWORD|TOKEN|API_KEY|_KEY$/.test(name)), 'secret-looking environment variables').toEqual([]);
+    // The webhook prefix names which secrets triggers may use; it holds none.
+    const namesOfSecrets = new Set(['AGENTLINE_WEBHOOK_SECRET_PREFIX']);
+    expect(names.filter((name) => /SECRET|PASSWORD|TOKEN|API_KEY|_KEY$/.test(name) && !namesOfSecrets.has(name)), 'secret-looking environment variables').toEqual([]);
     expect(environment).not.toMatch(/random_|secret/);
     // Nor may an operator add one through the variable every function's environment takes.
     expect(attribute(nestedBlocks(block('variable', 'function_environment').body, 'validation')[0]!, 'condition')).toContain('SECRET|PASSWORD|TOKEN|_KEY$');
@@ -236,6 +242,7 @@ describe('every IAM grant in the Terraform', () => {
     'google_cloud_run_service_iam_member.invoker': 'google_service_account.invoker.member',
     'google_cloud_run_v2_service_iam_member.api_public': '"allUsers"',
     'google_cloud_tasks_queue_iam_member.function_enqueue_delay': 'google_service_account.function[each.key].member',
+    'google_project_iam_member.api_webhook_secrets': 'google_service_account.function[each.key].member',
     'google_project_iam_member.build': 'google_service_account.build.member',
     'google_project_iam_member.function_firestore': 'google_service_account.function[each.key].member',
     'google_project_iam_member.function_vertex': 'google_service_account.function[each.key].member',

@@ -71,6 +71,16 @@ variable "api_audience" {
   type        = string
 }
 
+variable "webhook_credential_prefix" {
+  description = "Webhook triggers may name only Secret Manager secrets of this project whose id starts with this; the API service may read exactly those."
+  type        = string
+  default     = "agentline-webhook-"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,100}$", var.webhook_credential_prefix))
+    error_message = "webhook_credential_prefix must be letters, digits, _ or -."
+  }
+}
+
 variable "trusted_submitters" {
   description = "IAM members (e.g. serviceAccount:svc@p.iam.gserviceaccount.com) allowed to publish to agentline-trusted-submissions, where a submission's userId is believed without a token. Only services that authenticate their own users belong here."
   type        = list(string)

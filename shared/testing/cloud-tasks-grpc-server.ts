@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { loadGrpcService } from './load-grpc-service.ts';
 
 /** A task as the fake stores it (proto-loader's decoding: camelCase, enums as names, bytes as Buffer). */
 export interface FakeCloudTask {
@@ -88,7 +85,7 @@ export async function startCloudTasksGrpcServer(): Promise<CloudTasksGrpcServer>
   };
 
   const server = new grpc.Server();
-  server.addService(loadCloudTasksService(), { CreateTask: handle('CreateTask', createTask), GetTask: handle('GetTask', getTask) });
+  server.addService(loadGrpcService('@google-cloud/tasks', 'google/cloud/tasks/v2/cloudtasks.proto', ['google', 'cloud', 'tasks', 'v2', 'CloudTasks']), { CreateTask: handle('CreateTask', createTask), GetTask: handle('GetTask', getTask) });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
@@ -121,31 +118,4 @@ function timestamp(epochMs: number): { seconds: number; nanos: number } {
 
 function flatten(metadata: grpc.Metadata): Record<string, string> {
   return Object.fromEntries(Object.entries(metadata.getMap()).map(([key, value]) => [key, String(value)]));
-}
-
-function loadCloudTasksService(): grpc.ServiceDefinition {
-  const protos = join(packageRoot('@google-cloud/tasks'), 'build', 'protos');
-  const definition = protoLoader.loadSync(join(protos, 'google/cloud/tasks/v2/cloudtasks.proto'), {
-    includeDirs: [protos, join(packageRoot('google-gax'), 'build', 'protos')],
-    longs: Number,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-  });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    google: { cloud: { tasks: { v2: { CloudTasks: grpc.ServiceClientConstructor } } } };
-  };
-  return loaded.google.cloud.tasks.v2.CloudTasks.service;
-}
-
-// Packages may hide package.json behind `exports`, so walk up from the resolved entry point.
-function packageRoot(name: string): string {
-  let directory = dirname(createRequire(import.meta.url).resolve(name));
-  for (;;) {
-    const manifest = join(directory, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return directory;
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error(`cloud-tasks-grpc-server: cannot find the ${name} package`);
-    directory = parent;
-  }
 }

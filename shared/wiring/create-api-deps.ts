@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { SecretManagerWebhookSecrets } from '../adapters/secret-manager/secret-manager-webhook-secrets.ts';
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import { topology } from '../../infra/topology.ts';
@@ -9,7 +11,7 @@ import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
 import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
 import { createPageTokenCodec } from '../domain/agents/page-token.ts';
-import { InvalidInputError, TransientError } from '../domain/errors.ts';
+import { InvalidInputError } from '../domain/errors.ts';
 import { FirestoreLocalWebhookSecrets } from '../adapters/firestore/firestore-local-webhook-secrets.ts';
 import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 import type { Deps } from '../engine/deps.ts';
@@ -62,20 +64,22 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
     pageTokens: createPageTokenCodec(pageTokenSecret(config)),
     agentCreation: { parents: agentParents(config), maxAgentsPerUser: config.AGENTLINE_MAX_AGENTS_PER_USER },
     newId: randomUUID,
-    webhookSecrets: config.AGENTLINE_AUTH === 'local' ? new FirestoreLocalWebhookSecrets(base.firestore) : secretManagerNotBuilt,
+    webhookSecrets: webhookSecretsOf(config, base.firestore),
   };
 }
 
 /**
- * Deployed, webhook secrets come from Secret Manager, whose adapter is not built yet: until it is,
- * deliveries are answered 503 (senders retry) and no run starts. Local secrets are never used
- * deployed: whoever can write Firestore could then forge any trigger's deliveries.
+ * Deployed, webhook secrets come from Secret Manager: this project's secrets named with
+ * AGENTLINE_WEBHOOK_SECRET_PREFIX, the only ones Terraform lets the API read. Local secrets are
+ * never used deployed: whoever can write Firestore could then forge any trigger's deliveries.
  */
-const secretManagerNotBuilt: WebhookSecrets = {
-  async resolve() {
-    throw new TransientError('Webhook secrets are read from Secret Manager, which this deployment cannot read yet', { code: 'WEBHOOK_SECRETS_UNAVAILABLE' });
-  },
-};
+function webhookSecretsOf(config: Config, firestore: Firestore): WebhookSecrets {
+  if (config.AGENTLINE_AUTH === 'local') return new FirestoreLocalWebhookSecrets(firestore);
+  return new SecretManagerWebhookSecrets(new SecretManagerServiceClient(), {
+    project: config.GOOGLE_CLOUD_PROJECT,
+    secretIdPrefix: config.AGENTLINE_WEBHOOK_SECRET_PREFIX,
+  });
+}
 
 /**
  * The engine the README's examples, the CLI's and the local stack's tests create agents under.

@@ -96,6 +96,8 @@ export const configSchema = z.object({
     .optional(),
   /** The most agents one non-admin user may have at once. */
   AGENTLINE_MAX_AGENTS_PER_USER: positiveInt(100),
+  /** Webhook triggers may name only this project's Secret Manager secrets whose id starts with this. */
+  AGENTLINE_WEBHOOK_SECRET_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ or -').default('agentline-webhook-'),
   /** Key of the list page tokens; every API instance must share it (default: the local auth secret). */
   AGENTLINE_PAGE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /**
