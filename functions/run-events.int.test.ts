@@ -31,6 +31,26 @@ function openEvents(name: string, lastEventId?: string, signal?: AbortSignal): P
   return fetch(`${stack.functionsUrl}/v1/${name}:events`, { headers, ...(signal ? { signal } : {}) });
 }
 
+/** Starts a run as ada through the runs API; resolves with its name. */
+async function createRun(label: string, body: Record<string, unknown>): Promise<string> {
+  const created = await fetch(`${stack.functionsUrl}/v1/runs?requestId=${label}-${process.pid}-${Date.now()}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ agent: { configYaml: agentYaml, fileName: 'calc.yaml' }, ...body }),
+  });
+  return ((await created.json()) as { name: string }).name;
+}
+
+/** Until the submission step has created it, the run is answered as a missing one (403): retry then. */
+async function openWhenCreated(name: string, signal?: AbortSignal): Promise<Response> {
+  for (;;) {
+    const response = await openEvents(name, undefined, signal);
+    if (response.status !== 403) return response;
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function readAll(response: Response): Promise<ReceivedEvent[]> {
   expect(response.status).toBe(200);
   const events: ReceivedEvent[] = [];
@@ -47,20 +67,9 @@ describe('runs.events over HTTP on the emulators', () => {
       { ...textReply('It is 42.'), until: new Promise<void>((resolve) => (release = resolve)) },
     ]);
     try {
-      const created = await fetch(`${stack.functionsUrl}/v1/runs?requestId=events-${process.pid}-${Date.now()}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ agent: { configYaml: agentYaml, fileName: 'calc.yaml' }, input: 'What is 6*7?' }),
-      });
-      const name = ((await created.json()) as { name: string }).name;
-      // Until the submission step has created it, the run is answered as a missing one (403).
+      const name = await createRun('events', { input: 'What is 6*7?' });
       const leaving = new AbortController();
-      let response = await openEvents(name, undefined, leaving.signal);
-      while (response.status === 403) {
-        await response.body?.cancel();
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        response = await openEvents(name, undefined, leaving.signal);
-      }
+      const response = await openWhenCreated(name, leaving.signal);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
 
       // The first client leaves after the model's retry was reported: the plan, model, tool and
@@ -105,5 +114,20 @@ describe('runs.events over HTTP on the emulators', () => {
     } finally {
       release();
     }
+  });
+
+  it('streams a streaming_mode SSE answer as partial text in batches while Gemini streams it, then the committed text', async () => {
+    const chunk = (text: string, finishReason?: string) => ({ candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }] });
+    gemini.script([{ chunks: [chunk('a'.repeat(600)), chunk('b'.repeat(600)), chunk('e'), chunk('nd', 'STOP')] }]);
+    const name = await createRun('partials', { input: 'Say a lot.', runConfig: { streaming_mode: 'SSE' } });
+    const response = await openWhenCreated(name);
+    const events = await readAll(response);
+    expect(events.map((event) => Number(event.id))).toEqual(events.map((_, index) => index));
+    const partials = events.filter((event) => event.event === 'model.partial');
+    expect(partials.map((event) => (event.data['text'] as string).length)).toEqual([600, 600, 3]);
+    const text = events.find((event) => event.event === 'model.text')!;
+    expect(partials.map((event) => event.data['text']).join('')).toBe(text.data['text']);
+    expect(Number(text.id)).toBeGreaterThan(Number(partials.at(-1)!.id));
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { state: 'SUCCEEDED' } });
   });
 });

@@ -153,6 +153,31 @@ describe('runs.events: a run as Server-Sent Events', () => {
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { state: 'SUCCEEDED' } });
   });
 
+  it('streams a streamed answer as partial text in batches before the committed text, marked with the attempt', async () => {
+    const scripted = new ScriptedModel([modelText('a'.repeat(600) + 'b'.repeat(600) + 'end')]);
+    const model: ModelClient = {
+      async generate(request, observer) {
+        expect(request.streaming).toBe('SSE');
+        for (const chunk of ['a'.repeat(300), 'a'.repeat(300), 'b'.repeat(600), 'e', 'n', 'd']) observer?.onText(chunk);
+        return scripted.generate(request);
+      },
+    };
+    world = createInMemoryWorld({ model });
+    const { open, readAll } = eventsApi(world);
+    const runId = world.submit({ agent, input: 'long', userId: 'ada', runConfig: { streaming_mode: 'SSE' } });
+    const events = await readAll(await open(runId));
+    expectGapless(events, 0);
+    const partials = events.filter((event) => event.event === 'model.partial');
+    // Two writes at 512 characters or more, then the rest when the answer arrived: not one write per chunk.
+    expect(partials.map((event) => [event.data['index'], (event.data['text'] as string).length, event.data['attempt']])).toEqual([
+      [0, 600, 1],
+      [1, 600, 1],
+      [2, 3, 1],
+    ]);
+    expect(partials.map((event) => event.data['text']).join('')).toBe(events.find((event) => event.event === 'model.text')!.data['text']);
+    expect(events.map((event) => event.event).indexOf('model.text')).toBeGreaterThan(events.indexOf(partials.at(-1)!));
+  });
+
   it('ends a failed run with done and its error', async () => {
     world = createInMemoryWorld({ model: new ScriptedModel([modelCalls([{ name: 'calculator', args: { expression: '1' } }])]) });
     const { open, readAll } = eventsApi(world);

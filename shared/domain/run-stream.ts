@@ -8,7 +8,7 @@ import type { Step } from './step.ts';
  * What a run's event stream reports (docs/architecture.md, "Run events"). `done` is the last
  * record of every run that ended after the stream existed, written by the transaction that ended it.
  */
-export const runStreamEventTypes = ['step.started', 'step.finished', 'step.retried', 'step.waiting', 'model.text', 'tool.call', 'tool.result', 'usage', 'done'] as const;
+export const runStreamEventTypes = ['step.started', 'step.finished', 'step.retried', 'step.waiting', 'model.partial', 'model.text', 'tool.call', 'tool.result', 'usage', 'done'] as const;
 export type RunStreamEventType = (typeof runStreamEventTypes)[number];
 
 /**
