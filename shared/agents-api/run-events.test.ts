@@ -5,6 +5,8 @@ import type { RunStore } from '../ports/run-store.ts';
 import { createApiHandlersOverWorld, tokenOverWorld } from '../testing/agents-api-over-world.ts';
 import { readEventStream, type ReceivedEvent } from '../testing/read-event-stream.ts';
 import { until } from '../testing/until.ts';
+import type { ServerSentEvent } from './event-stream.ts';
+import { openRunEvents } from './run-events.ts';
 import { ScriptedModel, modelCalls, modelText } from '../testing/scripted-model.ts';
 import { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
 
@@ -71,7 +73,7 @@ function eventsApi(current: ReturnType<typeof createInMemoryWorld>) {
     for await (const event of readEventStream(response)) events.push(event);
     return events;
   }
-  return { open, readAll, listeners };
+  return { open, readAll, listeners, runs: counted };
 }
 
 function expectGapless(events: ReceivedEvent[], from: number): void {
@@ -176,6 +178,27 @@ describe('runs.events: a run as Server-Sent Events', () => {
     ]);
     expect(partials.map((event) => event.data['text']).join('')).toBe(events.find((event) => event.event === 'model.text')!.data['text']);
     expect(events.map((event) => event.event).indexOf('model.text')).toBeGreaterThan(events.indexOf(partials.at(-1)!));
+  });
+
+  it('keeps an idle stream alive with comments, and releases its listener when the client goes', async () => {
+    const { model, open: openGate } = gatedModel(new ScriptedModel([modelText('late')]), 0);
+    world = createInMemoryWorld({ model });
+    const runId = world.submit({ agent, input: 'hi', userId: 'ada' });
+    await until(async () => (await world!.store.getRun(runId))?.state === 'RUNNING');
+    const { runs, listeners } = eventsApi(world);
+    const client = new AbortController();
+    const { events } = await openRunEvents({ runs }, { userId: 'ada', admin: false }, runId, undefined, client.signal, { heartbeatMs: 20 });
+    const received: ServerSentEvent[] = [];
+    for await (const event of events!) {
+      received.push(event);
+      if ('comment' in event) client.abort();
+    }
+    // The client went: the stream ended by itself and let go of the run's listener.
+    expect(listeners.open).toBe(0);
+    expect(received.at(-1)).toEqual({ comment: 'keep-alive' });
+    expect(received.filter((event) => 'id' in event).map((event) => ('id' in event ? event.event : ''))).toEqual(['step.finished', 'step.started']);
+    openGate();
+    await world.waitForRun(runId);
   });
 
   it('ends a failed run with done and its error', async () => {
