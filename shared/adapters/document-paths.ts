@@ -9,6 +9,9 @@ export const documentPaths = {
   step: (runId: string, stepId: string) => `runs/${runId}/steps/${stepId}`,
   events: (runId: string) => `runs/${runId}/events`,
   event: (runId: string, seq: number) => `runs/${runId}/events/${String(seq).padStart(9, '0')}`,
+  /** The run's event stream (docs/architecture.md, "Run events"). */
+  streamRecords: (runId: string) => `runs/${runId}/stream`,
+  streamRecord: (runId: string, seq: number) => `runs/${runId}/stream/${String(seq).padStart(9, '0')}`,
   /** The run's one conversation checkpoint, replaced by every transition that appends events. */
   conversation: (runId: string) => `runs/${runId}/conversation/latest`,
   /** The delivery of the run's result callback (docs/architecture.md, "Result callbacks"). */
@@ -49,4 +52,4 @@ export function encodeAgentName(name: string): string {
  * The collection groups whose documents carry `expireTime` and are deleted by Firestore's TTL
  * policies (infra/topology.json `firestore.ttlCollectionGroups` declares the same list).
  */
-export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries'] as const;
+export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries', 'stream'] as const;

@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { EventStream } from './event-stream.ts';
 import { MethodNotAllowedError, NotFoundError } from '../domain/errors.ts';
 import { toErrorBody, toRpcStatus } from '../domain/rpc-status.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -81,7 +83,24 @@ async function answer(deps: ApiDeps, route: ApiRoute, context: Context, maxBodyB
     param: (name) => context.req.param(name) ?? '',
     query: (method, accepted = []) => readQuery(query, method, accepted),
   });
+  if (result instanceof EventStream) return sendEventStream(context, result);
   return context.json(result as object);
+}
+
+/**
+ * A method's event stream as `text/event-stream`. Stops iterating when the client goes away, which
+ * releases what the stream holds (its listener); a stream with nothing left to send is 204.
+ */
+function sendEventStream(context: Context, answer: EventStream): Response {
+  const events = answer.events;
+  if (!events) return context.body(null, 204);
+  return streamSSE(context, async (stream) => {
+    for await (const event of events) {
+      if (stream.aborted || context.req.raw.signal.aborted) break;
+      if ('comment' in event) await stream.write(`: ${event.comment}\n\n`);
+      else await stream.writeSSE(event);
+    }
+  });
 }
 
 function errorResponse(deps: Pick<ApiDeps, 'logger'>, context: Context, error: unknown): Response {

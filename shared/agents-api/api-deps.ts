@@ -15,8 +15,8 @@ import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 export interface ApiDeps {
   registry: AgentRegistry;
   authenticator: Authenticator;
-  /** The runs API reads runs here (get, list, wait); the pipeline writes them. */
-  runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRun'>;
+  /** The runs API reads runs here (get, list, wait, events); the pipeline writes them. */
+  runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRun' | 'listStream'>;
   /** A run's result callback and its attempts, shown with the run (get, wait, cancel). */
   callbacks: Pick<CallbackStore, 'getCallback'>;
   /** Starts runs for verified callers: the trusted submissions topic. */

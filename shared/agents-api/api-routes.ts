@@ -6,6 +6,7 @@ import type { ApiCall } from './api-request.ts';
 import { grantAuthorization, listAuthorizations, revokeAuthorization } from './grant-methods.ts';
 import { changeLifecycle, deleteAgent, deployAgent, getOperation } from './operation-methods.ts';
 import { requireEmptyBody } from './request-parameters.ts';
+import { openRunEvents } from './run-events.ts';
 import { cancelRun, createRun, getRun, listRuns, waitForRun } from './run-methods.ts';
 import { triggerRoutes } from './trigger-routes.ts';
 
@@ -67,6 +68,14 @@ export const runRoutes: ApiRoute[] = [
     method: 'GET',
     path: '/v1/runs/:run/~wait',
     handle: (deps, call) => waitForRun(deps, call.caller, call.param('run'), call.query('runs.wait', ['timeout'])['timeout'], call.request.signal),
+  },
+  {
+    method: 'GET',
+    path: '/v1/runs/:run/~events',
+    handle: (deps, call) => {
+      const lastEventId = call.request.headers['last-event-id'] ?? call.query('runs.events', ['lastEventId'])['lastEventId'];
+      return openRunEvents(deps, call.caller, call.param('run'), lastEventId, call.request.signal);
+    },
   },
 ];
 

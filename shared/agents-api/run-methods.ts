@@ -122,7 +122,7 @@ export function parseWaitTimeout(raw: string | undefined): number {
 }
 
 /** Permission before existence, as for agents: another user's run and a missing run answer alike (only admins see 404). */
-async function authorizedRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId: string): Promise<Run> {
+export async function authorizedRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId: string): Promise<Run> {
   if (!runIdPattern.test(runId)) throw new InvalidInputError(`"${runId}" is not a run id; run names are runs/{runId}`, { code: 'INVALID_RUN_NAME', metadata: { run: runName(runId) } });
   const run = await deps.runs.getRun(runId);
   if (run && (caller.admin || run.userId === caller.userId)) return run;

@@ -73,6 +73,11 @@ export const runSchema = z.object({
   /** Model requests that returned a usable answer. */
   llmCallsSucceeded: z.number().int().nonnegative(),
   eventCount: z.number().int().nonnegative(),
+  /**
+   * Records in the run's event stream (`runs/{runId}/stream/{seq}`), the next record's seq;
+   * absent on runs stored before the stream existed (docs/architecture.md, "Run events").
+   */
+  streamCount: z.number().int().nonnegative().optional(),
   usage: usageSchema,
   output: z.object({ text: z.string() }).optional(),
   error: runErrorSchema.optional(),

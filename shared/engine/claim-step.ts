@@ -9,6 +9,7 @@ import { deadlineExceededError } from '../domain/run-ending.ts';
 import { endForDeadline, runEndedError } from './ended-runs.ts';
 import type { AnyStepKind, StepEffect } from './step-kind.ts';
 import { writeTransition } from './write-transition.ts';
+import { appendStream, stepFinishedEntry, stepStartedEntry } from '../domain/run-stream.ts';
 
 /** What the claim transaction found, and what the delivery does next. */
 export type Claim =
@@ -55,12 +56,19 @@ export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnySt
     const change = effect.claim(run, taken.step, now);
     if ('endRun' in change) {
       const ended = failRun(run, change.endRun, now);
-      writeTransition(tx, ended, now);
+      writeTransition(tx, run, ended, now, { stream: [stepFinishedEntry({ ...step, state: 'FAILED', lastError: change.endRun })] });
       tx.putStep(finishStep(step, now, { state: 'FAILED', outbox: ended.outbox, lastError: change.endRun }));
       return { kind: 'settled', messages: ended.outbox };
     }
-    if (change.run) tx.putRun(change.run);
-    return claimed(tx, change.run ?? run, step, claimAttempt(change.step, now, effect.leaseMs), { settleOnly: false, exhausted: false, messages: [] });
+    const attempt = claimAttempt(change.step, now, effect.leaseMs);
+    // A claim that writes the run (the model's: it reserves the budget) reports the start; one that
+    // does not (a tool's: parallel calls claim at once) adds no run write for it (docs/architecture.md, "Run events").
+    if (change.run) {
+      const started = appendStream(run, change.run, [stepStartedEntry(attempt)], now);
+      tx.putRun(started.run);
+      tx.putStreamRecords(run.runId, started.records);
+    }
+    return claimed(tx, change.run ?? run, step, attempt, { settleOnly: false, exhausted: false, messages: [] });
   });
 }
 

@@ -8,6 +8,7 @@ import { readRunAndStep } from './claim-step.ts';
 import { readAgentLifecycle } from './read-agent-lifecycle.ts';
 import type { AnyStepKind, Decision, StepEffect } from './step-kind.ts';
 import { writeDecision } from './write-decision.ts';
+import { stepFinishedEntry } from '../domain/run-stream.ts';
 
 /** What the commit transaction did. */
 export type Commit =
@@ -57,7 +58,7 @@ export async function commitStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnyS
     const finished = finishStep(current, now, stepOutcome(decision, record));
     const joinMessages =
       kind.fanIn && request.groupBefore ? await joinInCommit(tx, kind.fanIn, run, finished, request.groupBefore, now, lifecycle) : undefined;
-    writeDecision(tx, run.runId, decision, now);
+    writeDecision(tx, run, decision, now, [stepFinishedEntry(finished)]);
     // A step of a group that did not join keeps a due time: its group still owes a join.
     const written = kind.fanIn && joinMessages === undefined ? { ...finished, dueTime: joinDueTime(request.groupBefore ?? [], finished.stepId, now) } : finished;
     tx.putStep(written);

@@ -21,7 +21,7 @@ export function runEndedError(run: Run): RunError {
 export function endForDeadline(tx: RunTransaction, run: Run, step: Step | undefined, now: number, result?: Record<string, unknown>): OutboxMessage[] {
   const error = deadlineExceededError(run);
   const ended = cancelRun(run, error, now);
-  writeTransition(tx, ended, now);
+  writeTransition(tx, run, ended, now);
   if (step) tx.putStep(closeStep(step, now, error, result));
   return ended.outbox;
 }

@@ -7,6 +7,7 @@ import { endForDeadline } from './ended-runs.ts';
 import { readAgentLifecycle } from './read-agent-lifecycle.ts';
 import type { FanIn } from './step-kind.ts';
 import { writeDecision } from './write-decision.ts';
+import { stepFinishedEntry } from '../domain/run-stream.ts';
 
 /**
  * The join of a fanned-out group (docs/architecture.md, "Fan-in"). Each step of a group commits
@@ -136,7 +137,7 @@ async function writeJoin(
     messages = endForDeadline(tx, run, undefined, now);
   } else if (!isTerminal(run.state)) {
     const decision = await fanIn.join({ tx, run, steps, now, lifecycle });
-    writeDecision(tx, run.runId, decision, now);
+    writeDecision(tx, run, decision, now, steps.map(stepFinishedEntry));
     messages = decision.transition?.outbox ?? [];
   }
   tx.putJoin({ ...join, committed: true, outbox: messages });

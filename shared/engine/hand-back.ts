@@ -1,4 +1,5 @@
-import type { RunError } from '../domain/run.ts';
+import { isTerminal, type RunError } from '../domain/run.ts';
+import { appendStream, stepHandedBackEntry } from '../domain/run-stream.ts';
 import { ownsAttempt, pendingAgain } from '../domain/step-attempt.ts';
 import { stepOutboxMessage, type Step } from '../domain/step.ts';
 import type { Deps } from './deps.ts';
@@ -22,10 +23,18 @@ export async function handBack(
   extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts'>> = {},
 ): Promise<Step | undefined> {
   return deps.store.transact(async (tx) => {
+    const run = await tx.getRun(step.runId);
     const current = await tx.getStep(step.runId, step.stepId);
     if (!current || !ownsAttempt(current, step.attempt)) return undefined;
-    const pending = pendingAgain(current, reason, retryTime, deps.clock.now(), extra);
+    const now = deps.clock.now();
+    const pending = pendingAgain(current, reason, retryTime, now, extra);
     tx.putStep(pending);
+    // Reported in the run's event stream, which only a run write can number; an ended run is never written.
+    if (run && !isTerminal(run.state)) {
+      const handedBack = appendStream(run, run, [stepHandedBackEntry(pending, extra.remoteTask !== undefined, now)], now);
+      tx.putRun(handedBack.run);
+      tx.putStreamRecords(run.runId, handedBack.records);
+    }
     return pending;
   });
 }

@@ -47,7 +47,7 @@ export async function commitRunChange(
     if (isPastDeadline(run, now)) return { messages: endForDeadline(tx, run, undefined, now), repeat: false };
     const decided = await change(context);
     if (!decided) return { messages: [], repeat: false };
-    if (decided.transition && !decided.repeat) writeTransition(tx, decided.transition, now);
+    if (decided.transition && !decided.repeat) writeTransition(tx, run, decided.transition, now);
     for (const step of decided.steps ?? []) tx.putStep(step);
     return { messages: decided.transition?.outbox ?? [], repeat: decided.repeat ?? false };
   });

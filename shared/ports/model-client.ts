@@ -40,5 +40,14 @@ export interface ModelResponse {
  * API's own message for other 4xx. Not idempotent: every call is a billable model request.
  */
 export interface ModelClient {
-  generate(request: ModelRequest): Promise<ModelResponse>;
+  generate(request: ModelRequest, observer?: ModelStreamObserver): Promise<ModelResponse>;
+}
+
+/**
+ * Told of an `SSE` answer's visible text as it arrives (thoughts left out), in order; the
+ * response `generate` resolves with stays the answer. Never called for `NONE`, and a client that
+ * cannot stream may never call it. Must not throw.
+ */
+export interface ModelStreamObserver {
+  onText(text: string): void;
 }

@@ -7,6 +7,7 @@ import type { SessionWindow } from '../domain/session-history.ts';
 import type { Run } from '../domain/run.ts';
 import type { RunListQuery, RunSortKey } from '../domain/runs/run-list-query.ts';
 import type { RunEvent } from '../domain/run-event.ts';
+import type { RunStreamRecord } from '../domain/run-stream.ts';
 import type { SessionEntry } from '../domain/session-entry.ts';
 import type { OutboxMessage, Step } from '../domain/step.ts';
 
@@ -54,6 +55,11 @@ export interface RunTransaction {
   putJoin(join: JoinClaim): void;
   /** Writes events at their `seq`; a seq is written once per transition, so a repeat overwrites identically. */
   putEvents(runId: string, events: RunEvent[]): void;
+  /**
+   * Writes records of the run's event stream at their `seq`. The caller allocated them from the
+   * run's `streamCount`, read in this transaction, and writes the run with the count moved past them.
+   */
+  putStreamRecords(runId: string, records: RunStreamRecord[]): void;
   /** Replaces the run's one conversation checkpoint (the latest is the only one kept). */
   putConversation(checkpoint: ConversationCheckpoint): void;
   /** Stores an outbox entry, to be deleted once published (`OutboxStore`). */
@@ -96,6 +102,11 @@ export interface RunStore {
   listSteps(runId: string): Promise<Step[]>;
   /** The run's conversation ordered by seq; empty when there is none. Reads one document per event. */
   listEvents(runId: string): Promise<RunEvent[]>;
+  /**
+   * At most `limit` records of the run's event stream with `seq` above `afterSeq`, in seq order
+   * (one query on `seq`); empty when there are none (or no such run).
+   */
+  listStream(runId: string, afterSeq: number, limit: number): Promise<RunStreamRecord[]>;
   /**
    * The run's latest conversation checkpoint, read as one document; undefined when none was
    * written (runs started before checkpoints existed have none). The caller checks its

@@ -72,7 +72,7 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
       if (await tx.getRun(runId)) return { messages: [stepOutboxMessage(runId, planStepId)], repeat: true };
       if ('error' in start) {
         const failed = endRun({ ...run, state: 'FAILED', error: start.error }, now);
-        writeTransition(tx, failed, now, { createRun: true });
+        writeTransition(tx, undefined, failed, now, { createRun: true });
         return { messages: failed.outbox, repeat: false };
       }
       tx.createRun(run);

@@ -13,6 +13,7 @@ import type { Decision, StepKindDefinition } from '../engine/step-kind.ts';
 import type { ModelResponse } from '../ports/model-client.ts';
 import { buildModelRequest, functionsOfAgent } from './build-model-request.ts';
 import { loadConversation } from './load-conversation.ts';
+import { createPartialTextWriter } from './partial-text-writer.ts';
 import { callRemoteAgent } from './remote-agent-turn.ts';
 
 /** What one model attempt produced: an answer (with the conversation it answered), or why the run must end. */
@@ -60,7 +61,14 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
           }
           response = turn.response;
         } else {
-          response = await deps.model.generate(buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools)));
+          const request = buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools));
+          // A streamed answer's text reaches the run's event stream while it arrives (docs/architecture.md, "Run events").
+          const partials = request.streaming === 'SSE' ? createPartialTextWriter(deps, step) : undefined;
+          try {
+            response = await deps.model.generate(request, partials?.observer);
+          } finally {
+            await partials?.finish();
+          }
         }
         const durationMs = deps.clock.now() - started;
         deps.logger.info('model call finished', { runId: run.runId, stepId: step.stepId, attempt: step.attempt, durationMs });

@@ -8,8 +8,8 @@ export function afterEachModelAnswer(hook: () => Promise<void>): (deps: Deps) =>
   return (deps) => ({
     ...deps,
     model: {
-      generate: async (request) => {
-        const response = await deps.model.generate(request);
+      generate: async (request, observer) => {
+        const response = await deps.model.generate(request, observer);
         await hook();
         return response;
       },

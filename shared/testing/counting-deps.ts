@@ -147,6 +147,7 @@ function countingTransaction(
     putStep: (step) => (written(1, stepWriteKind(step)), tx.putStep(step)),
     putJoin: (join) => (writes(1), tx.putJoin(join)),
     putEvents: (runId, events) => (writes(events.length), tx.putEvents(runId, events)),
+    putStreamRecords: (runId, records) => (writes(records.length), tx.putStreamRecords(runId, records)),
     putConversation: (checkpoint) => (writes(1), tx.putConversation(checkpoint)),
     putOutbox: (entry) => (writes(1), tx.putOutbox(entry)),
     putSessionEntry: (entry) => (writes(1), tx.putSessionEntry(entry)),

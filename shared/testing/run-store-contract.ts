@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RetentionPolicy } from '../domain/retention.ts';
 import type { RunEvent } from '../domain/run-event.ts';
+import type { RunStreamRecord } from '../domain/run-stream.ts';
 import type { SessionEntry } from '../domain/session-entry.ts';
 import type { CatalogAgent } from '../ports/agent-catalog.ts';
 import { AlreadyExistsError, type RunStore } from '../ports/run-store.ts';
@@ -171,6 +172,17 @@ export function describeRunStoreContract(
       expect((await store.listEvents(runId)).map((event) => event.seq)).toEqual([1, 2, 10]);
     });
 
+    it('lists event-stream records after a seq in seq order, at most a limit, keeping their data exactly', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      const record = (seq: number): RunStreamRecord => ({ schemaVersion: 1, runId, seq, type: 'tool.call', stepId: '0-model-0', data: { name: 'matrix', args: { rows: [[1, 2], [3, 4]] } }, createTime: 1_000 + seq });
+      await store.transact(async (tx) => tx.putStreamRecords(runId, [record(10), record(2)]));
+      await store.transact(async (tx) => tx.putStreamRecords(runId, [record(1), record(0)]));
+      expect((await store.listStream(runId, -1, 100)).map((stored) => stored.seq)).toEqual([0, 1, 2, 10]);
+      expect(await store.listStream(runId, 1, 2)).toEqual([record(2), record(10)]);
+      expect(await store.listStream(runId, 10, 100)).toEqual([]);
+    });
+
     it('keeps model payloads exactly: nested arrays in arguments and thought signatures', async () => {
       const store = createStore();
       const runId = uniqueId('r');
@@ -316,6 +328,7 @@ export function describeRunStoreContract(
         tx.createRun(sampleRun(runId, { state: 'SUCCEEDED', createTime: 1_000, endTime: 1_200, deadlineTime: 1_500 }));
         tx.createStep(sampleStep(runId, '0-plan-0', 1_000));
         tx.putEvents(runId, [{ ...sampleEvent(0, 'hello'), createTime: 1_000 }]);
+        tx.putStreamRecords(runId, [{ schemaVersion: 1, runId, seq: 0, type: 'done', data: { state: 'SUCCEEDED' }, createTime: 1_000 }]);
         tx.putConversation({ schemaVersion: 1, runId, eventCount: 1, events: [sampleEvent(0, 'hello')], createTime: 1_000 });
         tx.putOutbox({ schemaVersion: 1, id: uniqueId('out'), topic: 'results', data: { runId }, createTime: 1_000, dueTime: 1_000 });
       });
@@ -326,8 +339,9 @@ export function describeRunStoreContract(
       expect(await store.deleteExpired(2_200, 100)).toBe(1);
       expect(await store.getRun(runId)).toBeUndefined();
       expect(await store.listSteps(runId)).toHaveLength(1);
-      // Step, event, checkpoint, outbox entry, join record and rejection.
-      expect(await store.deleteExpired(2_500, 100)).toBe(6);
+      // Step, event, stream record, checkpoint, outbox entry, join record and rejection.
+      expect(await store.deleteExpired(2_500, 100)).toBe(7);
+      expect(await store.listStream(runId, -1, 10)).toEqual([]);
       expect(await store.listSteps(runId)).toEqual([]);
       expect(await store.listEvents(runId)).toEqual([]);
       expect(await store.getConversation(runId)).toBeUndefined();

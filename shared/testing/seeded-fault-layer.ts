@@ -216,9 +216,9 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
       for (let copy = 0; copy < copies; copy++) await target.publish([message]);
     };
     const model: ModelClient = {
-      async generate(request) {
+      async generate(request, observer) {
         beforeEffect();
-        const response = await deps.model.generate(request);
+        const response = await deps.model.generate(request, observer);
         afterEffect();
         return response;
       },

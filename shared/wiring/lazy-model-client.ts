@@ -1,5 +1,5 @@
 import { AgentlineError, PermanentDependencyError } from '../domain/errors.ts';
-import type { ModelClient, ModelRequest, ModelResponse } from '../ports/model-client.ts';
+import type { ModelClient, ModelRequest, ModelResponse, ModelStreamObserver } from '../ports/model-client.ts';
 
 /**
  * Builds the real model client on first use, so a stack without model credentials still starts
@@ -9,7 +9,7 @@ import type { ModelClient, ModelRequest, ModelResponse } from '../ports/model-cl
 export function createLazyModelClient(create: () => ModelClient): ModelClient {
   let client: ModelClient | undefined;
   return {
-    async generate(request: ModelRequest): Promise<ModelResponse> {
+    async generate(request: ModelRequest, observer?: ModelStreamObserver): Promise<ModelResponse> {
       if (!client) {
         try {
           client = create();
@@ -18,7 +18,7 @@ export function createLazyModelClient(create: () => ModelClient): ModelClient {
           throw new PermanentDependencyError(code, (error as Error).message, { cause: error });
         }
       }
-      return client.generate(request);
+      return client.generate(request, observer);
     },
   };
 }

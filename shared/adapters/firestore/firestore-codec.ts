@@ -14,6 +14,8 @@ export const codecs = {
   run: { jsonFields: ['next'] },
   step: { jsonFields: ['input', 'result', 'outbox'] },
   event: { jsonFields: ['content'] },
+  // Tool arguments and results are arbitrary JSON (arrays in arrays).
+  stream: { jsonFields: ['data'] },
   conversation: { jsonFields: ['events'] },
   join: { jsonFields: ['outbox'] },
   outbox: { jsonFields: ['data'] },

@@ -5,6 +5,7 @@ import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
 import { recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import { runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
+import { runStreamRecordSchema, type RunStreamRecord } from '../../domain/run-stream.ts';
 import { runSortKeyOf, type RunListQuery, type RunSortKey } from '../../domain/runs/run-list-query.ts';
 import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-entry.ts';
 import { sessionHistory, type SessionWindow } from '../../domain/session-history.ts';
@@ -88,6 +89,11 @@ export class FirestoreRunStore implements RunStore {
   async listEvents(runId: string): Promise<RunEvent[]> {
     const snapshot = await this.#db.collection(paths.events(runId)).orderBy('seq').get();
     return snapshot.docs.map((doc) => runEventSchema.parse(fromFirestore(doc.data(), codecs.event)));
+  }
+
+  async listStream(runId: string, afterSeq: number, limit: number): Promise<RunStreamRecord[]> {
+    const snapshot = await this.#db.collection(paths.streamRecords(runId)).where('seq', '>', afterSeq).orderBy('seq').limit(limit).get();
+    return snapshot.docs.map((doc) => runStreamRecordSchema.parse(fromFirestore(doc.data(), codecs.stream)));
   }
 
   async getConversation(runId: string): Promise<ConversationCheckpoint | undefined> {

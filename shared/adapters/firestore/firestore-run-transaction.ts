@@ -4,6 +4,7 @@ import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
 import { recordExpireTime, runExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import { runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
+import { runStreamRecordSchema, type RunStreamRecord } from '../../domain/run-stream.ts';
 import { memoryRecordSchema, sessionEntrySchema, type SessionEntry } from '../../domain/session-entry.ts';
 import { stepSchema, type Step } from '../../domain/step.ts';
 import type { JoinClaim, MemoryRecord, RunTransaction } from '../../ports/run-store.ts';
@@ -66,6 +67,11 @@ export class FirestoreRunTransaction implements RunTransaction {
   putEvents(runId: string, events: RunEvent[]) {
     for (const event of events) {
       this.#transaction.set(this.#db.doc(paths.event(runId, event.seq)), this.#data(runEventSchema.parse(event), codecs.event));
+    }
+  }
+  putStreamRecords(runId: string, records: RunStreamRecord[]) {
+    for (const record of records) {
+      this.#transaction.set(this.#db.doc(paths.streamRecord(runId, record.seq)), this.#data(runStreamRecordSchema.parse(record), codecs.stream));
     }
   }
   putConversation(checkpoint: ConversationCheckpoint) {

@@ -157,3 +157,9 @@ function toUsage(metadata: GenerateContentResponseUsageMetadata | undefined): Us
   }
   return usage;
 }
+
+/** The visible text of one streamed chunk (its first candidate's text parts, thoughts left out); '' when none. */
+export function visibleTextOfChunk(chunk: GeminiResponseJson): string {
+  const parts = chunk.candidates?.[0]?.content?.parts ?? [];
+  return parts.map((part) => (typeof part.text === 'string' && part.thought !== true ? part.text : '')).join('');
+}

@@ -82,7 +82,7 @@ describe('GenAiModelClient with the real @google/genai client', () => {
     server.assertAllRepliesUsed();
   });
 
-  it('merges an SSE stream of three text chunks and takes usage from the last chunk only', async () => {
+  it('merges an SSE stream of three text chunks, telling the observer each chunk\'s text, and takes usage from the last chunk only', async () => {
     // Like the real API, every chunk reports the running total; a sum would count the prompt 3 times.
     const textChunk = (text: string, candidatesTokenCount: number, finishReason?: string) => ({
       candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }],
@@ -93,8 +93,11 @@ describe('GenAiModelClient with the real @google/genai client', () => {
         chunks: [textChunk('2^64 + 1 ', 5), textChunk('= 18446744073709551617', 11), textChunk('.', 12, 'STOP')],
       },
     ]);
-    const response = await clientFor().generate({ ...question, streaming: 'SSE' });
+    const seen: string[] = [];
+    const response = await clientFor().generate({ ...question, streaming: 'SSE' }, { onText: (text) => seen.push(text) });
     expect(response.content.parts).toEqual([{ text: '2^64 + 1 = 18446744073709551617.' }]);
+    // The observer hears each chunk's text as it arrives; the merged answer is still the response.
+    expect(seen).toEqual(['2^64 + 1 ', '= 18446744073709551617', '.']);
     expect(response).toMatchObject({ chunkCount: 3, finishReason: 'STOP' });
     expect(response.usage).toEqual({ promptTokenCount: 9, candidatesTokenCount: 12, totalTokenCount: 21 });
     expect(server.requests[0]).toMatchObject({ path: '/v1/models/gemini-2.5-flash:streamGenerateContent', stream: true });

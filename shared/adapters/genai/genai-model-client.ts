@@ -1,8 +1,8 @@
 import type { GenerateContentParameters, GenerateContentResponse, GoogleGenAI } from '@google/genai';
-import type { ModelClient, ModelRequest, ModelResponse } from '../../ports/model-client.ts';
+import type { ModelClient, ModelRequest, ModelResponse, ModelStreamObserver } from '../../ports/model-client.ts';
 import { TransientError } from '../../domain/errors.ts';
 import { fromGeminiError } from './from-gemini-error.ts';
-import { fromGeminiResponse, fromGeminiStream } from './from-gemini-response.ts';
+import { fromGeminiResponse, fromGeminiStream, visibleTextOfChunk } from './from-gemini-response.ts';
 import { toGeminiRequest } from './to-gemini-request.ts';
 
 /**
@@ -22,7 +22,8 @@ const oneRequestPerCall = {
 
 /**
  * `ModelClient` over the `@google/genai` SDK (Gemini API or Vertex AI, as the given client was
- * configured). Streaming `SSE` uses `generateContentStream` and merges the chunks; `NONE` uses
+ * configured). Streaming `SSE` uses `generateContentStream`, tells the observer each chunk's text
+ * and merges the chunks; `NONE` uses
  * `generateContent`. Makes exactly one HTTP request per `generate` call; errors are mapped by
  * `fromGeminiError` (transient: 408/429/5xx/network; permanent: other 4xx).
  */
@@ -40,22 +41,24 @@ export class GenAiModelClient implements ModelClient {
     this.#requestTimeoutMs = options.requestTimeoutMs;
   }
 
-  async generate(request: ModelRequest): Promise<ModelResponse> {
+  async generate(request: ModelRequest, observer?: ModelStreamObserver): Promise<ModelResponse> {
     const params = toGeminiRequest(request);
     const httpOptions = { ...oneRequestPerCall.httpOptions, ...(this.#requestTimeoutMs ? { timeout: this.#requestTimeoutMs } : {}) };
     const withOneRequest = { ...params, config: { ...params.config, ...oneRequestPerCall, httpOptions } };
     if (request.streaming === 'SSE') {
-      return fromGeminiStream(await this.#collectStream(withOneRequest));
+      return fromGeminiStream(await this.#collectStream(withOneRequest, observer));
     }
     return fromGeminiResponse(await this.#send(() => this.#ai.models.generateContent(withOneRequest)));
   }
 
   // Errors can surface when the stream opens or while it is read; both are the SDK's errors.
-  async #collectStream(params: GenerateContentParameters): Promise<GenerateContentResponse[]> {
+  async #collectStream(params: GenerateContentParameters, observer: ModelStreamObserver | undefined): Promise<GenerateContentResponse[]> {
     return this.#send(async () => {
       const chunks: GenerateContentResponse[] = [];
       for await (const chunk of await this.#ai.models.generateContentStream(params)) {
         chunks.push(chunk);
+        const text = observer ? visibleTextOfChunk(chunk) : '';
+        if (text) observer!.onText(text);
       }
       return chunks;
     });

@@ -4,6 +4,7 @@ import { rejectionSchema, type Rejection } from '../../domain/rejection.ts';
 import { expireTimeField, recordExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import { isTerminal, runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
+import { runStreamRecordSchema, type RunStreamRecord } from '../../domain/run-stream.ts';
 import { selectRunsPage, type RunListQuery, type RunSortKey } from '../../domain/runs/run-list-query.ts';
 import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-entry.ts';
 import { sessionHistory, type SessionWindow } from '../../domain/session-history.ts';
@@ -70,6 +71,14 @@ export class InMemoryRunStore implements RunStore {
 
   async listEvents(runId: string): Promise<RunEvent[]> {
     return this.#documents.list(`${paths.events(runId)}/`).map((value) => runEventSchema.parse(value));
+  }
+
+  async listStream(runId: string, afterSeq: number, limit: number): Promise<RunStreamRecord[]> {
+    return this.#documents
+      .list(`${paths.streamRecords(runId)}/`)
+      .map((value) => runStreamRecordSchema.parse(value))
+      .filter((record) => record.seq > afterSeq)
+      .slice(0, limit);
   }
 
   async getConversation(runId: string): Promise<ConversationCheckpoint | undefined> {

@@ -3,6 +3,7 @@ import { outboxEntrySchema, type OutboxEntry } from '../../domain/outbox.ts';
 import { recordExpireTime, runExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
 import { runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
+import { runStreamRecordSchema, type RunStreamRecord } from '../../domain/run-stream.ts';
 import { memoryRecordSchema, sessionEntrySchema, type SessionEntry } from '../../domain/session-entry.ts';
 import { stepSchema, type Step } from '../../domain/step.ts';
 import type { JoinClaim, MemoryRecord, RunTransaction } from '../../ports/run-store.ts';
@@ -56,6 +57,9 @@ export class InMemoryRunTransaction implements RunTransaction {
   }
   putEvents(runId: string, events: RunEvent[]) {
     for (const event of events) this.#state.write(paths.event(runId, event.seq), this.#expiring(runEventSchema.parse(event)));
+  }
+  putStreamRecords(runId: string, records: RunStreamRecord[]) {
+    for (const record of records) this.#state.write(paths.streamRecord(runId, record.seq), this.#expiring(runStreamRecordSchema.parse(record)));
   }
   putConversation(checkpoint: ConversationCheckpoint) {
     this.#state.write(paths.conversation(checkpoint.runId), this.#expiring(conversationCheckpointSchema.parse(checkpoint)));
