@@ -59,3 +59,31 @@ describe('a run-related failure', () => {
     if (named !== error) expect(named.cause).toBe(error);
   });
 });
+
+describe('the API client when the local stack is stopping', () => {
+  it('names a stack that answers 503 in plain text (it stops taking requests) as gone', async () => {
+    const { server, url } = await listen((_request, response) => {
+      response.writeHead(503, { 'content-type': 'text/plain' });
+      response.end('The local stack is stopping\n');
+    });
+    try {
+      const error = await createApiClient(url, 'token').call('GET', 'runs/r1:wait').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StackGoneError);
+      expect(((error as Error).cause as Error).message).toBe('The local stack is stopping');
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('reports any other answer that is not JSON as an API error quoting it, never a JSON parse failure', async () => {
+    const { server, url } = await listen((_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.end('<html>Bad gateway</html>');
+    });
+    try {
+      await expect(createApiClient(url, 'token').call('GET', 'runs')).rejects.toThrow('UNKNOWN (HTTP 502): not a JSON answer from /v1/runs: <html>Bad gateway</html>');
+    } finally {
+      await close(server);
+    }
+  });
+});

@@ -34,6 +34,11 @@ export function isConnectionLost(error: unknown): boolean {
   return false;
 }
 
+function isJson(response: Response): boolean {
+  const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
+  return mediaType === 'application/json' || mediaType.endsWith('+json');
+}
+
 /** Calls `<baseUrl>/v1/...` with the bearer token. */
 export function createApiClient(baseUrl: string, token: string): ApiClient {
   return {
@@ -54,6 +59,9 @@ export function createApiClient(baseUrl: string, token: string): ApiClient {
         if (isConnectionLost(error)) throw new StackGoneError(baseUrl, { cause: error });
         throw error;
       }
+      // A stopping local stack answers every request 503 in plain text before it goes.
+      if (response.status === 503 && text && !isJson(response)) throw new StackGoneError(baseUrl, { cause: new Error(text.trim()) });
+      if (text && !isJson(response)) throw new ApiError(response.status, 'UNKNOWN', `not a JSON answer from ${url.pathname}: ${text.slice(0, 200).trim()}`);
       const json = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
       if (!response.ok) {
         const error = (json['error'] ?? {}) as { status?: string; message?: string };
