@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { until } from '../shared/testing/until.ts';
 import { createApiClient, type ApiClient } from './api-client.ts';
 import { writeDevStackFile } from './dev-stack-file.ts';
 
-// `agentline runs list|get|watch` as processes, against a test stack they find as a running
+// `agentline runs list|get|watch` (and a refused `run`) as processes, against a test stack they find as a running
 // `agentline dev` (its stack file in a fresh HOME), and a stack stopped under a running `watch`.
 const project = fileURLToPath(new URL('..', import.meta.url));
 const agentline = join(project, 'bin/agentline.js');
@@ -90,6 +90,22 @@ describe('agentline runs list|get|watch against a running stack', () => {
     const badFilter = await runCli(['runs', 'list', '--filter', 'colour = "red"']);
     expect(badFilter.status).toBe(2);
     expect(badFilter.stderr).toMatch(/^agentline: --filter: /);
+  });
+
+  it('reports a run the API refuses (a 1.2 MB agent: 413) at once with its reason, starting nothing', async () => {
+    const path = join(home, 'big-agent.yaml');
+    await writeFile(path, `name: big_agent\ninstruction: "${'x'.repeat(1_200_000)}"\n`);
+    const refused = await runCli(['run', path, '--input', 'hi']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('submission refused: INVALID_ARGUMENT (HTTP 413): The request body is larger than 1048576 bytes (nothing was started; agentline runs list shows your runs)\n');
+  });
+
+  it('runs through the API to a failure, whose error line names the command that shows more', async () => {
+    const missing = 'projects/p/locations/global/collections/default_collection/engines/e/agents/missing';
+    const failed = await runCli(['run', missing, '--input', 'hi']);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/created through the runs API at http:\/\/127\.0\.0\.1:\d+ as user ada/);
+    expect(failed.stderr).toMatch(/\nerror PERMISSION_DENIED: .* \(agentline runs get runs\/r[0-9a-f]+ shows more\)\n/);
   });
 
   // Last: it stops the stack.
