@@ -20,7 +20,7 @@ export async function connectToApi(write: (line: string) => void): Promise<ApiCo
   let stack: LocalStack | undefined;
   // Ctrl-C: stop gracefully (the data is saved); a crash: the emulators' guardian saves it.
   const unregister = registerCleanup(() => stack?.stop() ?? Promise.resolve());
-  write('starting an ephemeral local stack for the agents API ...');
+  write('starting an ephemeral local stack for its API ...');
   try {
     stack = await startLocalStack({
       projectId: localProjectId,

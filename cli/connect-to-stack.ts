@@ -13,6 +13,8 @@ export interface StackConnection {
   deps: Pick<ReturnType<typeof createGoogleDeps>, 'store' | 'callbacks' | 'pubsub'>;
   /** The secret the stack verifies local tokens with (`agentline dev` and ephemeral stacks share it). */
   localAuthSecret: string;
+  /** Base URL of the same stack's HTTP API (`<apiUrl>/v1/...`). */
+  apiUrl: string;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export async function connectToStack(options: {
     options.write(`using the running agentline dev stack (pid ${dev.pid}, functions at ${dev.functionsUrl})`);
     useEmulators(dev);
     const deps = createGoogleDeps(loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: dev.projectId, AGENTLINE_LOG_LEVEL: 'silent' }));
-    return { deps, localAuthSecret, close: () => deps.close() };
+    return { deps, localAuthSecret, apiUrl: dev.functionsUrl, close: () => deps.close() };
   }
 
   let stack: LocalStack | undefined;
@@ -59,7 +61,7 @@ export async function connectToStack(options: {
     const { dataDir, saveIntervalMs } = localStackSettings();
     stack = await startLocalStack({ projectId: localProjectId, env, dataDir, saveIntervalMs, onWarning: options.write });
     options.write(`local stack up: Pub/Sub ${stack.pubsubHost}, Firestore ${stack.firestoreHost}, functions ${stack.functionsUrl}`);
-    return { deps: stack.deps, localAuthSecret, close };
+    return { deps: stack.deps, localAuthSecret, apiUrl: stack.functionsUrl, close };
   } catch (error) {
     await close();
     throw error;

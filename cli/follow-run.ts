@@ -1,78 +1,92 @@
-import { isTerminal, type Run } from '../shared/domain/run.ts';
 import type { Step } from '../shared/domain/step.ts';
-import type { Rejection, RunStore } from '../shared/ports/run-store.ts';
+import type { RunStore } from '../shared/ports/run-store.ts';
+import { ApiError, type ApiClient } from './api-client.ts';
 
-/**
- * Follows a run until it is terminal, writing one progress line per step state change. Resolves
- * with the terminal run; rejects after `timeoutMs`; stops, unsettled, when `signal` aborts.
- */
-export function followRun(
-  store: RunStore,
-  runId: string,
-  options: { timeoutMs: number; write: (line: string) => void; signal?: AbortSignal },
-): Promise<Run> {
-  const started = Date.now();
-  const seen = new Map<string, string>();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`Run ${runId} did not finish within ${Math.round(options.timeoutMs / 1000)} s (see runs/${runId} in Firestore)`));
-    }, options.timeoutMs);
-    const report = (steps: Step[]) => {
-      for (const step of steps) {
-        const key = `${step.state}/${step.attempt}`;
-        if (seen.get(step.stepId) === key) continue;
-        seen.set(step.stepId, key);
-        if (step.state !== 'PENDING' || step.lastError) options.write(describeStep(step, Date.now() - started));
-      }
-    };
-    let waitingReported: string | undefined;
-    const stop = store.watchRun(runId, (run, steps) => {
-      report(steps);
-      // A parked run can wait a long time: say why, once per reason.
-      const waiting = run?.state === 'WAITING' && run.waitingReason ? `${run.waitingReason.code}: ${run.waitingReason.message}` : undefined;
-      if (waiting && waiting !== waitingReported) options.write(`[+${((Date.now() - started) / 1000).toFixed(2)}s] run WAITING (${waiting})`);
-      waitingReported = waiting;
-      if (run && isTerminal(run.state)) {
-        clearTimeout(timer);
-        stop();
-        // The run and its steps are watched separately; read the steps once more so the last
-        // step's line is not lost to a run update that arrived first.
-        store.listSteps(runId).then(report, () => {}).finally(() => resolve(run));
-      }
-    });
-    // Aborting stops following (the caller has its answer elsewhere); the promise stays pending.
-    options.signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      stop();
-    });
-  });
+/** A run as the runs API answers it (its view: README.md, "The CLI"). */
+export type RunView = Record<string, unknown> & { name: string; state: string; error?: { code: string; message: string } };
+
+const endedStates = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/** The command that shows a run in full: every run-related failure the CLI prints names it. */
+export function seeRun(name: string): string {
+  return `agentline runs get ${name}`;
+}
+
+/** A failure while following or acting on a run, its message naming the command that shows more. */
+export class RunCommandError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'RunCommandError';
+  }
+}
+
+/** `error` (kept as the cause) with a message that names the command showing the run `name`. */
+export function namingRun(error: unknown, name: string): unknown {
+  if (!(error instanceof Error) || error.message.includes(seeRun(name))) return error;
+  // A run the caller may not see, or that does not exist: `runs get` would only say so again.
+  const hidden = error instanceof ApiError && (error.httpStatus === 403 || error.httpStatus === 404);
+  return new RunCommandError(`${error.message}; ${hidden ? 'agentline runs list shows your runs' : `${seeRun(name)} shows more`}`, { cause: error });
 }
 
 /**
- * Follows a submitted run as `followRun` does, and also watches for the submission's rejection
- * (a refused token, an unreadable message), which never becomes a run: whichever comes first.
+ * Waits through the runs API until the run has ended, with `:wait` long-polls (at most 30 s
+ * each, so a lost connection is noticed) until `deadline` (epoch ms). Resolves with the ended
+ * run; throws when the deadline passes first, naming the run. A run this command has just
+ * created is answered as a missing one (403) until the submission step has created it: with
+ * `justCreated` that is retried.
  */
-export async function followRunOrRejection(
-  store: RunStore,
-  runId: string,
-  messageId: string,
-  options: { timeoutMs: number; write: (line: string) => void; pollMs?: number },
-): Promise<{ run: Run } | { rejection: Rejection }> {
-  const stop = new AbortController();
-  const rejected = (async (): Promise<{ rejection: Rejection }> => {
-    for (;;) {
-      const rejection = await store.getRejection(messageId);
-      if (rejection) return { rejection };
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
-      if (stop.signal.aborted) return new Promise(() => {});
+export async function waitForRunEnd(api: ApiClient, name: string, options: { deadline: number; justCreated?: boolean }): Promise<RunView> {
+  let seen = false;
+  for (;;) {
+    const remainingMs = options.deadline - Date.now();
+    if (remainingMs <= 0) throw new Error(`${name} did not end within the --timeout; ${seeRun(name)} shows it now`);
+    let run: RunView;
+    try {
+      run = (await api.call('GET', `${name}:wait`, { query: { timeout: `${Math.min(30, Math.ceil(remainingMs / 1000))}s` } })) as RunView;
+    } catch (error) {
+      if (options.justCreated && !seen && error instanceof ApiError && error.httpStatus === 403) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      throw error;
     }
-  })();
-  try {
-    return await Promise.race([followRun(store, runId, { ...options, signal: stop.signal }).then((run) => ({ run })), rejected]);
-  } finally {
-    stop.abort();
+    seen = true;
+    if (endedStates.has(run.state)) return run;
   }
+}
+
+/**
+ * Writes one progress line per step state change of a run, and why it waits, read from the
+ * local stack's store (the runs API has no step listing). `stop` writes the last step's line,
+ * which may arrive after the run ended, and stops watching.
+ */
+export function reportProgress(store: RunStore, runId: string, write: (line: string) => void): { stop(): Promise<void> } {
+  const started = Date.now();
+  const seen = new Map<string, string>();
+  const report = (steps: Step[]) => {
+    for (const step of steps) {
+      const key = `${step.state}/${step.attempt}`;
+      if (seen.get(step.stepId) === key) continue;
+      seen.set(step.stepId, key);
+      if (step.state !== 'PENDING' || step.lastError) write(describeStep(step, Date.now() - started));
+    }
+  };
+  let waitingReported: string | undefined;
+  const unsubscribe = store.watchRun(runId, (run, steps) => {
+    report(steps);
+    // A parked run can wait a long time: say why, once per reason.
+    const waiting = run?.state === 'WAITING' && run.waitingReason ? `${run.waitingReason.code}: ${run.waitingReason.message}` : undefined;
+    if (waiting && waiting !== waitingReported) write(`[+${((Date.now() - started) / 1000).toFixed(2)}s] run WAITING (${waiting})`);
+    waitingReported = waiting;
+  });
+  return {
+    async stop() {
+      unsubscribe();
+      // The run and its steps are watched separately; read the steps once more so the last
+      // step's line is not lost to a run update that arrived first.
+      await store.listSteps(runId).then(report, () => {});
+    },
+  };
 }
 
 /** `[+1.23s] 0-model-0  model  SUCCEEDED  812 ms  2 function calls` */
@@ -87,4 +101,22 @@ export function describeStep(step: Step, elapsedMs: number): string {
   if (typeof calls === 'number' && calls > 0) parts.push(`${calls} function call${calls === 1 ? '' : 's'}`);
   if (step.lastError) parts.push(`(${step.lastError.code}: ${step.lastError.message})`);
   return parts.join('  ');
+}
+
+/**
+ * The run's outcome as `run` and `runs watch` print it: a summary line and any error on stderr
+ * (the error naming the command that shows more), the answer on stdout — or, with `json`, only
+ * the run's view on stdout. Returns the exit status: 0 only when the run SUCCEEDED.
+ */
+export function printOutcome(run: RunView, json: boolean | undefined): number {
+  if (json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+  else {
+    const usage = run['usage'] as { totalTokenCount?: number } | undefined;
+    process.stderr.write(`run ${run.name.replace(/^runs\//, '')} ${run.state}: ${Number(run['llmCallCount'] ?? 0)} model requests, ${usage?.totalTokenCount ?? 0} tokens\n`);
+    if (run.error) process.stderr.write(`error ${run.error.code}: ${run.error.message} (${seeRun(run.name)} shows more)\n`);
+    const output = run['output'] as { text?: string } | undefined;
+    if (output?.text !== undefined) process.stdout.write(`${output.text}\n`);
+  }
+  if (run.state !== 'SUCCEEDED' && json) process.stderr.write(`${run.name} ${run.state} (${seeRun(run.name)} shows more)\n`);
+  return run.state === 'SUCCEEDED' ? 0 : 1;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSubmission } from './run-command.ts';
+import { buildSubmission, toCreateRunBody } from './run-command.ts';
 
 const agentName = 'projects/p/locations/global/collections/default_collection/engines/e/agents/calc';
 const values = { input: '2+2?', timeout: '300', user: 'ada' };
@@ -26,6 +26,14 @@ describe('agentline run <agent>', () => {
     ['a file that does not exist', '/nonexistent/agent.yaml', /Cannot read agent file \/nonexistent\/agent.yaml/],
   ])('refuses %s, naming it', async (_case, argument, message) => {
     await expect(buildSubmission([argument], values)).rejects.toThrow(message);
+  });
+});
+
+describe('agentline run through the runs API', () => {
+  it('creates the run with only what a caller may set: the user comes from the token, the idempotency key is the requestId', async () => {
+    const submission = await buildSubmission([agentName], { ...values, session: 's1', callback: 'https://example.com/hook', 'run-config': '{"max_llm_calls": 3}' });
+    const body = JSON.parse(JSON.stringify(toCreateRunBody(submission)));
+    expect(body).toEqual({ agent: { name: agentName }, input: '2+2?', sessionId: 's1', callback: { url: 'https://example.com/hook' }, runConfig: { max_llm_calls: 3 } });
   });
 });
 

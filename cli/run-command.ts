@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { topology } from '../infra/topology.ts';
-import { PubSubSubmissionPublisher } from '../shared/adapters/pubsub/pubsub-submission-publisher.ts';
 import { parseAgentConfigYaml } from '../shared/domain/agent-config.ts';
 import { agentResourceNameForm, isAgentResourceName } from '../shared/domain/agent-resource-name.ts';
 import { InvalidInputError } from '../shared/domain/errors.ts';
 import { parseRunConfig } from '../shared/domain/run-config.ts';
-import { toRunView } from '../shared/domain/run-view.ts';
-import { deriveRunId, submissionSchema, type Submission } from '../shared/domain/submission.ts';
+import { submissionSchema, type Submission } from '../shared/domain/submission.ts';
 import { describeIssues } from '../shared/domain/describe-issues.ts';
 import { builtinToolNames } from '../shared/tools/builtin-tools.ts';
 import { connectToStack } from './connect-to-stack.ts';
-import { followRunOrRejection } from './follow-run.ts';
+import { ApiError, createApiClient } from './api-client.ts';
+import { namingRun, printOutcome, reportProgress, waitForRunEnd, type RunView } from './follow-run.ts';
 import { parseTimeoutSeconds, readUtf8File, readUtf8Stdin } from './cli-options.ts';
 import { cliUserId } from './cli-user.ts';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
-import { authorizationAttribute } from '../shared/steps/prove-submitter.ts';
 import { CliUsageError } from './usage.ts';
 
 export interface RunCommandValues {
@@ -32,40 +29,48 @@ export interface RunCommandValues {
 
 /**
  * `agentline run <agent.yaml | agent resource name> --input ...`: validates everything it can
- * locally first (so mistakes are reported before any stack starts), submits through the
- * agentline-tasks topic as `--user` (proven with a local token), follows the run on stderr and
- * prints the outcome. A registered agent is checked by the pipeline (permission, lifecycle
- * state); a refusal is the run's error, a refused submission its rejection. Exit status 0 only
- * when the run SUCCEEDED.
+ * locally first (so mistakes are reported before any stack starts), creates the run through the
+ * runs API as `--user` (a local token; the submission's idempotency key is the `requestId`, so a
+ * retried create never starts a second run), follows it and prints the outcome. Progress comes
+ * from the stack's store (the API lists no steps); the outcome from `:wait` long-polls, so what
+ * `--json` prints is the API's view. A create the API refuses (an oversized agent: 413) is
+ * reported at once with its reason. Exit status 0 only when the run SUCCEEDED.
  */
 export async function runRunCommand(positionals: string[], values: RunCommandValues): Promise<number> {
   const submission = await buildSubmission(positionals, values);
+  const timeoutMs = parseTimeoutSeconds(values.timeout ?? '300') * 1000;
   const write = (line: string) => process.stderr.write(`${line}\n`);
   const stack = await connectToStack({ fallbackReplay: values['fallback-replay'], write });
   try {
-    const publisher = new PubSubSubmissionPublisher(stack.deps.pubsub, topology.submissionsTopic);
-    const token = await mintLocalToken(stack.localAuthSecret, { userId: submission.userId });
-    const messageId = await publisher.publish(submission, { [authorizationAttribute]: `Bearer ${token}` });
-    const runId = deriveRunId(submission, messageId);
-    const agentLabel = 'name' in submission.agent ? submission.agent.name : submission.agent.fileName;
-    write(`run ${runId} submitted to ${topology.submissionsTopic} as user ${submission.userId} (agent ${agentLabel})`);
-    const outcome = await followRunOrRejection(stack.deps.store, runId, messageId, { timeoutMs: parseTimeoutSeconds(values.timeout ?? '300') * 1000, write });
-    if ('rejection' in outcome) {
-      write(`submission refused: ${outcome.rejection.code}: ${outcome.rejection.message}`);
+    const api = createApiClient(stack.apiUrl, await mintLocalToken(stack.localAuthSecret, { userId: submission.userId }));
+    let created: RunView;
+    try {
+      created = (await api.call('POST', 'runs', { query: { requestId: submission.idempotencyKey }, body: toCreateRunBody(submission) })) as RunView;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      write(`submission refused: ${error.message} (nothing was started; agentline runs list shows your runs)`);
       return 1;
     }
-    const run = outcome.run;
-    const view = toRunView(run, await stack.deps.callbacks.getCallback(runId));
-    if (values.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-    else {
-      write(`run ${runId} ${run.state}: ${run.llmCallCount} model requests, ${run.usage.totalTokenCount ?? 0} tokens`);
-      if (run.error) write(`error ${run.error.code}: ${run.error.message}`);
-      if (run.output) process.stdout.write(`${run.output.text}\n`);
+    const agentLabel = 'name' in submission.agent ? submission.agent.name : submission.agent.fileName;
+    write(`run ${created.name.replace(/^runs\//, '')} created through the runs API at ${stack.apiUrl} as user ${submission.userId} (agent ${agentLabel})`);
+    const progress = reportProgress(stack.deps.store, created.name.replace(/^runs\//, ''), write);
+    try {
+      const run = await waitForRunEnd(api, created.name, { deadline: Date.now() + timeoutMs, justCreated: true });
+      await progress.stop();
+      return printOutcome(run, values.json);
+    } catch (error) {
+      await progress.stop().catch(() => {});
+      throw namingRun(error, created.name);
     }
-    return run.state === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await stack.close();
   }
+}
+
+/** The body of `POST /v1/runs` for a submission: what the caller may set (the API adds who it is). */
+export function toCreateRunBody(submission: Submission): Record<string, unknown> {
+  const { agent, input, runConfig, sessionId, deadline, callback } = submission;
+  return { agent, input, runConfig, sessionId, deadline, callback };
 }
 
 type CliSubmission = Submission & { agent: { configYaml: string; fileName: string } | { name: string }; userId: string };

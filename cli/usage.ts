@@ -3,7 +3,7 @@ export const usage = `Usage:
       Start the local stack (Pub/Sub and Firestore emulators, all functions) in the foreground.
   agentline run <agent.yaml | agent name> (--input "<text>" | --input-file <path | ->) [--run-config '<json>']
                 [--session <id>] [--user <id>] [--callback <url>] [--json] [--timeout <seconds>] [--fallback-replay <recording.json>]
-      Run an agent once through the pipeline and follow it: an ADK Agent Config file, or a
+      Run an agent once through the runs API and follow it: an ADK Agent Config file, or a
       registered agent by resource name (projects/P/locations/L/collections/C/engines/E/agents/A),
       run as --user (default $USER), which must be allowed to run it. Uses a running \`agentline dev\`
       stack if there is one, otherwise starts (and stops) an ephemeral one. Exit status 0 only
@@ -13,9 +13,19 @@ export const usage = `Usage:
       by the stack: an ephemeral one stops when the run ends, so use \`agentline dev\` to see retries).
   agentline callbacks secret [--user <id>]
       Print --user's (default $USER) Standard Webhooks secret for result callbacks, to verify them.
+  agentline runs list [--filter '<filter>'] [--page-size N] [--page-token T] [--user <id>] [--json]
+      --user's runs, newest first, one line each; --filter like 'state = "FAILED" AND session_id = "s1"'
+      (fields agent, state, session_id, create_time; joined by AND).
+  agentline runs get <run> [--user <id>]
+      The run's JSON view (its error, output, callback attempts).
+  agentline runs watch <run> [--user <id>] [--timeout <seconds>] [--json]
+      Follow a run until it ends (default at most a day): progress, then the outcome as run prints
+      it. Exit status 0 only when it SUCCEEDED.
   agentline runs cancel <run> [--reason <text>] [--user <id>] [--timeout <seconds>] [--json]
       Cancel a run: it ends CANCELLED at once (a parked or waiting run too); steps in flight stop
       at their next commit. Waits until the run has ended; exit status 0 when it ended CANCELLED.
+      The runs commands use the runs API of the running dev stack (or an ephemeral one); every
+      run-related failure names the command that shows more (agentline runs get <run>).
   agentline migrate
       Bring a deployment's Firestore data (GOOGLE_CLOUD_PROJECT, Application Default Credentials)
       up to this version; idempotent. Local stacks migrate their own data as they start.
