@@ -6,13 +6,10 @@ import type { callbackFunctionNames } from './register-callback-function.ts';
 /** A secret a function reads from Secret Manager, by its name in infra/function-permissions.json. */
 export type SecretName = 'page-token-key' | 'callback-signing-key';
 
-/** A topic a function publishes to: an outbox topic, or the trusted submissions topic (the API starts runs there). */
-export type PublishedTopic = OutboxTopic | 'trusted-submissions';
-
 /** What one deployed function's code uses besides Firestore, which every function uses. */
 export interface FunctionNeeds {
   /** The outbox topics its handler can publish to (its own step topic again only through `delaysSteps`). */
-  readonly publishes: readonly PublishedTopic[];
+  readonly publishes: readonly OutboxTopic[];
   /** Schedules delayed redeliveries of its own messages (steps, callbacks) through the DelayQueue (Cloud Tasks, deployed). */
   readonly delaysSteps: boolean;
   /** Calls the model (the ModelClient: Gemini through an API key, or Vertex AI). */
@@ -21,7 +18,7 @@ export interface FunctionNeeds {
   readonly secrets: readonly SecretName[];
 }
 
-function needs(publishes: readonly PublishedTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
+function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
   return { publishes, delaysSteps: false, callsModel: false, secrets: [], ...uses };
 }
 

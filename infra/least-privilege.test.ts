@@ -45,7 +45,7 @@ function declared(name: string): FunctionPermissions {
 /** The declaration the code's needs call for. */
 function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
   return {
-    publishes: sorted(needs.publishes.map((topic) => (topic === 'trusted-submissions' ? topology.trustedSubmissionsTopic : topicForOutbox(topic)))),
+    publishes: sorted(needs.publishes.map((topic) => topicForOutbox(topic))),
     delaysSteps: needs.delaysSteps,
     callsModel: needs.callsModel,
     secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],

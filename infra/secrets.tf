@@ -64,13 +64,3 @@ resource "google_secret_manager_secret_version" "generated" {
     create_before_destroy = true
   }
 }
-
-moved {
-  from = google_secret_manager_secret.page_token_key
-  to   = google_secret_manager_secret.generated["page-token-key"]
-}
-
-moved {
-  from = google_secret_manager_secret_version.page_token_key
-  to   = google_secret_manager_secret_version.generated["page-token-key"]
-}
