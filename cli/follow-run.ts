@@ -31,26 +31,14 @@ export function namingRun(error: unknown, name: string): unknown {
 /**
  * Waits through the runs API until the run has ended, with `:wait` long-polls (at most 30 s
  * each, so a lost connection is noticed) until `deadline` (epoch ms). Resolves with the ended
- * run; throws when the deadline passes first, naming the run. A run this command has just
- * created is answered as a missing one (403) until the submission step has created it: with
- * `justCreated` that is retried.
+ * run; throws when the deadline passes first, naming the run. A run just created is its
+ * creator's at once (the API's owner claim), so nothing here waits for it to be written.
  */
-export async function waitForRunEnd(api: ApiClient, name: string, options: { deadline: number; justCreated?: boolean }): Promise<RunView> {
-  let seen = false;
+export async function waitForRunEnd(api: ApiClient, name: string, options: { deadline: number }): Promise<RunView> {
   for (;;) {
     const remainingMs = options.deadline - Date.now();
     if (remainingMs <= 0) throw new Error(`${name} did not end within the --timeout; ${seeRun(name)} shows it now`);
-    let run: RunView;
-    try {
-      run = (await api.call('GET', `${name}:wait`, { query: { timeout: `${Math.min(30, Math.ceil(remainingMs / 1000))}s` } })) as RunView;
-    } catch (error) {
-      if (options.justCreated && !seen && error instanceof ApiError && error.httpStatus === 403) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        continue;
-      }
-      throw error;
-    }
-    seen = true;
+    const run = (await api.call('GET', `${name}:wait`, { query: { timeout: `${Math.min(30, Math.ceil(remainingMs / 1000))}s` } })) as RunView;
     if (endedStates.has(run.state)) return run;
   }
 }

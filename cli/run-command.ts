@@ -55,7 +55,7 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
     write(`run ${created.name.replace(/^runs\//, '')} created through the runs API at ${stack.apiUrl} as user ${submission.userId} (agent ${agentLabel})`);
     const progress = reportProgress(stack.deps.store, created.name.replace(/^runs\//, ''), write);
     try {
-      const run = await waitForRunEnd(api, created.name, { deadline: Date.now() + timeoutMs, justCreated: true });
+      const run = await waitForRunEnd(api, created.name, { deadline: Date.now() + timeoutMs });
       await progress.stop();
       return printOutcome(run, values.json);
     } catch (error) {

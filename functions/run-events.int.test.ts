@@ -41,15 +41,6 @@ async function createRun(label: string, body: Record<string, unknown>): Promise<
   return ((await created.json()) as { name: string }).name;
 }
 
-/** Until the submission step has created it, the run is answered as a missing one (403): retry then. */
-async function openWhenCreated(name: string, signal?: AbortSignal): Promise<Response> {
-  for (;;) {
-    const response = await openEvents(name, undefined, signal);
-    if (response.status !== 403) return response;
-    await response.body?.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function readAll(response: Response): Promise<ReceivedEvent[]> {
   expect(response.status).toBe(200);
@@ -69,7 +60,7 @@ describe('runs.events over HTTP on the emulators', () => {
     try {
       const name = await createRun('events', { input: 'What is 6*7?' });
       const leaving = new AbortController();
-      const response = await openWhenCreated(name, leaving.signal);
+      const response = await openEvents(name, undefined, leaving.signal);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
 
       // The first client leaves after the model's retry was reported: the plan, model, tool and
@@ -120,7 +111,7 @@ describe('runs.events over HTTP on the emulators', () => {
     const chunk = (text: string, finishReason?: string) => ({ candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }] });
     gemini.script([{ chunks: [chunk('a'.repeat(600)), chunk('b'.repeat(600)), chunk('e'), chunk('nd', 'STOP')] }]);
     const name = await createRun('partials', { input: 'Say a lot.', runConfig: { streaming_mode: 'SSE' } });
-    const response = await openWhenCreated(name);
+    const response = await openEvents(name);
     const events = await readAll(response);
     expect(events.map((event) => Number(event.id))).toEqual(events.map((_, index) => index));
     const partials = events.filter((event) => event.event === 'model.partial');

@@ -31,14 +31,10 @@ const requestId = (label: string) => `${label}-${process.pid}-${Date.now()}`;
 /** A run that fails at submission (its agent does not exist): it ends at once, with no model. */
 const failingRun = (sessionId?: string) => ({ agent: { name: missingAgent }, input: 'hi', ...(sessionId ? { sessionId } : {}) });
 
-/** Until the submission step has created it, a QUEUED run is answered like a missing one (403): retry then. */
+/** Waits through `:wait` until the run ended; its creator may wait on it from the moment it is created. */
 async function waitEnded(user: string, name: string) {
   for (;;) {
     const answer = await api.call(user, 'GET', `${name}:wait?timeout=10s`);
-    if (answer.status === 403) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      continue;
-    }
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(answer.body['state'])) return answer.body;
   }
@@ -60,6 +56,9 @@ describe('runs API', () => {
 
   it("answers another user's run and a missing run alike (403), and admins 404 for a missing one", async () => {
     const created = await api.call('ada', 'POST', `runs?requestId=${requestId('mine')}`, failingRun());
+    // From the moment it is created, whether or not the submission step has written it yet.
+    expect((await api.call('ada', 'GET', created.body['name'])).body).toMatchObject({ name: created.body['name'], userId: 'ada' });
+    expect((await api.call('bob', 'GET', created.body['name'])).status).toBe(403);
     await waitEnded('ada', created.body['name']);
     const denied = await api.call('bob', 'GET', created.body['name']);
     const missing = await api.call('bob', 'GET', 'runs/r000000000000000000000000');

@@ -16,6 +16,8 @@ export const documentPaths = {
   conversation: (runId: string) => `runs/${runId}/conversation/latest`,
   /** The delivery of the run's result callback (docs/architecture.md, "Result callbacks"). */
   callback: (runId: string) => `runs/${runId}/callback/state`,
+  /** Whose a run created through the runs API is, until and after the submission step writes it. */
+  runClaim: (runId: string) => `runClaims/${runId}`,
   join: (runId: string, turn: number) => `runs/${runId}/joins/${String(turn).padStart(6, '0')}`,
   /** Sessions live under their user: a session id alone never names one (docs/architecture.md, "Trust boundaries"). */
   sessionEntries: (userId: string, sessionId: string) => `users/${userId}/sessions/${sessionId}/entries`,
@@ -52,4 +54,4 @@ export function encodeAgentName(name: string): string {
  * The collection groups whose documents carry `expireTime` and are deleted by Firestore's TTL
  * policies (infra/topology.json `firestore.ttlCollectionGroups` declares the same list).
  */
-export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries', 'stream'] as const;
+export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries', 'stream', 'runClaims'] as const;

@@ -13,6 +13,7 @@ import { sampleAgentConfig, sampleParent } from '../testing/agent-fixtures.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { callApi } from '../testing/call-api.ts';
 import type { Submission } from '../domain/submission.ts';
+import { sampleRun } from '../testing/run-fixtures.ts';
 import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
@@ -27,11 +28,12 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
   let ids = 0;
   let now = 1_700_000_000_000;
   const submitted: Submission[] = [];
+  const runs = new InMemoryRunStore(documents);
   const handlers = createApiHandlers({
     registry,
     agents,
     store: new InMemoryRunStore(documents),
-    runs: new InMemoryRunStore(documents),
+    runs,
     callbacks: new InMemoryCallbackStore(documents),
     submissions: { publish: async (submission) => `m${submitted.push(submission)}` },
     queue,
@@ -55,7 +57,7 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
   /** The agents named by the lifecycle announcements published so far. */
   const announced = () =>
     queue.published.filter((message) => message.topic === 'agent-lifecycle').map((message) => (JSON.parse(message.data.toString()) as { agentName: string }).agentName);
-  return { call, queue, outbox, announced, agents, submitted };
+  return { call, queue, outbox, announced, agents, submitted, runs };
 }
 
 const agent = { displayName: 'Helper', description: 'Helps.', adkAgentDefinition: { agentConfig: sampleAgentConfig } };
@@ -184,5 +186,56 @@ describe('the API router', () => {
     expect((await call('root', 'POST', 'users/ada/authorizations:grant', { authorization })).status).toBe(200);
     expect(await agents.holdsAuthorization('ada', authorization)).toBe(true);
     expect((await call('root', 'POST', 'users/ada/authorizations:grant', { authorisation: authorization })).body).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } });
+  });
+});
+
+// This world's submissions are only recorded: no submission step ever writes the run, so every
+// answer below comes from the owner claim runs.create wrote.
+describe('a run created through the API before the submission step has written it', () => {
+  const created = async (world: ReturnType<typeof createWorld>) => {
+    const answer = await world.call('ada', 'POST', 'runs', { agent: { configYaml: 'name: a\ninstruction: Hi.\n', fileName: 'a.yaml' }, input: 'hello' }, { requestId: 'req-1' });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body as { name: string; runId: string };
+  };
+
+  it('is QUEUED to its owner and to admins, and 403 to anyone else, as a written run is', async () => {
+    const world = createWorld();
+    const run = await created(world);
+    expect((await world.call('ada', 'GET', run.name)).body).toMatchObject({ name: run.name, state: 'QUEUED', agent: { name: 'a.yaml' }, input: 'hello', userId: 'ada' });
+    expect((await world.call('root', 'GET', run.name)).body).toMatchObject({ state: 'QUEUED', userId: 'ada' });
+    const denied = await world.call('bob', 'GET', run.name);
+    expect(denied.status).toBe(403);
+    expect((await world.call('bob', 'GET', `${run.name}:wait`, undefined, { timeout: '1' })).status).toBe(403);
+    expect((await world.call('bob', 'POST', `${run.name}:cancel`, {})).status).toBe(403);
+  });
+
+  it('answers a repeated create with the first claim, publishing the submission again (the submission step is idempotent)', async () => {
+    const world = createWorld();
+    const first = await created(world);
+    const again = await created(world);
+    expect(again).toEqual(first);
+    expect(world.submitted).toHaveLength(2);
+    expect(new Set(world.submitted.map((submission) => submission.idempotencyKey))).toEqual(new Set(['req-1']));
+  });
+
+  it('is waited for until written and ended, and answered QUEUED when the wait times out first', async () => {
+    const world = createWorld();
+    const run = await created(world);
+    expect((await world.call('ada', 'GET', `${run.name}:wait`, undefined, { timeout: '0.2' })).body).toMatchObject({ state: 'QUEUED' });
+    const waiting = world.call('ada', 'GET', `${run.name}:wait`, undefined, { timeout: '5' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await world.runs.transact(async (tx) => tx.createRun(sampleRun(run.runId, { userId: 'ada', state: 'FAILED', endTime: 2, error: { code: 'X', message: 'm' } })));
+    expect((await waiting).body).toMatchObject({ name: run.name, state: 'FAILED' });
+  });
+
+  it('is cancelled once the submission step has written it, the cancel waiting for that', async () => {
+    const world = createWorld();
+    const run = await created(world);
+    const cancelling = world.call('ada', 'POST', `${run.name}:cancel`, {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(world.queue.published.filter((message) => message.topic === 'run-control')).toHaveLength(0);
+    await world.runs.transact(async (tx) => tx.createRun(sampleRun(run.runId, { userId: 'ada', state: 'RUNNING' })));
+    expect((await cancelling).status).toBe(200);
+    expect(world.queue.published.filter((message) => message.topic === 'run-control')).toHaveLength(1);
   });
 });

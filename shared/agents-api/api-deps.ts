@@ -15,8 +15,11 @@ import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 export interface ApiDeps {
   registry: AgentRegistry;
   authenticator: Authenticator;
-  /** The runs API reads runs here (get, list, wait, events); the pipeline writes them. */
-  runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRun' | 'listStream'>;
+  /**
+   * The runs API reads runs here (get, list, wait, events); the pipeline writes them. The API
+   * writes only the owner claim of each run it creates.
+   */
+  runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRun' | 'listStream' | 'claimRunOwner' | 'getRunClaim'>;
   /** A run's result callback and its attempts, shown with the run (get, wait, cancel). */
   callbacks: Pick<CallbackStore, 'getCallback'>;
   /** Starts runs for verified callers: the trusted submissions topic. */

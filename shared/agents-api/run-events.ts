@@ -5,7 +5,7 @@ import { doneEntry, type RunStreamEntry, type RunStreamRecord } from '../domain/
 import { toRfc3339 } from '../domain/run-view.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { EventStream, type ServerSentEvent } from './event-stream.ts';
-import { authorizedRun } from './run-methods.ts';
+import { findAuthorizedRun } from './run-methods.ts';
 
 /** How often an idle stream sends a comment, so proxies and clients keep the connection. */
 export const heartbeatMs = 15_000;
@@ -17,7 +17,8 @@ const pageSize = 200;
  * Events, each with `id:` its seq, starting after `lastEventId` (the `Last-Event-ID` header, or
  * the `lastEventId` query for clients that cannot set headers; from the start when absent). Ends
  * after `done`. A reconnect after `done` is answered 204: there is nothing more. Authorization as
- * for `runs.get` (403 before 404), decided before the stream opens.
+ * for `runs.get` (403 before 404, the owner claim of a run not yet written counting as the run),
+ * decided before the stream opens.
  */
 export async function openRunEvents(
   deps: Pick<ApiDeps, 'runs'>,
@@ -28,9 +29,11 @@ export async function openRunEvents(
   options: { heartbeatMs?: number } = {},
 ): Promise<EventStream> {
   const after = parseLastEventId(lastEventId);
-  const run = await authorizedRun(deps, caller, runId);
+  // A claimed run not yet written streams from its first record, written when it is.
+  const found = await findAuthorizedRun(deps, caller, runId);
+  const run = 'run' in found ? found.run : undefined;
   // `done` is the last record; a run that ended before the stream existed gets it at seq 0.
-  if (isTerminal(run.state) && after >= Math.max(0, (run.streamCount ?? 0) - 1)) return new EventStream(undefined);
+  if (run && isTerminal(run.state) && after >= Math.max(0, (run.streamCount ?? 0) - 1)) return new EventStream(undefined);
   return new EventStream(followRunStream(deps.runs, runId, after, signal, options.heartbeatMs ?? heartbeatMs));
 }
 

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
-import { InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
+import { InvalidInputError, NotFoundError, PermissionDeniedError, TransientError } from '../domain/errors.ts';
 import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
 import { isTerminal, runName, type Run } from '../domain/run.ts';
-import { toRfc3339, toRunView } from '../domain/run-view.ts';
+import { toRunView } from '../domain/run-view.ts';
+import { pendingRunView, type RunClaim } from '../domain/runs/run-claim.ts';
 import { parseRunFilter, runSortKeySchema } from '../domain/runs/run-list-query.ts';
 import { deriveRunId, submissionSchema, type Submission } from '../domain/submission.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -18,13 +19,18 @@ const createRunBodySchema = submissionSchema.pick({ agent: true, input: true, ru
 const runIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 export const defaultWaitSeconds = 30;
 export const maxWaitSeconds = 60;
+/** How long `runs.cancel` waits for a run just created to be written before answering 503. */
+const cancelWaitsForCreationMs = 10_000;
 
 /**
- * `runs.create` (AIP-133, with AIP-155's `requestId`): publishes the submission, for the caller, on
- * the trusted submissions topic — the API verified who the caller is — and answers the run at
- * once: its id depends only on (caller, requestId), so the run is `QUEUED` until the submission
- * step creates it, and a create repeated with the same requestId answers the same run and never
- * starts a second one. Without a requestId the server picks one (a retry then starts another run).
+ * `runs.create` (AIP-133, with AIP-155's `requestId`): claims the run for the caller, publishes
+ * the submission on the trusted submissions topic — the API verified who the caller is — and
+ * answers the run at once: its id depends only on (caller, requestId), so the run is `QUEUED`
+ * until the submission step creates it, and a create repeated with the same requestId answers the
+ * same run and never starts a second one. The claim, written before the publish, is what lets
+ * the caller get, wait on, stream and cancel the run before that step has written it
+ * (docs/architecture.md, "Runs API"). Without a requestId the server picks one (a retry then
+ * starts another run).
  */
 export async function createRun(deps: Deps, caller: Caller, requestId: string | undefined, body: unknown): Promise<Json> {
   const parsed = createRunBodySchema.safeParse(body);
@@ -37,15 +43,24 @@ export async function createRun(deps: Deps, caller: Caller, requestId: string | 
   const existing = await deps.runs.getRun(runId);
   if (existing) return toRunView(existing);
   const submission: Submission = { schemaVersion: 1, ...parsed.data, userId: caller.userId, idempotencyKey: key };
+  const agentName = 'name' in submission.agent ? submission.agent.name : (submission.agent.fileName ?? 'inline');
+  const claim = await deps.runs.claimRunOwner({
+    schemaVersion: 1,
+    runId,
+    userId: caller.userId,
+    agentName,
+    input: submission.input,
+    ...(submission.sessionId ? { sessionId: submission.sessionId } : {}),
+    createTime: deps.clock.now(),
+  });
   await deps.submissions.publish(submission);
-  const now = toRfc3339(deps.clock.now());
-  const agent = 'name' in submission.agent ? { name: submission.agent.name } : { name: submission.agent.fileName ?? 'inline' };
-  return { name: runName(runId), runId, agent, state: 'QUEUED', input: submission.input, sessionId: submission.sessionId, userId: caller.userId, createTime: now, updateTime: now };
+  return pendingRunView(claim);
 }
 
 /** `runs.get`: the caller's own run, or any run for an admin (403 before 404). */
 export async function getRun(deps: Pick<Deps, 'runs' | 'callbacks'>, caller: Caller, runId: string): Promise<Json> {
-  return viewWithCallback(deps, await authorizedRun(deps, caller, runId));
+  const found = await findAuthorizedRun(deps, caller, runId);
+  return 'run' in found ? viewWithCallback(deps, found.run) : pendingRunView(found.claim);
 }
 
 /**
@@ -74,7 +89,7 @@ export async function listRuns(deps: Deps, caller: Caller, query: Record<string,
 export async function cancelRun(deps: Deps, caller: Caller, runId: string, body: unknown): Promise<Json> {
   const parsed = z.strictObject({ reason: z.string().max(1_000).optional() }).safeParse(body ?? {});
   if (!parsed.success) throw new InvalidInputError(`Invalid cancel request: ${describeIssues(parsed.error.issues)}`);
-  const run = await authorizedRun(deps, caller, runId);
+  const run = await authorizedRun(deps, caller, runId, { waitForCreationMs: cancelWaitsForCreationMs });
   if (!isTerminal(run.state)) {
     const request = { runId, requestedBy: caller.userId, ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) };
     await deps.queue.publish([runCancelOutboxMessage(request, `api-${deps.newId()}`)]);
@@ -89,26 +104,35 @@ export async function cancelRun(deps: Deps, caller: Caller, runId: string, body:
  */
 export async function waitForRun(deps: Pick<Deps, 'runs' | 'callbacks'>, caller: Caller, runId: string, timeout: string | undefined, signal: AbortSignal): Promise<Json> {
   const seconds = parseWaitTimeout(timeout);
-  const current = await authorizedRun(deps, caller, runId);
-  if (isTerminal(current.state)) return viewWithCallback(deps, current);
-  const run = await new Promise<Run>((resolve) => {
-    let latest = current;
+  const found = await findAuthorizedRun(deps, caller, runId);
+  if ('run' in found && isTerminal(found.run.state)) return viewWithCallback(deps, found.run);
+  const run = await watchUntil(deps, runId, (changed) => isTerminal(changed.state), seconds * 1000, signal);
+  if (run) return viewWithCallback(deps, run);
+  return 'run' in found ? viewWithCallback(deps, found.run) : pendingRunView(found.claim);
+}
+
+/**
+ * The run once `done` says so, or as last seen when `ms` passed or the client went away (`signal`);
+ * undefined if it never existed meanwhile. The listener is removed however the wait ends.
+ */
+function watchUntil(deps: Pick<Deps, 'runs'>, runId: string, done: (run: Run) => boolean, ms: number, signal?: AbortSignal): Promise<Run | undefined> {
+  return new Promise<Run | undefined>((resolve) => {
+    let latest: Run | undefined;
     const finish = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
+      signal?.removeEventListener('abort', finish);
       stop();
       resolve(latest);
     };
-    const timer = setTimeout(finish, seconds * 1000);
-    signal.addEventListener('abort', finish);
+    const timer = setTimeout(finish, ms);
+    signal?.addEventListener('abort', finish);
     const stop = deps.runs.watchRun(runId, (changed) => {
       if (!changed) return;
       latest = changed;
-      if (isTerminal(changed.state)) queueMicrotask(finish);
+      if (done(changed)) queueMicrotask(finish);
     });
-    if (signal.aborted) finish();
+    if (signal?.aborted) finish();
   });
-  return viewWithCallback(deps, run);
 }
 
 export function parseWaitTimeout(raw: string | undefined): number {
@@ -121,13 +145,33 @@ export function parseWaitTimeout(raw: string | undefined): number {
   return seconds;
 }
 
-/** Permission before existence, as for agents: another user's run and a missing run answer alike (only admins see 404). */
-export async function authorizedRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId: string): Promise<Run> {
+/**
+ * Permission before existence, as for agents: another user's run and a missing run answer alike
+ * (only admins see 404). A run the caller created through this API that the submission step has
+ * not written yet is found by its owner claim.
+ */
+export async function findAuthorizedRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId: string): Promise<{ run: Run } | { claim: RunClaim }> {
   if (!runIdPattern.test(runId)) throw new InvalidInputError(`"${runId}" is not a run id; run names are runs/{runId}`, { code: 'INVALID_RUN_NAME', metadata: { run: runName(runId) } });
   const run = await deps.runs.getRun(runId);
-  if (run && (caller.admin || run.userId === caller.userId)) return run;
-  if (!run && caller.admin) throw new NotFoundError(`Run ${runName(runId)} does not exist`, { code: 'RUN_NOT_FOUND', metadata: { run: runName(runId) } });
+  if (run && (caller.admin || run.userId === caller.userId)) return { run };
+  if (!run) {
+    const claim = await deps.runs.getRunClaim(runId);
+    if (claim && (caller.admin || claim.userId === caller.userId)) return { claim };
+    if (caller.admin) throw new NotFoundError(`Run ${runName(runId)} does not exist`, { code: 'RUN_NOT_FOUND', metadata: { run: runName(runId) } });
+  }
   throw new PermissionDeniedError(`Permission denied on run ${runName(runId)} (or it may not exist)`, { metadata: { run: runName(runId) } });
+}
+
+/**
+ * The run itself, for methods that need it written (cancel): a claimed run not yet written is
+ * waited for up to `waitForCreationMs`, then answered 503 to be retried.
+ */
+export async function authorizedRun(deps: Pick<Deps, 'runs'>, caller: Caller, runId: string, options: { waitForCreationMs?: number } = {}): Promise<Run> {
+  const found = await findAuthorizedRun(deps, caller, runId);
+  if ('run' in found) return found.run;
+  const run = await watchUntil(deps, runId, () => true, options.waitForCreationMs ?? 0);
+  if (run) return run;
+  throw new TransientError(`Run ${runName(runId)} is still being created; retry in a moment`, { code: 'RUN_NOT_YET_CREATED', metadata: { run: runName(runId) } });
 }
 
 function readCursor(cursor: unknown[]) {

@@ -5,6 +5,7 @@ import type { OutboxEntry } from '../domain/outbox.ts';
 import type { Rejection } from '../domain/rejection.ts';
 import type { SessionWindow } from '../domain/session-history.ts';
 import type { Run } from '../domain/run.ts';
+import type { RunClaim } from '../domain/runs/run-claim.ts';
 import type { RunListQuery, RunSortKey } from '../domain/runs/run-list-query.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { RunStreamRecord } from '../domain/run-stream.ts';
@@ -118,6 +119,13 @@ export interface RunStore {
    * owns the join only when `claimedBy` is its own step id. Idempotent.
    */
   claimJoin(runId: string, turn: number, claimedBy: string, now: number): Promise<JoinClaim>;
+  /**
+   * Writes a run's owner claim unless one exists (create-once) and returns the stored claim: a
+   * repeated `runs.create` answers the first one's (docs/architecture.md, "Runs API").
+   */
+  claimRunOwner(claim: RunClaim): Promise<RunClaim>;
+  /** Undefined when no claim was written for the run (it was not created through the runs API, or expired). */
+  getRunClaim(runId: string): Promise<RunClaim | undefined>;
   /**
    * The history a new run of the user's session starts from (`sessionHistory`): reads at most
    * `window.maxRuns` of its latest entries, never the whole session. Empty when the user has no

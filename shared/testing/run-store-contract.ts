@@ -333,20 +333,34 @@ export function describeRunStoreContract(
         tx.putOutbox({ schemaVersion: 1, id: uniqueId('out'), topic: 'results', data: { runId }, createTime: 1_000, dueTime: 1_000 });
       });
       await store.claimJoin(runId, 0, '0-tool-0', 1_000);
+      await store.claimRunOwner({ schemaVersion: 1, runId, userId: 'ada', agentName: 'inline', input: 'hi', createTime: 1_000 });
       await store.recordRejection({ schemaVersion: 1, id: rejectionId, source: 's', code: 'C', message: 'm', payloadPreview: '', payloadBytes: 0, attributes: {}, createTime: 1_000 });
       expect(await store.deleteExpired(2_199, 100)).toBe(0);
       expect(await store.getRun(runId)).toBeDefined();
       expect(await store.deleteExpired(2_200, 100)).toBe(1);
       expect(await store.getRun(runId)).toBeUndefined();
       expect(await store.listSteps(runId)).toHaveLength(1);
-      // Step, event, stream record, checkpoint, outbox entry, join record and rejection.
-      expect(await store.deleteExpired(2_500, 100)).toBe(7);
+      // Step, event, stream record, checkpoint, outbox entry, join record, owner claim and rejection.
+      expect(await store.deleteExpired(2_500, 100)).toBe(8);
       expect(await store.listStream(runId, -1, 10)).toEqual([]);
       expect(await store.listSteps(runId)).toEqual([]);
       expect(await store.listEvents(runId)).toEqual([]);
       expect(await store.getConversation(runId)).toBeUndefined();
       expect(await store.transact((tx) => tx.getJoin(runId, 0))).toBeUndefined();
       expect(await store.getRejection(rejectionId)).toBeUndefined();
+      expect(await store.getRunClaim(runId)).toBeUndefined();
+    });
+
+    it('keeps the first owner claim of a run, even when claims race, and reads none for an unclaimed run', async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      const claim = (userId: string, createTime: number) => ({ schemaVersion: 1 as const, runId, userId, agentName: 'agents/a', input: 'hello', sessionId: 's1', createTime });
+      const raced = await Promise.all([store.claimRunOwner(claim('ada', 1_000)), store.claimRunOwner(claim('ada', 1_001)), store.claimRunOwner(claim('ada', 1_002))]);
+      const first = await store.getRunClaim(runId);
+      expect(first).toBeDefined();
+      for (const answered of raced) expect(answered).toEqual(first);
+      expect(await store.claimRunOwner(claim('bob', 2_000))).toEqual(first);
+      expect(await store.getRunClaim(uniqueId('r'))).toBeUndefined();
     });
 
     it('keeps the first rejection recorded for a message', async () => {

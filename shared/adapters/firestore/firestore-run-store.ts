@@ -6,6 +6,7 @@ import { recordExpireTime, type RetentionPolicy } from '../../domain/retention.t
 import { runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
 import { runStreamRecordSchema, type RunStreamRecord } from '../../domain/run-stream.ts';
+import { runClaimSchema, type RunClaim } from '../../domain/runs/run-claim.ts';
 import { runSortKeyOf, type RunListQuery, type RunSortKey } from '../../domain/runs/run-list-query.ts';
 import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-entry.ts';
 import { sessionHistory, type SessionWindow } from '../../domain/session-history.ts';
@@ -111,6 +112,22 @@ export class FirestoreRunStore implements RunStore {
       const { expireTime: _expiry, ...stored } = fromFirestore((await ref.get()).data() ?? {}, codecs.join);
       return stored as unknown as JoinClaim;
     }
+  }
+
+  async claimRunOwner(claim: RunClaim): Promise<RunClaim> {
+    const ref = this.#db.doc(paths.runClaim(claim.runId));
+    try {
+      await ref.create(toFirestore({ ...runClaimSchema.parse(claim), expireTime: recordExpireTime(claim.createTime, this.#retention) }, codecs.plain));
+      return claim;
+    } catch (error) {
+      if (!(fromFirestoreError(error) instanceof AlreadyExistsError)) throw fromFirestoreError(error);
+      return (await this.getRunClaim(claim.runId)) ?? claim;
+    }
+  }
+
+  async getRunClaim(runId: string): Promise<RunClaim | undefined> {
+    const data = (await this.#db.doc(paths.runClaim(runId)).get()).data();
+    return data ? runClaimSchema.parse(fromFirestore(data, codecs.plain)) : undefined;
   }
 
   async listSessionHistory(userId: string, sessionId: string, window: SessionWindow): Promise<Content[]> {

@@ -5,6 +5,7 @@ import { expireTimeField, recordExpireTime, type RetentionPolicy } from '../../d
 import { isTerminal, runSchema, type Run } from '../../domain/run.ts';
 import { runEventSchema, type RunEvent } from '../../domain/run-event.ts';
 import { runStreamRecordSchema, type RunStreamRecord } from '../../domain/run-stream.ts';
+import { runClaimSchema, type RunClaim } from '../../domain/runs/run-claim.ts';
 import { selectRunsPage, type RunListQuery, type RunSortKey } from '../../domain/runs/run-list-query.ts';
 import { memoryRecordSchema, sessionEntrySchema } from '../../domain/session-entry.ts';
 import { sessionHistory, type SessionWindow } from '../../domain/session-history.ts';
@@ -92,6 +93,19 @@ export class InMemoryRunStore implements RunStore {
     const claim: JoinClaim = { runId, turn, claimedBy, committed: false, createTime: now };
     this.#documents.write(path, { ...claim, expireTime: recordExpireTime(now, this.#retention) }, true);
     return claim;
+  }
+
+  async claimRunOwner(claim: RunClaim): Promise<RunClaim> {
+    // Read and write with no await between them: create-once, as Firestore's create is.
+    const existing = this.#documents.get(paths.runClaim(claim.runId));
+    if (existing) return runClaimSchema.parse(existing);
+    this.#documents.write(paths.runClaim(claim.runId), { ...runClaimSchema.parse(claim), expireTime: recordExpireTime(claim.createTime, this.#retention) }, true);
+    return claim;
+  }
+
+  async getRunClaim(runId: string): Promise<RunClaim | undefined> {
+    const stored = this.#documents.get(paths.runClaim(runId));
+    return stored ? runClaimSchema.parse(stored) : undefined;
   }
 
   async listSessionHistory(userId: string, sessionId: string, window: SessionWindow): Promise<Content[]> {
