@@ -19,7 +19,7 @@ export interface ApiDeps {
    * The runs API reads runs here (get, list, wait, events); the pipeline writes them. The API
    * writes only the owner claim of each run it creates.
    */
-  runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRun' | 'listStream' | 'claimRunOwner' | 'getRunClaim'>;
+  runs: Pick<RunStore, 'getRun' | 'listRunsPage' | 'watchRunDocument' | 'listStream' | 'claimRunOwner' | 'getRunClaim'>;
   /** A run's result callback and its attempts, shown with the run (get, wait, cancel). */
   callbacks: Pick<CallbackStore, 'getCallback'>;
   /** Starts runs for verified callers: the trusted submissions topic. */

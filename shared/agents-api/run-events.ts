@@ -46,7 +46,7 @@ async function* followRunStream(runs: ApiDeps['runs'], runId: string, after: num
   let next = after + 1;
   let changed = true;
   let wake: (() => void) | undefined;
-  const stop = runs.watchRun(runId, () => {
+  const stop = runs.watchRunDocument(runId, () => {
     changed = true;
     wake?.();
   });

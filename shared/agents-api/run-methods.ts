@@ -126,7 +126,7 @@ function watchUntil(deps: Pick<Deps, 'runs'>, runId: string, done: (run: Run) =>
     };
     const timer = setTimeout(finish, ms);
     signal?.addEventListener('abort', finish);
-    const stop = deps.runs.watchRun(runId, (changed) => {
+    const stop = deps.runs.watchRunDocument(runId, (changed) => {
       if (!changed) return;
       latest = changed;
       if (done(changed)) queueMicrotask(finish);

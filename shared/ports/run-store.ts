@@ -144,6 +144,13 @@ export interface RunStore {
    */
   watchRun(runId: string, listener: (run: Run | undefined, steps: Step[]) => void): () => void;
   /**
+   * Calls `listener` with the run now (undefined while it does not exist) and after every change
+   * to the run document until the returned function is called: what `runs.wait` and
+   * `runs.events` need, without the reads of every step that `watchRun` costs (a step change
+   * may call it too, with the run unchanged).
+   */
+  watchRunDocument(runId: string, listener: (run: Run | undefined) => void): () => void;
+  /**
    * Steps of any run whose `dueTime` is at or before `before`, earliest first, at most `limit`:
    * an indexed query that reads only what is due (the sweeper's). Empty when none.
    */

@@ -404,5 +404,22 @@ export function describeRunStoreContract(
       expect(seen[0]).toBe('QUEUED/0');
       expect(seen.at(-1)).toBe('SUCCEEDED/1');
     });
+
+    it('reports a watched run document as missing, then as created and changed, and nothing once unsubscribed', async () => {
+      const store = createStore();
+      const run = sampleRun(uniqueId('r'));
+      const seen: string[] = [];
+      const stop = store.watchRunDocument(run.runId, (current) => seen.push(current?.state ?? 'missing'));
+      await expect.poll(() => seen).toEqual(['missing']);
+      await store.transact(async (tx) => tx.createRun(run));
+      await expect.poll(() => seen.at(-1)).toBe('QUEUED');
+      await store.transact(async (tx) => tx.putRun({ ...run, state: 'RUNNING' }));
+      await expect.poll(() => seen.at(-1)).toBe('RUNNING');
+      stop();
+      const count = seen.length;
+      await store.transact(async (tx) => tx.putRun({ ...run, state: 'SUCCEEDED' }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(seen).toHaveLength(count);
+    });
   });
 }

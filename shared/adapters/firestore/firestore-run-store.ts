@@ -164,6 +164,13 @@ export class FirestoreRunStore implements RunStore {
     );
   }
 
+  watchRunDocument(runId: string, listener: (run: Run | undefined) => void): () => void {
+    return this.#db.doc(paths.run(runId)).onSnapshot((snapshot) => {
+      const data = snapshot.data();
+      listener(data ? runSchema.parse(fromFirestore(data, codecs.run)) : undefined);
+    });
+  }
+
   async listDueSteps(before: number, limit: number): Promise<Step[]> {
     // A collection-group query on one field: served by the single-field index declared in infra/.
     const snapshot = await this.#db.collectionGroup('steps').where('dueTime', '<=', Timestamp.fromMillis(before)).orderBy('dueTime').limit(limit).get();

@@ -142,6 +142,10 @@ export class InMemoryRunStore implements RunStore {
     return () => listeners.delete(listener);
   }
 
+  watchRunDocument(runId: string, listener: (run: Run | undefined) => void): () => void {
+    return this.watchRun(runId, (run) => listener(run));
+  }
+
   async listDueSteps(before: number, limit: number): Promise<Step[]> {
     return this.#documents
       .listGroup('steps')
