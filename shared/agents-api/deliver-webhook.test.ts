@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryAgentRegistry } from '../adapters/in-memory/in-memory-agent-registry.ts';
 import { InMemoryWebhookSecrets } from '../adapters/in-memory/in-memory-webhook-secrets.ts';
+import { SecretManagerWebhookSecrets } from '../adapters/secret-manager/secret-manager-webhook-secrets.ts';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { sampleAgentRecord, sampleParent } from '../testing/agent-fixtures.ts';
 import { githubDelivery, issuePayload } from '../testing/github-delivery.ts';
 import { modelText, ScriptedModel } from '../testing/scripted-model.ts';
@@ -166,3 +168,29 @@ function signedRaw(body: Buffer) {
   const signed = githubDelivery(oldSecret, {});
   return { body, headers: { ...signed.headers, 'x-hub-signature-256': `sha256=${createHmac('sha256', oldSecret).update(body).digest('hex')}` } };
 }
+
+describe('trigger secrets a deployment can never read', () => {
+  // The Secret Manager adapter as deployed; deciding what it may read calls no server.
+  const deployedSecrets = () => new SecretManagerWebhookSecrets(new SecretManagerServiceClient(), { project: 'p1', secretIdPrefix: 'agentline-webhook-' });
+
+  it('refuses them when the trigger is created or patched, naming the secrets it may name', async () => {
+    const world = createInMemoryWorld({ model: new ScriptedModel([]) });
+    const api = createApiHandlersOverWorld(world, { webhookSecrets: deployedSecrets() });
+    await new InMemoryAgentRegistry(world.documents).transact(async (tx) => tx.createAgent(sampleAgentRecord('triager', { state: 'ENABLED', creator: 'ada' })));
+    const call = async (method: string, path: string, body?: unknown, query: Record<string, string> = {}) =>
+      callApi(api.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${await tokenOverWorld('ada')}`, body });
+
+    for (const version of ['projects/p1/secrets/agentline-page-token-key/versions/1', 'projects/other/secrets/agentline-webhook-gh/versions/1']) {
+      const refused = await call('POST', `${agent}/triggers`, { ...triggerBody, secretVersions: [version] });
+      expect(refused.body).toMatchObject({ error: { code: 400, details: [{ reason: 'SECRET_NOT_ALLOWED' }] } });
+      expect(JSON.stringify(refused.body)).toContain(`secret version ${version} is not one this deployment may read`);
+      expect(JSON.stringify(refused.body)).toContain('projects/p1/secrets/agentline-webhook-…/versions/<number or latest>');
+    }
+    const allowed = 'projects/p1/secrets/agentline-webhook-gh/versions/latest';
+    const created = await call('POST', `${agent}/triggers`, { ...triggerBody, secretVersions: [allowed] }, { triggerId: 'issues' });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const patched = await call('PATCH', `${agent}/triggers/issues`, { secretVersions: [allowed, 'projects/p1/secrets/gh/versions/2'] }, { updateMask: 'secretVersions' });
+    expect(patched.body).toMatchObject({ error: { code: 400, details: [{ reason: 'SECRET_NOT_ALLOWED' }] } });
+    expect((await call('GET', `${agent}/triggers/issues`)).body).toMatchObject({ secretVersions: [allowed] });
+  });
+});

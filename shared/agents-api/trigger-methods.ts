@@ -5,14 +5,14 @@ import { parsePageSize } from '../domain/agents/list-request.ts';
 import { authorizeAgentAccess, type Caller } from '../domain/agents/permissions.ts';
 import { InvalidInputError, NotFoundError, ResourceExistsError } from '../domain/errors.ts';
 import { toDeliveryJson } from '../domain/triggers/delivery-record.ts';
-import { applyTriggerUpdate, readTriggerBody, requireValidTrigger } from '../domain/triggers/trigger-fields.ts';
+import { applyTriggerUpdate, readTriggerBody, requireValidTrigger, type WritableTriggerFields } from '../domain/triggers/trigger-fields.ts';
 import { assertValidTriggerId, parseTriggerName } from '../domain/triggers/trigger-name.ts';
 import { toTriggerJson, type TriggerRecord } from '../domain/triggers/trigger-record.ts';
 import type { Page } from '../ports/agent-registry.ts';
 import type { ApiDeps } from './api-deps.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens'>;
+type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'webhookSecrets'>;
 
 /**
  * A trigger belongs to the agent it was created on: one left behind by a deleted agent (its
@@ -38,7 +38,7 @@ async function authorizeTriggerManagement(deps: Pick<ApiDeps, 'registry'>, calle
 export async function createTrigger(deps: Deps, caller: Caller, agent: string, triggerId: string | undefined, body: unknown): Promise<Json> {
   parseAgentName(agent);
   if (triggerId !== undefined) assertValidTriggerId(triggerId);
-  const fields = requireValidTrigger(readTriggerBody(body, false));
+  const fields = requireReadableSecrets(deps, requireValidTrigger(readTriggerBody(body, false)));
   const name = `${agent}/triggers/${triggerId ?? `t${deps.newId().replace(/-/g, '').slice(0, 20)}`}`;
   const now = deps.clock.now();
   return deps.registry.transact(async (tx) => {
@@ -51,6 +51,16 @@ export async function createTrigger(deps: Deps, caller: Caller, agent: string, t
     else tx.createTrigger(record);
     return toTriggerJson(record);
   });
+}
+
+/**
+ * A trigger naming a secret this deployment can never read would refuse every delivery
+ * (`SECRET_NOT_FOUND`): refused when written instead, naming the secrets it may name.
+ */
+function requireReadableSecrets(deps: Pick<Deps, 'webhookSecrets'>, fields: WritableTriggerFields): WritableTriggerFields {
+  const refusals = fields.secretVersions.map((version) => deps.webhookSecrets.refusal(version)).filter((refusal) => refusal !== undefined);
+  if (refusals.length > 0) throw new InvalidInputError(`Invalid trigger: ${refusals.join('; ')}`, { code: 'SECRET_NOT_ALLOWED' });
+  return fields;
 }
 
 export async function getTrigger(deps: Deps, caller: Caller, name: string): Promise<Json> {
@@ -76,7 +86,8 @@ export async function patchTrigger(deps: Deps, caller: Caller, name: string, bod
     const agentRecord = await authorizeTriggerManagement(deps, caller, agent, (agentName) => tx.getAgent(agentName));
     const trigger = await tx.getTrigger(name);
     if (!belongsTo(trigger, agentRecord)) throw triggerNotFound(name);
-    const updated: TriggerRecord = { ...trigger, fields: requireValidTrigger(applyTriggerUpdate(trigger.fields, update, updateMask)), updateTime: deps.clock.now() };
+    const fields = requireReadableSecrets(deps, requireValidTrigger(applyTriggerUpdate(trigger.fields, update, updateMask)));
+    const updated: TriggerRecord = { ...trigger, fields, updateTime: deps.clock.now() };
     tx.putTrigger(updated);
     return toTriggerJson(updated);
   });

@@ -9,4 +9,9 @@ export interface WebhookSecrets {
    * deployment may not read). Throws TransientError when the store cannot be reached.
    */
   resolve(versions: readonly string[]): Promise<(string | undefined)[]>;
+  /**
+   * Why this deployment will never read `version` (another project's secret, or one outside the
+   * secrets it is granted), for a trigger write to refuse it at once; undefined when it may.
+   */
+  refusal(version: string): string | undefined;
 }

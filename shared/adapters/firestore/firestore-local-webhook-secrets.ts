@@ -20,6 +20,11 @@ export class FirestoreLocalWebhookSecrets implements WebhookSecrets {
     this.#db = db;
   }
 
+  /** The local stack may read any version it stores. */
+  refusal(): undefined {
+    return undefined;
+  }
+
   async resolve(versions: readonly string[]): Promise<(string | undefined)[]> {
     if (versions.length === 0) return [];
     try {

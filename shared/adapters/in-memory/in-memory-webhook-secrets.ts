@@ -9,6 +9,11 @@ export class InMemoryWebhookSecrets implements WebhookSecrets {
     this.#values.set(version, value);
   }
 
+  /** Any version may be stored here. */
+  refusal(): undefined {
+    return undefined;
+  }
+
   async resolve(versions: readonly string[]): Promise<(string | undefined)[]> {
     return versions.map((version) => this.#values.get(version));
   }

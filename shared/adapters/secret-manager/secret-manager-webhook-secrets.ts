@@ -25,6 +25,7 @@ export interface SecretManagerWebhookSecretsOptions {
 export class SecretManagerWebhookSecrets implements WebhookSecrets {
   readonly #client: SecretManagerServiceClient;
   readonly #allowed: RegExp;
+  readonly #allowedDescription: string;
   readonly #cacheMs: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, { value: string | undefined; until: number }>();
@@ -32,8 +33,14 @@ export class SecretManagerWebhookSecrets implements WebhookSecrets {
   constructor(client: SecretManagerServiceClient, options: SecretManagerWebhookSecretsOptions) {
     this.#client = client;
     this.#allowed = new RegExp(`^projects/${escape(options.project)}/secrets/${escape(options.secretIdPrefix)}[A-Za-z0-9_-]*/versions/(?:[1-9][0-9]*|latest)$`);
+    this.#allowedDescription = `projects/${options.project}/secrets/${options.secretIdPrefix}…/versions/<number or latest>`;
     this.#cacheMs = options.cacheMs ?? 60_000;
     this.#now = options.now ?? Date.now;
+  }
+
+  refusal(version: string): string | undefined {
+    if (this.#allowed.test(version)) return undefined;
+    return `secret version ${version} is not one this deployment may read: webhook secrets are ${this.#allowedDescription} (AGENTLINE_WEBHOOK_SECRET_PREFIX)`;
   }
 
   resolve(versions: readonly string[]): Promise<(string | undefined)[]> {
