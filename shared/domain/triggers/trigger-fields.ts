@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { isPlainObject } from '../config-problems.ts';
 import { describeIssues } from '../describe-issues.ts';
 import { InvalidInputError } from '../errors.ts';
 import { parseRunConfig } from '../run-config.ts';
 import { submissionSchema } from '../submission.ts';
-import { toCamelCaseKeys } from '../agents/to-camel-case-keys.ts';
+import { applyUpdateMask, readResourceBody, type ResourceFields } from '../resource-body.ts';
 import { parseInputTemplate } from './input-template.ts';
 
 /** The signature schemes, as the API spells them (AIP-126 enum values), and the verifier of each. */
@@ -58,21 +57,17 @@ export const writableTriggerFieldsSchema = z.strictObject({
 });
 export type WritableTriggerFields = z.infer<typeof writableTriggerFieldsSchema>;
 
-/** Field names in mask order; a Map so a caller's `constructor` is an unknown field, not Object's. */
-const writableFieldNames = new Map(Object.keys(writableTriggerFieldsSchema.shape).map((name) => [name, true]));
-const outputOnlyFieldNames = new Set(['name', 'creator', 'createTime', 'updateTime']);
+/** The Trigger's writable fields, for reading bodies and update masks (resource-body.ts). */
+export const triggerFields: ResourceFields<typeof writableTriggerFieldsSchema.shape> = {
+  resource: 'Trigger',
+  invalidCode: 'INVALID_TRIGGER',
+  schema: writableTriggerFieldsSchema,
+  outputOnly: new Set(['name', 'creator', 'createTime', 'updateTime']),
+};
 
-/**
- * Reads a create or patch body (snake_case accepted) into writable fields: output-only fields are
- * dropped, unknown fields refused naming them. `partial` for patch, whose mask decides what counts.
- */
+/** A create or patch body's writable fields (`readResourceBody`). */
 export function readTriggerBody(body: unknown, partial: boolean): Partial<WritableTriggerFields> {
-  if (!isPlainObject(body)) throw new InvalidInputError('The request body must be a JSON object (a Trigger)', { code: 'INVALID_TRIGGER' });
-  const fields = Object.fromEntries(Object.entries(toCamelCaseKeys(body) as Record<string, unknown>).filter(([key]) => !outputOnlyFieldNames.has(key)));
-  const schema = partial ? writableTriggerFieldsSchema.partial() : writableTriggerFieldsSchema;
-  const parsed = schema.safeParse(fields);
-  if (!parsed.success) throw new InvalidInputError(`Invalid trigger: ${describeIssues(parsed.error.issues)}`, { code: 'INVALID_TRIGGER' });
-  return parsed.data;
+  return readResourceBody(triggerFields, body, partial);
 }
 
 /** Checks what zod cannot: the templates parse and the RunConfig is one a run would accept. */
@@ -90,25 +85,7 @@ export function requireValidTrigger(fields: Partial<WritableTriggerFields>): Wri
   return trigger;
 }
 
-/**
- * AIP-134 for a Trigger: the listed top-level fields are replaced (cleared when absent from the
- * body); no mask = the fields present; `*` = every writable field. Output-only or unknown paths
- * are INVALID_UPDATE_MASK naming each.
- */
+/** AIP-134 for a Trigger (`applyUpdateMask`). */
 export function applyTriggerUpdate(current: WritableTriggerFields, update: Partial<WritableTriggerFields>, mask: string | undefined): Partial<WritableTriggerFields> {
-  const paths = mask === undefined || mask.trim() === '' ? Object.keys(update) : mask.split(',').map((path) => path.trim()).filter((path) => path !== '');
-  const names = paths.includes('*') ? [...writableFieldNames.keys()] : paths.map((path) => path.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()));
-  const bad = names.filter((name) => !writableFieldNames.has(name));
-  if (bad.length > 0) {
-    throw new InvalidInputError(`updateMask: ${bad.map((name) => `"${name}"`).join(', ')} ${bad.length === 1 ? 'is not a' : 'are not'} writable Trigger field${bad.length === 1 ? '' : 's'}`, {
-      code: 'INVALID_UPDATE_MASK',
-      metadata: { fields: bad.join(',') },
-    });
-  }
-  const next: Record<string, unknown> = { ...current };
-  for (const name of names) {
-    if (Object.hasOwn(update, name)) next[name] = update[name as keyof WritableTriggerFields];
-    else delete next[name];
-  }
-  return next as Partial<WritableTriggerFields>;
+  return applyUpdateMask(triggerFields as ResourceFields<z.ZodRawShape>, current, update, mask);
 }
