@@ -43,6 +43,14 @@ export const documentPaths = {
   /** A trigger's delivery records: create-once per delivery id when accepted, one per refusal. */
   deliveries: (agentName: string, triggerId: string) => `agents/${encodeAgentName(agentName)}/triggers/${triggerId}/deliveries`,
   delivery: (agentName: string, triggerId: string, id: string) => `agents/${encodeAgentName(agentName)}/triggers/${triggerId}/deliveries/${id}`,
+  /** An agent's schedules, and under each the create-once record of every fire (docs/architecture.md, "Schedules"). */
+  schedules: (agentName: string) => `agents/${encodeAgentName(agentName)}/schedules`,
+  schedule: (agentName: string, scheduleId: string) => `agents/${encodeAgentName(agentName)}/schedules/${scheduleId}`,
+  fires: (agentName: string, scheduleId: string) => `agents/${encodeAgentName(agentName)}/schedules/${scheduleId}/fires`,
+  fire: (agentName: string, scheduleId: string, fireId: string) => `agents/${encodeAgentName(agentName)}/schedules/${scheduleId}/fires/${fireId}`,
+  /** The local stack's stand-in for Cloud Scheduler jobs, by job id. */
+  localSchedulerJob: (jobId: string) => `localSchedulerJobs/${jobId}`,
+  localSchedulerJobs: 'localSchedulerJobs',
 };
 
 /** Agent resource names contain slashes; a document id may not. */
@@ -54,4 +62,4 @@ export function encodeAgentName(name: string): string {
  * The collection groups whose documents carry `expireTime` and are deleted by Firestore's TTL
  * policies (infra/topology.json `firestore.ttlCollectionGroups` declares the same list).
  */
-export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries', 'stream', 'runClaims'] as const;
+export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries', 'stream', 'runClaims', 'fires'] as const;

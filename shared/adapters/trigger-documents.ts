@@ -1,5 +1,4 @@
 /** Where triggers and their delivery records live, and the delivery list's cursor: the same for every store. */
-import type { DeliveryRecord } from '../domain/triggers/delivery-record.ts';
 import { parseTriggerName } from '../domain/triggers/trigger-name.ts';
 import { documentPaths as paths } from './document-paths.ts';
 
@@ -15,13 +14,19 @@ export function deliveryPath(trigger: string, id: string): string {
   return paths.delivery(agent, triggerId, id);
 }
 
+/** A record listed newest first with a keyset cursor: delivery records, schedule fires. */
+export interface TimedRecord {
+  createTime: number;
+  id: string;
+}
+
 /** Newest first, ties by id (descending), as the Firestore query orders them. */
-export function newestFirst(a: DeliveryRecord, b: DeliveryRecord): number {
+export function newestFirst(a: TimedRecord, b: TimedRecord): number {
   return b.createTime - a.createTime || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** `<createTime>_<id>` of the last record of a page. */
-export function deliveryCursor(record: DeliveryRecord): string {
+export function deliveryCursor(record: TimedRecord): string {
   return `${record.createTime}_${record.id}`;
 }
 
@@ -32,7 +37,7 @@ export function parseDeliveryCursor(cursor: string): { createTime: number; id: s
 }
 
 /** Whether `record` comes after the cursor in newest-first order. */
-export function isAfterDeliveryCursor(record: DeliveryRecord, cursor: string): boolean {
+export function isAfterDeliveryCursor(record: TimedRecord, cursor: string): boolean {
   const parsed = parseDeliveryCursor(cursor);
   if (!parsed) return false;
   return record.createTime < parsed.createTime || (record.createTime === parsed.createTime && record.id < parsed.id);

@@ -4,6 +4,8 @@ import type { OperationRecord } from '../domain/agents/operation.ts';
 import type { OutboxEntry } from '../domain/outbox.ts';
 import type { DeliveryRecord } from '../domain/triggers/delivery-record.ts';
 import type { TriggerRecord } from '../domain/triggers/trigger-record.ts';
+import type { FireRecord } from '../domain/schedules/fire-record.ts';
+import type { ScheduleRecord } from '../domain/schedules/schedule-record.ts';
 
 /** A user's grant of a named authorization (`authorizationConfig.agentAuthorization`). */
 export interface AuthorizationGrant {
@@ -72,6 +74,18 @@ export interface AgentRegistryTransaction {
    * so two concurrent deliveries of one delivery id cannot both be accepted.
    */
   createDelivery(record: DeliveryRecord): void;
+  /** Undefined when absent. */
+  getSchedule(name: string): Promise<ScheduleRecord | undefined>;
+  /** Creates the schedule; fails the transaction with ResourceExistsError when it exists. */
+  createSchedule(record: ScheduleRecord): void;
+  /** Replaces the schedule document. */
+  putSchedule(record: ScheduleRecord): void;
+  /** Deletes the schedule (its fire records expire on their own). Deleting a missing one is a no-op. */
+  deleteSchedule(name: string): void;
+  /** The fire record `id` of the schedule; undefined when absent. */
+  getFire(schedule: string, id: string): Promise<FireRecord | undefined>;
+  /** Creates a fire record once: fails the transaction with ResourceExistsError when it exists. */
+  createFire(record: FireRecord): void;
 }
 
 /** One page of a collection under a parent resource, newest first (triggers by name, deliveries by time). */
@@ -121,4 +135,10 @@ export interface AgentRegistry {
   listDeliveries(trigger: string, page: PageRequest): Promise<Page<DeliveryRecord>>;
   /** Records a refused delivery (its id is fresh, so this never collides). */
   recordRefusedDelivery(record: DeliveryRecord): Promise<void>;
+  /** The schedule; undefined when absent. */
+  getSchedule(name: string): Promise<ScheduleRecord | undefined>;
+  /** One page of the agent's schedules, by name; the cursor is the last schedule's id. */
+  listSchedules(agent: string, page: PageRequest): Promise<Page<ScheduleRecord>>;
+  /** One page of a schedule's fire records, newest first (ties by id), one indexed query. */
+  listFires(schedule: string, page: PageRequest): Promise<Page<FireRecord>>;
 }

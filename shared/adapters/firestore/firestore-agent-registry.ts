@@ -3,6 +3,10 @@ import { deliveryRecordSchema, type DeliveryRecord } from '../../domain/triggers
 import { parseTriggerName } from '../../domain/triggers/trigger-name.ts';
 import { triggerRecordSchema, type TriggerRecord } from '../../domain/triggers/trigger-record.ts';
 import { deliveryCursor, deliveryPath, parseDeliveryCursor, triggerPath } from '../trigger-documents.ts';
+import { fireRecordSchema, type FireRecord } from '../../domain/schedules/fire-record.ts';
+import { scheduleNames } from '../../domain/schedules/schedule-name.ts';
+import { scheduleRecordSchema, type ScheduleRecord } from '../../domain/schedules/schedule-record.ts';
+import { firePath, firesPath, schedulePath } from '../schedule-documents.ts';
 import { agentCreatorCountSchema } from '../../domain/agents/agent-creator-count.ts';
 import { agentRecordSchema, type AgentRecord } from '../../domain/agents/agent-record.ts';
 import { operationRecordSchema, type OperationRecord } from '../../domain/agents/operation.ts';
@@ -35,6 +39,14 @@ function readDelivery(snapshot: DocumentSnapshot): DeliveryRecord | undefined {
   if (!snapshot.exists) return undefined;
   const { expireTime: _expireTime, ...record } = fromFirestore(snapshot.data()!, codecs.plain);
   return deliveryRecordSchema.parse(record);
+}
+
+function readSchedule(snapshot: DocumentSnapshot): ScheduleRecord | undefined {
+  return snapshot.exists ? scheduleRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.plain)) : undefined;
+}
+
+function readFire(snapshot: DocumentSnapshot): FireRecord | undefined {
+  return snapshot.exists ? fireRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.plain)) : undefined;
 }
 
 /** A delivery record with its expiry, as the TTL policy on `deliveries` reads it. */
@@ -122,6 +134,30 @@ export class FirestoreAgentRegistry implements AgentRegistry {
   async recordRefusedDelivery(record: DeliveryRecord): Promise<void> {
     await this.#db.doc(deliveryPath(record.trigger, record.id)).create(deliveryDocument(record, this.#retention));
   }
+
+  async getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    return readSchedule(await this.#db.doc(schedulePath(name)).get());
+  }
+
+  async listSchedules(agent: string, page: PageRequest): Promise<Page<ScheduleRecord>> {
+    let query = this.#db.collection(paths.schedules(agent)).orderBy(FieldPath.documentId());
+    if (page.after !== undefined) query = query.startAfter(page.after);
+    const snapshot = await query.limit(page.pageSize + 1).get();
+    const items = snapshot.docs.slice(0, page.pageSize).map((doc) => readSchedule(doc)!);
+    const last = items.at(-1);
+    return { items, ...(snapshot.size > page.pageSize && last ? { next: scheduleNames.parse(last.name).id } : {}) };
+  }
+
+  /** As deliveries: one query on the single-field index of `createTime`. */
+  async listFires(schedule: string, page: PageRequest): Promise<Page<FireRecord>> {
+    let query = this.#db.collection(firesPath(schedule)).orderBy('createTime', 'desc').orderBy(FieldPath.documentId(), 'desc');
+    const cursor = page.after === undefined ? undefined : parseDeliveryCursor(page.after);
+    if (cursor) query = query.startAfter(Timestamp.fromMillis(cursor.createTime), cursor.id);
+    const snapshot = await query.limit(page.pageSize + 1).get();
+    const items = snapshot.docs.slice(0, page.pageSize).map((doc) => readFire(doc)!);
+    const last = items.at(-1);
+    return { items, ...(snapshot.size > page.pageSize && last ? { next: deliveryCursor(last) } : {}) };
+  }
 }
 
 function toGrant(data: FirebaseFirestore.DocumentData): AuthorizationGrant {
@@ -203,5 +239,30 @@ class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
 
   createDelivery(record: DeliveryRecord): void {
     this.#transaction.create(this.#db.doc(deliveryPath(record.trigger, record.id)), deliveryDocument(record, this.#retention));
+  }
+
+  async getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    return readSchedule(await this.#transaction.get(this.#db.doc(schedulePath(name))));
+  }
+
+  createSchedule(record: ScheduleRecord): void {
+    this.#transaction.create(this.#db.doc(schedulePath(record.name)), toFirestore(scheduleRecordSchema.parse(record), codecs.plain));
+  }
+
+  putSchedule(record: ScheduleRecord): void {
+    this.#transaction.set(this.#db.doc(schedulePath(record.name)), toFirestore(scheduleRecordSchema.parse(record), codecs.plain));
+  }
+
+  deleteSchedule(name: string): void {
+    this.#transaction.delete(this.#db.doc(schedulePath(name)));
+  }
+
+  async getFire(schedule: string, id: string): Promise<FireRecord | undefined> {
+    return readFire(await this.#transaction.get(this.#db.doc(firePath(schedule, id))));
+  }
+
+  createFire(record: FireRecord): void {
+    const data = { ...fireRecordSchema.parse(record), expireTime: recordExpireTime(record.createTime, this.#retention) };
+    this.#transaction.create(this.#db.doc(firePath(record.schedule, record.id)), toFirestore(data, codecs.plain));
   }
 }

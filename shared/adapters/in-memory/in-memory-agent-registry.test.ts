@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeAgentRegistryContract } from '../../testing/agent-registry-contract.ts';
+import { describeScheduleRegistryContract } from '../../testing/schedule-registry-contract.ts';
 import { describeTriggerRegistryContract } from '../../testing/trigger-registry-contract.ts';
 import { sampleAgentRecord } from '../../testing/agent-fixtures.ts';
 import { InMemoryAgentCatalog } from './in-memory-agent-catalog.ts';
@@ -53,3 +54,4 @@ describe('InMemoryAgentRegistry on the documents of an InMemoryRunStore', () => 
 });
 
 describeTriggerRegistryContract('in-memory', () => new InMemoryAgentRegistry(new InMemoryDocuments()));
+describeScheduleRegistryContract('in-memory', () => new InMemoryAgentRegistry(new InMemoryDocuments()));

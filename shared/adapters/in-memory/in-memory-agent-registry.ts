@@ -11,6 +11,10 @@ import { deliveryRecordSchema, type DeliveryRecord } from '../../domain/triggers
 import { parseTriggerName } from '../../domain/triggers/trigger-name.ts';
 import { triggerRecordSchema, type TriggerRecord } from '../../domain/triggers/trigger-record.ts';
 import { deliveryCursor, deliveryPath, isAfterDeliveryCursor, newestFirst, triggerPath } from '../trigger-documents.ts';
+import { fireRecordSchema, type FireRecord } from '../../domain/schedules/fire-record.ts';
+import { scheduleNames } from '../../domain/schedules/schedule-name.ts';
+import { scheduleRecordSchema, type ScheduleRecord } from '../../domain/schedules/schedule-record.ts';
+import { firePath, firesPath, schedulePath } from '../schedule-documents.ts';
 import { AlreadyExistsError } from '../../ports/run-store.ts';
 import { documentPaths as paths, encodeAgentName } from '../document-paths.ts';
 import { InMemoryDocuments, type InMemoryTransactionState } from './in-memory-documents.ts';
@@ -104,6 +108,32 @@ export class InMemoryAgentRegistry implements AgentRegistry {
     this.#documents.write(deliveryPath(record.trigger, record.id), this.#stored(record), true);
   }
 
+  async getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    const value = this.#documents.get(schedulePath(name));
+    return value === undefined ? undefined : scheduleRecordSchema.parse(value);
+  }
+
+  async listSchedules(agent: string, page: PageRequest): Promise<Page<ScheduleRecord>> {
+    const schedules = this.#documents
+      .listChildren(paths.schedules(agent))
+      .map((value) => scheduleRecordSchema.parse(value))
+      .filter((record) => page.after === undefined || scheduleNames.parse(record.name).id > page.after);
+    const items = schedules.slice(0, page.pageSize);
+    const last = items.at(-1);
+    return { items, ...(schedules.length > page.pageSize && last ? { next: scheduleNames.parse(last.name).id } : {}) };
+  }
+
+  async listFires(schedule: string, page: PageRequest): Promise<Page<FireRecord>> {
+    const fires = this.#documents
+      .listChildren(firesPath(schedule))
+      .map((value) => fireRecordSchema.parse(value))
+      .sort(newestFirst)
+      .filter((record) => page.after === undefined || isAfterDeliveryCursor(record, page.after));
+    const items = fires.slice(0, page.pageSize);
+    const last = items.at(-1);
+    return { items, ...(fires.length > page.pageSize && last ? { next: deliveryCursor(last) } : {}) };
+  }
+
   #stored(record: DeliveryRecord): Record<string, unknown> {
     return { ...deliveryRecordSchema.parse(record), expireTime: recordExpireTime(record.createTime, testRetention) };
   }
@@ -188,6 +218,33 @@ class InMemoryAgentRegistryTransaction implements AgentRegistryTransaction {
   createDelivery(record: DeliveryRecord): void {
     const stored = { ...deliveryRecordSchema.parse(record), expireTime: recordExpireTime(record.createTime, testRetention) };
     this.#state.write(deliveryPath(record.trigger, record.id), stored, true);
+  }
+
+  async getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    const value = this.#state.read(schedulePath(name));
+    return value === undefined ? undefined : scheduleRecordSchema.parse(value);
+  }
+
+  createSchedule(record: ScheduleRecord): void {
+    this.#state.write(schedulePath(record.name), scheduleRecordSchema.parse(record), true);
+  }
+
+  putSchedule(record: ScheduleRecord): void {
+    this.#state.write(schedulePath(record.name), scheduleRecordSchema.parse(record));
+  }
+
+  deleteSchedule(name: string): void {
+    this.#state.write(schedulePath(name), undefined);
+  }
+
+  async getFire(schedule: string, id: string): Promise<FireRecord | undefined> {
+    const value = this.#state.read(firePath(schedule, id));
+    return value === undefined ? undefined : fireRecordSchema.parse(value);
+  }
+
+  createFire(record: FireRecord): void {
+    const stored = { ...fireRecordSchema.parse(record), expireTime: recordExpireTime(record.createTime, testRetention) };
+    this.#state.write(firePath(record.schedule, record.id), stored, true);
   }
 }
 
