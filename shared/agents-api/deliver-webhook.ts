@@ -9,7 +9,7 @@ import { isTriggerEnabled, type TriggerRecord } from '../domain/triggers/trigger
 import { DEFAULT_MAX_BODY_BYTES, webhookVerifiers, type WebhookHeaders, type WebhookVerified } from '../webhooks/index.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { publishAfterCommit } from './operation-methods.ts';
-import { belongsTo } from './trigger-methods.ts';
+import { belongsTo } from './agent-children.ts';
 
 type Deps = Pick<ApiDeps, 'registry' | 'webhookSecrets' | 'queue' | 'outbox' | 'clock' | 'newId' | 'logger'>;
 

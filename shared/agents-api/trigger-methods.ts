@@ -1,37 +1,18 @@
-import { z } from 'zod';
 import { parseAgentName } from '../domain/agents/agent-name.ts';
-import type { AgentRecord } from '../domain/agents/agent-record.ts';
-import { parsePageSize } from '../domain/agents/list-request.ts';
-import { authorizeAgentAccess, type Caller } from '../domain/agents/permissions.ts';
+import type { Caller } from '../domain/agents/permissions.ts';
 import { InvalidInputError, NotFoundError, ResourceExistsError } from '../domain/errors.ts';
 import { toDeliveryJson } from '../domain/triggers/delivery-record.ts';
 import { applyTriggerUpdate, readTriggerBody, requireValidTrigger, type WritableTriggerFields } from '../domain/triggers/trigger-fields.ts';
 import { assertValidTriggerId, parseTriggerName } from '../domain/triggers/trigger-name.ts';
 import { toTriggerJson, type TriggerRecord } from '../domain/triggers/trigger-record.ts';
-import type { Page } from '../ports/agent-registry.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { authorizeAgentChildManagement, belongsTo, nextToken, readPage } from './agent-children.ts';
 
 type Json = Record<string, unknown>;
 type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'webhookSecrets'>;
 
-/**
- * A trigger belongs to the agent it was created on: one left behind by a deleted agent (its
- * `agentCreateTime` is not the current agent's) is treated as absent, by the API and by deliveries.
- */
-export function belongsTo(trigger: TriggerRecord | undefined, agent: AgentRecord): trigger is TriggerRecord {
-  return trigger !== undefined && trigger.agentCreateTime === agent.createTime;
-}
-
 function triggerNotFound(name: string): NotFoundError {
   return new NotFoundError(`Trigger ${name} does not exist`, { code: 'TRIGGER_NOT_FOUND', metadata: { trigger: name } });
-}
-
-/**
- * Those who may update an agent manage its triggers (a trigger starts runs of the agent, as its
- * creator): PERMISSION_DENIED otherwise, whether or not the agent exists (permission before existence).
- */
-async function authorizeTriggerManagement(deps: Pick<ApiDeps, 'registry'>, caller: Caller, agent: string, read = deps.registry.getAgentRecord.bind(deps.registry)): Promise<AgentRecord> {
-  return authorizeAgentAccess(caller, 'update', agent, await read(agent));
 }
 
 /** `create`: the caller becomes the trigger's creator, the user its runs are for. ALREADY_EXISTS for a taken id. */
@@ -42,7 +23,7 @@ export async function createTrigger(deps: Deps, caller: Caller, agent: string, t
   const name = `${agent}/triggers/${triggerId ?? `t${deps.newId().replace(/-/g, '').slice(0, 20)}`}`;
   const now = deps.clock.now();
   return deps.registry.transact(async (tx) => {
-    const agentRecord = await authorizeTriggerManagement(deps, caller, agent, (agentName) => tx.getAgent(agentName));
+    const agentRecord = await authorizeAgentChildManagement(deps, caller, agent, (agentName) => tx.getAgent(agentName));
     const existing = await tx.getTrigger(name);
     if (existing && belongsTo(existing, agentRecord)) throw new ResourceExistsError(`Trigger ${name} already exists`, { code: 'TRIGGER_ALREADY_EXISTS', metadata: { trigger: name } });
     const record: TriggerRecord = { schemaVersion: 1, name, agent, creator: caller.userId, agentCreateTime: agentRecord.createTime, fields, createTime: now, updateTime: now };
@@ -65,7 +46,7 @@ function requireReadableSecrets(deps: Pick<Deps, 'webhookSecrets'>, fields: Writ
 
 export async function getTrigger(deps: Deps, caller: Caller, name: string): Promise<Json> {
   const { agent } = parseTriggerName(name);
-  const agentRecord = await authorizeTriggerManagement(deps, caller, agent);
+  const agentRecord = await authorizeAgentChildManagement(deps, caller, agent);
   const trigger = await deps.registry.getTrigger(name);
   if (!belongsTo(trigger, agentRecord)) throw triggerNotFound(name);
   return toTriggerJson(trigger);
@@ -73,7 +54,7 @@ export async function getTrigger(deps: Deps, caller: Caller, name: string): Prom
 
 export async function listTriggers(deps: Deps, caller: Caller, agent: string, query: Record<string, string | undefined>): Promise<Json> {
   parseAgentName(agent);
-  const agentRecord = await authorizeTriggerManagement(deps, caller, agent);
+  const agentRecord = await authorizeAgentChildManagement(deps, caller, agent);
   const page = await readPage(deps, query, { agent, caller: caller.userId, list: 'triggers' }, (request) => deps.registry.listTriggers(agent, request));
   return { triggers: page.items.filter((trigger) => belongsTo(trigger, agentRecord)).map(toTriggerJson), ...nextToken(page) };
 }
@@ -83,7 +64,7 @@ export async function patchTrigger(deps: Deps, caller: Caller, name: string, bod
   const { agent } = parseTriggerName(name);
   const update = readTriggerBody(body, true);
   return deps.registry.transact(async (tx) => {
-    const agentRecord = await authorizeTriggerManagement(deps, caller, agent, (agentName) => tx.getAgent(agentName));
+    const agentRecord = await authorizeAgentChildManagement(deps, caller, agent, (agentName) => tx.getAgent(agentName));
     const trigger = await tx.getTrigger(name);
     if (!belongsTo(trigger, agentRecord)) throw triggerNotFound(name);
     const fields = requireReadableSecrets(deps, requireValidTrigger(applyTriggerUpdate(trigger.fields, update, updateMask)));
@@ -97,7 +78,7 @@ export async function patchTrigger(deps: Deps, caller: Caller, name: string, bod
 export async function deleteTrigger(deps: Deps, caller: Caller, name: string): Promise<Json> {
   const { agent } = parseTriggerName(name);
   await deps.registry.transact(async (tx) => {
-    const agentRecord = await authorizeTriggerManagement(deps, caller, agent, (agentName) => tx.getAgent(agentName));
+    const agentRecord = await authorizeAgentChildManagement(deps, caller, agent, (agentName) => tx.getAgent(agentName));
     if (!belongsTo(await tx.getTrigger(name), agentRecord)) throw triggerNotFound(name);
     tx.deleteTrigger(name);
   });
@@ -107,33 +88,8 @@ export async function deleteTrigger(deps: Deps, caller: Caller, name: string): P
 /** `listDeliveries`: accepted and refused deliveries, newest first, for those who manage the trigger. */
 export async function listDeliveries(deps: Deps, caller: Caller, name: string, query: Record<string, string | undefined>): Promise<Json> {
   const { agent } = parseTriggerName(name);
-  const agentRecord = await authorizeTriggerManagement(deps, caller, agent);
+  const agentRecord = await authorizeAgentChildManagement(deps, caller, agent);
   if (!belongsTo(await deps.registry.getTrigger(name), agentRecord)) throw triggerNotFound(name);
   const page = await readPage(deps, query, { trigger: name, caller: caller.userId, list: 'deliveries' }, (request) => deps.registry.listDeliveries(name, request));
   return { deliveries: page.items.map(toDeliveryJson), ...nextToken(page) };
-}
-
-const cursorSchema = z.tuple([z.string()]);
-
-/** Reads `pageSize` and `pageToken` (bound to the request's parameters), then the page. */
-async function readPage<T>(
-  deps: Pick<ApiDeps, 'pageTokens'>,
-  query: Record<string, string | undefined>,
-  requestParameters: Record<string, string>,
-  read: (request: { pageSize: number; after: string | undefined }) => Promise<Page<T>>,
-): Promise<Page<T> & { encode: (cursor: string) => string }> {
-  const pageSize = parsePageSize(query['pageSize']);
-  const token = query['pageToken'];
-  let after: string | undefined;
-  if (token) {
-    const cursor = cursorSchema.safeParse(deps.pageTokens.decode(token, requestParameters));
-    if (!cursor.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
-    after = cursor.data[0];
-  }
-  const page = await read({ pageSize, after });
-  return { ...page, encode: (cursor) => deps.pageTokens.encode([cursor], requestParameters) };
-}
-
-function nextToken(page: Page<unknown> & { encode: (cursor: string) => string }): Json {
-  return page.next ? { nextPageToken: page.encode(page.next) } : {};
 }
