@@ -14,12 +14,14 @@ export interface FunctionNeeds {
   readonly delaysSteps: boolean;
   /** Calls the model (the ModelClient: Gemini through an API key, or Vertex AI). */
   readonly callsModel: boolean;
+  /** Creates, updates, pauses and deletes schedules' Cloud Scheduler jobs. */
+  readonly managesSchedulerJobs: boolean;
   /** Secrets its composition root reads. */
   readonly secrets: readonly SecretName[];
 }
 
 function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
-  return { publishes, delaysSteps: false, callsModel: false, secrets: [], ...uses };
+  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, secrets: [], ...uses };
 }
 
 /**
@@ -59,13 +61,19 @@ export const functionNeeds = {
   // agents-api/run-methods.ts: runs for verified callers (trusted submissions) and cancellations;
   // agents-api/deliver-webhook.ts: the run a webhook trigger's delivery starts (through the outbox);
   // wiring/create-api-deps.ts: the page-token key of list responses.
-  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions'], { secrets: ['page-token-key'] }),
+  // agents-api/schedule-methods.ts: a schedule's job to bring in line (every change), a look at
+  // the schedule now (resume: catch up), the run a run-now starts (all through the outbox);
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync'], { secrets: ['page-token-key'] }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox
   // entries other functions left unpublished (webhook deliveries' submissions too), ends runs past
   // their deadline.
-  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions']),
+  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions', 'schedule-fire', 'schedule-sync']),
+  // agents-api/fire-schedule.ts: the runs a schedule's fires start (through the outbox).
+  fireSchedule: needs(['trusted-submissions']),
+  // agents-api/sync-schedule-job.ts: writes Cloud Scheduler jobs, publishes nothing.
+  syncScheduleJob: needs([], { managesSchedulerJobs: true }),
   // steps/handle-callback.ts: POSTs through the guarded fetch, retries through the delay queue
   // (its own topic), signs with the key only it holds (wiring/create-callback-deps.ts).
   deliverCallback: needs([], { delaysSteps: true, secrets: ['callback-signing-key'] }),

@@ -1,5 +1,5 @@
-import { createDeployWorkerDeps } from '../shared/wiring/create-api-deps.ts';
-import { createDeployWorkerHandler, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
+import { createDeployWorkerDeps, schedulerJobsOf } from '../shared/wiring/create-api-deps.ts';
+import { createDeployWorkerHandler, createScheduleHandlers, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
 import type { DeliveryHandler } from '../shared/engine/settle-delivery.ts';
 import { createStepHandlers } from '../shared/wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
@@ -19,13 +19,17 @@ import { registerFunctions } from './register-functions.ts';
 let googleDeps: ReturnType<typeof createGoogleDeps> | undefined;
 let handlers: ReturnType<typeof createStepHandlers> | undefined;
 let deployWorker: ApiHandlers['deployAgent'] | undefined;
+let scheduleWorkers: Pick<ApiHandlers, 'fireSchedule' | 'syncScheduleJob'> | undefined;
 let callbackHandler: DeliveryHandler | undefined;
 const config = () => loadConfig();
 // The submission step verifies tokens: incomplete auth settings fail every function's first event.
 const deps = () => (googleDeps ??= createGoogleDeps(config(), process.env, { verifiesSubmissions: true }));
 
 registerFunctions(() => (handlers ??= createStepHandlers(deps())));
+const schedules = () => (scheduleWorkers ??= createScheduleHandlers({ ...createDeployWorkerDeps(config(), deps()), schedulerJobs: schedulerJobsOf(config(), deps().firestore) }));
 registerApiFunctions(() => ({
   deployAgent: (delivery) => (deployWorker ??= createDeployWorkerHandler(createDeployWorkerDeps(config(), deps())))(delivery),
+  fireSchedule: (delivery) => schedules().fireSchedule(delivery),
+  syncScheduleJob: (delivery) => schedules().syncScheduleJob(delivery),
 }));
 registerCallbackFunction(() => (callbackHandler ??= createCallbackFunction(createCallbackDeps(config(), deps()))));

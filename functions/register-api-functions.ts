@@ -3,8 +3,8 @@ import { subscriptionForFunction } from '../infra/topology.ts';
 import { deliveryFromCloudEvent } from '../shared/adapters/functions-framework/delivery-from-cloud-event.ts';
 import type { ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
 
-/** The agent registry's Pub/Sub-triggered function: the deploy worker. */
-export const apiFunctionNames = ['deployAgent'] as const;
+/** The agent registry's Pub/Sub-triggered functions: the deploy worker and the schedules' workers. */
+export const apiFunctionNames = ['deployAgent', 'fireSchedule', 'syncScheduleJob'] as const;
 
 /**
  * The HTTP API is not a function: it is its own service (functions/api-service.ts), so that every
@@ -14,13 +14,15 @@ export const apiFunctionNames = ['deployAgent'] as const;
 export const apiServiceName = 'agentsApi';
 
 /**
- * Registers the deploy worker (`functions.cloudEvent`). `handlers` is resolved on the first
- * event, so importing this module builds no client.
+ * Registers the deploy worker and the schedules' workers (`functions.cloudEvent`). `handlers` is
+ * resolved on the first event, so importing this module builds no client.
  */
-export function registerApiFunctions(handlers: () => Pick<ApiHandlers, 'deployAgent'>): readonly string[] {
-  const topic = subscriptionForFunction('deployAgent')?.topic ?? 'deployAgent';
-  functions.cloudEvent('deployAgent', async (event: unknown) => {
-    await handlers().deployAgent(deliveryFromCloudEvent(event, topic));
-  });
+export function registerApiFunctions(handlers: () => Pick<ApiHandlers, (typeof apiFunctionNames)[number]>): readonly string[] {
+  for (const name of apiFunctionNames) {
+    const topic = subscriptionForFunction(name)?.topic ?? name;
+    functions.cloudEvent(name, async (event: unknown) => {
+      await handlers()[name](deliveryFromCloudEvent(event, topic));
+    });
+  }
   return apiFunctionNames;
 }

@@ -12,6 +12,8 @@ const functionPermissionsSchema = z.strictObject({
   delaysSteps: z.boolean(),
   /** May call the model: roles/aiplatform.user with Vertex AI, else the Gemini API key secret. */
   callsModel: z.boolean(),
+  /** May create, update, pause and delete Cloud Scheduler jobs (schedules' jobs): roles/cloudscheduler.admin. */
+  managesSchedulerJobs: z.boolean(),
   /** Secret Manager secrets it reads, as secret environment variables. */
   secrets: z.array(z.enum(declarableSecrets, { error: 'must be page-token-key or callback-signing-key (the Gemini API key comes with callsModel)' })),
 });

@@ -11,6 +11,7 @@ locals {
   function_permissions = jsondecode(file("${path.module}/function-permissions.json")).functions
   model_functions      = toset([for name, fn in local.function_permissions : name if fn.callsModel])
   delaying_functions   = toset([for name, fn in local.function_permissions : name if fn.delaysSteps])
+  scheduler_managers   = toset([for name, fn in local.function_permissions : name if fn.managesSchedulerJobs])
   function_publishing = merge([
     for name, fn in local.function_permissions : { for topic in fn.publishes : "${name} ${topic}" => { function = name, topic = topic } }
   ]...)
@@ -105,6 +106,15 @@ resource "google_service_account_iam_member" "function_act_as_delay_publisher" {
   service_account_id = google_service_account.delay_publisher.name
   role               = "roles/iam.serviceAccountUser"
   member             = google_service_account.function[each.key].member
+}
+
+# Cloud Scheduler has only project-level IAM: the one function that keeps schedules' jobs in line
+# with their schedules creates, updates, pauses and deletes jobs.
+resource "google_project_iam_member" "function_scheduler_jobs" {
+  for_each = local.scheduler_managers
+  project  = var.project_id
+  role     = "roles/cloudscheduler.admin"
+  member   = google_service_account.function[each.key].member
 }
 
 # Each secret on its own, to the functions that declare it (secrets.tf).

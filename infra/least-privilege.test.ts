@@ -48,6 +48,7 @@ function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
     publishes: sorted(needs.publishes.map((topic) => topicForOutbox(topic))),
     delaysSteps: needs.delaysSteps,
     callsModel: needs.callsModel,
+    managesSchedulerJobs: needs.managesSchedulerJobs,
     secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],
   };
 }
@@ -141,6 +142,7 @@ describe('the Terraform grants', () => {
       { resource: 'google_pubsub_topic_iam_member.function_publish', for_each: 'local.function_publishing', role: '"roles/pubsub.publisher"', on: 'google_pubsub_topic.topic[each.value.topic].id' },
       { resource: 'google_cloud_tasks_queue_iam_member.function_enqueue_delay', for_each: 'local.delaying_functions', role: '"roles/cloudtasks.enqueuer"', on: 'google_cloud_tasks_queue.queue["delay"].id' },
       { resource: 'google_service_account_iam_member.function_act_as_delay_publisher', for_each: 'local.delaying_functions', role: '"roles/iam.serviceAccountUser"', on: 'google_service_account.delay_publisher.name' },
+      { resource: 'google_project_iam_member.function_scheduler_jobs', for_each: 'local.scheduler_managers', role: '"roles/cloudscheduler.admin"', on: 'var.project_id' },
       { resource: 'google_secret_manager_secret_iam_member.function_secret', for_each: 'local.function_secret_access', role: '"roles/secretmanager.secretAccessor"', on: 'local.secrets[each.value.secret].secret' },
       // The API service, which alone serves webhook deliveries, reads the trigger secrets: only
       // those named with the webhook prefix (a condition on the grant, checked below).
@@ -151,6 +153,7 @@ describe('the Terraform grants', () => {
     expect(oneLine(local('function_permissions'))).toBe('jsondecode(file("${path.module}/function-permissions.json")).functions');
     expect(oneLine(local('model_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.callsModel])');
     expect(oneLine(local('delaying_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.delaysSteps])');
+    expect(oneLine(local('scheduler_managers'))).toBe('toset([for name, fn in local.function_permissions : name if fn.managesSchedulerJobs])');
     expect(oneLine(local('function_publishing'))).toBe(
       'merge([for name, fn in local.function_permissions : {for topic in fn.publishes : "${name} ${topic}" => {function = name, topic = topic}}]...)',
     );
@@ -245,6 +248,7 @@ describe('every IAM grant in the Terraform', () => {
     'google_project_iam_member.api_webhook_secrets': 'google_service_account.function[each.key].member',
     'google_project_iam_member.build': 'google_service_account.build.member',
     'google_project_iam_member.function_firestore': 'google_service_account.function[each.key].member',
+    'google_project_iam_member.function_scheduler_jobs': 'google_service_account.function[each.key].member',
     'google_project_iam_member.function_vertex': 'google_service_account.function[each.key].member',
     'google_pubsub_topic_iam_member.dead_letter_publisher': 'local.pubsub_agent',
     'google_pubsub_topic_iam_member.delay_publisher_publish': 'google_service_account.delay_publisher.member',

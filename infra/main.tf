@@ -240,11 +240,13 @@ resource "google_cloud_scheduler_job" "sweep" {
   depends_on = [google_project_service.apis, google_pubsub_topic_iam_member.scheduler_publish]
 }
 
-# Cloud Scheduler publishes as its service agent.
+# Cloud Scheduler publishes as its service agent: the sweep job, and schedules' jobs (which
+# syncScheduleJob creates, docs/architecture.md "Schedules") on the schedule-fires topic.
 resource "google_pubsub_topic_iam_member" "scheduler_publish" {
-  topic  = google_pubsub_topic.topic[local.topology.schedules.sweep.topic].id
-  role   = "roles/pubsub.publisher"
-  member = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"
+  for_each = toset([local.topology.schedules.sweep.topic, local.topology.scheduleFiresTopic])
+  topic    = google_pubsub_topic.topic[each.value].id
+  role     = "roles/pubsub.publisher"
+  member   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"
 }
 
 # ---- Cloud Run job ----

@@ -4,6 +4,7 @@ import { expiringCollectionGroups } from '../shared/adapters/document-paths.ts';
 import { expireTimeField } from '../shared/domain/retention.ts';
 import { sweepMessageSchema } from '../shared/domain/sweep-message.ts';
 import { callbackFunctionNames } from '../functions/register-callback-function.ts';
+import { apiFunctionNames } from '../functions/register-api-functions.ts';
 import { functionNames } from '../shared/wiring/create-step-handlers.ts';
 import {
   loadTopology,
@@ -37,7 +38,7 @@ describe('topology', () => {
   });
 
   it('pushes every step topic and both submissions topics to a function, and nothing to run results', () => {
-    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep', 'submitTrustedRun', 'deliverCallback']);
+    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep', 'submitTrustedRun', 'deliverCallback', 'fireSchedule', 'syncScheduleJob']);
     const pushedTopics = topology.subscriptions.map((subscription) => subscription.topic);
     expect(pushedTopics).toEqual(
       expect.arrayContaining([topology.submissionsTopic, topology.trustedSubmissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),
@@ -45,8 +46,8 @@ describe('topology', () => {
     expect(pushedTopics).not.toContain(topology.resultsTopic);
   });
 
-  it('pushes to every Pub/Sub function the code registers, and to nothing else but the deploy worker and the callback function', () => {
-    expect([...pushedFunctionNames()].sort()).toEqual([...functionNames, 'deployAgent', ...callbackFunctionNames].sort());
+  it('pushes to every Pub/Sub function the code registers, and to nothing else but the registry workers and the callback function', () => {
+    expect([...pushedFunctionNames()].sort()).toEqual([...functionNames, ...apiFunctionNames, ...callbackFunctionNames].sort());
   });
 
   it('sweeps every minute by publishing a valid sweep message to the topic the sweeper is pushed from', () => {

@@ -74,6 +74,10 @@ export const topologySchema = z
     sweepTopic: resourceName,
     /** Carries "deliver this ended run's result callback" (and its delayed retries), consumed by deliverCallback. */
     callbackTopic: resourceName,
+    /** Carries "look at this schedule now" (its Cloud Scheduler job's ticks, resumes), consumed by fireSchedule. */
+    scheduleFiresTopic: resourceName,
+    /** Carries "bring this schedule's Cloud Scheduler job in line", consumed by syncScheduleJob. */
+    scheduleSyncTopic: resourceName,
     stepTopics: z.record(stepKindSchema, resourceName),
     topics: z.array(resourceName),
     functions: z.array(functionSchema),
@@ -105,6 +109,8 @@ export const topologySchema = z
       topology.runControlTopic,
       topology.sweepTopic,
       topology.callbackTopic,
+      topology.scheduleFiresTopic,
+      topology.scheduleSyncTopic,
       topology.schedules.sweep.topic,
       ...Object.values(topology.stepTopics),
     ];
@@ -152,6 +158,8 @@ export function topicForOutbox(target: OutboxTopic, from: Topology = topology): 
   if (target === 'run-control') return from.runControlTopic;
   if (target === 'callback') return from.callbackTopic;
   if (target === 'trusted-submissions') return from.trustedSubmissionsTopic;
+  if (target === 'schedule-fire') return from.scheduleFiresTopic;
+  if (target === 'schedule-sync') return from.scheduleSyncTopic;
   return from.stepTopics[target];
 }
 

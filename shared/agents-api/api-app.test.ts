@@ -14,6 +14,7 @@ import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { callApi } from '../testing/call-api.ts';
 import type { Submission } from '../domain/submission.ts';
 import { sampleRun } from '../testing/run-fixtures.ts';
+import { InMemorySchedulerJobs } from '../adapters/in-memory/in-memory-scheduler-jobs.ts';
 import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
@@ -46,6 +47,7 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
     logger: silentLogger,
     availableTools: ['calculator'],
     webhookSecrets: new InMemoryWebhookSecrets(),
+    schedulerJobs: new InMemorySchedulerJobs(),
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

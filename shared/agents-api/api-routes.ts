@@ -8,6 +8,7 @@ import { changeLifecycle, deleteAgent, deployAgent, getOperation } from './opera
 import { requireEmptyBody } from './request-parameters.ts';
 import { openRunEvents } from './run-events.ts';
 import { cancelRun, createRun, getRun, listRuns, waitForRun } from './run-methods.ts';
+import { scheduleRoutes } from './schedule-routes.ts';
 import { triggerRoutes } from './trigger-routes.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -80,7 +81,7 @@ export const runRoutes: ApiRoute[] = [
 ];
 
 /** Every authenticated route the API serves (the public webhook delivery endpoint is apart: trigger-routes.ts). */
-export const apiRoutes: ApiRoute[] = [...agentRoutes, ...runRoutes, ...triggerRoutes];
+export const apiRoutes: ApiRoute[] = [...agentRoutes, ...runRoutes, ...triggerRoutes, ...scheduleRoutes];
 
 /**
  * enableAgent / disableAgent / suspendAgent: the body must be empty; suspendAgent's

@@ -44,9 +44,10 @@ export function stepMessage(runId: string, stepId: string): StepMessage {
 
 /**
  * Where an outbox message goes: a step topic, the run-results topic, agent lifecycle changes,
- * agent deploys, run control (cancellation), or result callbacks.
+ * agent deploys, run control (cancellation), result callbacks, trusted submissions, a schedule
+ * to look at now, or a schedule's job to bring in line.
  */
-export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control', 'callback', 'trusted-submissions']);
+export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control', 'callback', 'trusted-submissions', 'schedule-fire', 'schedule-sync']);
 export type OutboxTopic = z.infer<typeof outboxTopicSchema>;
 
 /**

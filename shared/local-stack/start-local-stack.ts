@@ -20,6 +20,8 @@ import { createWriteFreeze } from './freeze-writes.ts';
 import { startFunctionServer } from './function-server.ts';
 import { keepLocalData, type LocalData } from './keep-local-data.ts';
 import { startSweepTimer } from './sweep-timer.ts';
+import { startLocalSchedulerClock } from './local-scheduler-clock.ts';
+import { FirestoreLocalSchedulerJobs } from '../adapters/firestore/firestore-local-scheduler-jobs.ts';
 import { trackInFlight } from './track-in-flight.ts';
 import { useEmulators } from './use-emulators.ts';
 
@@ -49,6 +51,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** How often the stack publishes a sweep message, as Cloud Scheduler does every minute; 0 never. Default 10 s. */
   sweepIntervalMs?: number;
+  /** How often the stack's scheduler clock looks at schedules' jobs (default 1 s). */
+  schedulerTickMs?: number;
   /**
    * With `dataDir`: how often the data is saved while the stack runs (default 30 s; 0 only at a
    * graceful stop and when this process dies). What a crash of the emulators themselves can lose.
@@ -168,11 +172,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (deps.delayQueue instanceof LocalDelayQueue) stopTakingWork.push(() => (deps.delayQueue as LocalDelayQueue).close());
     const handlers = createStepHandlers(pipelineDeps);
     const inFlight = trackInFlight(options.wrapHandlers ? options.wrapHandlers(handlers) : handlers);
-    const apiDeps = createApiDeps(loadConfig(env), deps);
+    const schedulerJobs = new FirestoreLocalSchedulerJobs(deps.firestore);
+    const apiDeps = { ...createApiDeps(loadConfig(env), deps), schedulerJobs };
     closers.push(() => apiDeps.close());
     // API calls are drained and frozen like deliveries: one answered 200 is in the saved data.
     const apiHandlers = createApiHandlers(freeze.wrapApi(apiDeps));
-    const apiInFlight = trackInFlight({ api: apiHandlers.api, deployAgent: apiHandlers.deployAgent });
+    const apiInFlight = trackInFlight({ api: apiHandlers.api, deployAgent: apiHandlers.deployAgent, fireSchedule: apiHandlers.fireSchedule, syncScheduleJob: apiHandlers.syncScheduleJob });
     const callbackDeps = createCallbackDeps(loadConfig(env), pipelineDeps);
     closers.push(() => callbackDeps.close());
     const callbackInFlight = trackInFlight({ deliverCallback: createCallbackFunction(callbackDeps) });
@@ -195,6 +200,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const timer = startSweepTimer(deps.pubsub, topology.sweepTopic, options.sweepIntervalMs ?? 10_000, warn);
     closers.push(async () => timer.stop());
     stopTakingWork.push(() => timer.stop());
+    // Cloud Scheduler's part: schedules' jobs ticked by this process's clock.
+    const clock = startLocalSchedulerClock({
+      jobs: schedulerJobs,
+      publish: (message) => deps.pubsub.topic(topology.scheduleFiresTopic).publishMessage({ json: message }),
+      intervalMs: options.schedulerTickMs ?? 1_000,
+      warn,
+    });
+    closers.push(async () => clock.stop());
+    stopTakingWork.push(() => clock.stop());
     return {
       projectId,
       pubsubHost: hosts.pubsubHost,

@@ -5,6 +5,9 @@ import { createPageTokenCodec } from '../domain/agents/page-token.ts';
 import { sampleParent } from './agent-fixtures.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
+import type { SchedulerJobs } from '../ports/scheduler-jobs.ts';
+import type { Clock } from '../ports/clock.ts';
+import { InMemorySchedulerJobs } from '../adapters/in-memory/in-memory-scheduler-jobs.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { callApi } from './call-api.ts';
 import type { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
@@ -33,7 +36,7 @@ export function tokenOverWorld(userId: string): Promise<string> {
 }
 
 /** The API's handlers over an in-memory world (deploys are not subscribed); `webhookSecrets` for triggers. */
-export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemoryWorld>, options: { queue?: StepQueue; webhookSecrets?: WebhookSecrets } = {}) {
+export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemoryWorld>, options: { queue?: StepQueue; webhookSecrets?: WebhookSecrets; schedulerJobs?: SchedulerJobs; clock?: Clock } = {}) {
   const { documents, agents, store, queue, outbox } = world;
   let ids = 0;
   return createApiHandlers({
@@ -48,11 +51,12 @@ export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemo
     authenticator: new LocalTokenAuthenticator(secret, []),
     pageTokens: createPageTokenCodec(secret),
     agentCreation: { parents: [sampleParent], maxAgentsPerUser: 100 },
-    clock: { now: () => Date.now() },
+    clock: options.clock ?? { now: () => Date.now() },
     newId: () => `id${ids++}`,
     logger: world.deps.logger,
     availableTools: ['calculator'],
     webhookSecrets: options.webhookSecrets ?? new InMemoryWebhookSecrets(),
+    schedulerJobs: options.schedulerJobs ?? new InMemorySchedulerJobs(),
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { CloudSchedulerClient } from '@google-cloud/scheduler';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { CloudSchedulerJobs } from '../adapters/cloud-scheduler/cloud-scheduler-jobs.ts';
+import { FirestoreLocalSchedulerJobs } from '../adapters/firestore/firestore-local-scheduler-jobs.ts';
+import type { SchedulerJobs } from '../ports/scheduler-jobs.ts';
 import { SecretManagerWebhookSecrets } from '../adapters/secret-manager/secret-manager-webhook-secrets.ts';
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
@@ -73,6 +77,21 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
  * AGENTLINE_WEBHOOK_SECRET_PREFIX, the only ones Terraform lets the API read. Local secrets are
  * never used deployed: whoever can write Firestore could then forge any trigger's deliveries.
  */
+/**
+ * Deployed, schedules' jobs are Cloud Scheduler jobs in AGENTLINE_SCHEDULER_LOCATION; locally
+ * they are documents of the stack's Firestore, ticked by the stack's own clock.
+ */
+export function schedulerJobsOf(config: Config, firestore: Firestore): SchedulerJobs {
+  if (config.AGENTLINE_AUTH === 'local') return new FirestoreLocalSchedulerJobs(firestore);
+  if (!config.AGENTLINE_SCHEDULER_LOCATION) {
+    throw new InvalidInputError('Invalid environment: AGENTLINE_SCHEDULER_LOCATION is required when AGENTLINE_AUTH=google (projects/PROJECT/locations/LOCATION of the schedules\' Cloud Scheduler jobs)');
+  }
+  return new CloudSchedulerJobs(new CloudSchedulerClient(), {
+    locationPath: config.AGENTLINE_SCHEDULER_LOCATION,
+    topicName: `projects/${config.GOOGLE_CLOUD_PROJECT}/topics/${topology.scheduleFiresTopic}`,
+  });
+}
+
 function webhookSecretsOf(config: Config, firestore: Firestore): WebhookSecrets {
   if (config.AGENTLINE_AUTH === 'local') return new FirestoreLocalWebhookSecrets(firestore);
   return new SecretManagerWebhookSecrets(new SecretManagerServiceClient(), {

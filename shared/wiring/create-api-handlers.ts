@@ -3,18 +3,34 @@ import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
 import { createApiApp, type ApiFetch } from '../agents-api/api-app.ts';
 import { createDeployHandler } from '../agents-api/handle-deploy.ts';
 import type { RunStore } from '../ports/run-store.ts';
+import type { SchedulerJobs } from '../ports/scheduler-jobs.ts';
+import { createFireScheduleHandler } from '../agents-api/fire-schedule.ts';
+import { createSyncScheduleJobHandler } from '../agents-api/sync-schedule-job.ts';
 import { settleDelivery, type DeliveryHandler } from '../engine/settle-delivery.ts';
 
-/** The agent registry's two entry points: the HTTP API and the deploy worker. */
+/** The agent registry's entry points: the HTTP API, the deploy worker and the schedules' two workers. */
 export interface ApiHandlers {
   /** The HTTP API as a fetch handler (served by Node in the service and the local stack). */
   api: ApiFetch;
   deployAgent: DeliveryHandler;
+  fireSchedule: DeliveryHandler;
+  syncScheduleJob: DeliveryHandler;
 }
 
-/** Builds both from one set of deps (the local stack and tests, where one process serves both). */
-export function createApiHandlers(deps: ApiDeps & DeploymentChecks & { store: RunStore }): ApiHandlers {
-  return { api: createAgentsApiHandler(deps), deployAgent: createDeployWorkerHandler(deps) };
+/** Builds them all from one set of deps (the local stack and tests, where one process serves them). */
+export function createApiHandlers(deps: ApiDeps & DeploymentChecks & ScheduleWorkerDeps): ApiHandlers {
+  return { api: createAgentsApiHandler(deps), deployAgent: createDeployWorkerHandler(deps), ...createScheduleHandlers(deps) };
+}
+
+/** What the schedule workers run on: the registry and its outbox, the runs (overlap), the jobs. */
+export type ScheduleWorkerDeps = Pick<ApiDeps, 'registry' | 'clock' | 'logger' | 'queue' | 'outbox'> & { store: RunStore; schedulerJobs: SchedulerJobs };
+
+/** `fireSchedule` and `syncScheduleJob` (docs/architecture.md, "Schedules"), behind the delivery edge. */
+export function createScheduleHandlers(deps: ScheduleWorkerDeps): Pick<ApiHandlers, 'fireSchedule' | 'syncScheduleJob'> {
+  return {
+    fireSchedule: settleDelivery(createFireScheduleHandler({ ...deps, runs: deps.store }), deps),
+    syncScheduleJob: settleDelivery(createSyncScheduleJobHandler(deps), deps),
+  };
 }
 
 /** The HTTP API. */

@@ -98,6 +98,11 @@ export const configSchema = z.object({
   AGENTLINE_MAX_AGENTS_PER_USER: positiveInt(100),
   /** Webhook triggers may name only this project's Secret Manager secrets whose id starts with this. */
   AGENTLINE_WEBHOOK_SECRET_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ or -').default('agentline-webhook-'),
+  /**
+   * Where schedules' Cloud Scheduler jobs live (`projects/P/locations/L`); required with
+   * AGENTLINE_AUTH=google (the local stack keeps its jobs in its own Firestore).
+   */
+  AGENTLINE_SCHEDULER_LOCATION: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+$/, 'must be projects/PROJECT/locations/LOCATION').optional(),
   /** Key of the list page tokens; every API instance must share it (default: the local auth secret). */
   AGENTLINE_PAGE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /**
