@@ -5,7 +5,7 @@ import { connectToApi } from './connect-to-api.ts';
 import { CliUsageError } from './usage.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 import { cliUserId } from './cli-user.ts';
-import { readUtf8File } from './cli-options.ts';
+import { parseJsonObject, readUtf8File } from './cli-options.ts';
 
 const options = {
   'agent-config': { type: 'string' },
@@ -103,20 +103,9 @@ async function callVerb(client: ApiClient, verb: string, target: string, values:
 
 /** The body from `--body file.json`, plus `--agent-config`, `--display-name`, `--description`. */
 async function agentBody(values: Values): Promise<Record<string, unknown>> {
-  const body = values.body ? parseBodyFile(await readUtf8File(values.body, '--body'), values.body) : {};
+  const body = values.body ? parseJsonObject(await readUtf8File(values.body, '--body'), `--body file ${values.body}`) : {};
   if (values['agent-config']) body['adkAgentDefinition'] = { agentConfig: await readUtf8File(values['agent-config'], '--agent-config') };
   if (values['display-name']) body['displayName'] = values['display-name'];
   if (values.description) body['description'] = values.description;
   return body;
-}
-
-function parseBodyFile(text: string, path: string): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`--body file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CliUsageError(`--body file ${path} must hold a JSON object`);
-  return body as Record<string, unknown>;
 }

@@ -54,3 +54,15 @@ export async function readUtf8Stdin(stdin: NodeJS.ReadableStream = process.stdin
   for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return decodeUtf8Strictly(Buffer.concat(chunks), 'standard input');
 }
+
+/** A JSON object given on the command line or in a file (`what` names it); a usage error otherwise. */
+export function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliUsageError(`${what} must hold a JSON object`);
+  return value as Record<string, unknown>;
+}

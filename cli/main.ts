@@ -4,6 +4,7 @@ import { runCallbacksCommand } from './callbacks-command.ts';
 import { runDevCommand } from './dev-command.ts';
 import { runRunCommand } from './run-command.ts';
 import { runRunsCommand } from './runs-command.ts';
+import { runSchedulesCommand } from './schedules-command.ts';
 import { runMigrateCommand } from './migrate-command.ts';
 import { CliUsageError, usage } from './usage.ts';
 
@@ -36,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return runAgentsCommand(rest);
     case 'runs':
       return runRunsCommand(rest);
+    case 'schedules':
+      return runSchedulesCommand(rest);
     case 'migrate':
       parseArgs({ args: rest, options: {}, strict: true });
       return runMigrateCommand();

@@ -26,6 +26,16 @@ export const usage = `Usage:
       at their next commit. Waits until the run has ended; exit status 0 when it ended CANCELLED.
       The runs commands use the runs API of the running dev stack (or an ephemeral one); every
       run-related failure names the command that shows more (agentline runs get <run>).
+  agentline schedules create <agent name>/schedules/<id> --cron '<5 fields>' --time-zone <IANA zone> --input "<text>"
+                             [--run-config '<json>'] [--session <id>] [--overlap SKIP|ALLOW] [--catch-up LATEST|SKIP|ALL] [--body <schedule.json>]
+  agentline schedules get|pause|resume|delete <schedule name>
+  agentline schedules list <agent name> [--page-size N] [--page-token T]
+  agentline schedules patch <schedule name> [--cron ...] [--time-zone ...] [--input ...] [--body <schedule.json>] [--update-mask a,b]
+  agentline schedules run-now <schedule name> [--request-id <id>]
+  agentline schedules fires <schedule name> [--page-size N] [--page-token T]
+      Call the schedules API of the running dev stack (or an ephemeral one) as --user (default
+      $USER). run-now starts one fire now (the same --request-id never starts a second); fires
+      lists every fire with the run it started or why it did not. Prints the JSON answer.
   agentline migrate
       Bring a deployment's Firestore data (GOOGLE_CLOUD_PROJECT, Application Default Credentials)
       up to this version; idempotent. Local stacks migrate their own data as they start.
