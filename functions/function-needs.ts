@@ -32,8 +32,11 @@ function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNee
  * exactly this table, and derives from the code what it can (which step kinds have an effect,
  * which code calls the model, what the sweeper re-publishes).
  */
-/** What every transition that ends a run publishes (decide-next-steps.ts, endRun): its outcome and, if it names one, its callback. */
-const ending = ['results', 'callback'] as const;
+/**
+ * What every transition that ends a run publishes (decide-next-steps.ts, endRun): its outcome and,
+ * if it names one, its callback, and if it is a batch item, the batch's next step.
+ */
+const ending = ['results', 'callback', 'batch-item'] as const;
 
 export const functionNeeds = {
   // steps/handle-submission.ts: the run's first plan step, or the outcome of a run that cannot start.
@@ -63,17 +66,23 @@ export const functionNeeds = {
   // wiring/create-api-deps.ts: the page-token key of list responses.
   // agents-api/schedule-methods.ts: a schedule's job to bring in line (every change), a look at
   // the schedule now (resume: catch up), the run a run-now starts (all through the outbox);
-  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync'], { secrets: ['page-token-key'] }),
+  // batches/batch-methods.ts: a batch's first fan-out, the outcome of a batch cancelled while
+  // nothing of it ran, and its running items' cancellations;
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results'], { secrets: ['page-token-key'] }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox
   // entries other functions left unpublished (webhook deliveries' submissions too), ends runs past
   // their deadline.
-  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions', 'schedule-fire', 'schedule-sync']),
+  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out']),
   // agents-api/fire-schedule.ts: the runs a schedule's fires start (through the outbox).
   fireSchedule: needs(['trusted-submissions']),
   // agents-api/sync-schedule-job.ts: writes Cloud Scheduler jobs, publishes nothing.
   syncScheduleJob: needs([], { managesSchedulerJobs: true }),
+  // batches/fan-out-batch.ts: the runs of the lanes it starts, the next chunk, the batch's outcome.
+  fanOutBatch: needs(['trusted-submissions', 'batch-fan-out', 'results']),
+  // batches/advance-batch.ts: a lane's next run, the batch's outcome.
+  advanceBatch: needs(['trusted-submissions', 'results']),
   // steps/handle-callback.ts: POSTs through the guarded fetch, retries through the delay queue
   // (its own topic), signs with the key only it holds (wiring/create-callback-deps.ts).
   deliverCallback: needs([], { delaysSteps: true, secrets: ['callback-signing-key'] }),

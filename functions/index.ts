@@ -1,5 +1,7 @@
 import { createDeployWorkerDeps, schedulerJobsOf } from '../shared/wiring/create-api-deps.ts';
-import { createDeployWorkerHandler, createScheduleHandlers, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
+import { createBatchHandlers, createDeployWorkerHandler, createScheduleHandlers, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
+import { FirestoreBatchStore } from '../shared/adapters/firestore/firestore-batch-store.ts';
+import { retentionFromConfig } from '../shared/wiring/step-settings-from-config.ts';
 import type { DeliveryHandler } from '../shared/engine/settle-delivery.ts';
 import { createStepHandlers } from '../shared/wiring/create-step-handlers.ts';
 import { createGoogleDeps } from '../shared/wiring/create-google-deps.ts';
@@ -20,6 +22,7 @@ let googleDeps: ReturnType<typeof createGoogleDeps> | undefined;
 let handlers: ReturnType<typeof createStepHandlers> | undefined;
 let deployWorker: ApiHandlers['deployAgent'] | undefined;
 let scheduleWorkers: Pick<ApiHandlers, 'fireSchedule' | 'syncScheduleJob'> | undefined;
+let batchWorkers: Pick<ApiHandlers, 'fanOutBatch' | 'advanceBatch'> | undefined;
 let callbackHandler: DeliveryHandler | undefined;
 const config = () => loadConfig();
 // The submission step verifies tokens: incomplete auth settings fail every function's first event.
@@ -27,9 +30,12 @@ const deps = () => (googleDeps ??= createGoogleDeps(config(), process.env, { ver
 
 registerFunctions(() => (handlers ??= createStepHandlers(deps())));
 const schedules = () => (scheduleWorkers ??= createScheduleHandlers({ ...createDeployWorkerDeps(config(), deps()), schedulerJobs: schedulerJobsOf(config(), deps().firestore) }));
+const batches = () => (batchWorkers ??= createBatchHandlers({ ...createDeployWorkerDeps(config(), deps()), batches: new FirestoreBatchStore(deps().firestore, retentionFromConfig(config())) }));
 registerApiFunctions(() => ({
   deployAgent: (delivery) => (deployWorker ??= createDeployWorkerHandler(createDeployWorkerDeps(config(), deps())))(delivery),
   fireSchedule: (delivery) => schedules().fireSchedule(delivery),
   syncScheduleJob: (delivery) => schedules().syncScheduleJob(delivery),
+  fanOutBatch: (delivery) => batches().fanOutBatch(delivery),
+  advanceBatch: (delivery) => batches().advanceBatch(delivery),
 }));
 registerCallbackFunction(() => (callbackHandler ??= createCallbackFunction(createCallbackDeps(config(), deps()))));

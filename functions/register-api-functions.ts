@@ -3,8 +3,8 @@ import { subscriptionForFunction } from '../infra/topology.ts';
 import { deliveryFromCloudEvent } from '../shared/adapters/functions-framework/delivery-from-cloud-event.ts';
 import type { ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
 
-/** The agent registry's Pub/Sub-triggered functions: the deploy worker and the schedules' workers. */
-export const apiFunctionNames = ['deployAgent', 'fireSchedule', 'syncScheduleJob'] as const;
+/** The registry's Pub/Sub-triggered functions: the deploy worker, the schedules' and the batches' workers. */
+export const apiFunctionNames = ['deployAgent', 'fireSchedule', 'syncScheduleJob', 'fanOutBatch', 'advanceBatch'] as const;
 
 /**
  * The HTTP API is not a function: it is its own service (functions/api-service.ts), so that every

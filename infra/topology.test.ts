@@ -38,7 +38,7 @@ describe('topology', () => {
   });
 
   it('pushes every step topic and both submissions topics to a function, and nothing to run results', () => {
-    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep', 'submitTrustedRun', 'deliverCallback', 'fireSchedule', 'syncScheduleJob']);
+    expect(pushedFunctionNames()).toEqual(['submitRun', 'planStep', 'modelStep', 'toolStep', 'memoryStep', 'deadLetter', 'resumeAgentRuns', 'deployAgent', 'controlRun', 'sweep', 'submitTrustedRun', 'deliverCallback', 'fireSchedule', 'syncScheduleJob', 'fanOutBatch', 'advanceBatch']);
     const pushedTopics = topology.subscriptions.map((subscription) => subscription.topic);
     expect(pushedTopics).toEqual(
       expect.arrayContaining([topology.submissionsTopic, topology.trustedSubmissionsTopic, topology.agentLifecycleTopic, ...Object.values(topology.stepTopics)]),

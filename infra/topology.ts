@@ -78,6 +78,10 @@ export const topologySchema = z
     scheduleFiresTopic: resourceName,
     /** Carries "bring this schedule's Cloud Scheduler job in line", consumed by syncScheduleJob. */
     scheduleSyncTopic: resourceName,
+    /** Carries "read the next chunk of this batch's source", consumed by fanOutBatch. */
+    batchFanOutTopic: resourceName,
+    /** Carries "this batch item's run ended", consumed by advanceBatch. */
+    batchItemsTopic: resourceName,
     stepTopics: z.record(stepKindSchema, resourceName),
     topics: z.array(resourceName),
     functions: z.array(functionSchema),
@@ -111,6 +115,8 @@ export const topologySchema = z
       topology.callbackTopic,
       topology.scheduleFiresTopic,
       topology.scheduleSyncTopic,
+      topology.batchFanOutTopic,
+      topology.batchItemsTopic,
       topology.schedules.sweep.topic,
       ...Object.values(topology.stepTopics),
     ];
@@ -160,6 +166,8 @@ export function topicForOutbox(target: OutboxTopic, from: Topology = topology): 
   if (target === 'trusted-submissions') return from.trustedSubmissionsTopic;
   if (target === 'schedule-fire') return from.scheduleFiresTopic;
   if (target === 'schedule-sync') return from.scheduleSyncTopic;
+  if (target === 'batch-fan-out') return from.batchFanOutTopic;
+  if (target === 'batch-item') return from.batchItemsTopic;
   return from.stepTopics[target];
 }
 

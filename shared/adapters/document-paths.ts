@@ -48,6 +48,13 @@ export const documentPaths = {
   schedule: (agentName: string, scheduleId: string) => `agents/${encodeAgentName(agentName)}/schedules/${scheduleId}`,
   fires: (agentName: string, scheduleId: string) => `agents/${encodeAgentName(agentName)}/schedules/${scheduleId}/fires`,
   fire: (agentName: string, scheduleId: string, fireId: string) => `agents/${encodeAgentName(agentName)}/schedules/${scheduleId}/fires/${fireId}`,
+  /** Batches, their lanes and their items (docs/architecture.md, "Batches"). */
+  batches: 'batches',
+  batch: (batchId: string) => `batches/${batchId}`,
+  batchLanes: (batchId: string) => `batches/${batchId}/lanes`,
+  batchLane: (batchId: string, lane: number) => `batches/${batchId}/lanes/${String(lane).padStart(3, '0')}`,
+  batchItems: (batchId: string) => `batches/${batchId}/items`,
+  batchItem: (batchId: string, index: number) => `batches/${batchId}/items/${String(index).padStart(9, '0')}`,
   /** The local stack's stand-in for Cloud Scheduler jobs, by job id. */
   localSchedulerJob: (jobId: string) => `localSchedulerJobs/${jobId}`,
   localSchedulerJobs: 'localSchedulerJobs',

@@ -15,6 +15,7 @@ import { callApi } from '../testing/call-api.ts';
 import type { Submission } from '../domain/submission.ts';
 import { sampleRun } from '../testing/run-fixtures.ts';
 import { InMemorySchedulerJobs } from '../adapters/in-memory/in-memory-scheduler-jobs.ts';
+import { InMemoryBatchStore } from '../adapters/in-memory/in-memory-batch-store.ts';
 import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
@@ -48,6 +49,8 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
     availableTools: ['calculator'],
     webhookSecrets: new InMemoryWebhookSecrets(),
     schedulerJobs: new InMemorySchedulerJobs(),
+    batches: new InMemoryBatchStore(documents),
+    localBatchFiles: true,
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

@@ -10,6 +10,7 @@ import type { CallbackStore } from '../ports/callback-store.ts';
 import type { SubmissionPublisher } from '../ports/submission-publisher.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
+import type { BatchStore } from '../ports/batch-store.ts';
 
 /** What the agents API and the deploy worker need. */
 export interface ApiDeps {
@@ -35,6 +36,10 @@ export interface ApiDeps {
   /** A new random id (operation, agent and refused-delivery ids). */
   newId: () => string;
   logger: Logger;
+  /** Batches, their lanes and items (the batch methods; the workers write them too). */
+  batches: BatchStore;
+  /** Whether batches may read a JSON Lines file of this machine (`jsonlPath`): the local stack only. */
+  localBatchFiles: boolean;
   /** The values of webhook triggers' secret versions, read at delivery (never returned by the API). */
   webhookSecrets: WebhookSecrets;
 }

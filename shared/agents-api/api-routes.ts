@@ -9,6 +9,7 @@ import { requireEmptyBody } from './request-parameters.ts';
 import { openRunEvents } from './run-events.ts';
 import { cancelRun, createRun, getRun, listRuns, waitForRun } from './run-methods.ts';
 import { scheduleRoutes } from './schedule-routes.ts';
+import { batchRoutes } from '../batches/batch-routes.ts';
 import { triggerRoutes } from './trigger-routes.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -81,7 +82,7 @@ export const runRoutes: ApiRoute[] = [
 ];
 
 /** Every authenticated route the API serves (the public webhook delivery endpoint is apart: trigger-routes.ts). */
-export const apiRoutes: ApiRoute[] = [...agentRoutes, ...runRoutes, ...triggerRoutes, ...scheduleRoutes];
+export const apiRoutes: ApiRoute[] = [...agentRoutes, ...runRoutes, ...triggerRoutes, ...scheduleRoutes, ...batchRoutes];
 
 /**
  * enableAgent / disableAgent / suspendAgent: the body must be empty; suspendAgent's

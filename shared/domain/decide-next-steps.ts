@@ -91,5 +91,9 @@ export function endRun(run: Run, now: number): Transition {
   const { waitingReason: _waiting, ...rest } = run;
   const ended: Run = { ...rest, next: { kind: 'none' }, updateTime: now, endTime: now };
   const results: OutboxMessage = { topic: 'results', data: toRunView(ended), id: `results-${run.runId}` };
-  return { run: ended, newSteps: [], outbox: ended.callback ? [results, callbackOutboxMessage(run.runId)] : [results] };
+  const outbox = [results];
+  if (ended.callback) outbox.push(callbackOutboxMessage(run.runId));
+  // A batch item's end moves its lane on (docs/architecture.md, "Batches").
+  if (ended.batch) outbox.push({ topic: 'batch-item', data: { runId: run.runId }, id: `batch-item-${run.runId}` });
+  return { run: ended, newSteps: [], outbox };
 }

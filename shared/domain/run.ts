@@ -100,6 +100,8 @@ export const runSchema = z.object({
    * never changes the run.
    */
   callback: runCallbackSchema.optional(),
+  /** The batch item this run is: its end is reported to the batch (docs/architecture.md, "Batches"). */
+  batch: z.object({ batchId: z.string(), index: z.number().int().nonnegative() }).optional(),
   createTime: z.number(),
   updateTime: z.number(),
   endTime: z.number().optional(),

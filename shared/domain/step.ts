@@ -47,7 +47,7 @@ export function stepMessage(runId: string, stepId: string): StepMessage {
  * agent deploys, run control (cancellation), result callbacks, trusted submissions, a schedule
  * to look at now, or a schedule's job to bring in line.
  */
-export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control', 'callback', 'trusted-submissions', 'schedule-fire', 'schedule-sync']);
+export const outboxTopicSchema = z.enum([...stepKinds, 'results', 'agent-lifecycle', 'agent-deploy', 'run-control', 'callback', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'batch-item']);
 export type OutboxTopic = z.infer<typeof outboxTopicSchema>;
 
 /**

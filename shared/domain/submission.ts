@@ -53,6 +53,11 @@ export const submissionSchema = z
      * outbound loopback is allowed.
      */
     callback: runCallbackSchema.optional(),
+    /**
+     * The batch item this run is (docs/architecture.md, "Batches"): kept on the run only from the
+     * trusted submissions topic, where the batch fan-out publishes; its end then advances the batch.
+     */
+    batch: z.strictObject({ batchId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), index: z.number().int().nonnegative() }).optional(),
   })
   .strict();
 export type Submission = z.infer<typeof submissionSchema>;

@@ -177,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(() => apiDeps.close());
     // API calls are drained and frozen like deliveries: one answered 200 is in the saved data.
     const apiHandlers = createApiHandlers(freeze.wrapApi(apiDeps));
-    const apiInFlight = trackInFlight({ api: apiHandlers.api, deployAgent: apiHandlers.deployAgent, fireSchedule: apiHandlers.fireSchedule, syncScheduleJob: apiHandlers.syncScheduleJob });
+    const apiInFlight = trackInFlight({ api: apiHandlers.api, deployAgent: apiHandlers.deployAgent, fireSchedule: apiHandlers.fireSchedule, syncScheduleJob: apiHandlers.syncScheduleJob, fanOutBatch: apiHandlers.fanOutBatch, advanceBatch: apiHandlers.advanceBatch });
     const callbackDeps = createCallbackDeps(loadConfig(env), pipelineDeps);
     closers.push(() => callbackDeps.close());
     const callbackInFlight = trackInFlight({ deliverCallback: createCallbackFunction(callbackDeps) });

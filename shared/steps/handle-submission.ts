@@ -60,6 +60,8 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
       eventCount: history.length + 1,
       usage: {},
       ...('deadlineTime' in deadline ? { deadlineTime: deadline.deadlineTime } : {}),
+      // Only the batch fan-out, a trusted publisher, makes a run a batch item.
+      ...(submission.batch && trust === 'publisher' ? { batch: submission.batch } : {}),
       // A usable callback is kept even when the run cannot start: its failure is a result too.
       ...('callback' in callback && callback.callback ? { callback: callback.callback } : {}),
       createTime: now,

@@ -8,6 +8,7 @@ import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 import type { SchedulerJobs } from '../ports/scheduler-jobs.ts';
 import type { Clock } from '../ports/clock.ts';
 import { InMemorySchedulerJobs } from '../adapters/in-memory/in-memory-scheduler-jobs.ts';
+import { InMemoryBatchStore } from '../adapters/in-memory/in-memory-batch-store.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { callApi } from './call-api.ts';
 import type { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
@@ -57,6 +58,8 @@ export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemo
     availableTools: ['calculator'],
     webhookSecrets: options.webhookSecrets ?? new InMemoryWebhookSecrets(),
     schedulerJobs: options.schedulerJobs ?? new InMemorySchedulerJobs(),
+    batches: new InMemoryBatchStore(documents),
+    localBatchFiles: true,
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

@@ -10,6 +10,7 @@ import type { PubSub } from '@google-cloud/pubsub';
 import { topology } from '../../infra/topology.ts';
 import { PubSubSubmissionPublisher } from '../adapters/pubsub/pubsub-submission-publisher.ts';
 import { FirestoreAgentRegistry } from '../adapters/firestore/firestore-agent-registry.ts';
+import { FirestoreBatchStore } from '../adapters/firestore/firestore-batch-store.ts';
 import { fetchAgentCard } from '../adapters/http/fetch-agent-card.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
@@ -69,6 +70,8 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
     agentCreation: { parents: agentParents(config), maxAgentsPerUser: config.AGENTLINE_MAX_AGENTS_PER_USER },
     newId: randomUUID,
     webhookSecrets: webhookSecretsOf(config, base.firestore),
+    batches: new FirestoreBatchStore(base.firestore, retentionFromConfig(config)),
+    localBatchFiles: config.AGENTLINE_AUTH === 'local',
   };
 }
 

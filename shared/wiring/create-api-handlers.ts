@@ -5,6 +5,9 @@ import { createDeployHandler } from '../agents-api/handle-deploy.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { SchedulerJobs } from '../ports/scheduler-jobs.ts';
 import { createFireScheduleHandler } from '../agents-api/fire-schedule.ts';
+import { createAdvanceBatchHandler } from '../batches/advance-batch.ts';
+import { createFanOutBatchHandler } from '../batches/fan-out-batch.ts';
+import { readBatchSource } from '../adapters/batch-source/read-batch-source.ts';
 import { createSyncScheduleJobHandler } from '../agents-api/sync-schedule-job.ts';
 import { settleDelivery, type DeliveryHandler } from '../engine/settle-delivery.ts';
 
@@ -15,11 +18,25 @@ export interface ApiHandlers {
   deployAgent: DeliveryHandler;
   fireSchedule: DeliveryHandler;
   syncScheduleJob: DeliveryHandler;
+  fanOutBatch: DeliveryHandler;
+  advanceBatch: DeliveryHandler;
 }
 
 /** Builds them all from one set of deps (the local stack and tests, where one process serves them). */
 export function createApiHandlers(deps: ApiDeps & DeploymentChecks & ScheduleWorkerDeps): ApiHandlers {
-  return { api: createAgentsApiHandler(deps), deployAgent: createDeployWorkerHandler(deps), ...createScheduleHandlers(deps) };
+  return { api: createAgentsApiHandler(deps), deployAgent: createDeployWorkerHandler(deps), ...createScheduleHandlers(deps), ...createBatchHandlers(deps) };
+}
+
+/** What the batch workers run on: the batches, the runs (an item's outcome), the outbox. */
+export type BatchWorkerDeps = Pick<ApiDeps, 'batches' | 'clock' | 'logger' | 'queue' | 'outbox'> & { store: RunStore };
+
+/** `fanOutBatch` and `advanceBatch` (docs/architecture.md, "Batches"), behind the delivery edge. */
+export function createBatchHandlers(deps: BatchWorkerDeps, readSource = readBatchSource): Pick<ApiHandlers, 'fanOutBatch' | 'advanceBatch'> {
+  const batchDeps = { ...deps, runs: deps.store, readSource };
+  return {
+    fanOutBatch: settleDelivery(createFanOutBatchHandler(batchDeps), deps),
+    advanceBatch: settleDelivery(createAdvanceBatchHandler(batchDeps), deps),
+  };
 }
 
 /** What the schedule workers run on: the registry and its outbox, the runs (overlap), the jobs. */

@@ -1,0 +1,30 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readBatchSource } from './read-batch-source.ts';
+
+async function jsonl(text: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'agentline-batch-')), 'items.jsonl');
+  await writeFile(path, text);
+  return path;
+}
+
+describe('reading a batch source a chunk at a time', () => {
+  it('reads a JSON Lines file from where the last chunk stopped, skipping blank lines and naming a line that is not JSON', async () => {
+    const path = await jsonl('{"n":0}\r\n\n{"n":1}\nnot json\n"é"\n{"n":4}');
+    const first = await readBatchSource({ jsonlPath: path }, { index: 0, offset: 0 }, 2);
+    expect(first).toEqual({ items: [{ value: { n: 0 } }, { value: { n: 1 } }], next: { index: 2, offset: 18 }, done: false });
+    const second = await readBatchSource({ jsonlPath: path }, first.next, 10);
+    expect(second.items).toEqual([{ error: expect.stringMatching(/^item 2 \(byte 18\) is not JSON/) }, { value: 'é' }, { value: { n: 4 } }]);
+    expect(second).toMatchObject({ next: { index: 5, offset: Buffer.byteLength('{"n":0}\r\n\n{"n":1}\nnot json\n"é"\n{"n":4}') }, done: true });
+  });
+
+  it('reads inline items by index', async () => {
+    expect(await readBatchSource({ items: ['a', 'b', 'c'] }, { index: 1, offset: 0 }, 5)).toEqual({ items: [{ value: 'b' }, { value: 'c' }], next: { index: 3, offset: 0 }, done: true });
+  });
+
+  it('refuses a file it cannot open, naming it', async () => {
+    await expect(readBatchSource({ jsonlPath: '/nonexistent/items.jsonl' }, { index: 0, offset: 0 }, 5)).rejects.toThrow(/The batch's source \/nonexistent\/items.jsonl cannot be read: ENOENT/);
+  });
+});

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Caller } from '../domain/agents/permissions.ts';
+import { parsePageSize } from '../domain/agents/list-request.ts';
+import type { PageTokenCodec } from '../domain/agents/page-token.ts';
+import { batchSourceSchema, maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
+import { newLane } from '../domain/batches/batch-runs.ts';
+import { describeIssues } from '../domain/describe-issues.ts';
+import { InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
+import { outboxEntryOf } from '../domain/outbox.ts';
+import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
+import { submissionSchema } from '../domain/submission.ts';
+import { parseInputTemplate } from '../domain/triggers/input-template.ts';
+import { parseRunConfig } from '../domain/run-config.ts';
+import { publishCommitted } from '../engine/dispatch-outbox.ts';
+import type { BatchDeps } from './batch-deps.ts';
+import { toBatchJson, toReportLine, batchTotals } from './batch-view.ts';
+import { fanOutMessage } from './fan-out-batch.ts';
+import { finishBatch } from './finish-batch.ts';
+
+type Json = Record<string, unknown>;
+export type BatchMethodDeps = Pick<BatchDeps, 'batches' | 'queue' | 'outbox' | 'clock' | 'logger'> & {
+  pageTokens: PageTokenCodec;
+  newId: () => string;
+  /** Whether `jsonlPath` sources are allowed: on the local stack, where the caller owns the machine. */
+  localBatchFiles: boolean;
+};
+
+const createBatchBodySchema = z.strictObject({
+  agent: submissionSchema.shape.agent,
+  runConfig: z.record(z.string(), z.unknown()).optional(),
+  inputTemplate: z.string().min(1).max(10_000).optional(),
+  concurrency: z.number().int().min(1).max(maxBatchConcurrency).default(10),
+  items: z.array(z.unknown()).min(1).max(10_000).optional(),
+  jsonlPath: z.string().min(1).max(1_024).optional(),
+});
+const batchIdPattern = /^b[0-9a-f]{24}$/;
+
+/**
+ * `batches.create` (docs/architecture.md, "Batches"): the batch and its lanes, and the first
+ * fan-out message, in one transaction. Its id depends only on (caller, requestId), so a create
+ * repeated with the same requestId answers the same batch and starts nothing more.
+ */
+export async function createBatch(deps: BatchMethodDeps, caller: Caller, requestId: string | undefined, body: unknown): Promise<Json> {
+  const parsed = createBatchBodySchema.safeParse(body);
+  if (!parsed.success) throw new InvalidInputError(`Invalid batch: ${describeIssues(parsed.error.issues)}`, { code: 'INVALID_BATCH' });
+  const { items, jsonlPath, ...fields } = parsed.data;
+  if ((items === undefined) === (jsonlPath === undefined)) throw new InvalidInputError('Invalid batch: give exactly one of items (a list) and jsonlPath (a JSON Lines file)', { code: 'INVALID_BATCH' });
+  if (jsonlPath !== undefined && !deps.localBatchFiles) {
+    throw new InvalidInputError('Invalid batch: jsonlPath reads a file of the local stack; deployed, give the items in the request (gs:// sources come with the artifact store)', { code: 'INVALID_BATCH' });
+  }
+  if (fields.inputTemplate !== undefined) parseInputTemplate(fields.inputTemplate);
+  try {
+    parseRunConfig(fields.runConfig ?? {}, { onWarning: () => undefined });
+  } catch (error) {
+    throw new InvalidInputError(`Invalid batch: runConfig: ${(error as Error).message}`, { code: 'INVALID_BATCH', cause: error });
+  }
+  const source = batchSourceSchema.parse(items !== undefined ? { items } : { jsonlPath });
+  const key = requestId ?? deps.newId();
+  const batchId = `b${createHash('sha256').update(`${caller.userId}\n${key}`).digest('hex').slice(0, 24)}`;
+  const now = deps.clock.now();
+  const batch: BatchRecord = {
+    schemaVersion: 1,
+    batchId,
+    userId: caller.userId,
+    ...fields,
+    source,
+    state: 'RUNNING',
+    fanOut: { nextIndex: 0, offset: 0, done: false },
+    createTime: now,
+    updateTime: now,
+  };
+  const first = fanOutMessage(batchId, 0);
+  const outcome = await deps.batches.transact(async (tx) => {
+    const existing = await tx.getBatch(batchId);
+    if (existing) return { batch: existing, created: false };
+    tx.createBatch(batch);
+    for (let lane = 0; lane < batch.concurrency; lane += 1) tx.putLane(batchId, newLane(lane));
+    tx.putOutbox(outboxEntryOf(first, now));
+    return { batch, created: true };
+  });
+  if (outcome.created) await publishAfterCommit(deps, [first]);
+  return toBatchJson(outcome.batch, []);
+}
+
+/** `batches.get`: the batch with its live counts and totals, for its user or an admin (403 before 404). */
+export async function getBatch(deps: BatchMethodDeps, caller: Caller, batchId: string): Promise<Json> {
+  const batch = await authorizedBatch(deps, caller, batchId);
+  const [lanes, counts] = await Promise.all([deps.batches.transact((tx) => tx.getLanes(batchId)), deps.batches.countItems(batchId)]);
+  return toBatchJson(batch, lanes, counts);
+}
+
+/** `batches.list`: the caller's batches (an admin's: everyone's), newest first, paged. */
+export async function listBatches(deps: BatchMethodDeps, caller: Caller, query: Record<string, string | undefined>): Promise<Json> {
+  const pageSize = parsePageSize(query['pageSize']);
+  const parameters = { list: 'batches', caller: caller.userId, admin: caller.admin };
+  const after = query['pageToken'] ? readCursor(deps.pageTokens.decode(query['pageToken'], parameters)) : undefined;
+  const page = await deps.batches.listBatchesPage({ ...(caller.admin ? {} : { userId: caller.userId }), ...(after ? { after } : {}), pageSize });
+  return { batches: page.batches.map((batch) => toBatchJson(batch, [])), ...(page.next ? { nextPageToken: deps.pageTokens.encode(page.next, parameters) } : {}) };
+}
+
+/**
+ * `batches.cancel`: no item starts any more, the running ones are cancelled through the engine's
+ * cancellation, and the batch ends `CANCELLED` when the last of them has ended.
+ */
+export async function cancelBatch(deps: BatchMethodDeps, caller: Caller, batchId: string): Promise<Json> {
+  await authorizedBatch(deps, caller, batchId);
+  const now = deps.clock.now();
+  const outcome = await deps.batches.transact(async (tx) => {
+    const batch = await tx.getBatch(batchId);
+    if (!batch || batch.state !== 'RUNNING') return { batch: batch!, messages: [] };
+    const cancelling: BatchRecord = { ...batch, state: 'CANCELLING', updateTime: now };
+    const lanes = (await tx.getLanes(batchId)).map((lane) => (lane.running === undefined ? { ...lane, done: true } : lane));
+    const finished = finishBatch(cancelling, lanes, now);
+    for (const lane of lanes) tx.putLane(batchId, lane);
+    tx.putBatch(finished?.batch ?? cancelling);
+    if (finished) tx.putOutbox(outboxEntryOf(finished.message, now));
+    return { batch: finished?.batch ?? cancelling, messages: finished ? [finished.message] : [] };
+  });
+  await publishAfterCommit(deps, outcome.messages);
+  if (outcome.batch.state === 'CANCELLING') {
+    const running = await deps.batches.listItemsInState(batchId, 'RUNNING', maxBatchConcurrency);
+    const cancels = running.flatMap((item) => (item.runName ? [runCancelOutboxMessage({ runId: item.runName.slice('runs/'.length), requestedBy: caller.userId, reason: `batch ${batchId} cancelled` }, `batch-${batchId}`)] : []));
+    await deps.queue.publish(cancels);
+  }
+  return getBatch(deps, caller, batchId);
+}
+
+/**
+ * `batches.report`: every item's outcome and output by index, a page at a time (the CLI writes
+ * them as JSON Lines), with the batch's state and totals.
+ */
+export async function reportBatch(deps: BatchMethodDeps, caller: Caller, batchId: string, query: Record<string, string | undefined>): Promise<Json> {
+  const batch = await authorizedBatch(deps, caller, batchId);
+  const pageSize = parsePageSize(query['pageSize']);
+  const parameters = { list: 'batch-report', batch: batchId, caller: caller.userId };
+  const after = query['pageToken'] ? readIndexCursor(deps.pageTokens.decode(query['pageToken'], parameters)) : -1;
+  const items = await deps.batches.listItems(batchId, after, pageSize + 1);
+  const page = items.slice(0, pageSize);
+  const lanes = await deps.batches.transact((tx) => tx.getLanes(batchId));
+  return {
+    state: batch.state,
+    ...(batch.itemCount !== undefined ? { itemCount: batch.itemCount } : {}),
+    totals: batchTotals(batch, lanes),
+    items: page.map((item) => toReportLine(batch, item)),
+    ...(items.length > pageSize ? { nextPageToken: deps.pageTokens.encode([page.at(-1)!.index], parameters) } : {}),
+  };
+}
+
+/** Permission before existence, as for runs: another user's batch and a missing one answer alike (only admins see 404). */
+async function authorizedBatch(deps: Pick<BatchDeps, 'batches'>, caller: Caller, batchId: string): Promise<BatchRecord> {
+  if (!batchIdPattern.test(batchId)) throw new InvalidInputError(`"${batchId}" is not a batch id; batch names are batches/{batchId}`, { code: 'INVALID_BATCH_NAME' });
+  const batch = await deps.batches.getBatch(batchId);
+  if (batch && (caller.admin || batch.userId === caller.userId)) return batch;
+  if (!batch && caller.admin) throw new NotFoundError(`Batch batches/${batchId} does not exist`, { code: 'BATCH_NOT_FOUND' });
+  throw new PermissionDeniedError(`Permission denied on batch batches/${batchId} (or it may not exist)`);
+}
+
+async function publishAfterCommit(deps: Pick<BatchDeps, 'queue' | 'outbox' | 'logger'>, messages: Parameters<typeof publishCommitted>[1]): Promise<void> {
+  await publishCommitted(deps, messages).catch((error: unknown) => deps.logger.warn('publishing a committed batch change failed; the sweeper will publish it', { error: String(error) }));
+}
+
+function readCursor(cursor: unknown[]): [number, string] {
+  const parsed = z.tuple([z.number(), z.string()]).safeParse(cursor);
+  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
+  return parsed.data;
+}
+
+function readIndexCursor(cursor: unknown[]): number {
+  const parsed = z.tuple([z.number().int().nonnegative()]).safeParse(cursor);
+  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
+  return parsed.data[0];
+}

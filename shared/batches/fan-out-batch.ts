@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { advanceLane, batchItemOf } from '../domain/batches/batch-runs.ts';
+import type { BatchItem, BatchLane, BatchRecord } from '../domain/batches/batch-record.ts';
+import { isBatchEnded } from '../domain/batches/batch-record.ts';
+import { AgentlineError } from '../domain/errors.ts';
+import type { RunError } from '../domain/run.ts';
+import type { SourceChunk } from '../adapters/batch-source/read-batch-source.ts';
+import { outboxEntryOf, outboxIdOf } from '../domain/outbox.ts';
+import type { OutboxMessage } from '../domain/step.ts';
+import { publishCommitted } from '../engine/dispatch-outbox.ts';
+import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
+import type { BatchDeps } from './batch-deps.ts';
+import { finishBatch } from './finish-batch.ts';
+
+export const batchMessageSchema = z.strictObject({ batchId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+
+/** Items read from the source per fan-out message (one transaction: items, lanes, outbox ≤ 500 writes). */
+export const fanOutChunkItems = 200;
+
+/** The message that reads the chunk starting at item `nextIndex`: one per chunk, so a repeat is the same message. */
+export function fanOutMessage(batchId: string, nextIndex: number): OutboxMessage {
+  return { topic: 'batch-fan-out', data: { batchId }, id: outboxIdOf('batch-fan-out', batchId, String(nextIndex)) };
+}
+
+/**
+ * `fanOutBatch` (docs/architecture.md, "Batches"): reads the next chunk of the batch's source
+ * after where the fan-out committed, and in one transaction writes its items, starts the idle
+ * lanes whose next item it brought, moves the fan-out on and puts the next chunk's message in the
+ * outbox. A fan-out killed anywhere is redelivered (or re-driven by the sweeper from the outbox)
+ * and reads from the committed position again; a repeat of a chunk already committed finds the
+ * position moved and does nothing — so no item is written or started twice, and none is skipped.
+ */
+export function createFanOutBatchHandler(deps: BatchDeps) {
+  return async function fanOutBatch(delivery: Delivery): Promise<void> {
+    const { batchId } = decodeJsonMessage(delivery, batchMessageSchema, `Batch fan-out on ${delivery.source}`);
+    const batch = await deps.batches.getBatch(batchId);
+    if (!batch || batch.fanOut.done || isBatchEnded(batch.state)) return;
+    const chunk: Chunk = batch.state === 'RUNNING' ? await readChunk(deps, batch) : nothingMore(batch);
+    const now = deps.clock.now();
+    const messages = await deps.batches.transact(async (tx) => {
+      const current = await tx.getBatch(batchId);
+      if (!current || current.fanOut.done || current.fanOut.nextIndex !== batch.fanOut.nextIndex || isBatchEnded(current.state)) return [];
+      // Cancelled meanwhile: nothing more is read, and the lanes decide the end.
+      const read = current.state === 'RUNNING' ? chunk : nothingMore(current);
+      const failure = read.error;
+      const items = new Map<number, BatchItem>(read.items.map((source, offset) => [current.fanOut.nextIndex + offset, batchItemOf(current, current.fanOut.nextIndex + offset, source, now)]));
+      const advanced: BatchRecord = {
+        ...current,
+        fanOut: { nextIndex: read.next.index, offset: read.next.offset, done: read.done },
+        ...(read.done ? { itemCount: read.next.index } : {}),
+        ...(failure ? { state: 'FAILED' as const, error: failure, endTime: now } : {}),
+        updateTime: now,
+      };
+      const lanes = await tx.getLanes(batchId);
+      const readItem = async (index: number) => items.get(index) ?? (index < current.fanOut.nextIndex ? (await tx.getItems(batchId, [index]))[0] : undefined);
+      const out: OutboxMessage[] = [];
+      const movedLanes: BatchLane[] = [];
+      for (const lane of lanes) {
+        const moved = await advanceLane(failure ? { ...advanced, state: 'CANCELLING' } : advanced, lane, readItem, now);
+        movedLanes.push(moved.lane);
+        if (moved.started) {
+          items.set(moved.started.item.index, moved.started.item);
+          out.push(moved.started.message);
+        }
+      }
+      const finished = failure ? undefined : finishBatch(advanced, movedLanes, now);
+      if (!read.done && advanced.state === 'RUNNING') out.push(fanOutMessage(batchId, read.next.index));
+      if (finished) out.push(finished.message);
+      for (const item of items.values()) tx.putItem(batchId, item);
+      for (const lane of movedLanes) tx.putLane(batchId, lane);
+      tx.putBatch(finished?.batch ?? advanced);
+      for (const message of out) tx.putOutbox(outboxEntryOf(message, now));
+      return out;
+    });
+    await publishCommitted(deps, messages).catch((error: unknown) => deps.logger.warn('publishing a batch fan-out failed; the sweeper will publish it', { batchId, error: String(error) }));
+  };
+}
+
+type Chunk = SourceChunk & { error?: RunError };
+
+/** Nothing more is read: the fan-out ends where it is. */
+function nothingMore(batch: BatchRecord): Chunk {
+  return { items: [], next: { index: batch.fanOut.nextIndex, offset: batch.fanOut.offset }, done: true };
+}
+
+/** The next chunk; a source that cannot be read ends the fan-out with the batch FAILED, naming why. */
+async function readChunk(deps: BatchDeps, batch: BatchRecord): Promise<Chunk> {
+  try {
+    return await deps.readSource(batch.source, { index: batch.fanOut.nextIndex, offset: batch.fanOut.offset }, fanOutChunkItems);
+  } catch (error) {
+    if (!(error instanceof AgentlineError) || error.retryable) throw error;
+    return { ...nothingMore(batch), error: { code: error.code, message: error.message } };
+  }
+}
