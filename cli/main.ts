@@ -5,6 +5,7 @@ import { runDevCommand } from './dev-command.ts';
 import { runRunCommand } from './run-command.ts';
 import { runRunsCommand } from './runs-command.ts';
 import { runSchedulesCommand } from './schedules-command.ts';
+import { runBatchesCommand } from './batches-command.ts';
 import { runMigrateCommand } from './migrate-command.ts';
 import { CliUsageError, usage } from './usage.ts';
 
@@ -37,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return runAgentsCommand(rest);
     case 'runs':
       return runRunsCommand(rest);
+    case 'batches':
+      return runBatchesCommand(rest);
     case 'schedules':
       return runSchedulesCommand(rest);
     case 'migrate':
