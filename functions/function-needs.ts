@@ -75,8 +75,8 @@ export const functionNeeds = {
   // entries other functions left unpublished (webhook deliveries' submissions too), ends runs past
   // their deadline.
   sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out']),
-  // agents-api/fire-schedule.ts: the runs a schedule's fires start (through the outbox).
-  fireSchedule: needs(['trusted-submissions']),
+  // agents-api/fire-schedule.ts: the runs, or the batches' first fan-outs, a schedule's fires start (through the outbox).
+  fireSchedule: needs(['trusted-submissions', 'batch-fan-out']),
   // agents-api/sync-schedule-job.ts: writes Cloud Scheduler jobs, publishes nothing.
   syncScheduleJob: needs([], { managesSchedulerJobs: true }),
   // batches/fan-out-batch.ts: the runs of the lanes it starts, the next chunk, the batch's outcome.

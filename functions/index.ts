@@ -29,8 +29,10 @@ const config = () => loadConfig();
 const deps = () => (googleDeps ??= createGoogleDeps(config(), process.env, { verifiesSubmissions: true }));
 
 registerFunctions(() => (handlers ??= createStepHandlers(deps())));
-const schedules = () => (scheduleWorkers ??= createScheduleHandlers({ ...createDeployWorkerDeps(config(), deps()), schedulerJobs: schedulerJobsOf(config(), deps().firestore) }));
-const batches = () => (batchWorkers ??= createBatchHandlers({ ...createDeployWorkerDeps(config(), deps()), batches: new FirestoreBatchStore(deps().firestore, retentionFromConfig(config())) }));
+const batchStore = () => new FirestoreBatchStore(deps().firestore, retentionFromConfig(config()));
+const schedules = () =>
+  (scheduleWorkers ??= createScheduleHandlers({ ...createDeployWorkerDeps(config(), deps()), schedulerJobs: schedulerJobsOf(config(), deps().firestore), batches: batchStore() }));
+const batches = () => (batchWorkers ??= createBatchHandlers({ ...createDeployWorkerDeps(config(), deps()), batches: batchStore() }));
 registerApiFunctions(() => ({
   deployAgent: (delivery) => (deployWorker ??= createDeployWorkerHandler(createDeployWorkerDeps(config(), deps())))(delivery),
   fireSchedule: (delivery) => schedules().fireSchedule(delivery),

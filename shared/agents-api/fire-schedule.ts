@@ -1,7 +1,9 @@
 import { isTerminal } from '../domain/run.ts';
 import { decideFires } from '../domain/schedules/decide-fires.ts';
 import { scheduledFireId, type FireRecord } from '../domain/schedules/fire-record.ts';
-import { fireSubmission, scheduleMessageSchema } from '../domain/schedules/schedule-messages.ts';
+import { fireStart, scheduleMessageSchema } from '../domain/schedules/schedule-messages.ts';
+import { isBatchEnded } from '../domain/batches/batch-record.ts';
+import type { BatchStore } from '../ports/batch-store.ts';
 import { scheduleNames } from '../domain/schedules/schedule-name.ts';
 import type { ScheduleRecord } from '../domain/schedules/schedule-record.ts';
 import { outboxEntryOf } from '../domain/outbox.ts';
@@ -11,7 +13,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { belongsTo } from './agent-children.ts';
 import { publishAfterCommit } from './operation-methods.ts';
 
-type Deps = Pick<ApiDeps, 'registry' | 'runs' | 'queue' | 'outbox' | 'clock' | 'logger'>;
+type Deps = Pick<ApiDeps, 'registry' | 'runs' | 'queue' | 'outbox' | 'clock' | 'logger'> & { batches: Pick<BatchStore, 'getBatch'> };
 
 /** A fire time found at most this long after it came counts as on time, not missed. */
 export const onTimeMs = 10 * 60_000;
@@ -46,11 +48,12 @@ export function createFireScheduleHandler(deps: Deps) {
       let lastStarted = schedule.lastStarted;
       planned.forEach(({ fire, id }, index) => {
         if (existing[index]) return;
-        const started = fire.outcome === 'STARTED' ? fireSubmission(schedule, id) : undefined;
-        fires.push({ schemaVersion: 1, id, schedule: name, ...fire, ...(started ? { runName: started.runName } : {}), createTime: deps.clock.now() });
+        const started = fire.outcome === 'STARTED' ? fireStart(schedule, id, now) : undefined;
+        const what = started ? { ...(started.runName ? { runName: started.runName } : {}), ...(started.batchName ? { batchName: started.batchName } : {}) } : {};
+        fires.push({ schemaVersion: 1, id, schedule: name, ...fire, ...what, createTime: deps.clock.now() });
         if (started) {
           messages.push(started.message);
-          lastStarted = { scheduledTime: fire.scheduledTime, runName: started.runName };
+          lastStarted = { scheduledTime: fire.scheduledTime, ...what };
         }
       });
       for (const fire of fires) tx.createFire(fire);
@@ -64,13 +67,19 @@ export function createFireScheduleHandler(deps: Deps) {
 }
 
 /**
- * Whether the run of the schedule's latest started fire has not ended. Its submission step may
- * not have written it yet, so a run not found counts as going for a while after its fire, then
- * as ended (its data expired, or it never started).
+ * Whether the run (or batch) of the schedule's latest started fire has not ended. Its
+ * submission step (or first fan-out) may not have written it yet, so one not found counts as
+ * going for a while after its fire, then as ended (its data expired, or it never started).
  */
-async function isRunGoing(deps: Pick<Deps, 'runs'>, schedule: ScheduleRecord, now: number): Promise<boolean> {
-  if ((schedule.fields.overlapPolicy ?? 'SKIP') !== 'SKIP' || !schedule.lastStarted) return false;
-  const run = await deps.runs.getRun(schedule.lastStarted.runName.slice('runs/'.length));
-  if (run) return !isTerminal(run.state);
-  return now - schedule.lastStarted.scheduledTime < submissionGraceMs;
+async function isRunGoing(deps: Pick<Deps, 'runs' | 'batches'>, schedule: ScheduleRecord, now: number): Promise<boolean> {
+  const last = schedule.lastStarted;
+  if ((schedule.fields.overlapPolicy ?? 'SKIP') !== 'SKIP' || !last) return false;
+  if (last.batchName) {
+    const batch = await deps.batches.getBatch(last.batchName.slice('batches/'.length));
+    if (batch) return !isBatchEnded(batch.state);
+  } else if (last.runName) {
+    const run = await deps.runs.getRun(last.runName.slice('runs/'.length));
+    if (run) return !isTerminal(run.state);
+  }
+  return now - last.scheduledTime < submissionGraceMs;
 }

@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundError, ResourceExistsError } from '../domain
 import { outboxEntryOf } from '../domain/outbox.ts';
 import { toFireJson, type FireRecord } from '../domain/schedules/fire-record.ts';
 import { applyScheduleUpdate, readScheduleBody, requireValidSchedule } from '../domain/schedules/schedule-fields.ts';
-import { fireSubmission, runNowFireId, scheduleFireMessage, scheduleSyncMessage } from '../domain/schedules/schedule-messages.ts';
+import { fireStart, runNowFireId, scheduleFireMessage, scheduleSyncMessage } from '../domain/schedules/schedule-messages.ts';
 import { scheduleNames } from '../domain/schedules/schedule-name.ts';
 import { toScheduleJson, type ScheduleRecord } from '../domain/schedules/schedule-record.ts';
 import type { OutboxMessage } from '../domain/step.ts';
@@ -15,7 +15,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { publishAfterCommit } from './operation-methods.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'queue' | 'outbox' | 'logger'>;
+type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'queue' | 'outbox' | 'logger' | 'localBatchFiles'>;
 
 function scheduleNotFound(name: string): NotFoundError {
   return new NotFoundError(`Schedule ${name} does not exist`, { code: 'SCHEDULE_NOT_FOUND', metadata: { schedule: name } });
@@ -52,7 +52,7 @@ async function changeSchedule(
 export async function createSchedule(deps: Deps, caller: Caller, agent: string, scheduleId: string | undefined, body: unknown): Promise<Json> {
   parseAgentName(agent);
   if (scheduleId !== undefined) scheduleNames.assertValidId(scheduleId);
-  const fields = requireValidSchedule(readScheduleBody(body, false));
+  const fields = requireValidSchedule(readScheduleBody(body, false), deps);
   const name = `${agent}/schedules/${scheduleId ?? `s${deps.newId().replace(/-/g, '').slice(0, 20)}`}`;
   const now = deps.clock.now();
   const record = await deps.registry.transact(async (tx) => {
@@ -91,7 +91,7 @@ export async function patchSchedule(deps: Deps, caller: Caller, name: string, bo
   const update = readScheduleBody(body, true);
   const now = deps.clock.now();
   return changeSchedule(deps, caller, name, async (schedule) => {
-    const updated: ScheduleRecord = { ...schedule, fields: requireValidSchedule(applyScheduleUpdate(schedule.fields, update, updateMask)), updateTime: now };
+    const updated: ScheduleRecord = { ...schedule, fields: requireValidSchedule(applyScheduleUpdate(schedule.fields, update, updateMask), deps), updateTime: now };
     return { schedule: updated, messages: [scheduleSyncMessage(name, now)], answer: toScheduleJson(updated, now) };
   });
 }
@@ -137,10 +137,11 @@ export async function runScheduleNow(deps: Deps, caller: Caller, name: string, r
   return changeSchedule(deps, caller, name, async (schedule, tx) => {
     const existing = await tx.getFire(name, id);
     if (existing) return { schedule, messages: [], answer: toFireJson(existing) };
-    const started = fireSubmission(schedule, id);
-    const fire: FireRecord = { schemaVersion: 1, id, schedule: name, scheduledTime: now, kind: 'RUN_NOW', outcome: 'STARTED', runName: started.runName, createTime: now };
+    const started = fireStart(schedule, id, now);
+    const what = { ...(started.runName ? { runName: started.runName } : {}), ...(started.batchName ? { batchName: started.batchName } : {}) };
+    const fire: FireRecord = { schemaVersion: 1, id, schedule: name, scheduledTime: now, kind: 'RUN_NOW', outcome: 'STARTED', ...what, createTime: now };
     tx.createFire(fire);
-    return { schedule: { ...schedule, lastStarted: { scheduledTime: now, runName: started.runName } }, messages: [started.message], answer: toFireJson(fire) };
+    return { schedule: { ...schedule, lastStarted: { scheduledTime: now, ...what } }, messages: [started.message], answer: toFireJson(fire) };
   });
 }
 

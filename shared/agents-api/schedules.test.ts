@@ -22,6 +22,8 @@ async function start(replies = 10) {
   const api = createApiHandlersOverWorld(world, { schedulerJobs: jobs, clock });
   world.queue.subscribe('schedule-sync', api.syncScheduleJob);
   world.queue.subscribe('schedule-fire', api.fireSchedule);
+  world.queue.subscribe('batch-fan-out', api.fanOutBatch);
+  world.queue.subscribe('batch-item', api.advanceBatch);
   await new InMemoryAgentRegistry(world.documents).transact(async (tx) => tx.createAgent(sampleAgentRecord('triager', { state: 'ENABLED', creator: 'ada' })));
   const call = async (user: string, method: string, path: string, body?: unknown, query: Record<string, string> = {}) =>
     callApi(api.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${await tokenOverWorld(user)}`, body });
@@ -140,5 +142,30 @@ describe('schedules through the API and their workers', () => {
     expect(w.jobs.jobs.size).toBe(0);
     await w.tick(name, midnight + hour);
     expect(w.submissions()).toHaveLength(0);
+  });
+
+  it('a batch schedule starts one batch per fire time, created by its first fan-out, even when the fire message comes twice', async () => {
+    const w = await start();
+    const created = await w.call('ada', 'POST', `${agent}/schedules`, { cron: '0 * * * *', timeZone: 'UTC', batch: { items: ['a', 'b', 'c'], concurrency: 2 } }, { scheduleId: 'hourly-batch' });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const name = `${agent}/schedules/hourly-batch`;
+    w.clock.time = midnight + hour + 2_000;
+    await w.tick(name, midnight + hour + 1_000);
+    await w.tick(name, midnight + hour + 1_000, 'again');
+    await w.world.queue.idle();
+    const [fire, ...others] = await w.fires(name);
+    expect(others).toEqual([]);
+    expect(fire).toMatchObject({ outcome: 'STARTED', batch: expect.stringMatching(/^batches\/b[0-9a-f]{24}$/) });
+    expect(fire).not.toHaveProperty('run');
+    expect((await w.call('ada', 'GET', String(fire!['batch']))).body).toMatchObject({ state: 'SUCCEEDED', userId: 'ada', counts: { succeeded: 3 } });
+    expect(w.submissions()).toHaveLength(3);
+  });
+
+  it('refuses a schedule that starts both a run and a batch, or neither', async () => {
+    const w = await start();
+    const both = await w.call('ada', 'POST', `${agent}/schedules`, { ...hourly, batch: { items: ['a'] } });
+    expect(both.body).toMatchObject({ error: { code: 400, message: expect.stringContaining('exactly one of run') } });
+    const neither = await w.call('ada', 'POST', `${agent}/schedules`, { cron: '0 * * * *', timeZone: 'UTC' });
+    expect(neither.body).toMatchObject({ error: { code: 400, message: expect.stringContaining('exactly one of run') } });
   });
 });

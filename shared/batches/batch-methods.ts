@@ -3,19 +3,18 @@ import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
 import type { PageTokenCodec } from '../domain/agents/page-token.ts';
-import { batchSourceSchema, maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
+import { maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
+import { batchSpecSchema, newBatchRecord, requireValidBatchSpec } from '../domain/batches/batch-spec.ts';
 import { newLane } from '../domain/batches/batch-runs.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
 import { outboxEntryOf } from '../domain/outbox.ts';
 import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
 import { submissionSchema } from '../domain/submission.ts';
-import { parseInputTemplate } from '../domain/triggers/input-template.ts';
-import { parseRunConfig } from '../domain/run-config.ts';
 import { publishCommitted } from '../engine/dispatch-outbox.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { toBatchJson, toReportLine, batchTotals } from './batch-view.ts';
-import { fanOutMessage } from './fan-out-batch.ts';
+import { fanOutMessage } from '../domain/batches/batch-messages.ts';
 import { finishBatch } from './finish-batch.ts';
 
 type Json = Record<string, unknown>;
@@ -26,14 +25,7 @@ export type BatchMethodDeps = Pick<BatchDeps, 'batches' | 'queue' | 'outbox' | '
   localBatchFiles: boolean;
 };
 
-const createBatchBodySchema = z.strictObject({
-  agent: submissionSchema.shape.agent,
-  runConfig: z.record(z.string(), z.unknown()).optional(),
-  inputTemplate: z.string().min(1).max(10_000).optional(),
-  concurrency: z.number().int().min(1).max(maxBatchConcurrency).default(10),
-  items: z.array(z.unknown()).min(1).max(10_000).optional(),
-  jsonlPath: z.string().min(1).max(1_024).optional(),
-});
+const createBatchBodySchema = batchSpecSchema.extend({ agent: submissionSchema.shape.agent });
 const batchIdPattern = /^b[0-9a-f]{24}$/;
 
 /**
@@ -44,32 +36,12 @@ const batchIdPattern = /^b[0-9a-f]{24}$/;
 export async function createBatch(deps: BatchMethodDeps, caller: Caller, requestId: string | undefined, body: unknown): Promise<Json> {
   const parsed = createBatchBodySchema.safeParse(body);
   if (!parsed.success) throw new InvalidInputError(`Invalid batch: ${describeIssues(parsed.error.issues)}`, { code: 'INVALID_BATCH' });
-  const { items, jsonlPath, ...fields } = parsed.data;
-  if ((items === undefined) === (jsonlPath === undefined)) throw new InvalidInputError('Invalid batch: give exactly one of items (a list) and jsonlPath (a JSON Lines file)', { code: 'INVALID_BATCH' });
-  if (jsonlPath !== undefined && !deps.localBatchFiles) {
-    throw new InvalidInputError('Invalid batch: jsonlPath reads a file of the local stack; deployed, give the items in the request (gs:// sources come with the artifact store)', { code: 'INVALID_BATCH' });
-  }
-  if (fields.inputTemplate !== undefined) parseInputTemplate(fields.inputTemplate);
-  try {
-    parseRunConfig(fields.runConfig ?? {}, { onWarning: () => undefined });
-  } catch (error) {
-    throw new InvalidInputError(`Invalid batch: runConfig: ${(error as Error).message}`, { code: 'INVALID_BATCH', cause: error });
-  }
-  const source = batchSourceSchema.parse(items !== undefined ? { items } : { jsonlPath });
+  const { agent, ...spec } = parsed.data;
+  requireValidBatchSpec(spec, deps);
   const key = requestId ?? deps.newId();
   const batchId = `b${createHash('sha256').update(`${caller.userId}\n${key}`).digest('hex').slice(0, 24)}`;
   const now = deps.clock.now();
-  const batch: BatchRecord = {
-    schemaVersion: 1,
-    batchId,
-    userId: caller.userId,
-    ...fields,
-    source,
-    state: 'RUNNING',
-    fanOut: { nextIndex: 0, offset: 0, done: false },
-    createTime: now,
-    updateTime: now,
-  };
+  const batch = newBatchRecord(spec, { batchId, userId: caller.userId, agent, now });
   const first = fanOutMessage(batchId, 0);
   const outcome = await deps.batches.transact(async (tx) => {
     const existing = await tx.getBatch(batchId);

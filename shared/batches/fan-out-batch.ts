@@ -1,25 +1,26 @@
-import { z } from 'zod';
-import { advanceLane, batchItemOf } from '../domain/batches/batch-runs.ts';
+import { advanceLane, batchItemOf, newLane } from '../domain/batches/batch-runs.ts';
+import { newBatchRecord } from '../domain/batches/batch-spec.ts';
+import { batchMessageSchema, fanOutChunkItems, fanOutMessage, type BatchCreation } from '../domain/batches/batch-messages.ts';
 import type { BatchItem, BatchLane, BatchRecord } from '../domain/batches/batch-record.ts';
 import { isBatchEnded } from '../domain/batches/batch-record.ts';
 import { AgentlineError } from '../domain/errors.ts';
 import type { RunError } from '../domain/run.ts';
 import type { SourceChunk } from '../adapters/batch-source/read-batch-source.ts';
-import { outboxEntryOf, outboxIdOf } from '../domain/outbox.ts';
+import { outboxEntryOf } from '../domain/outbox.ts';
 import type { OutboxMessage } from '../domain/step.ts';
 import { publishCommitted } from '../engine/dispatch-outbox.ts';
 import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { finishBatch } from './finish-batch.ts';
 
-export const batchMessageSchema = z.strictObject({ batchId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
-
-/** Items read from the source per fan-out message (one transaction: items, lanes, outbox ≤ 500 writes). */
-export const fanOutChunkItems = 200;
-
-/** The message that reads the chunk starting at item `nextIndex`: one per chunk, so a repeat is the same message. */
-export function fanOutMessage(batchId: string, nextIndex: number): OutboxMessage {
-  return { topic: 'batch-fan-out', data: { batchId }, id: outboxIdOf('batch-fan-out', batchId, String(nextIndex)) };
+/** Creates the batch a message carries, with its lanes, unless it exists: a repeat creates nothing. */
+async function createCarriedBatch(deps: BatchDeps, batchId: string, create: BatchCreation): Promise<void> {
+  const batch = newBatchRecord(create.spec, { batchId, userId: create.userId, agent: create.agent, now: create.createTime });
+  await deps.batches.transact(async (tx) => {
+    if (await tx.getBatch(batchId)) return;
+    tx.createBatch(batch);
+    for (let lane = 0; lane < batch.concurrency; lane += 1) tx.putLane(batchId, newLane(lane));
+  });
 }
 
 /**
@@ -32,7 +33,8 @@ export function fanOutMessage(batchId: string, nextIndex: number): OutboxMessage
  */
 export function createFanOutBatchHandler(deps: BatchDeps) {
   return async function fanOutBatch(delivery: Delivery): Promise<void> {
-    const { batchId } = decodeJsonMessage(delivery, batchMessageSchema, `Batch fan-out on ${delivery.source}`);
+    const { batchId, create } = decodeJsonMessage(delivery, batchMessageSchema, `Batch fan-out on ${delivery.source}`);
+    if (create && !(await deps.batches.getBatch(batchId))) await createCarriedBatch(deps, batchId, create);
     const batch = await deps.batches.getBatch(batchId);
     if (!batch || batch.fanOut.done || isBatchEnded(batch.state)) return;
     const chunk: Chunk = batch.state === 'RUNNING' ? await readChunk(deps, batch) : nothingMore(batch);

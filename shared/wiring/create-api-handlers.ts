@@ -40,7 +40,7 @@ export function createBatchHandlers(deps: BatchWorkerDeps, readSource = readBatc
 }
 
 /** What the schedule workers run on: the registry and its outbox, the runs (overlap), the jobs. */
-export type ScheduleWorkerDeps = Pick<ApiDeps, 'registry' | 'clock' | 'logger' | 'queue' | 'outbox'> & { store: RunStore; schedulerJobs: SchedulerJobs };
+export type ScheduleWorkerDeps = Pick<ApiDeps, 'registry' | 'clock' | 'logger' | 'queue' | 'outbox' | 'batches'> & { store: RunStore; schedulerJobs: SchedulerJobs };
 
 /** `fireSchedule` and `syncScheduleJob` (docs/architecture.md, "Schedules"), behind the delivery edge. */
 export function createScheduleHandlers(deps: ScheduleWorkerDeps): Pick<ApiHandlers, 'fireSchedule' | 'syncScheduleJob'> {

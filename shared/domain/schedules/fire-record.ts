@@ -22,6 +22,8 @@ export const fireRecordSchema = z.object({
   reason: fireSkipReasonSchema.optional(),
   message: z.string().optional(),
   runName: z.string().optional(),
+  /** The batch a fire of a batch schedule started. */
+  batchName: z.string().optional(),
   missed: z.object({ count: z.number(), countCapped: z.boolean(), firstTime: z.number() }).optional(),
   createTime: z.number(),
 });
@@ -40,6 +42,7 @@ export function toFireJson(record: FireRecord): Record<string, unknown> {
     reason: record.reason,
     message: record.message,
     run: record.runName,
+    batch: record.batchName,
     missed: record.missed && { count: record.missed.count, countCapped: record.missed.countCapped, firstTime: toRfc3339(record.missed.firstTime) },
     createTime: toRfc3339(record.createTime),
   };

@@ -5,6 +5,7 @@ import { applyUpdateMask, readResourceBody, type ResourceFields } from '../resou
 import { parseRunConfig } from '../run-config.ts';
 import { submissionSchema } from '../submission.ts';
 import { CronSchedule } from './cron-schedule.ts';
+import { batchSpecSchema, requireValidBatchSpec } from '../batches/batch-spec.ts';
 
 /**
  * While a fire's run has not ended, the next fire is `SKIP`ped (recorded, starting nothing) or
@@ -32,7 +33,10 @@ export const writableScheduleFieldsSchema = z.strictObject({
   displayName: z.string().max(128).optional(),
   cron: z.string().min(1).max(200),
   timeZone: z.string().min(1).max(64),
-  run: scheduledRunSchema,
+  /** Each fire starts one run… */
+  run: scheduledRunSchema.optional(),
+  /** …or one batch of the schedule's agent over these items (exactly one of the two). */
+  batch: batchSpecSchema.optional(),
   overlapPolicy: overlapPolicySchema.optional(),
   catchUpPolicy: catchUpPolicySchema.optional(),
 });
@@ -53,13 +57,17 @@ export function applyScheduleUpdate(current: WritableScheduleFields, update: Par
   return applyUpdateMask(scheduleFields as ResourceFields<z.ZodRawShape>, current, update, mask);
 }
 
-/** Checks what zod cannot: the cron expression and time zone, and a RunConfig a run would accept. */
-export function requireValidSchedule(fields: Partial<WritableScheduleFields>): WritableScheduleFields {
+/** Checks what zod cannot: the cron expression and time zone, what each fire starts, and a RunConfig a run would accept. */
+export function requireValidSchedule(fields: Partial<WritableScheduleFields>, options: { localBatchFiles: boolean }): WritableScheduleFields {
   const complete = writableScheduleFieldsSchema.safeParse(fields);
   if (!complete.success) throw new InvalidInputError(`Invalid schedule: ${describeIssues(complete.error.issues)}`, { code: 'INVALID_SCHEDULE' });
   CronSchedule.parse(complete.data.cron, complete.data.timeZone);
+  if ((complete.data.run === undefined) === (complete.data.batch === undefined)) {
+    throw new InvalidInputError('Invalid schedule: give exactly one of run (one run per fire) and batch (one batch per fire)', { code: 'INVALID_SCHEDULE' });
+  }
+  if (complete.data.batch) requireValidBatchSpec(complete.data.batch, { ...options, field: 'batch' });
   try {
-    parseRunConfig(complete.data.run.runConfig ?? {}, { onWarning: () => undefined });
+    parseRunConfig(complete.data.run?.runConfig ?? {}, { onWarning: () => undefined });
   } catch (error) {
     throw new InvalidInputError(`Invalid schedule: run.runConfig: ${(error as Error).message}`, { code: 'INVALID_SCHEDULE', cause: error });
   }

@@ -4,6 +4,7 @@ import { outboxIdOf } from '../outbox.ts';
 import type { OutboxMessage } from '../step.ts';
 import { deriveRunId, type Submission } from '../submission.ts';
 import type { ScheduleRecord } from './schedule-record.ts';
+import { fanOutMessage } from '../batches/batch-messages.ts';
 
 /**
  * What a schedule's job publishes on the schedule-fires topic at each tick, and what resume
@@ -29,16 +30,23 @@ export function runNowFireId(requestId: string): string {
 }
 
 /**
- * The run a fire starts, as a trusted submission for the schedule's creator. Its id derives from
- * (schedule, the schedule's creation time, fire id), so a fire handled twice starts one run, and a
- * schedule deleted and created again under the same name never collides with the old one's runs.
+ * What a fire starts: one run of the schedule's agent, or one batch of it, for the schedule's
+ * creator. Its id derives from (schedule, the schedule's create time, fire id), so a fire handled
+ * twice starts one, and a schedule deleted and created again under the same name never collides
+ * with the old one's. A batch is created by its first fan-out message, which carries it.
  */
-export function fireSubmission(schedule: ScheduleRecord, fireId: string): { runName: string; message: OutboxMessage } {
+export function fireStart(schedule: ScheduleRecord, fireId: string, now: number): { runName?: string; batchName?: string; message: OutboxMessage } {
   const idempotencyKey = `schedule:${schedule.name}:${schedule.createTime}:${fireId}`;
-  const run = schedule.fields.run;
+  const agent = { name: schedule.agent };
+  const batch = schedule.fields.batch;
+  if (batch) {
+    const batchId = `b${createHash('sha256').update(`${schedule.creator}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+    return { batchName: `batches/${batchId}`, message: fanOutMessage(batchId, 0, { spec: batch, userId: schedule.creator, agent, createTime: now }) };
+  }
+  const run = schedule.fields.run!;
   const submission: Submission = {
     schemaVersion: 1,
-    agent: { name: schedule.agent },
+    agent,
     input: run.input,
     ...(run.runConfig ? { runConfig: run.runConfig } : {}),
     ...(run.sessionId ? { sessionId: run.sessionId } : {}),

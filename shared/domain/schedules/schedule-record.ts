@@ -23,7 +23,7 @@ export const scheduleRecordSchema = z.object({
   cursorTime: z.number(),
   pauseTime: z.number().optional(),
   /** The latest fire that started a run: what the overlap policy looks at. */
-  lastStarted: z.object({ scheduledTime: z.number(), runName: z.string() }).optional(),
+  lastStarted: z.object({ scheduledTime: z.number(), runName: z.string().optional(), batchName: z.string().optional() }).optional(),
   createTime: z.number(),
   updateTime: z.number(),
 });
@@ -40,7 +40,7 @@ export function toScheduleJson(record: ScheduleRecord, now: number): Record<stri
     state: record.state,
     creator: record.creator,
     nextFireTime: next === undefined ? undefined : toRfc3339(next),
-    lastStarted: record.lastStarted && { scheduledTime: toRfc3339(record.lastStarted.scheduledTime), run: record.lastStarted.runName },
+    lastStarted: record.lastStarted && { scheduledTime: toRfc3339(record.lastStarted.scheduledTime), run: record.lastStarted.runName, batch: record.lastStarted.batchName },
     pauseTime: record.pauseTime === undefined ? undefined : toRfc3339(record.pauseTime),
     createTime: toRfc3339(record.createTime),
     updateTime: toRfc3339(record.updateTime),
