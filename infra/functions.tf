@@ -48,6 +48,8 @@ locals {
     AGENTLINE_WEBHOOK_SECRET_PREFIX = var.webhook_credential_prefix
     # Schedules' Cloud Scheduler jobs live here (iam.tf: only syncScheduleJob may manage them).
     AGENTLINE_SCHEDULER_LOCATION = "projects/${var.project_id}/locations/${var.region}"
+    # Batches read Cloud Storage items only from these buckets (iam.tf: the fan-out may read exactly these).
+    AGENTLINE_BATCH_BUCKETS = join(",", var.batch_buckets)
   }, var.function_environment)
 }
 

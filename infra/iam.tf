@@ -140,6 +140,16 @@ resource "google_project_iam_member" "api_webhook_secrets" {
   }
 }
 
+# The batch fan-out reads batches' JSON Lines items from the buckets the deployment names, and
+# only those (docs/architecture.md, "Batches"); the API refuses a source in any other bucket, so a
+# caller cannot make it read one the caller could not.
+resource "google_storage_bucket_iam_member" "fan_out_batch_buckets" {
+  for_each = toset(var.batch_buckets)
+  bucket   = each.value
+  role     = "roles/storage.objectViewer"
+  member   = google_service_account.function["fanOutBatch"].member
+}
+
 # -- code-exec job (reserved: no job code yet, and no function launches it): its account holds
 #    nothing until the job exists and its code says what it uses; the job will run model-written
 #    code, so it will get the least of anyone.

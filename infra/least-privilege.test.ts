@@ -134,7 +134,7 @@ describe('the Terraform grants', () => {
         resource: labels.join('.'),
         for_each: oneLine(attribute(body, 'for_each')),
         role: attribute(body, 'role'),
-        on: attribute(body, 'topic') ?? attribute(body, 'name') ?? attribute(body, 'service_account_id') ?? attribute(body, 'secret_id') ?? attribute(body, 'project'),
+        on: attribute(body, 'topic') ?? attribute(body, 'name') ?? attribute(body, 'service_account_id') ?? attribute(body, 'secret_id') ?? attribute(body, 'bucket') ?? attribute(body, 'project'),
       }));
     expect(grants, "resources naming a function's account: each must be a grant expanding infra/function-permissions.json").toEqual([
       { resource: 'google_project_iam_member.function_firestore', for_each: 'local.functions', role: '"roles/datastore.user"', on: 'var.project_id' },
@@ -147,6 +147,8 @@ describe('the Terraform grants', () => {
       // The API service, which alone serves webhook deliveries, reads the trigger secrets: only
       // those named with the webhook prefix (a condition on the grant, checked below).
       { resource: 'google_project_iam_member.api_webhook_secrets', for_each: 'local.http_functions', role: '"roles/secretmanager.secretAccessor"', on: 'var.project_id' },
+      // The batch fan-out reads items from the buckets the deployment names (the API refuses others).
+      { resource: 'google_storage_bucket_iam_member.fan_out_batch_buckets', for_each: 'toset(var.batch_buckets)', role: '"roles/storage.objectViewer"', on: 'each.value' },
     ]);
     expect(resource('google_project_iam_member', 'api_webhook_secrets').body).toContain('resource.name.startsWith(\\"projects/${data.google_project.this.number}/secrets/${var.webhook_credential_prefix}\\")');
     // ... and those for_each expand the declaration alone.
@@ -259,6 +261,7 @@ describe('every IAM grant in the Terraform', () => {
     'google_secret_manager_secret_iam_member.function_secret': 'google_service_account.function[each.value.function].member',
     'google_service_account_iam_member.function_act_as_delay_publisher': 'google_service_account.function[each.key].member',
     'google_service_account_iam_member.pubsub_mints_invoker_tokens': 'local.pubsub_agent',
+    'google_storage_bucket_iam_member.fan_out_batch_buckets': 'google_service_account.function["fanOutBatch"].member',
   };
 
   it('is one of the reviewed grants, to the member reviewed, and no IAM policy or binding replaces them wholesale', () => {

@@ -81,6 +81,12 @@ variable "webhook_credential_prefix" {
   }
 }
 
+variable "batch_buckets" {
+  description = "Cloud Storage buckets batches may read their JSON Lines items from (gs://BUCKET/…); the batch fan-out may read exactly these."
+  type        = list(string)
+  default     = []
+}
+
 variable "trusted_submitters" {
   description = "IAM members (e.g. serviceAccount:svc@p.iam.gserviceaccount.com) allowed to publish to agentline-trusted-submissions, where a submission's userId is believed without a token. Only services that authenticate their own users belong here."
   type        = list(string)

@@ -15,7 +15,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { publishAfterCommit } from './operation-methods.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'queue' | 'outbox' | 'logger' | 'localBatchFiles'>;
+type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'queue' | 'outbox' | 'logger' | 'batchSources'>;
 
 function scheduleNotFound(name: string): NotFoundError {
   return new NotFoundError(`Schedule ${name} does not exist`, { code: 'SCHEDULE_NOT_FOUND', metadata: { schedule: name } });

@@ -4,7 +4,7 @@ import type { Caller } from '../domain/agents/permissions.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
 import type { PageTokenCodec } from '../domain/agents/page-token.ts';
 import { maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
-import { batchSpecSchema, newBatchRecord, requireValidBatchSpec } from '../domain/batches/batch-spec.ts';
+import { batchSpecSchema, newBatchRecord, requireValidBatchSpec, type BatchSourcePolicy } from '../domain/batches/batch-spec.ts';
 import { newLane } from '../domain/batches/batch-runs.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
@@ -21,8 +21,8 @@ type Json = Record<string, unknown>;
 export type BatchMethodDeps = Pick<BatchDeps, 'batches' | 'queue' | 'outbox' | 'clock' | 'logger'> & {
   pageTokens: PageTokenCodec;
   newId: () => string;
-  /** Whether `jsonlPath` sources are allowed: on the local stack, where the caller owns the machine. */
-  localBatchFiles: boolean;
+  /** Where batches may read their items from (batch-spec.ts). */
+  batchSources: BatchSourcePolicy;
 };
 
 const createBatchBodySchema = batchSpecSchema.extend({ agent: submissionSchema.shape.agent });

@@ -59,7 +59,7 @@ export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemo
     webhookSecrets: options.webhookSecrets ?? new InMemoryWebhookSecrets(),
     schedulerJobs: options.schedulerJobs ?? new InMemorySchedulerJobs(),
     batches: new InMemoryBatchStore(documents),
-    localBatchFiles: true,
+    batchSources: { localFiles: true, buckets: 'any' },
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

@@ -71,7 +71,7 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
     newId: randomUUID,
     webhookSecrets: webhookSecretsOf(config, base.firestore),
     batches: new FirestoreBatchStore(base.firestore, retentionFromConfig(config)),
-    localBatchFiles: config.AGENTLINE_AUTH === 'local',
+    batchSources: config.AGENTLINE_AUTH === 'local' ? { localFiles: true, buckets: 'any' } : { localFiles: false, buckets: config.AGENTLINE_BATCH_BUCKETS ?? [] },
   };
 }
 

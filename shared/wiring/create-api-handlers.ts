@@ -8,6 +8,8 @@ import { createFireScheduleHandler } from '../agents-api/fire-schedule.ts';
 import { createAdvanceBatchHandler } from '../batches/advance-batch.ts';
 import { createFanOutBatchHandler } from '../batches/fan-out-batch.ts';
 import { readBatchSource } from '../adapters/batch-source/read-batch-source.ts';
+import { openBatchSource } from '../adapters/batch-source/gcs-batch-source.ts';
+import { Storage } from '@google-cloud/storage';
 import { createSyncScheduleJobHandler } from '../agents-api/sync-schedule-job.ts';
 import { settleDelivery, type DeliveryHandler } from '../engine/settle-delivery.ts';
 
@@ -30,8 +32,15 @@ export function createApiHandlers(deps: ApiDeps & DeploymentChecks & ScheduleWor
 /** What the batch workers run on: the batches, the runs (an item's outcome), the outbox. */
 export type BatchWorkerDeps = Pick<ApiDeps, 'batches' | 'clock' | 'logger' | 'queue' | 'outbox'> & { store: RunStore };
 
+/** Batch sources read from local files and, with a client built on first use, Cloud Storage. */
+function readWithCloudStorage(): typeof readBatchSource {
+  let storage: Storage | undefined;
+  const open = openBatchSource(() => (storage ??= new Storage()));
+  return (source, from, maxItems) => readBatchSource(source, from, maxItems, open);
+}
+
 /** `fanOutBatch` and `advanceBatch` (docs/architecture.md, "Batches"), behind the delivery edge. */
-export function createBatchHandlers(deps: BatchWorkerDeps, readSource = readBatchSource): Pick<ApiHandlers, 'fanOutBatch' | 'advanceBatch'> {
+export function createBatchHandlers(deps: BatchWorkerDeps, readSource = readWithCloudStorage()): Pick<ApiHandlers, 'fanOutBatch' | 'advanceBatch'> {
   const batchDeps = { ...deps, runs: deps.store, readSource };
   return {
     fanOutBatch: settleDelivery(createFanOutBatchHandler(batchDeps), deps),

@@ -103,6 +103,12 @@ export const configSchema = z.object({
    * AGENTLINE_AUTH=google (the local stack keeps its jobs in its own Firestore).
    */
   AGENTLINE_SCHEDULER_LOCATION: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+$/, 'must be projects/PROJECT/locations/LOCATION').optional(),
+  /** The Cloud Storage buckets batches may read JSON Lines items from (comma-separated); the fan-out's account is granted exactly these. */
+  AGENTLINE_BATCH_BUCKETS: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+    .refine((buckets) => buckets.every((bucket) => /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket)), 'must be bucket names')
+    .optional(),
   /** Key of the list page tokens; every API instance must share it (default: the local auth secret). */
   AGENTLINE_PAGE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /**

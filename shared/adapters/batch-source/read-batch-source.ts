@@ -20,62 +20,87 @@ export interface SourceChunk {
 const maxLineBytes = 256 * 1024;
 const blockBytes = 64 * 1024;
 
+/** Opens a source's bytes from an offset: a local file, or a Cloud Storage object (gcs-batch-source.ts). */
+export type OpenSource = (source: Exclude<BatchSource, { items: unknown[] }>, offset: number) => Promise<AsyncIterable<Buffer> & { destroy(): void }>;
+
 /**
  * Reads at most `maxItems` items of a batch's source from `from` (docs/architecture.md,
- * "Batches"): inline items by index; a JSON Lines file from a byte offset, a block at a time, so
+ * "Batches"): inline items by index; a JSON Lines file or object from a byte offset, streamed, so
  * a source of any size is never held in memory and a fan-out resumes exactly where it committed.
- * Blank lines are skipped; a line that is not JSON is an item that cannot run, named with its offset.
+ * Blank lines are skipped; a line that is not JSON, or longer than 256 KiB, is an item that
+ * cannot run, named with its offset.
  */
-export async function readBatchSource(source: BatchSource, from: SourcePosition, maxItems: number): Promise<SourceChunk> {
+export async function readBatchSource(source: BatchSource, from: SourcePosition, maxItems: number, open: OpenSource = openLocalFile): Promise<SourceChunk> {
   if ('items' in source) {
     const items = source.items.slice(from.index, from.index + maxItems).map((value) => ({ value }));
     const index = from.index + items.length;
     return { items, next: { index, offset: 0 }, done: index >= source.items.length };
   }
-  return readJsonLines(source.jsonlPath, from, maxItems);
+  const stream = await open(source, from.offset);
+  try {
+    return await readJsonLines(stream, from, maxItems);
+  } finally {
+    stream.destroy();
+  }
 }
 
-async function readJsonLines(path: string, from: SourcePosition, maxItems: number): Promise<SourceChunk> {
-  const file = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+/** A local file from a byte offset (the local stack's `jsonlPath`). */
+export const openLocalFile: OpenSource = async (source, offset) => {
+  if (!('jsonlPath' in source)) throw new InvalidInputError(`The local stack reads gs:// sources only with Cloud Storage configured`, { code: 'SOURCE_UNREADABLE' });
+  const path = source.jsonlPath;
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new InvalidInputError(`The batch's source ${path} cannot be read: ${error.code ?? error.message}`, { code: 'SOURCE_UNREADABLE' });
   });
-  try {
-    const items: SourceChunk['items'] = [];
-    let offset = from.offset;
-    let index = from.index;
-    let pending = Buffer.alloc(0);
-    let position = from.offset;
-    for (;;) {
-      const block = Buffer.alloc(blockBytes);
-      const { bytesRead } = await file.read(block, 0, blockBytes, position);
-      position += bytesRead;
-      pending = Buffer.concat([pending, block.subarray(0, bytesRead)]);
-      const atEnd = bytesRead === 0;
-      for (let newline = pending.indexOf(0x0a); newline >= 0 || (atEnd && pending.length > 0); newline = pending.indexOf(0x0a)) {
-        if (items.length >= maxItems) return { items, next: { index, offset }, done: false };
-        const lineBytes = newline >= 0 ? newline + 1 : pending.length;
-        const text = pending.subarray(0, newline >= 0 ? newline : pending.length).toString('utf8').replace(/\r$/, '');
-        pending = pending.subarray(lineBytes);
-        const at = offset;
-        offset += lineBytes;
-        if (text.trim() === '') continue;
-        items.push(parseLine(text, index, at));
-        index += 1;
+  return handle.createReadStream({ start: offset, highWaterMark: blockBytes });
+};
+
+async function readJsonLines(stream: AsyncIterable<Buffer>, from: SourcePosition, maxItems: number): Promise<SourceChunk> {
+  const items: SourceChunk['items'] = [];
+  let offset = from.offset;
+  let index = from.index;
+  let pending: Buffer = Buffer.alloc(0);
+  // Inside a line too long to keep: its error is recorded, its bytes are skipped to its newline.
+  let skipping = false;
+  const take = (line: Buffer, at: number) => {
+    const text = line.toString('utf8').replace(/\r$/, '');
+    if (text.trim() === '') return;
+    items.push(parseLine(text, index, at));
+    index += 1;
+  };
+  for await (const chunk of stream) {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    for (let newline = pending.indexOf(0x0a); newline >= 0; newline = pending.indexOf(0x0a)) {
+      if (skipping) {
+        offset += newline + 1;
+        pending = pending.subarray(newline + 1);
+        skipping = false;
+        continue;
       }
-      if (atEnd) return { items, next: { index, offset }, done: true };
       if (items.length >= maxItems) return { items, next: { index, offset }, done: false };
-      if (pending.length > maxLineBytes) {
-        items.push({ error: `item ${index} (byte ${offset}): a line longer than ${maxLineBytes} bytes` });
-        const newline = await skipLine(file, position);
-        offset = newline;
-        position = newline;
-        pending = Buffer.alloc(0);
-        index += 1;
-      }
+      const at = offset;
+      offset += newline + 1;
+      take(pending.subarray(0, newline), at);
+      pending = pending.subarray(newline + 1);
     }
-  } finally {
-    await file.close();
+    if (skipping) {
+      offset += pending.length;
+      pending = Buffer.alloc(0);
+    } else if (pending.length > maxLineBytes) {
+      if (items.length >= maxItems) return { items, next: { index, offset }, done: false };
+      items.push({ error: `item ${index} (byte ${offset}): a line longer than ${maxLineBytes} bytes` });
+      index += 1;
+      offset += pending.length;
+      pending = Buffer.alloc(0);
+      skipping = true;
+    }
   }
+  if (pending.length > 0 && !skipping) {
+    if (items.length >= maxItems) return { items, next: { index, offset }, done: false };
+    const at = offset;
+    offset += pending.length;
+    take(pending, at);
+  }
+  return { items, next: { index, offset }, done: true };
 }
 
 function parseLine(text: string, index: number, offset: number): { value: unknown } | { error: string } {
@@ -83,17 +108,5 @@ function parseLine(text: string, index: number, offset: number): { value: unknow
     return { value: JSON.parse(text) };
   } catch (error) {
     return { error: `item ${index} (byte ${offset}) is not JSON: ${(error as Error).message}` };
-  }
-}
-
-/** The offset just past the next newline at or after `position` (or the end of the file). */
-async function skipLine(file: Awaited<ReturnType<typeof open>>, position: number): Promise<number> {
-  const block = Buffer.alloc(blockBytes);
-  for (let at = position; ; ) {
-    const { bytesRead } = await file.read(block, 0, blockBytes, at);
-    if (bytesRead === 0) return at;
-    const newline = block.subarray(0, bytesRead).indexOf(0x0a);
-    if (newline >= 0) return at + newline + 1;
-    at += bytesRead;
   }
 }

@@ -6,11 +6,17 @@ import { submissionSchema } from '../submission.ts';
 export const maxBatchConcurrency = 100;
 export const maxBatchItems = 100_000;
 
-/** Where a batch's items come from: a list in the request, or a JSON Lines file (one item per line). */
+/** Where a batch's items come from: a list in the request, or a JSON Lines file (one item per line) of the local stack or in Cloud Storage. */
 export const batchSourceSchema = z.union([
   z.strictObject({ items: z.array(z.unknown()).min(1).max(10_000) }),
   z.strictObject({ jsonlPath: z.string().min(1).max(1_024) }),
+  z.strictObject({ jsonlUri: gcsUriSchema() }),
 ]);
+
+/** `gs://bucket/object`: a Cloud Storage object. */
+function gcsUriSchema() {
+  return z.string().max(1_100).regex(/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]\/.+$/, 'must be gs://BUCKET/OBJECT');
+}
 export type BatchSource = z.infer<typeof batchSourceSchema>;
 
 /**

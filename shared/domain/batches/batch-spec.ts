@@ -17,15 +17,37 @@ export const batchSpecSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(maxBatchConcurrency).default(10),
   items: z.array(z.unknown()).min(1).max(10_000).optional(),
   jsonlPath: z.string().min(1).max(1_024).optional(),
+  jsonlUri: z.string().min(1).max(1_100).optional(),
 });
 export type BatchSpec = z.infer<typeof batchSpecSchema>;
 
+/**
+ * Where a deployment reads batches' items from: files of its own machine only on the local stack
+ * (whose caller owns the machine), and Cloud Storage objects only in the buckets it names
+ * (`AGENTLINE_BATCH_BUCKETS`: the fan-out's account reads them, so an unlisted bucket — the
+ * deployment's own, say — is never read for a caller); `any` on the local stack.
+ */
+export interface BatchSourcePolicy {
+  localFiles: boolean;
+  buckets: readonly string[] | 'any';
+}
+
 /** Checks what zod cannot: one source, a file only where files may be read, the template, the RunConfig. */
-export function requireValidBatchSpec(spec: BatchSpec, options: { localBatchFiles: boolean; field?: string }): BatchSpec {
+export function requireValidBatchSpec(spec: BatchSpec, options: { batchSources: BatchSourcePolicy; field?: string }): BatchSpec {
   const where = options.field ? `${options.field}.` : '';
-  if ((spec.items === undefined) === (spec.jsonlPath === undefined)) throw invalid(`give exactly one of ${where}items (a list) and ${where}jsonlPath (a JSON Lines file)`);
-  if (spec.jsonlPath !== undefined && !options.localBatchFiles) {
-    throw invalid(`${where}jsonlPath reads a file of the local stack; deployed, give the items in the request (gs:// sources come with the artifact store)`);
+  const sources = [spec.items, spec.jsonlPath, spec.jsonlUri].filter((source) => source !== undefined).length;
+  if (sources !== 1) throw invalid(`give exactly one of ${where}items (a list), ${where}jsonlUri (a JSON Lines object, gs://BUCKET/OBJECT) and ${where}jsonlPath (a JSON Lines file of the local stack)`);
+  if (spec.jsonlPath !== undefined && !options.batchSources.localFiles) {
+    throw invalid(`${where}jsonlPath reads a file of the local stack; deployed, give ${where}jsonlUri (gs://BUCKET/OBJECT) or the items`);
+  }
+  if (spec.jsonlUri !== undefined) {
+    const parsed = batchSourceSchema.safeParse({ jsonlUri: spec.jsonlUri });
+    if (!parsed.success) throw invalid(`${where}jsonlUri ${describeIssues(parsed.error.issues)}`);
+    const bucket = /^gs:\/\/([^/]+)\//.exec(spec.jsonlUri)![1]!;
+    const allowed = options.batchSources.buckets;
+    if (allowed !== 'any' && !allowed.includes(bucket)) {
+      throw invalid(`${where}jsonlUri: bucket ${bucket} is not one this deployment reads batches from (${allowed.length > 0 ? allowed.join(', ') : 'none is configured'}; AGENTLINE_BATCH_BUCKETS)`);
+    }
   }
   if (spec.inputTemplate !== undefined) parseInputTemplate(spec.inputTemplate, `${where}inputTemplate`);
   try {
@@ -37,7 +59,7 @@ export function requireValidBatchSpec(spec: BatchSpec, options: { localBatchFile
 }
 
 /** Parses and checks a spec given as JSON (a request body's fields). */
-export function parseBatchSpec(value: unknown, options: { localBatchFiles: boolean; field?: string }): BatchSpec {
+export function parseBatchSpec(value: unknown, options: { batchSources: BatchSourcePolicy; field?: string }): BatchSpec {
   const parsed = batchSpecSchema.safeParse(value);
   if (!parsed.success) throw invalid(describeIssues(parsed.error.issues));
   return requireValidBatchSpec(parsed.data, options);
@@ -45,14 +67,14 @@ export function parseBatchSpec(value: unknown, options: { localBatchFiles: boole
 
 /** A new batch from its spec: RUNNING, nothing read yet. */
 export function newBatchRecord(spec: BatchSpec, batch: { batchId: string; userId: string; agent: Submission['agent']; now: number }): BatchRecord {
-  const { items, jsonlPath, ...fields } = spec;
+  const { items, jsonlPath, jsonlUri, ...fields } = spec;
   return {
     schemaVersion: 1,
     batchId: batch.batchId,
     userId: batch.userId,
     agent: batch.agent,
     ...fields,
-    source: batchSourceSchema.parse(items !== undefined ? { items } : { jsonlPath }),
+    source: batchSourceSchema.parse(items !== undefined ? { items } : jsonlUri !== undefined ? { jsonlUri } : { jsonlPath }),
     state: 'RUNNING',
     fanOut: { nextIndex: 0, offset: 0, done: false },
     createTime: batch.now,

@@ -1,0 +1,53 @@
+import { Storage } from '@google-cloud/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError, TransientError } from '../../domain/errors.ts';
+import { startCloudStorageServer, type CloudStorageServer } from '../../testing/cloud-storage-server.ts';
+import { openBatchSource } from './gcs-batch-source.ts';
+import { readBatchSource } from './read-batch-source.ts';
+
+// The real @google-cloud/storage client, pointed at a local server speaking the JSON API by
+// STORAGE_EMULATOR_HOST, as the client documents.
+let server: CloudStorageServer;
+let storage: Storage;
+const previousHost = process.env['STORAGE_EMULATOR_HOST'];
+
+beforeAll(async () => {
+  server = await startCloudStorageServer();
+  process.env['STORAGE_EMULATOR_HOST'] = server.url;
+  storage = new Storage({ projectId: 'acme' });
+});
+
+afterAll(async () => {
+  await server.close();
+  if (previousHost === undefined) delete process.env['STORAGE_EMULATOR_HOST'];
+  else process.env['STORAGE_EMULATOR_HOST'] = previousHost;
+});
+
+const source = { jsonlUri: 'gs://acme-batches/2026/12/documents.jsonl' };
+
+describe('a batch source in Cloud Storage', () => {
+  it('reads a JSON Lines object a chunk at a time, each chunk a ranged read from where the last stopped', async () => {
+    const lines = Array.from({ length: 5 }, (_, n) => JSON.stringify({ n, text: `dokument ${n} — ünïcödé` }));
+    server.objects.set('acme-batches/2026/12/documents.jsonl', Buffer.from(`${lines.join('\n')}\n`));
+    const open = openBatchSource(storage);
+    const first = await readBatchSource(source, { index: 0, offset: 0 }, 2, open);
+    expect(first.items).toEqual([{ value: { n: 0, text: 'dokument 0 — ünïcödé' } }, { value: { n: 1, text: 'dokument 1 — ünïcödé' } }]);
+    expect(first.next).toEqual({ index: 2, offset: Buffer.byteLength(`${lines[0]}\n${lines[1]}\n`) });
+    const rest = await readBatchSource(source, first.next, 10, open);
+    expect(rest).toMatchObject({ items: [{ value: { n: 2 } }, { value: { n: 3 } }, { value: { n: 4 } }], done: true });
+    expect(server.requests.filter((request) => request.url.includes('alt=media')).map((request) => request.range)).toEqual(['bytes=0-', `bytes=${first.next.offset}-`]);
+    // Read again from the end: nothing more, and no media download.
+    expect(await readBatchSource(source, rest.next, 10, open)).toEqual({ items: [], next: rest.next, done: true });
+  });
+
+  it('refuses an object that does not exist, naming it, and reports a server error as transient', async () => {
+    const open = openBatchSource(storage);
+    await expect(readBatchSource({ jsonlUri: 'gs://acme-batches/missing.jsonl' }, { index: 0, offset: 0 }, 5, open)).rejects.toThrow(InvalidInputError);
+    await expect(readBatchSource({ jsonlUri: 'gs://acme-batches/missing.jsonl' }, { index: 0, offset: 0 }, 5, open)).rejects.toThrow(/gs:\/\/acme-batches\/missing.jsonl cannot be read: no such object/);
+    server.objects.set('acme-batches/x.jsonl', Buffer.from('{"n":1}\n'));
+    server.failNext(503);
+    // The client retries a 503 itself (with backoff); without its retries the error reaches us.
+    const once = openBatchSource(new Storage({ projectId: 'acme', retryOptions: { autoRetry: false } }));
+    await expect(readBatchSource({ jsonlUri: 'gs://acme-batches/x.jsonl' }, { index: 0, offset: 0 }, 5, once)).rejects.toThrow(TransientError);
+  });
+});

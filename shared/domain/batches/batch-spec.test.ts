@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseBatchSpec } from './batch-spec.ts';
+
+const deployed = { batchSources: { localFiles: false, buckets: ['acme-batches'] } };
+
+describe('what a batch may read its items from', () => {
+  it('reads Cloud Storage objects only in the buckets the deployment names', () => {
+    expect(parseBatchSpec({ jsonlUri: 'gs://acme-batches/docs.jsonl' }, deployed)).toMatchObject({ jsonlUri: 'gs://acme-batches/docs.jsonl', concurrency: 10 });
+    expect(() => parseBatchSpec({ jsonlUri: 'gs://agentline-artifacts/secret.jsonl' }, deployed)).toThrow(/bucket agentline-artifacts is not one this deployment reads batches from \(acme-batches; AGENTLINE_BATCH_BUCKETS\)/);
+    expect(() => parseBatchSpec({ jsonlUri: 'gs://x' }, deployed)).toThrow(/must be gs:\/\/BUCKET\/OBJECT/);
+  });
+
+  it('reads a file of the machine only on the local stack, and takes exactly one source', () => {
+    expect(() => parseBatchSpec({ jsonlPath: '/etc/passwd' }, deployed)).toThrow(/jsonlPath reads a file of the local stack/);
+    expect(parseBatchSpec({ jsonlPath: '/data/items.jsonl' }, { batchSources: { localFiles: true, buckets: 'any' } })).toMatchObject({ jsonlPath: '/data/items.jsonl' });
+    expect(() => parseBatchSpec({ items: ['a'], jsonlUri: 'gs://acme-batches/a.jsonl' }, deployed)).toThrow(/give exactly one of items/);
+    expect(() => parseBatchSpec({}, deployed)).toThrow(/give exactly one of items/);
+  });
+});
