@@ -27,4 +27,13 @@ describe('reading a batch source a chunk at a time', () => {
   it('refuses a file it cannot open, naming it', async () => {
     await expect(readBatchSource({ jsonlPath: '/nonexistent/items.jsonl' }, { index: 0, offset: 0 }, 5)).rejects.toThrow(/The batch's source \/nonexistent\/items.jsonl cannot be read: ENOENT/);
   });
+
+  it('records a line over 256 KiB as an item that cannot run and goes on at the next line, across chunks', async () => {
+    const long = `{"text":"${'x'.repeat(300 * 1024)}"}`;
+    const path = await jsonl(`{"n":0}\n${long}\n{"n":2}\n`);
+    const first = await readBatchSource({ jsonlPath: path }, { index: 0, offset: 0 }, 2);
+    expect(first.items).toEqual([{ value: { n: 0 } }, { error: 'item 1 (byte 8): a line longer than 262144 bytes' }]);
+    const rest = await readBatchSource({ jsonlPath: path }, first.next, 2);
+    expect(rest).toEqual({ items: [{ value: { n: 2 } }], next: { index: 3, offset: 8 + long.length + 1 + 8 }, done: true });
+  });
 });

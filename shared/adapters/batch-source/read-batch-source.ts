@@ -62,6 +62,11 @@ async function readJsonLines(stream: AsyncIterable<Buffer>, from: SourcePosition
   // Inside a line too long to keep: its error is recorded, its bytes are skipped to its newline.
   let skipping = false;
   const take = (line: Buffer, at: number) => {
+    if (line.length > maxLineBytes) {
+      items.push(tooLong(index, at));
+      index += 1;
+      return;
+    }
     const text = line.toString('utf8').replace(/\r$/, '');
     if (text.trim() === '') return;
     items.push(parseLine(text, index, at));
@@ -87,7 +92,7 @@ async function readJsonLines(stream: AsyncIterable<Buffer>, from: SourcePosition
       pending = Buffer.alloc(0);
     } else if (pending.length > maxLineBytes) {
       if (items.length >= maxItems) return { items, next: { index, offset }, done: false };
-      items.push({ error: `item ${index} (byte ${offset}): a line longer than ${maxLineBytes} bytes` });
+      items.push(tooLong(index, offset));
       index += 1;
       offset += pending.length;
       pending = Buffer.alloc(0);
@@ -101,6 +106,10 @@ async function readJsonLines(stream: AsyncIterable<Buffer>, from: SourcePosition
     take(pending, at);
   }
   return { items, next: { index, offset }, done: true };
+}
+
+function tooLong(index: number, offset: number): { error: string } {
+  return { error: `item ${index} (byte ${offset}): a line longer than ${maxLineBytes} bytes` };
 }
 
 function parseLine(text: string, index: number, offset: number): { value: unknown } | { error: string } {
