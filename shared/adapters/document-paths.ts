@@ -55,6 +55,9 @@ export const documentPaths = {
   batchLane: (batchId: string, lane: number) => `batches/${batchId}/lanes/${String(lane).padStart(3, '0')}`,
   batchItems: (batchId: string) => `batches/${batchId}/items`,
   batchItem: (batchId: string, index: number) => `batches/${batchId}/items/${String(index).padStart(9, '0')}`,
+  /** The model quota's counters, one document per (model, window, shard), and what a 429 blocks (docs/architecture.md, "Model quota"). */
+  quotaWindowShard: (model: string, windowStart: number, shard: number) => `quotaWindows/${encodeURIComponent(model)}-${windowStart}-${shard}`,
+  modelQuota: (model: string) => `modelQuotas/${encodeURIComponent(model)}`,
   /** The local stack's stand-in for Cloud Scheduler jobs, by job id. */
   localSchedulerJob: (jobId: string) => `localSchedulerJobs/${jobId}`,
   localSchedulerJobs: 'localSchedulerJobs',
@@ -69,4 +72,4 @@ export function encodeAgentName(name: string): string {
  * The collection groups whose documents carry `expireTime` and are deleted by Firestore's TTL
  * policies (infra/topology.json `firestore.ttlCollectionGroups` declares the same list).
  */
-export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries', 'stream', 'runClaims', 'fires'] as const;
+export const expiringCollectionGroups = ['runs', 'steps', 'events', 'conversation', 'joins', 'outbox', 'rejections', 'callback', 'deliveries', 'stream', 'runClaims', 'fires', 'quotaWindows'] as const;

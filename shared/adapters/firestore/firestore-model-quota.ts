@@ -1,0 +1,78 @@
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import type { ModelQuotas, QuotaAnswer, QuotaRequest } from '../../domain/quota/model-quotas.ts';
+import { fitsShard, retryTimeAfter, shardsFor, windowAt } from '../../domain/quota/quota-shards.ts';
+import type { ModelQuotaGovernor } from '../../ports/model-quota.ts';
+import { documentPaths as paths } from '../document-paths.ts';
+import { fromFirestoreError } from './firestore-errors.ts';
+
+/** How long a shard document outlives its window (Firestore's TTL policy deletes it then). */
+const keptMs = 3_600_000;
+
+/**
+ * The model quota on Firestore (docs/architecture.md, "Model quota"): each window's counters are
+ * split over shard documents (`quotaWindows/{model}-{window}-{shard}`), and a reservation is one
+ * small transaction on one shard, tried from a random one, so no document takes more than a share
+ * of the writes (production Firestore sustains about one write per second per document). Shards
+ * found full are remembered for the rest of their window, so a spent window costs no writes.
+ */
+export class FirestoreModelQuota implements ModelQuotaGovernor {
+  readonly #db: Firestore;
+  readonly #quotas: ModelQuotas;
+  readonly #full = new Set<string>();
+  #fullWindow = 0;
+
+  constructor(db: Firestore, quotas: ModelQuotas) {
+    this.#db = db;
+    this.#quotas = quotas;
+  }
+
+  async reserve(request: QuotaRequest, now: number): Promise<QuotaAnswer> {
+    const quota = this.#quotas[request.model];
+    if (!quota) return { granted: true };
+    try {
+      const blocked = (await this.#db.doc(paths.modelQuota(request.model)).get()).data()?.['blockedUntil'] as Timestamp | undefined;
+      if (blocked && now < blocked.toMillis()) return { granted: false, retryTime: blocked.toMillis(), reason: `${request.model} answered 429: waiting until its retry time` };
+      const window = windowAt(quota, now);
+      if (window.start !== this.#fullWindow) {
+        this.#full.clear();
+        this.#fullWindow = window.start;
+      }
+      if (!window.closing) {
+        for (const shard of shardsFor(quota, request)) {
+          const path = paths.quotaWindowShard(request.model, window.start, shard);
+          if (this.#full.has(path)) continue;
+          const taken = await this.#take(path, (counter) => fitsShard(quota, shard, counter, request), request.tokens, window.end);
+          if (taken === 'taken') return { granted: true };
+          if (taken === 'full') this.#full.add(path);
+        }
+      }
+      return { granted: false, retryTime: retryTimeAfter(quota, now), reason: `${request.model}'s ${request.priority} quota for this window is spent` };
+    } catch (error) {
+      throw fromFirestoreError(error);
+    }
+  }
+
+  async rateLimited(model: string, until: number): Promise<void> {
+    const ref = this.#db.doc(paths.modelQuota(model));
+    await this.#db.runTransaction(async (tx) => {
+      const current = (await tx.get(ref)).data()?.['blockedUntil'] as Timestamp | undefined;
+      if (current && current.toMillis() >= until) return;
+      tx.set(ref, { schemaVersion: 1, model, blockedUntil: Timestamp.fromMillis(until) });
+    });
+  }
+
+  /**
+   * One shard's transaction: counts the request if `fits` says the shard has room. `full` when no
+   * request fits any more this window (remembered); `no-room` when only this one's tokens do not.
+   */
+  #take(path: string, fits: (counter: { requests: number; tokens: number }) => boolean, tokens: number, windowEnd: number): Promise<'taken' | 'full' | 'no-room'> {
+    const ref = this.#db.doc(path);
+    return this.#db.runTransaction(async (tx) => {
+      const data = (await tx.get(ref)).data();
+      const counter = { requests: Number(data?.['requests'] ?? 0), tokens: Number(data?.['tokens'] ?? 0) };
+      if (!fits(counter)) return fits({ requests: counter.requests, tokens: 0 }) ? 'no-room' : 'full';
+      tx.set(ref, { schemaVersion: 1, requests: counter.requests + 1, tokens: counter.tokens + tokens, expireTime: Timestamp.fromMillis(windowEnd + keptMs) });
+      return 'taken';
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import type { QuotaAnswer, QuotaRequest } from '../domain/quota/model-quotas.ts';
+
+/**
+ * The model quota every run shares (docs/architecture.md, "Model quota"): a model request is
+ * reserved before it is sent; when its window is spent the answer says when to try again.
+ */
+export interface ModelQuotaGovernor {
+  reserve(request: QuotaRequest, now: number): Promise<QuotaAnswer>;
+  /** The model answered 429 anyway: nothing more of `model` is granted until `until`. */
+  rateLimited(model: string, until: number): Promise<void>;
+}
