@@ -39,7 +39,7 @@ export function pendingAgain(
   lastError: RunError,
   retryTime: number | undefined,
   now: number,
-  extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts'>> = {},
+  extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts' | 'quotaDeferred'>> = {},
 ): Step {
   const { leaseExpireTime: _lease, retryTime: _retry, ...rest } = step;
   return { ...rest, ...extra, state: 'PENDING', lastError, dueTime: retryTime ?? now, ...(retryTime === undefined ? {} : { retryTime }) };

@@ -131,6 +131,12 @@ export const stepSchema = z.object({
    */
   remoteTask: z.object({ taskId: z.string(), startTime: z.number() }).optional(),
   /**
+   * Model steps: the model quota deferred this step's request, which its claim had already
+   * counted against the run's LLM-call budget, so the next claim does not count it again
+   * (docs/architecture.md, "Model quota").
+   */
+  quotaDeferred: z.boolean().optional(),
+  /**
    * Non-repeatable tool steps: written once, in the claim that precedes the first attempt's
    * effect, and never changed. Its presence on a step without a result means an earlier attempt
    * may have acted, so the next one reconciles by `key` before acting (docs/architecture.md,

@@ -1,4 +1,5 @@
 import type { CallbackPolicy } from '../domain/callback.ts';
+import type { ModelQuotaGovernor } from '../ports/model-quota.ts';
 import type { CallbackStore } from '../ports/callback-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -84,4 +85,6 @@ export interface Deps {
   settings: StepSettings;
   /** Verifies the tokens that prove who a submission is for (the agents API's scheme). */
   authenticator: Authenticator;
+  /** The model quota every run shares; absent where none is configured (docs/architecture.md, "Model quota"). */
+  quota?: ModelQuotaGovernor;
 }

@@ -20,7 +20,7 @@ export async function handBack(
   step: Step,
   reason: RunError,
   retryTime: number | undefined,
-  extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts'>> = {},
+  extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts' | 'quotaDeferred'>> = {},
 ): Promise<Step | undefined> {
   return deps.store.transact(async (tx) => {
     const run = await tx.getRun(step.runId);
@@ -45,7 +45,7 @@ export async function waitUntil(
   step: Step,
   reason: RunError,
   retryTime: number,
-  extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts'>> = {},
+  extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts' | 'quotaDeferred'>> = {},
 ): Promise<void> {
   const waiting = await handBack(deps, step, reason, retryTime, extra);
   if (waiting) await scheduleRetry(deps, waiting);

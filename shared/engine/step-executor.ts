@@ -79,7 +79,11 @@ async function performEffect(deps: ExecutorDeps, effect: StepEffect<unknown>, cl
     const outcome = await effect.perform({ run: claim.run, step, priorIntent: claim.priorIntent, settleOnly });
     if (outcome.kind === 'done') return outcome.value;
     // Progress, not failure (a remote task still running): the failure count starts again.
-    await waitUntil(deps, step, outcome.reason, outcome.retryTime, { failedAttempts: 0, ...(outcome.remoteTask ? { remoteTask: outcome.remoteTask } : {}) });
+    await waitUntil(deps, step, outcome.reason, outcome.retryTime, {
+      failedAttempts: 0,
+      ...(outcome.remoteTask ? { remoteTask: outcome.remoteTask } : {}),
+      ...(outcome.quotaDeferred ? { quotaDeferred: true } : {}),
+    });
     return retried;
   } catch (error) {
     return settleEffectFailure(deps, effect, step, error, settleOnly);

@@ -87,7 +87,7 @@ export interface EffectContext {
 export type EffectOutcome<Value> =
   | { kind: 'done'; value: Value }
   /** Not finished: hand the step back until `retryTime` (a remote task still running). Not a failure. */
-  | { kind: 'wait'; retryTime: number; reason: RunError; remoteTask?: Step['remoteTask'] };
+  | { kind: 'wait'; retryTime: number; reason: RunError; remoteTask?: Step['remoteTask']; quotaDeferred?: boolean };
 
 export interface EffectFailure {
   /** The attempt's step. */

@@ -9,8 +9,9 @@ import type { Step } from '../domain/step.ts';
 import type { Deps } from '../engine/deps.ts';
 import { modelTimeoutCodes } from '../ports/model-client.ts';
 import { InfrastructureError } from '../engine/effect-failures.ts';
-import type { Decision, StepKindDefinition } from '../engine/step-kind.ts';
-import type { ModelResponse } from '../ports/model-client.ts';
+import type { Decision, EffectOutcome, StepKindDefinition } from '../engine/step-kind.ts';
+import type { ModelRequest, ModelResponse } from '../ports/model-client.ts';
+import { TransientError } from '../domain/errors.ts';
 import { buildModelRequest, functionsOfAgent } from './build-model-request.ts';
 import { loadConversation } from './load-conversation.ts';
 import { createPartialTextWriter } from './partial-text-writer.ts';
@@ -21,7 +22,7 @@ export type ModelValue =
   | { kind: 'answered'; response: ModelResponse; conversation: RunEvent[]; durationMs: number }
   | { kind: 'stopped'; error: RunError };
 
-type ModelDeps = Pick<Deps, 'store' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
+type ModelDeps = Pick<Deps, 'store' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'quota'>;
 
 /**
  * The model step: its claim reserves one LLM call of the budget (ADK's max_llm_calls, counted
@@ -39,10 +40,12 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
       // time the README states (and `agentline run` waits for).
       attemptLimitFor: (error) => (modelTimeoutCodes.has(error.code) ? deps.settings.maxModelTimeouts : deps.settings.maxModelAttempts),
       claim(run, step, now) {
-        // Following a remote task the step already sent is not a new request: it was counted then.
-        const following = step.remoteTask !== undefined;
+        // Following a remote task the step already sent, or sending a request the model quota
+        // deferred, is not a new request: it was counted then.
+        const following = step.remoteTask !== undefined || step.quotaDeferred === true;
         if (!following && isLlmBudgetExhausted(run)) return { endRun: llmCallsLimitExceeded(run) };
-        return { run: { ...run, state: 'RUNNING', llmCallCount: run.llmCallCount + (following ? 0 : 1), updateTime: now }, step };
+        const { quotaDeferred: _deferred, ...claimed } = step;
+        return { run: { ...run, state: 'RUNNING', llmCallCount: run.llmCallCount + (following ? 0 : 1), updateTime: now }, step: claimed };
       },
       async perform({ run, step }) {
         const conversation = await loadConversation(deps.store, run).catch((error: unknown) => {
@@ -62,10 +65,15 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
           response = turn.response;
         } else {
           const request = buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools));
+          const deferred = await reserveQuota(deps, run, request);
+          if (deferred) return deferred;
           // A streamed answer's text reaches the run's event stream while it arrives (docs/architecture.md, "Run events").
           const partials = request.streaming === 'SSE' ? createPartialTextWriter(deps, step) : undefined;
           try {
             response = await deps.model.generate(request, partials?.observer);
+          } catch (error) {
+            await reportRateLimited(deps, request.model, error);
+            throw error;
           } finally {
             await partials?.finish();
           }
@@ -117,4 +125,28 @@ function modelAnswered(run: Run, step: Step, value: Extract<ModelValue, { kind: 
     updateTime: now,
   };
   return { state: 'SUCCEEDED', transition: decideNextSteps(answered, now, lifecycle), events: [event], conversation: extended.checkpoint };
+}
+
+/**
+ * Reserves the request from the model quota every run shares (docs/architecture.md, "Model
+ * quota"): when the window is spent, the step waits until the quota says it will fit — handed back
+ * through the delay queue, its LLM call still counted once — instead of calling and eating a 429.
+ * Batch items ask as `batch`, the rest as `interactive`.
+ */
+async function reserveQuota(deps: ModelDeps, run: Run, request: ModelRequest): Promise<Extract<EffectOutcome<ModelValue>, { kind: 'wait' }> | undefined> {
+  if (!deps.quota) return undefined;
+  const answer = await deps.quota.reserve({ model: request.model, tokens: estimateInputTokens(request), priority: run.batch ? 'batch' : 'interactive' }, deps.clock.now());
+  if (answer.granted) return undefined;
+  return { kind: 'wait', retryTime: answer.retryTime, reason: { code: 'MODEL_QUOTA', message: answer.reason }, quotaDeferred: true };
+}
+
+/** A 429 that happened anyway: the model is blocked for every run until the retry time it gave (or a second). */
+async function reportRateLimited(deps: ModelDeps, model: string, error: unknown): Promise<void> {
+  if (!deps.quota || !(error instanceof TransientError) || error.code !== 'RESOURCE_EXHAUSTED') return;
+  await deps.quota.rateLimited(model, deps.clock.now() + (error.retryDelayMs ?? 1_000)).catch((failure: unknown) => deps.logger.warn('could not record a 429 in the model quota', { error: String(failure) }));
+}
+
+/** About four characters per token: what the request's text will cost, before the model counts it. */
+function estimateInputTokens(request: ModelRequest): number {
+  return Math.ceil(JSON.stringify([request.systemInstruction ?? '', request.contents, request.functionDeclarations]).length / 4);
 }

@@ -1,4 +1,6 @@
 import { Firestore } from '@google-cloud/firestore';
+import { FirestoreModelQuota } from '../adapters/firestore/firestore-model-quota.ts';
+import { parseModelQuotas } from '../domain/quota/model-quotas.ts';
 import { PubSub } from '@google-cloud/pubsub';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { GoogleGenAI } from '@google/genai';
@@ -61,6 +63,7 @@ export function createGoogleDeps(
     ),
     agents: new FirestoreAgentCatalog(firestore),
     clock: systemClock,
+    ...(config.AGENTLINE_MODEL_QUOTAS ? { quota: new FirestoreModelQuota(firestore, parseModelQuotas(config.AGENTLINE_MODEL_QUOTAS)) } : {}),
     tools: builtinTools,
     logger,
     settings: stepSettingsFromConfig(config),

@@ -1,4 +1,6 @@
 import { InMemoryAgentCatalog } from '../adapters/in-memory/in-memory-agent-catalog.ts';
+import { InMemoryModelQuota } from '../adapters/in-memory/in-memory-model-quota.ts';
+import type { ModelQuotas } from '../domain/quota/model-quotas.ts';
 import { InMemoryDocuments } from '../adapters/in-memory/in-memory-documents.ts';
 import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
 import { HttpCallbackSender } from '../adapters/http/http-callback-sender.ts';
@@ -35,6 +37,8 @@ export interface InMemoryWorldOptions {
   decorate?: (deps: Deps) => Deps;
   /** The callback backoff's jitter, uniform in [0, 1); default Math.random. */
   random?: () => number;
+  /** Model quotas the runs share (an in-memory governor); none by default. */
+  quotas?: ModelQuotas;
 }
 
 /** The callback master key of the in-memory world: tests derive each user's secret from it. */
@@ -64,6 +68,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     remoteAgents: options.remoteAgents ?? new A2aRemoteAgentClient(outbound.fetch),
     agents,
     clock: options.clock ?? systemClock,
+    ...(options.quotas ? { quota: new InMemoryModelQuota(options.quotas) } : {}),
     tools: options.tools ?? builtinTools,
     logger: options.logger ?? silentLogger,
     settings: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseModelQuotas } from '../domain/quota/model-quotas.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { isValidParent } from '../domain/agents/agent-name.ts';
@@ -108,6 +109,20 @@ export const configSchema = z.object({
     .string()
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0))
     .refine((buckets) => buckets.every((bucket) => /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket)), 'must be bucket names')
+    .optional(),
+  /**
+   * Model quotas every run shares, as JSON per model: {"gemini-2.5-flash": {"rpm": 600, "tpm":
+   * 1000000}} (docs/architecture.md, "Model quota"); none by default.
+   */
+  AGENTLINE_MODEL_QUOTAS: z
+    .string()
+    .superRefine((text, context) => {
+      try {
+        parseModelQuotas(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
     .optional(),
   /** Key of the list page tokens; every API instance must share it (default: the local auth secret). */
   AGENTLINE_PAGE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
