@@ -135,10 +135,21 @@ function modelAnswered(run: Run, step: Step, value: Extract<ModelValue, { kind: 
  */
 async function reserveQuota(deps: ModelDeps, run: Run, request: ModelRequest): Promise<Extract<EffectOutcome<ModelValue>, { kind: 'wait' }> | undefined> {
   if (!deps.quota) return undefined;
-  const answer = await deps.quota.reserve({ model: request.model, tokens: estimateInputTokens(request), priority: run.batch ? 'batch' : 'interactive' }, deps.clock.now());
-  if (answer.granted) return undefined;
-  return { kind: 'wait', retryTime: answer.retryTime, reason: { code: 'MODEL_QUOTA', message: answer.reason }, quotaDeferred: true };
+  const now = deps.clock.now();
+  try {
+    const answer = await deps.quota.reserve({ model: request.model, tokens: estimateInputTokens(request), priority: run.batch ? 'batch' : 'interactive' }, now);
+    if (answer.granted) return undefined;
+    return { kind: 'wait', retryTime: answer.retryTime, reason: { code: 'MODEL_QUOTA', message: answer.reason }, quotaDeferred: true };
+  } catch (error) {
+    // The quota could not be read (contention, say): no request was sent, so the step waits a
+    // moment with its LLM call still counted once, rather than failing an attempt that would count it again.
+    deps.logger.warn('the model quota could not be reserved; trying again shortly', { runId: run.runId, error: String(error) });
+    return { kind: 'wait', retryTime: now + quotaUnavailableRetryMs + Math.floor(Math.random() * quotaUnavailableRetryMs), reason: { code: 'MODEL_QUOTA_UNAVAILABLE', message: String(error) }, quotaDeferred: true };
+  }
 }
+
+/** How long a step waits when the quota could not be read, before jitter. */
+const quotaUnavailableRetryMs = 250;
 
 /** A 429 that happened anyway: the model is blocked for every run until the retry time it gave (or a second). */
 async function reportRateLimited(deps: ModelDeps, model: string, error: unknown): Promise<void> {

@@ -13,6 +13,8 @@ export interface GeminiWireServer {
   url: string;
   /** Every generate request received, in arrival order (unexpected ones included). */
   requests: RecordedRequest[];
+  /** Requests answered 429 by the `quota` option. */
+  readonly rateLimited: number;
   /** Why each request that had no usable reply failed; a passing test leaves this empty. */
   unexpectedCalls: string[];
   /** Appends replies, consumed one per request in order before `respond` is consulted. */
@@ -27,6 +29,12 @@ export interface GeminiWireServerOptions {
   port?: number;
   /** Answers requests once the script is used up; throwing makes the call unexpected. */
   respond?: (request: RecordedRequest) => Reply;
+  /**
+   * Enforces a quota as Gemini does: at most `requests` generate requests per window (aligned to
+   * the epoch); past it a request is answered 429 RESOURCE_EXHAUSTED with a RetryInfo until the
+   * window's end, and counted in `rateLimited`.
+   */
+  quota?: { requests: number; windowMs: number };
 }
 
 // Gemini API (`/v1beta/models/m:…`) and Vertex AI (`/v1beta1/[projects/p/locations/l/]publishers/google/models/m:…`).
@@ -43,6 +51,14 @@ export async function startGeminiWireServer(
   const requests: RecordedRequest[] = [];
   const unexpectedCalls: string[] = [];
   const scripted: Reply[] = [];
+  const rateLimited = { count: 0 };
+  const windows = new Map<number, number>();
+  const overQuota = (quota: { requests: number; windowMs: number }, now: number) => {
+    const window = Math.floor(now / quota.windowMs);
+    const count = (windows.get(window) ?? 0) + 1;
+    windows.set(window, count);
+    return count > quota.requests;
+  };
 
   const nextReply = (request: RecordedRequest): Reply => {
     const reply = scripted.shift() ?? options.respond?.(request);
@@ -69,6 +85,12 @@ export async function startGeminiWireServer(
       headers: incoming.headers,
     };
     requests.push(request);
+    if (options.quota && overQuota(options.quota, Date.now())) {
+      rateLimited.count += 1;
+      const now = Date.now();
+      const retrySeconds = (Math.floor(now / options.quota.windowMs) + 1) * options.quota.windowMs - now;
+      return sendError(outgoing, { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'gemini-wire-server: quota exceeded', retryDelay: `${(retrySeconds / 1000).toFixed(3)}s` });
+    }
     let reply: Reply;
     try {
       reply = nextReply(request);
@@ -104,6 +126,9 @@ export async function startGeminiWireServer(
     url: `http://127.0.0.1:${port}`,
     requests,
     unexpectedCalls,
+    get rateLimited() {
+      return rateLimited.count;
+    },
     script: (replies) => void scripted.push(...replies),
     assertAllRepliesUsed: () => {
       const problems = [...unexpectedCalls];

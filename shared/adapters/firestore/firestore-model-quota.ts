@@ -1,5 +1,5 @@
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
-import type { ModelQuotas, QuotaAnswer, QuotaRequest } from '../../domain/quota/model-quotas.ts';
+import { guardMsOf, type ModelQuotas, type QuotaAnswer, type QuotaRequest } from '../../domain/quota/model-quotas.ts';
 import { fitsShard, retryTimeAfter, shardsFor, windowAt } from '../../domain/quota/quota-shards.ts';
 import type { ModelQuotaGovernor } from '../../ports/model-quota.ts';
 import { documentPaths as paths } from '../document-paths.ts';
@@ -21,9 +21,12 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
   readonly #full = new Set<string>();
   #fullWindow = 0;
 
-  constructor(db: Firestore, quotas: ModelQuotas) {
+  readonly #now: () => number;
+
+  constructor(db: Firestore, quotas: ModelQuotas, now: () => number = Date.now) {
     this.#db = db;
     this.#quotas = quotas;
+    this.#now = now;
   }
 
   async reserve(request: QuotaRequest, now: number): Promise<QuotaAnswer> {
@@ -38,12 +41,24 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
         this.#fullWindow = window.start;
       }
       if (!window.closing) {
-        for (const shard of shardsFor(quota, request)) {
-          const path = paths.quotaWindowShard(request.model, window.start, shard);
-          if (this.#full.has(path)) continue;
+        // One read of the shards first (no transaction, no lock), then a transaction only on
+        // those that looked like they had room: a spent window costs no failed transactions.
+        const shards = shardsFor(quota, request).filter((shard) => !this.#full.has(paths.quotaWindowShard(request.model, window.start, shard)));
+        const refs = shards.map((shard) => this.#db.doc(paths.quotaWindowShard(request.model, window.start, shard)));
+        const seen = refs.length > 0 ? await this.#db.getAll(...refs) : [];
+        for (const [position, shard] of shards.entries()) {
+          const data = seen[position]?.data();
+          const path = refs[position]!.path;
+          if (!fitsShard(quota, shard, { requests: Number(data?.['requests'] ?? 0), tokens: Number(data?.['tokens'] ?? 0) }, request)) {
+            if (!fitsShard(quota, shard, { requests: Number(data?.['requests'] ?? 0), tokens: 0 }, request)) this.#full.add(path);
+            continue;
+          }
           const taken = await this.#take(path, (counter) => fitsShard(quota, shard, counter, request), request.tokens, window.end);
-          if (taken === 'taken') return { granted: true };
           if (taken === 'full') this.#full.add(path);
+          if (taken !== 'taken') continue;
+          // Counted in this window; a request sent after its guard may reach the model in the next.
+          if (this.#now() < window.end - guardMsOf(quota)) return { granted: true };
+          break;
         }
       }
       return { granted: false, retryTime: retryTimeAfter(quota, now), reason: `${request.model}'s ${request.priority} quota for this window is spent` };
