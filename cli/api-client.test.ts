@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ApiError, createApiClient, StackGoneError } from './api-client.ts';
 import { namingRun } from './follow-run.ts';
+import { createWithRetries } from './run-command.ts';
 
 /** A real local server on a free port, with `handle` answering each request. */
 async function listen(handle: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
@@ -82,6 +83,30 @@ describe('the API client when the local stack is stopping', () => {
     });
     try {
       await expect(createApiClient(url, 'token').call('GET', 'runs')).rejects.toThrow('UNKNOWN (HTTP 502): not a JSON answer from /v1/runs: <html>Bad gateway</html>');
+    } finally {
+      await close(server);
+    }
+  });
+});
+
+describe('creating a run when the API fails', () => {
+  it('tries a server error again with the same requestId, and reports a refusal at once', async () => {
+    const requestIds: (string | null)[] = [];
+    let failures = 2;
+    const { server, url } = await listen((request, response) => {
+      requestIds.push(new URL(request.url ?? '/', 'http://x').searchParams.get('requestId'));
+      request.resume();
+      if (failures-- > 0) {
+        response.writeHead(503, { 'content-type': 'application/json' });
+        return response.end(JSON.stringify({ error: { code: 503, status: 'UNAVAILABLE', message: 'publish timed out' } }));
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ name: 'runs/r1', state: 'QUEUED' }));
+    });
+    try {
+      const submission = { schemaVersion: 1 as const, agent: { name: 'projects/p/locations/l/collections/c/engines/e/agents/a' }, input: 'hi', userId: 'ada', idempotencyKey: 'key-1' };
+      expect(await createWithRetries(createApiClient(url, 'token'), submission)).toMatchObject({ name: 'runs/r1' });
+      expect(requestIds).toEqual(['key-1', 'key-1', 'key-1']);
     } finally {
       await close(server);
     }

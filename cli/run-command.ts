@@ -45,9 +45,13 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
     const api = createApiClient(stack.apiUrl, await mintLocalToken(stack.localAuthSecret, { userId: submission.userId }));
     let created: RunView;
     try {
-      created = (await api.call('POST', 'runs', { query: { requestId: submission.idempotencyKey }, body: toCreateRunBody(submission) })) as RunView;
+      created = await createWithRetries(api, submission);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
+      if (error.httpStatus >= 500) {
+        write(`the runs API failed: ${error.message} (the run may have started: agentline runs list shows your runs)`);
+        return 1;
+      }
       write(`submission refused: ${error.message} (nothing was started; agentline runs list shows your runs)`);
       return 1;
     }
@@ -64,6 +68,21 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
     }
   } finally {
     await stack.close();
+  }
+}
+
+/**
+ * Creates the run, trying a server error again with the same requestId: the create may have
+ * published before it failed, and the same requestId never starts a second run.
+ */
+export async function createWithRetries(api: ReturnType<typeof createApiClient>, submission: Submission): Promise<RunView> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await api.call('POST', 'runs', { query: { requestId: submission.idempotencyKey }, body: toCreateRunBody(submission) })) as RunView;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.httpStatus < 500 || attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
   }
 }
 

@@ -44,10 +44,10 @@ function eventsApi(current: ReturnType<typeof createInMemoryWorld>) {
   const runs = current.store;
   const counted: RunStore = new Proxy(runs, {
     get(target, property) {
-      if (property === 'watchRun') {
-        return (runId: string, listener: Parameters<RunStore['watchRun']>[1]) => {
+      if (property === 'watchRunDocument') {
+        return (runId: string, listener: Parameters<RunStore['watchRunDocument']>[1]) => {
           listeners.open++;
-          const stop = target.watchRun(runId, listener);
+          const stop = target.watchRunDocument(runId, listener);
           return () => {
             listeners.open--;
             stop();

@@ -63,7 +63,11 @@ async function* followRunStream(runs: ApiDeps['runs'], runId: string, after: num
           };
         });
         wake = undefined;
-        if (!woke) yield { comment: 'keep-alive' };
+        if (!woke) {
+          yield { comment: 'keep-alive' };
+          // Read again now and then even without a change: a listener that died stays silent.
+          changed = true;
+        }
         continue;
       }
       changed = false;
