@@ -19,9 +19,9 @@ async function setUp(runState: 'RUNNING' | 'CANCELLED' = 'RUNNING') {
 }
 
 describe('partial model text', () => {
-  it('writes a batch when enough text waits or enough time passed, numbered after the run’s records, and the rest at the end', async () => {
+  it('writes at most one batch per interval however fast text comes, numbered after the run’s records, and the rest at the end', async () => {
     const { store, step, clock, advance } = await setUp();
-    const writer = createPartialTextWriter({ store, clock, logger }, step, { maxChars: 10, intervalMs: 500 });
+    const writer = createPartialTextWriter({ store, clock, logger }, step, { intervalMs: 500 });
     writer.observer.onText('hello');
     writer.observer.onText(' world');
     writer.observer.onText('!');
@@ -30,23 +30,23 @@ describe('partial model text', () => {
     writer.observer.onText('tail');
     await writer.finish();
     const records = await store.listStream('r1', -1, 10);
+    // Eleven characters waited before the interval passed: nothing was written until it had.
     expect(records.map((record) => [record.seq, record.data])).toEqual([
-      [3, { text: 'hello world', attempt: 2, index: 0 }],
-      [4, { text: '!?', attempt: 2, index: 1 }],
-      [5, { text: 'tail', attempt: 2, index: 2 }],
+      [3, { text: 'hello world!?', attempt: 2, index: 0 }],
+      [4, { text: 'tail', attempt: 2, index: 1 }],
     ]);
-    expect((await store.getRun('r1'))!.streamCount).toBe(6);
+    expect((await store.getRun('r1'))!.streamCount).toBe(5);
   });
 
   it('writes nothing to an ended run, nor for an attempt that no longer owns its step', async () => {
     const ended = await setUp('CANCELLED');
-    const toEnded = createPartialTextWriter({ store: ended.store, clock: ended.clock, logger }, ended.step, { maxChars: 1, intervalMs: 500 });
+    const toEnded = createPartialTextWriter({ store: ended.store, clock: ended.clock, logger }, ended.step, { intervalMs: 500 });
     toEnded.observer.onText('late');
     await toEnded.finish();
     expect(await ended.store.listStream('r1', -1, 10)).toEqual([]);
 
     const taken = await setUp();
-    const superseded = createPartialTextWriter({ store: taken.store, clock: taken.clock, logger }, { ...taken.step, attempt: 1 }, { maxChars: 1, intervalMs: 500 });
+    const superseded = createPartialTextWriter({ store: taken.store, clock: taken.clock, logger }, { ...taken.step, attempt: 1 }, { intervalMs: 500 });
     superseded.observer.onText('stale');
     await superseded.finish();
     expect(await taken.store.listStream('r1', -1, 10)).toEqual([]);

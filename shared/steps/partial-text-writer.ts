@@ -5,8 +5,11 @@ import type { Step } from '../domain/step.ts';
 import type { Deps } from '../engine/deps.ts';
 import type { ModelStreamObserver } from '../ports/model-client.ts';
 
-/** How partial text is batched: a write when this much text waits, or this long after the last write. */
-export const partialTextBatch = { maxChars: 512, intervalMs: 500 };
+/**
+ * How partial text is batched: at most one write every `intervalMs`, one at a time, whatever has
+ * arrived meanwhile — so a fast model costs no more run-document writes than a slow one.
+ */
+export const partialTextBatch = { intervalMs: 500 };
 
 /**
  * Writes a streamed model answer's text to the run's event stream as `model.partial` records while
@@ -22,6 +25,7 @@ export function createPartialTextWriter(deps: Pick<Deps, 'store' | 'clock' | 'lo
   let lastWrite = deps.clock.now();
   let index = 0;
   let stopped = false;
+  let inFlight = false;
   let writes = Promise.resolve();
 
   const write = (text: string, chunk: number) =>
@@ -39,16 +43,20 @@ export function createPartialTextWriter(deps: Pick<Deps, 'store' | 'clock' | 'lo
     });
 
   const flush = () => {
-    if (stopped || buffer === '') return;
+    if (stopped || buffer === '' || inFlight) return;
     const text = buffer;
     const chunk = index++;
     buffer = '';
     lastWrite = deps.clock.now();
+    inFlight = true;
     writes = writes
       .then(() => (stopped ? undefined : write(text, chunk)))
       .catch((error: unknown) => {
         stopped = true;
         deps.logger.warn('could not write partial model text; the answer is still committed whole', { runId: step.runId, stepId: step.stepId, error: String(error) });
+      })
+      .finally(() => {
+        inFlight = false;
       });
   };
 
@@ -57,11 +65,13 @@ export function createPartialTextWriter(deps: Pick<Deps, 'store' | 'clock' | 'lo
       onText(text) {
         if (stopped) return;
         buffer += text;
-        if (buffer.length >= batch.maxChars || deps.clock.now() - lastWrite >= batch.intervalMs) flush();
+        // Text waits while a write is in flight or the interval since the last has not passed.
+        if (deps.clock.now() - lastWrite >= batch.intervalMs) flush();
       },
     },
     /** Writes what is still buffered and waits for every write, so partials precede the commit. */
     async finish() {
+      await writes;
       flush();
       await writes;
     },
