@@ -115,7 +115,9 @@ describe('runs.events over HTTP on the emulators', () => {
     const events = await readAll(response);
     expect(events.map((event) => Number(event.id))).toEqual(events.map((_, index) => index));
     const partials = events.filter((event) => event.event === 'model.partial');
-    expect(partials.map((event) => (event.data['text'] as string).length)).toEqual([600, 600, 3]);
+    // Four chunks came within one 500 ms interval: batched into fewer writes than chunks.
+    expect(partials.length).toBeGreaterThan(0);
+    expect(partials.length).toBeLessThan(4);
     const text = events.find((event) => event.event === 'model.text')!;
     expect(partials.map((event) => event.data['text']).join('')).toBe(text.data['text']);
     expect(Number(text.id)).toBeGreaterThan(Number(partials.at(-1)!.id));
