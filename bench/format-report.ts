@@ -1,6 +1,7 @@
 import type { CostEstimate, listPrices } from './estimate-cost.ts';
 import type { FloorFigures } from './measure-floor.ts';
 import type { InProcessFigures } from './measure-in-process.ts';
+import type { BatchFigures } from './measure-batch.ts';
 import type { ConversationFigures, ThroughputFigures } from './measure-stack.ts';
 import { round } from './stats.ts';
 
@@ -14,6 +15,8 @@ export interface BenchReport {
   conversations: ConversationFigures[];
   throughput: ThroughputFigures;
   inProcess: InProcessFigures[];
+  /** Absent in reports written before batches existed. */
+  batch?: BatchFigures;
   cost: { perThousandFiveStepRuns: CostEstimate; prices: typeof listPrices };
   durationSeconds: number;
 }
@@ -110,6 +113,15 @@ export function formatReport(report: BenchReport): string {
       `in-process, ${figures.callsPerRun} model+tool calls: agentline in-memory vs ADK`,
       `${round(figures.agentlineMsPerCall, 3)} vs ${round(figures.adkMsPerCall, 3)} ms/call`,
     ]);
+  }
+  if (report.batch) {
+    const batch = report.batch;
+    rows.push([
+      `batch: ${batch.items} items, concurrency ${batch.concurrency}, quota ${batch.rpm} RPM`,
+      `${round(batch.wallSeconds)} s against the quota's lower bound of ${round(batch.lowerBoundSeconds)} s (${round(batch.wallSeconds / batch.lowerBoundSeconds, 2)}×); ${batch.rateLimited} 429s`,
+    ]);
+    rows.push(['batch: pipeline reads / writes / transactions per item', `${round(batch.perItem.documentReads)} / ${round(batch.perItem.documentWrites)} / ${round(batch.perItem.transactions)}`]);
+    rows.push(['batch: peak memory of the fanning-out process', `${round(batch.peakRssMb)} MB (${round(batch.rssBeforeMb)} MB before the batch)`]);
   }
   const cost = report.cost.perThousandFiveStepRuns;
   rows.push([

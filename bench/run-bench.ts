@@ -11,6 +11,7 @@ import { estimateCost, listPrices } from './estimate-cost.ts';
 import { measureFloor } from './measure-floor.ts';
 import { measureInProcess } from './measure-in-process.ts';
 import { measureConversations, measureThroughput } from './measure-stack.ts';
+import { measureBatch } from './measure-batch.ts';
 import { zeroCounts } from '../shared/testing/operation-counts.ts';
 import { median } from './stats.ts';
 import { formatReport, type BenchReport } from './format-report.ts';
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
     const inProcessRuns = 10 * options.repetitions;
     const inProcess = [await measureInProcess(1, inProcessRuns), await measureInProcess(24, inProcessRuns)];
 
+    await stack.stop();
+    log('batch: 1,000 one-call items, concurrency 50, a 600 RPM quota enforced by the model server (a stack of its own)');
+    const batch = await measureBatch(1_000, 50, 600, log);
+
     const floorMs = median([...floor.floorSamplesMs, ...floorAfter.floorSamplesMs]);
     const handlerMs = Math.max(0, short.msPerStep - (floor.publishToPushMs + floorAfter.publishToPushMs) / 2);
     const billedSeconds = Math.max(1, Math.ceil(handlerMs / 100)) / 10;
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
       conversations: [none, short, long],
       throughput,
       inProcess,
+      batch,
       cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds, documentsKeptByRun(short.toolTurns)), prices: listPrices },
       durationSeconds: (Date.now() - started) / 1000,
     };
