@@ -58,6 +58,7 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
       llmCallCount: 0,
       llmCallsSucceeded: 0,
       eventCount: history.length + 1,
+      streamCount: 0,
       usage: {},
       ...('deadlineTime' in deadline ? { deadlineTime: deadline.deadlineTime } : {}),
       // Only the batch fan-out, a trusted publisher, makes a run a batch item.

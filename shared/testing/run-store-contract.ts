@@ -172,6 +172,23 @@ export function describeRunStoreContract(
       expect((await store.listEvents(runId)).map((event) => event.seq)).toEqual([1, 2, 10]);
     });
 
+    it("numbers on from the stream's last record when a run was written without its count (an older version's write)", async () => {
+      const store = createStore();
+      const runId = uniqueId('r');
+      const record = (seq: number) => ({ schemaVersion: 1 as const, runId, seq, type: 'step.started' as const, stepId: '0-model-0', data: { kind: 'model', attempt: 1 }, createTime: 1_000 });
+      await store.transact(async (tx) => {
+        tx.createRun(sampleRun(runId, { streamCount: 3 }));
+        tx.putStreamRecords(runId, [record(0), record(1), record(2)]);
+      });
+      // An older version read the run without the field and wrote it back whole.
+      const { streamCount: _dropped, ...older } = (await store.getRun(runId))!;
+      await store.transact(async (tx) => tx.putRun(older));
+      expect(await store.transact((tx) => tx.getRun(runId))).toMatchObject({ streamCount: 3 });
+      const fresh = uniqueId('r');
+      await store.transact(async (tx) => tx.createRun(sampleRun(fresh)));
+      expect((await store.transact((tx) => tx.getRun(fresh)))?.streamCount).toBeUndefined();
+    });
+
     it('lists event-stream records after a seq in seq order, at most a limit, keeping their data exactly', async () => {
       const store = createStore();
       const runId = uniqueId('r');

@@ -29,7 +29,13 @@ export class FirestoreRunTransaction implements RunTransaction {
   }
 
   async getRun(runId: string) {
-    return readDocument(await this.#transaction.get(this.#db.doc(paths.run(runId))), runSchema, codecs.run);
+    const run = readDocument(await this.#transaction.get(this.#db.doc(paths.run(runId))), runSchema, codecs.run);
+    if (!run || run.streamCount !== undefined) return run;
+    // Written by a version that did not know the stream (mid-rollout, or rolled back): number on
+    // from the stream's last record, so none is overwritten (docs/architecture.md, "Run events").
+    const last = await this.#transaction.get(this.#db.collection(paths.streamRecords(runId)).orderBy('seq', 'desc').limit(1));
+    const seq = last.docs[0] ? Number(last.docs[0].get('seq')) : undefined;
+    return seq === undefined ? run : { ...run, streamCount: seq + 1 };
   }
   async getStep(runId: string, stepId: string) {
     return readDocument(await this.#transaction.get(this.#db.doc(paths.step(runId, stepId))), stepSchema, codecs.step);

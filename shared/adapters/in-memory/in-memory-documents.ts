@@ -133,6 +133,12 @@ export class InMemoryTransactionState {
     this.#writes.push({ path, value, createOnly });
   }
 
+  /** The documents directly in `collection`, as a query inside the transaction reads them (before any write). */
+  readChildren(collection: string): unknown[] {
+    if (this.#writes.length > 0) throw new Error('Transactions require all reads to be executed before all writes');
+    return this.#documents.listChildren(collection);
+  }
+
   /** A write computed from the document's value at commit (undefined when absent). */
   transform(path: string, next: (current: unknown) => unknown): void {
     this.#writes.push({ path, value: undefined, createOnly: false, transform: next });

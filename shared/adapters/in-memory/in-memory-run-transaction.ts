@@ -22,7 +22,11 @@ export class InMemoryRunTransaction implements RunTransaction {
   }
 
   async getRun(runId: string) {
-    return parseOptional(runSchema, this.#state.read(paths.run(runId)));
+    const run = parseOptional(runSchema, this.#state.read(paths.run(runId)));
+    if (!run || run.streamCount !== undefined) return run;
+    // As Firestore's: number on from the stream's last record when an older writer dropped the count.
+    const seqs = this.#state.readChildren(paths.streamRecords(runId)).map((record) => (record as { seq: number }).seq);
+    return seqs.length === 0 ? run : { ...run, streamCount: Math.max(...seqs) + 1 };
   }
   async getStep(runId: string, stepId: string) {
     return parseOptional(stepSchema, this.#state.read(paths.step(runId, stepId)));
