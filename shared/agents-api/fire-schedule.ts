@@ -36,10 +36,12 @@ export function createFireScheduleHandler(deps: Deps) {
     const now = delivery.publishTime ?? deps.clock.now();
     const current = await deps.registry.getSchedule(name);
     if (!current) return deps.logger.info('schedule fire for a schedule that does not exist', { schedule: name });
-    const previousRunActive = await isRunGoing(deps, current, now);
     const outcome = await deps.registry.transact(async (tx) => {
       const [schedule, agent] = await Promise.all([tx.getSchedule(name), tx.getAgent(current.agent)]);
       if (!schedule || !agent || !belongsTo(schedule, agent)) return { fires: [], messages: [] };
+      // From the schedule as this attempt of the transaction read it: a concurrent fire that
+      // started a run makes the transaction run again, and this reads that run.
+      const previousRunActive = await isRunGoing(deps, schedule, now);
       const decision = decideFires({ schedule, now, previousRunActive, onTimeMs, maxCatchUpFires });
       const planned = decision.fires.map((fire) => ({ fire, id: scheduledFireId(fire.scheduledTime) }));
       const existing = await Promise.all(planned.map(({ id }) => tx.getFire(name, id)));
@@ -53,7 +55,7 @@ export function createFireScheduleHandler(deps: Deps) {
         fires.push({ schemaVersion: 1, id, schedule: name, ...fire, ...what, createTime: deps.clock.now() });
         if (started) {
           messages.push(started.message);
-          lastStarted = { scheduledTime: fire.scheduledTime, ...what };
+          lastStarted = { scheduledTime: fire.scheduledTime, startTime: now, ...what };
         }
       });
       for (const fire of fires) tx.createFire(fire);
@@ -81,5 +83,5 @@ async function isRunGoing(deps: Pick<Deps, 'runs' | 'batches'>, schedule: Schedu
     const run = await deps.runs.getRun(last.runName.slice('runs/'.length));
     if (run) return !isTerminal(run.state);
   }
-  return now - last.scheduledTime < submissionGraceMs;
+  return now - (last.startTime ?? last.scheduledTime) < submissionGraceMs;
 }

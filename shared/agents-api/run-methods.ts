@@ -7,6 +7,7 @@ import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
 import { isTerminal, runName, type Run } from '../domain/run.ts';
 import { toRunView } from '../domain/run-view.ts';
 import { pendingRunView, type RunClaim } from '../domain/runs/run-claim.ts';
+import { checkRequestId } from '../domain/request-id.ts';
 import { parseRunFilter, runSortKeySchema } from '../domain/runs/run-list-query.ts';
 import { deriveRunId, submissionSchema, type Submission } from '../domain/submission.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -35,9 +36,7 @@ const cancelWaitsForCreationMs = 10_000;
 export async function createRun(deps: Deps, caller: Caller, requestId: string | undefined, body: unknown): Promise<Json> {
   const parsed = createRunBodySchema.safeParse(body);
   if (!parsed.success) throw new InvalidInputError(`Invalid run: ${describeIssues(parsed.error.issues)}`, { code: 'INVALID_RUN' });
-  if (requestId !== undefined && !/^[\x21-\x7e]{1,256}$/.test(requestId)) {
-    throw new InvalidInputError('requestId must be 1-256 printable ASCII characters (a UUID is best)', { code: 'INVALID_REQUEST_ID', metadata: { requestId } });
-  }
+  checkRequestId(requestId);
   const key = requestId ?? deps.newId();
   const runId = deriveRunId({ idempotencyKey: key, userId: caller.userId, topic: 'trusted' }, key);
   const existing = await deps.runs.getRun(runId);

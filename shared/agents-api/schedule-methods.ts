@@ -1,7 +1,8 @@
 import { parseAgentName } from '../domain/agents/agent-name.ts';
 import type { AgentRecord } from '../domain/agents/agent-record.ts';
 import type { Caller } from '../domain/agents/permissions.ts';
-import { InvalidInputError, NotFoundError, ResourceExistsError } from '../domain/errors.ts';
+import { NotFoundError, PermissionDeniedError, ResourceExistsError } from '../domain/errors.ts';
+import { checkRequestId } from '../domain/request-id.ts';
 import { outboxEntryOf } from '../domain/outbox.ts';
 import { toFireJson, type FireRecord } from '../domain/schedules/fire-record.ts';
 import { applyScheduleUpdate, readScheduleBody, requireValidSchedule } from '../domain/schedules/schedule-fields.ts';
@@ -16,6 +17,15 @@ import { publishAfterCommit } from './operation-methods.ts';
 
 type Json = Record<string, unknown>;
 type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'queue' | 'outbox' | 'logger' | 'batchSources'>;
+
+/**
+ * A schedule's runs are its creator's: only the creator changes what they are or starts one now,
+ * so nobody — an admin included — starts runs as another user through a schedule they manage.
+ */
+function requireCreator(caller: Caller, schedule: ScheduleRecord, what: string): void {
+  if (caller.userId === schedule.creator) return;
+  throw new PermissionDeniedError(`Only ${schedule.name}'s creator may ${what}: its runs are the creator's (create a schedule of your own instead)`, { code: 'NOT_SCHEDULE_CREATOR', metadata: { schedule: schedule.name } });
+}
 
 function scheduleNotFound(name: string): NotFoundError {
   return new NotFoundError(`Schedule ${name} does not exist`, { code: 'SCHEDULE_NOT_FOUND', metadata: { schedule: name } });
@@ -91,7 +101,9 @@ export async function patchSchedule(deps: Deps, caller: Caller, name: string, bo
   const update = readScheduleBody(body, true);
   const now = deps.clock.now();
   return changeSchedule(deps, caller, name, async (schedule) => {
-    const updated: ScheduleRecord = { ...schedule, fields: requireValidSchedule(applyScheduleUpdate(schedule.fields, update, updateMask), deps), updateTime: now };
+    const fields = applyScheduleUpdate(schedule.fields, update, updateMask);
+    if (JSON.stringify([fields.run, fields.batch]) !== JSON.stringify([schedule.fields.run, schedule.fields.batch])) requireCreator(caller, schedule, 'change what it starts');
+    const updated: ScheduleRecord = { ...schedule, fields: requireValidSchedule(fields, deps), updateTime: now };
     return { schedule: updated, messages: [scheduleSyncMessage(name, now)], answer: toScheduleJson(updated, now) };
   });
 }
@@ -129,19 +141,18 @@ export async function resumeSchedule(deps: Deps, caller: Caller, name: string): 
  * answers the same fire and starts no second run. Answers the fire.
  */
 export async function runScheduleNow(deps: Deps, caller: Caller, name: string, requestId: string | undefined): Promise<Json> {
-  if (requestId !== undefined && !/^[\x21-\x7e]{1,256}$/.test(requestId)) {
-    throw new InvalidInputError('requestId must be 1-256 printable ASCII characters (a UUID is best)', { code: 'INVALID_REQUEST_ID', metadata: { requestId } });
-  }
+  checkRequestId(requestId);
   const now = deps.clock.now();
   const id = runNowFireId(requestId ?? deps.newId());
   return changeSchedule(deps, caller, name, async (schedule, tx) => {
+    requireCreator(caller, schedule, 'run it now');
     const existing = await tx.getFire(name, id);
     if (existing) return { schedule, messages: [], answer: toFireJson(existing) };
     const started = fireStart(schedule, id, now);
     const what = { ...(started.runName ? { runName: started.runName } : {}), ...(started.batchName ? { batchName: started.batchName } : {}) };
     const fire: FireRecord = { schemaVersion: 1, id, schedule: name, scheduledTime: now, kind: 'RUN_NOW', outcome: 'STARTED', ...what, createTime: now };
     tx.createFire(fire);
-    return { schedule: { ...schedule, lastStarted: { scheduledTime: now, ...what } }, messages: [started.message], answer: toFireJson(fire) };
+    return { schedule: { ...schedule, lastStarted: { scheduledTime: now, startTime: now, ...what } }, messages: [started.message], answer: toFireJson(fire) };
   });
 }
 

@@ -26,7 +26,7 @@ async function start(replies = 10) {
   world.queue.subscribe('batch-item', api.advanceBatch);
   await new InMemoryAgentRegistry(world.documents).transact(async (tx) => tx.createAgent(sampleAgentRecord('triager', { state: 'ENABLED', creator: 'ada' })));
   const call = async (user: string, method: string, path: string, body?: unknown, query: Record<string, string> = {}) =>
-    callApi(api.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${await tokenOverWorld(user)}`, body });
+    callApi(api.api, { method, path: `/v1/${path}`, query, authorization: `Bearer ${await tokenOverWorld(user, user === 'root')}`, body });
   /** What the schedule's Cloud Scheduler job publishes, as Pub/Sub delivers it (again, for a duplicate). */
   const tick = (schedule: string, publishTime: number, messageId = `m${publishTime}`) => {
     const delivery: Delivery = { messageId, data: Buffer.from(JSON.stringify({ schedule })), attributes: {}, source: 'agentline-schedule-fires', publishTime };
@@ -167,5 +167,36 @@ describe('schedules through the API and their workers', () => {
     expect(both.body).toMatchObject({ error: { code: 400, message: expect.stringContaining('exactly one of run') } });
     const neither = await w.call('ada', 'POST', `${agent}/schedules`, { cron: '0 * * * *', timeZone: 'UTC' });
     expect(neither.body).toMatchObject({ error: { code: 400, message: expect.stringContaining('exactly one of run') } });
+  });
+
+  it("lets only the schedule's creator change what it starts or run it now, an admin included", async () => {
+    const w = await start();
+    const name = await createHourly(w);
+    const patched = await w.call('root', 'PATCH', name, { run: { input: 'something else' } }, { updateMask: 'run' });
+    expect(patched.body).toMatchObject({ error: { code: 403, details: [{ reason: 'NOT_SCHEDULE_CREATOR' }] } });
+    expect((await w.call('root', 'POST', `${name}:runNow`)).body).toMatchObject({ error: { code: 403, details: [{ reason: 'NOT_SCHEDULE_CREATOR' }] } });
+    // Managing it otherwise is theirs too.
+    expect((await w.call('root', 'POST', `${name}:pause`)).body).toMatchObject({ state: 'PAUSED' });
+    expect((await w.call('root', 'PATCH', name, { cron: '30 * * * *' }, { updateMask: 'cron' })).body).toMatchObject({ cron: '30 * * * *' });
+    expect(w.submissions()).toHaveLength(0);
+  });
+
+  it('starts the run of a schedule whose name is as long as names get', async () => {
+    const w = await start();
+    const id = `s${'x'.repeat(61)}z`;
+    const created = await w.call('ada', 'POST', `${agent}/schedules`, hourly, { scheduleId: id });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const fire = (await w.call('ada', 'POST', `${agent}/schedules/${id}:runNow`, undefined, { requestId: 'long' })).body as Record<string, unknown>;
+    await w.world.queue.idle();
+    expect(await w.world.store.getRun(String(fire['run']).slice('runs/'.length))).toMatchObject({ state: 'SUCCEEDED', userId: 'ada' });
+  });
+
+  it('refuses cron syntax Cloud Scheduler does not take', async () => {
+    const w = await start();
+    for (const cron of ['0 0 L * *', '0 0 ? * MON', '0 0 * * 5#3', '0 0 15W * *']) {
+      const refused = await w.call('ada', 'POST', `${agent}/schedules`, { ...hourly, cron });
+      expect(refused.body, cron).toMatchObject({ error: { code: 400, message: expect.stringContaining('is not unix-cron') } });
+    }
+    expect((await w.call('ada', 'POST', `${agent}/schedules`, { ...hourly, cron: '0 9 * JAN-MAR MON-FRI' })).status).toBe(200);
   });
 });

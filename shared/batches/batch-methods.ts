@@ -11,6 +11,7 @@ import { InvalidInputError, NotFoundError, PermissionDeniedError } from '../doma
 import { outboxEntryOf } from '../domain/outbox.ts';
 import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
 import { submissionSchema } from '../domain/submission.ts';
+import { checkRequestId } from '../domain/request-id.ts';
 import { publishCommitted } from '../engine/dispatch-outbox.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { toBatchJson, toReportLine, batchTotals } from './batch-view.ts';
@@ -38,6 +39,7 @@ export async function createBatch(deps: BatchMethodDeps, caller: Caller, request
   if (!parsed.success) throw new InvalidInputError(`Invalid batch: ${describeIssues(parsed.error.issues)}`, { code: 'INVALID_BATCH' });
   const { agent, ...spec } = parsed.data;
   requireValidBatchSpec(spec, deps);
+  checkRequestId(requestId);
   const key = requestId ?? deps.newId();
   const batchId = `b${createHash('sha256').update(`${caller.userId}\n${key}`).digest('hex').slice(0, 24)}`;
   const now = deps.clock.now();

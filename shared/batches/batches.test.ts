@@ -145,4 +145,10 @@ describe('batches', () => {
     expect(model.inputs).toHaveLength(700);
     expect(new Set(model.inputs).size).toBe(700);
   });
+
+  it('refuses a requestId that would name what a batch, schedule or trigger starts', async () => {
+    const { call } = start(trackingModel());
+    await expect(call('POST', 'batches', { agent, items: ['a'] }, { requestId: 'schedule:1234' })).rejects.toThrow(/400.*requestId may not start with batch:, schedule: or trigger:/);
+    await expect(call('POST', 'runs', { agent, input: 'hi' }, { requestId: 'batch:b1:0' })).rejects.toThrow(/400.*INVALID_REQUEST_ID/);
+  });
 });

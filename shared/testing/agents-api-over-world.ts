@@ -32,8 +32,8 @@ export function createAgentsApiOverWorld(world: ReturnType<typeof createInMemory
 }
 
 /** A local token the handlers of `createApiHandlersOverWorld` accept, for `userId`. */
-export function tokenOverWorld(userId: string): Promise<string> {
-  return mintLocalToken(secret, { userId });
+export function tokenOverWorld(userId: string, admin = false): Promise<string> {
+  return mintLocalToken(secret, { userId, admin });
 }
 
 /** The API's handlers over an in-memory world (deploys are not subscribed); `webhookSecrets` for triggers. */

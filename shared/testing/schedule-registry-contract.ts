@@ -37,7 +37,10 @@ export function describeScheduleRegistryContract(name: string, createRegistry: (
   describe(`AgentRegistry schedule contract: ${name}`, () => {
     it('creates, reads, replaces and deletes a schedule, inside and outside transactions, and refuses a second create', async () => {
       const registry = createRegistry();
-      const schedule = sampleScheduleRecord(sampleAgentName(uniqueId('a')), 'nightly', { lastStarted: { scheduledTime: 1_500, runName: 'runs/r0' } });
+      const base = sampleScheduleRecord(sampleAgentName(uniqueId('a')), 'nightly', { lastStarted: { scheduledTime: 1_500, startTime: 1_600, batchName: 'batches/b0' } });
+      // Batch items are any JSON, arrays in arrays included, which a Firestore document cannot hold as they are.
+      const { run: _run, ...fields } = base.fields;
+      const schedule = { ...base, fields: { ...fields, batch: { items: [['en', 'hi'], [1, [2]]], concurrency: 2 } } };
       expect(await registry.getSchedule(schedule.name)).toBeUndefined();
       await registry.transact(async (tx) => tx.createSchedule(schedule));
       expect(await registry.getSchedule(schedule.name)).toEqual(schedule);

@@ -41,8 +41,11 @@ function readDelivery(snapshot: DocumentSnapshot): DeliveryRecord | undefined {
   return deliveryRecordSchema.parse(record);
 }
 
+// A schedule's run config and batch items are arbitrary JSON (arrays in arrays): its fields are kept as JSON text.
+const scheduleCodec = { jsonFields: ['fields'] };
+
 function readSchedule(snapshot: DocumentSnapshot): ScheduleRecord | undefined {
-  return snapshot.exists ? scheduleRecordSchema.parse(fromFirestore(snapshot.data()!, codecs.plain)) : undefined;
+  return snapshot.exists ? scheduleRecordSchema.parse(fromFirestore(snapshot.data()!, scheduleCodec)) : undefined;
 }
 
 function readFire(snapshot: DocumentSnapshot): FireRecord | undefined {
@@ -246,11 +249,11 @@ class FirestoreAgentRegistryTransaction implements AgentRegistryTransaction {
   }
 
   createSchedule(record: ScheduleRecord): void {
-    this.#transaction.create(this.#db.doc(schedulePath(record.name)), toFirestore(scheduleRecordSchema.parse(record), codecs.plain));
+    this.#transaction.create(this.#db.doc(schedulePath(record.name)), toFirestore(scheduleRecordSchema.parse(record), scheduleCodec));
   }
 
   putSchedule(record: ScheduleRecord): void {
-    this.#transaction.set(this.#db.doc(schedulePath(record.name)), toFirestore(scheduleRecordSchema.parse(record), codecs.plain));
+    this.#transaction.set(this.#db.doc(schedulePath(record.name)), toFirestore(scheduleRecordSchema.parse(record), scheduleCodec));
   }
 
   deleteSchedule(name: string): void {

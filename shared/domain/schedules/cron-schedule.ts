@@ -26,6 +26,10 @@ export class CronSchedule {
     if (fields.length !== 5) {
       throw new InvalidInputError(`cron "${expression}" must have five fields (minute hour day-of-month month day-of-week), as Cloud Scheduler takes it`, { code: 'INVALID_SCHEDULE' });
     }
+    const beyondUnixCron = fields.find((field) => /[A-Za-z#?]/.test(field.replace(/\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi, '')));
+    if (beyondUnixCron !== undefined) {
+      throw new InvalidInputError(`cron "${expression}": "${beyondUnixCron}" is not unix-cron (numbers, *, ranges, lists, steps, month and day names), which is what Cloud Scheduler takes; L, W, # and ? are not`, { code: 'INVALID_SCHEDULE' });
+    }
     try {
       return new CronSchedule(new Cron(fields.join(' '), { timezone: timeZone, paused: true, mode: '5-part' }));
     } catch (error) {

@@ -57,6 +57,9 @@ export function applyScheduleUpdate(current: WritableScheduleFields, update: Par
   return applyUpdateMask(scheduleFields as ResourceFields<z.ZodRawShape>, current, update, mask);
 }
 
+/** The most JSON a schedule's batch may hold (its items travel in every fire's first fan-out message). */
+export const maxScheduledBatchBytes = 256 * 1024;
+
 /** Checks what zod cannot: the cron expression and time zone, what each fire starts, and a RunConfig a run would accept. */
 export function requireValidSchedule(fields: Partial<WritableScheduleFields>, options: { batchSources: BatchSourcePolicy }): WritableScheduleFields {
   const complete = writableScheduleFieldsSchema.safeParse(fields);
@@ -65,7 +68,14 @@ export function requireValidSchedule(fields: Partial<WritableScheduleFields>, op
   if ((complete.data.run === undefined) === (complete.data.batch === undefined)) {
     throw new InvalidInputError('Invalid schedule: give exactly one of run (one run per fire) and batch (one batch per fire)', { code: 'INVALID_SCHEDULE' });
   }
-  if (complete.data.batch) requireValidBatchSpec(complete.data.batch, { ...options, field: 'batch' });
+  if (complete.data.batch) {
+    requireValidBatchSpec(complete.data.batch, { ...options, field: 'batch' });
+    // Each fire's first fan-out message carries the batch: it must stay well under a message's limit.
+    const bytes = Buffer.byteLength(JSON.stringify(complete.data.batch));
+    if (bytes > maxScheduledBatchBytes) {
+      throw new InvalidInputError(`Invalid schedule: batch is ${bytes} bytes of JSON, more than ${maxScheduledBatchBytes}: put its items in a JSON Lines object (jsonlUri)`, { code: 'INVALID_SCHEDULE' });
+    }
+  }
   try {
     parseRunConfig(complete.data.run?.runConfig ?? {}, { onWarning: () => undefined });
   } catch (error) {

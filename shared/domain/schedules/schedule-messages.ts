@@ -36,7 +36,8 @@ export function runNowFireId(requestId: string): string {
  * with the old one's. A batch is created by its first fan-out message, which carries it.
  */
 export function fireStart(schedule: ScheduleRecord, fireId: string, now: number): { runName?: string; batchName?: string; message: OutboxMessage } {
-  const idempotencyKey = `schedule:${schedule.name}:${schedule.createTime}:${fireId}`;
+  // Hashed: a schedule's name can be longer than an idempotency key may be.
+  const idempotencyKey = `schedule:${createHash('sha256').update(`${schedule.name}\n${schedule.createTime}\n${fireId}`).digest('hex')}`;
   const agent = { name: schedule.agent };
   const batch = schedule.fields.batch;
   if (batch) {

@@ -23,7 +23,7 @@ export const scheduleRecordSchema = z.object({
   cursorTime: z.number(),
   pauseTime: z.number().optional(),
   /** The latest fire that started a run: what the overlap policy looks at. */
-  lastStarted: z.object({ scheduledTime: z.number(), runName: z.string().optional(), batchName: z.string().optional() }).optional(),
+  lastStarted: z.object({ scheduledTime: z.number(), startTime: z.number().optional(), runName: z.string().optional(), batchName: z.string().optional() }).optional(),
   createTime: z.number(),
   updateTime: z.number(),
 });
