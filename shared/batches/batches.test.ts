@@ -95,7 +95,7 @@ describe('batches', () => {
     const { lines, totals } = await report(first['name']);
     expect(lines.map((line) => line['state'])).toEqual(['SUCCEEDED', 'FAILED', 'SUCCEEDED']);
     expect(lines[1]).toMatchObject({ error: { code: 'INVALID_ITEM', message: 'item 1: {{ n }} is missing' } });
-    expect(totals).toMatchObject({ succeeded: 2, modelRequests: 2 });
+    expect(totals).toMatchObject({ succeeded: 2, failed: 1, modelRequests: 2 });
     expect(model.inputs).toHaveLength(2);
   });
 

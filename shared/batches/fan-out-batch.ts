@@ -65,6 +65,13 @@ export function createFanOutBatchHandler(deps: BatchDeps) {
           out.push(moved.started.message);
         }
       }
+      // Items that cannot become runs end here: their lane's totals count them as failed.
+      for (const item of read.items.keys()) {
+        const index = current.fanOut.nextIndex + item;
+        if (items.get(index)?.state !== 'FAILED') continue;
+        const lane = movedLanes.find((candidate) => candidate.lane === index % current.concurrency);
+        if (lane) lane.totals = { ...lane.totals, failed: lane.totals.failed + 1 };
+      }
       const finished = failure ? undefined : finishBatch(advanced, movedLanes, now);
       if (!read.done && advanced.state === 'RUNNING') out.push(fanOutMessage(batchId, read.next.index));
       if (finished) out.push(finished.message);
