@@ -76,7 +76,8 @@ export const functionNeeds = {
   // their deadline.
   sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out']),
   // agents-api/fire-schedule.ts: the runs, or the batches' first fan-outs, a schedule's fires start (through the outbox).
-  fireSchedule: needs(['trusted-submissions', 'batch-fan-out']),
+  // A schedule its agent's deletion left behind is removed, its job through the sync worker.
+  fireSchedule: needs(['trusted-submissions', 'batch-fan-out', 'schedule-sync']),
   // agents-api/sync-schedule-job.ts: writes Cloud Scheduler jobs, publishes nothing.
   syncScheduleJob: needs([], { managesSchedulerJobs: true }),
   // batches/fan-out-batch.ts: the runs of the lanes it starts, the next chunk, the batch's outcome.

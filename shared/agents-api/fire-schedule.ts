@@ -1,7 +1,7 @@
 import { isTerminal } from '../domain/run.ts';
 import { decideFires } from '../domain/schedules/decide-fires.ts';
 import { scheduledFireId, type FireRecord } from '../domain/schedules/fire-record.ts';
-import { fireStart, scheduleMessageSchema } from '../domain/schedules/schedule-messages.ts';
+import { fireStart, scheduleMessageSchema, scheduleSyncMessage } from '../domain/schedules/schedule-messages.ts';
 import { isBatchEnded } from '../domain/batches/batch-record.ts';
 import type { BatchStore } from '../ports/batch-store.ts';
 import { scheduleNames } from '../domain/schedules/schedule-name.ts';
@@ -27,7 +27,7 @@ const submissionGraceMs = 10 * 60_000;
  * fire times up to the message's publish time are decided in one registry transaction — each
  * fire record created once (id: the fire time), the runs they start put in the outbox, the cursor
  * moved — so a duplicated Scheduler delivery or a retried publish finds nothing left to start.
- * A schedule that is gone, paused or left behind by a deleted agent starts nothing.
+ * A schedule that is gone or paused starts nothing; one left behind by a deleted agent is removed, and its job with it.
  */
 export function createFireScheduleHandler(deps: Deps) {
   return async function fireSchedule(delivery: Delivery): Promise<void> {
@@ -38,7 +38,14 @@ export function createFireScheduleHandler(deps: Deps) {
     if (!current) return deps.logger.info('schedule fire for a schedule that does not exist', { schedule: name });
     const outcome = await deps.registry.transact(async (tx) => {
       const [schedule, agent] = await Promise.all([tx.getSchedule(name), tx.getAgent(current.agent)]);
-      if (!schedule || !agent || !belongsTo(schedule, agent)) return { fires: [], messages: [] };
+      if (!schedule) return { fires: [], messages: [] };
+      if (!agent || !belongsTo(schedule, agent)) {
+        // Left behind by a deleted agent: removed with its job, which would otherwise tick forever.
+        const sync = scheduleSyncMessage(name, now);
+        tx.deleteSchedule(name);
+        tx.putOutbox(outboxEntryOf(sync, now));
+        return { fires: [], messages: [sync] };
+      }
       // From the schedule as this attempt of the transaction read it: a concurrent fire that
       // started a run makes the transaction run again, and this reads that run.
       const previousRunActive = await isRunGoing(deps, schedule, now);

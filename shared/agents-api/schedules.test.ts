@@ -199,4 +199,15 @@ describe('schedules through the API and their workers', () => {
     }
     expect((await w.call('ada', 'POST', `${agent}/schedules`, { ...hourly, cron: '0 9 * JAN-MAR MON-FRI' })).status).toBe(200);
   });
+
+  it("removes a schedule its agent's deletion left behind, and its job, at its next tick", async () => {
+    const w = await start();
+    const name = await createHourly(w);
+    await new InMemoryAgentRegistry(w.world.documents).transact(async (tx) => tx.deleteAgent((await tx.getAgent(agent))!));
+    await w.tick(name, midnight + hour + 1_000);
+    await w.world.queue.idle();
+    expect(w.submissions()).toHaveLength(0);
+    expect(w.jobs.jobs.size).toBe(0);
+    expect(await new InMemoryAgentRegistry(w.world.documents).getSchedule(name)).toBeUndefined();
+  });
 });
