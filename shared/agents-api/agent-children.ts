@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AgentRecord } from '../domain/agents/agent-record.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
+import { readPageCursor } from '../domain/agents/page-token.ts';
 import { authorizeAgentAccess, type Caller } from '../domain/agents/permissions.ts';
-import { InvalidInputError } from '../domain/errors.ts';
 import type { Page } from '../ports/agent-registry.ts';
 import type { ApiDeps } from './api-deps.ts';
 
@@ -39,9 +39,7 @@ export async function readPage<T>(
   const token = query['pageToken'];
   let after: string | undefined;
   if (token) {
-    const cursor = cursorSchema.safeParse(deps.pageTokens.decode(token, requestParameters));
-    if (!cursor.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
-    after = cursor.data[0];
+    after = readPageCursor(cursorSchema, deps.pageTokens.decode(token, requestParameters))[0];
   }
   const page = await read({ pageSize, after });
   return { ...page, encode: (cursor) => deps.pageTokens.encode([cursor], requestParameters) };

@@ -1,4 +1,5 @@
 import { assertBelowAgentLimit, assertServedParent } from '../domain/agents/agent-creation-policy.ts';
+import { readPageCursor } from '../domain/agents/page-token.ts';
 import { readAgentBody, requireCompleteAgent } from '../domain/agents/agent-input.ts';
 import { definitionFields, type WritableAgentFields } from '../domain/agents/agent-fields.ts';
 import { assertValidAgentId, assertValidParent, parseAgentName } from '../domain/agents/agent-name.ts';
@@ -7,7 +8,7 @@ import { audiencesOf } from '../domain/agents/list-audience.ts';
 import { agentSortKeySchema, parseOrderBy, parsePageSize, type AgentSortKey } from '../domain/agents/list-request.ts';
 import { toAgentJsonFor } from '../domain/agents/agent-json-for-caller.ts';
 import { authorizeAgentAccess, permissionsOn, stateReasonFor, type Caller } from '../domain/agents/permissions.ts';
-import { AbortedError, FailedPreconditionError, InvalidInputError, ResourceExistsError } from '../domain/errors.ts';
+import { AbortedError, FailedPreconditionError, ResourceExistsError } from '../domain/errors.ts';
 import { applyUpdate, parseUpdateMask } from '../domain/agents/update-mask.ts';
 import type { ApiDeps } from './api-deps.ts';
 
@@ -70,11 +71,8 @@ export async function listAgents(deps: Deps, caller: Caller, parent: string, que
   };
 }
 
-/** A token this service issued for the same request carries a sort key; anything else is a bad token. */
 function readCursor(cursor: unknown[]): AgentSortKey {
-  const parsed = agentSortKeySchema.safeParse(cursor);
-  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
-  return parsed.data;
+  return readPageCursor(agentSortKeySchema, cursor);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
+import { readPageCursor } from '../domain/agents/page-token.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { InvalidInputError, NotFoundError, PermissionDeniedError, TransientError } from '../domain/errors.ts';
 import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
@@ -174,9 +175,7 @@ export async function authorizedRun(deps: Pick<Deps, 'runs'>, caller: Caller, ru
 }
 
 function readCursor(cursor: unknown[]) {
-  const parsed = runSortKeySchema.safeParse(cursor);
-  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
-  return parsed.data;
+  return readPageCursor(runSortKeySchema, cursor);
 }
 
 /** The run's view with its result callback's state and attempts, when it names one. */

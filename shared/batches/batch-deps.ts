@@ -1,6 +1,5 @@
-import type { SourceChunk, SourcePosition } from '../adapters/batch-source/read-batch-source.ts';
-import type { BatchSource } from '../domain/batches/batch-record.ts';
 import type { BatchStore } from '../ports/batch-store.ts';
+import type { ReadBatchSource } from '../ports/batch-source.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { OutboxStore } from '../ports/outbox-store.ts';
@@ -15,6 +14,6 @@ export interface BatchDeps {
   outbox: OutboxStore;
   clock: Clock;
   logger: Logger;
-  /** Reads a chunk of a batch's source (adapters/batch-source/read-batch-source.ts). */
-  readSource(source: BatchSource, from: SourcePosition, maxItems: number): Promise<SourceChunk>;
+  /** Reads a chunk of a batch's source. */
+  readSource: ReadBatchSource;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
-import type { PageTokenCodec } from '../domain/agents/page-token.ts';
+import { readPageCursor, type PageTokenCodec } from '../domain/agents/page-token.ts';
 import { maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
 import { batchSpecSchema, newBatchRecord, requireValidBatchSpec, type BatchSourcePolicy } from '../domain/batches/batch-spec.ts';
 import { newLane } from '../domain/batches/batch-runs.ts';
@@ -60,7 +60,7 @@ export async function createBatch(deps: BatchMethodDeps, caller: Caller, request
 /** `batches.get`: the batch with its live counts and totals, for its user or an admin (403 before 404). */
 export async function getBatch(deps: BatchMethodDeps, caller: Caller, batchId: string): Promise<Json> {
   const batch = await authorizedBatch(deps, caller, batchId);
-  const [lanes, counts] = await Promise.all([deps.batches.transact((tx) => tx.getLanes(batchId)), deps.batches.countItems(batchId)]);
+  const [lanes, counts] = await Promise.all([deps.batches.listLanes(batchId), deps.batches.countItems(batchId)]);
   return toBatchJson(batch, lanes, counts);
 }
 
@@ -111,7 +111,7 @@ export async function reportBatch(deps: BatchMethodDeps, caller: Caller, batchId
   const after = query['pageToken'] ? readIndexCursor(deps.pageTokens.decode(query['pageToken'], parameters)) : -1;
   const items = await deps.batches.listItems(batchId, after, pageSize + 1);
   const page = items.slice(0, pageSize);
-  const lanes = await deps.batches.transact((tx) => tx.getLanes(batchId));
+  const lanes = await deps.batches.listLanes(batchId);
   return {
     state: batch.state,
     ...(batch.itemCount !== undefined ? { itemCount: batch.itemCount } : {}),
@@ -135,13 +135,9 @@ async function publishAfterCommit(deps: Pick<BatchDeps, 'queue' | 'outbox' | 'lo
 }
 
 function readCursor(cursor: unknown[]): [number, string] {
-  const parsed = z.tuple([z.number(), z.string()]).safeParse(cursor);
-  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
-  return parsed.data;
+  return readPageCursor(z.tuple([z.number(), z.string()]), cursor);
 }
 
 function readIndexCursor(cursor: unknown[]): number {
-  const parsed = z.tuple([z.number().int().nonnegative()]).safeParse(cursor);
-  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
-  return parsed.data[0];
+  return readPageCursor(z.tuple([z.number().int().nonnegative()]), cursor)[0];
 }

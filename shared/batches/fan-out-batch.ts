@@ -5,7 +5,7 @@ import type { BatchItem, BatchLane, BatchRecord } from '../domain/batches/batch-
 import { isBatchEnded } from '../domain/batches/batch-record.ts';
 import { AgentlineError } from '../domain/errors.ts';
 import type { RunError } from '../domain/run.ts';
-import type { SourceChunk } from '../adapters/batch-source/read-batch-source.ts';
+import type { SourceChunk } from '../ports/batch-source.ts';
 import { outboxEntryOf } from '../domain/outbox.ts';
 import type { OutboxMessage } from '../domain/step.ts';
 import { publishCommitted } from '../engine/dispatch-outbox.ts';

@@ -21,6 +21,8 @@ export interface BatchTransaction {
 export interface BatchStore {
   transact<T>(work: (tx: BatchTransaction) => Promise<T>): Promise<T>;
   getBatch(batchId: string): Promise<BatchRecord | undefined>;
+  /** Every lane of the batch, by lane number, read outside any transaction (views and reports: no lock against the lanes' writers). */
+  listLanes(batchId: string): Promise<BatchLane[]>;
   /** A user's batches (everyone's for `userId` undefined), newest first, one indexed query per page. */
   listBatchesPage(query: { userId?: string; after?: [number, string]; pageSize: number }): Promise<{ batches: BatchRecord[]; next?: [number, string] }>;
   /** How many items are in each state: one count aggregation per state, however many items. */

@@ -41,6 +41,7 @@ export function describeBatchStoreContract(name: string, createStore: () => Batc
       expect(await store.getBatch(batch.batchId)).toEqual(batch);
       await expect(store.transact(async (tx) => tx.createBatch(batch))).rejects.toThrow();
       expect(await store.transact((tx) => tx.getLanes(batch.batchId))).toEqual([newLane(0), { ...newLane(1), running: 1, next: 3 }]);
+      expect(await store.listLanes(batch.batchId)).toEqual([newLane(0), { ...newLane(1), running: 1, next: 3 }]);
       expect(await store.transact((tx) => tx.getLane(batch.batchId, 1))).toEqual({ ...newLane(1), running: 1, next: 3 });
     });
 

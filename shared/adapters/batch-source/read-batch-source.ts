@@ -1,20 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { BatchSource } from '../../domain/batches/batch-record.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
-
-/** Where reading a source stopped: the next item's index, and its byte offset in a file. */
-export interface SourcePosition {
-  index: number;
-  offset: number;
-}
-
-export interface SourceChunk {
-  /** Each item read, parsed, or why it could not be. */
-  items: ({ value: unknown } | { error: string })[];
-  next: SourcePosition;
-  /** Nothing is left to read. */
-  done: boolean;
-}
+import type { SourceChunk, SourcePosition } from '../../ports/batch-source.ts';
 
 /** A JSON Lines item is refused past this size (it would not fit the item's document). */
 const maxLineBytes = 256 * 1024;

@@ -33,6 +33,11 @@ export class FirestoreBatchStore implements BatchStore {
     return readBatch(await this.#db.doc(paths.batch(batchId)).get());
   }
 
+  async listLanes(batchId: string): Promise<BatchLane[]> {
+    const snapshot = await this.#db.collection(paths.batchLanes(batchId)).get();
+    return snapshot.docs.map((doc) => readLane(doc)!).sort((a, b) => a.lane - b.lane);
+  }
+
   /** `userId` equality, `createTime desc, __name__ desc`: the composite index in infra/firestore.indexes.json. */
   async listBatchesPage(query: { userId?: string; after?: [number, string]; pageSize: number }): Promise<{ batches: BatchRecord[]; next?: [number, string] }> {
     let select = this.#db.collection(paths.batches).orderBy('createTime', 'desc').orderBy(FieldPath.documentId(), 'desc');

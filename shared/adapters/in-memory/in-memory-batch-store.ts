@@ -23,6 +23,13 @@ export class InMemoryBatchStore implements BatchStore {
     return value === undefined ? undefined : batchRecordSchema.parse(value);
   }
 
+  async listLanes(batchId: string): Promise<BatchLane[]> {
+    return this.#documents
+      .listChildren(paths.batchLanes(batchId))
+      .map((value) => batchLaneSchema.parse(value))
+      .sort((a, b) => a.lane - b.lane);
+  }
+
   async listBatchesPage(query: { userId?: string; after?: [number, string]; pageSize: number }): Promise<{ batches: BatchRecord[]; next?: [number, string] }> {
     const after = query.after;
     const all = this.#documents

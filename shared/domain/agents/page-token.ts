@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
 
 /**
@@ -47,4 +48,11 @@ export function createPageTokenCodec(secret: string): PageTokenCodec {
 
 function hashParameters(parameters: unknown): Buffer {
   return createHash('sha256').update(JSON.stringify(parameters)).digest();
+}
+
+/** A decoded page token's cursor read by `schema`: a token this service issued for the same request carries one; anything else is a bad token. */
+export function readPageCursor<T>(schema: z.ZodType<T>, cursor: unknown[]): T {
+  const parsed = schema.safeParse(cursor);
+  if (!parsed.success) throw new InvalidInputError('Invalid pageToken: start again without pageToken', { code: 'INVALID_PAGE_TOKEN' });
+  return parsed.data;
 }

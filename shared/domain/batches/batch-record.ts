@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { runErrorSchema } from '../run.ts';
 import { submissionSchema } from '../submission.ts';
 
-/** The most runs of one batch active at once, and the most items one batch may hold. */
+/** The most runs of one batch active at once. */
 export const maxBatchConcurrency = 100;
-export const maxBatchItems = 100_000;
 
 /** Where a batch's items come from: a list in the request, or a JSON Lines file (one item per line) of the local stack or in Cloud Storage. */
 export const batchSourceSchema = z.union([
