@@ -14,7 +14,7 @@ export function describeModelQuotaContract(name: string, create: (quotas: ModelQ
   describe(`ModelQuotaGovernor contract: ${name}`, () => {
     it('grants at most the window’s requests however many ask at once, and tells the others to come back in the next window', async () => {
       const model = uniqueModel();
-      const quota = create({ [model]: { rpm: 20, windowSeconds: 60, shards: 5, batchShare: 0.8 } });
+      const quota = create({ [model]: { rpm: 20, windowSeconds: 60, shards: 10, batchShare: 0.8 } });
       const answers = await Promise.all(Array.from({ length: 35 }, (_, n) => quota.reserve({ model, tokens: 10, priority: 'interactive' }, at(n))));
       expect(answers.filter((answer) => answer.granted)).toHaveLength(20);
       for (const answer of answers) if (!answer.granted) expect(answer.retryTime).toBeGreaterThanOrEqual(at(0) - 1_000 + window);

@@ -5,6 +5,9 @@ import type { ModelQuotaGovernor } from '../../ports/model-quota.ts';
 import { documentPaths as paths } from '../document-paths.ts';
 import { fromFirestoreError } from './firestore-errors.ts';
 
+/** How long this process trusts what it read of a model's 429 block. */
+const blockedReadMs = 1_000;
+
 /** How long a shard document outlives its window (Firestore's TTL policy deletes it then). */
 const keptMs = 3_600_000;
 
@@ -19,6 +22,7 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
   readonly #db: Firestore;
   readonly #quotas: ModelQuotas;
   readonly #full = new Set<string>();
+  readonly #blocked = new Map<string, { until: number; readAt: number }>();
   #fullWindow = 0;
 
   readonly #now: () => number;
@@ -33,8 +37,8 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
     const quota = this.#quotas[request.model];
     if (!quota) return { granted: true };
     try {
-      const blocked = (await this.#db.doc(paths.modelQuota(request.model)).get()).data()?.['blockedUntil'] as Timestamp | undefined;
-      if (blocked && now < blocked.toMillis()) return { granted: false, retryTime: blocked.toMillis(), reason: `${request.model} answered 429: waiting until its retry time` };
+      const blockedUntil = await this.#blockedUntil(request.model);
+      if (now < blockedUntil) return { granted: false, retryTime: blockedUntil, reason: `${request.model} answered 429: waiting until its retry time` };
       const window = windowAt(quota, now);
       if (window.start !== this.#fullWindow) {
         this.#full.clear();
@@ -67,7 +71,21 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
     }
   }
 
+  /**
+   * Until when a 429 blocks the model: read at most once a second per process (not once per
+   * request), and at once here when this process recorded the 429 itself.
+   */
+  async #blockedUntil(model: string): Promise<number> {
+    const cached = this.#blocked.get(model);
+    if (cached && this.#now() - cached.readAt < blockedReadMs) return cached.until;
+    const data = (await this.#db.doc(paths.modelQuota(model)).get()).data();
+    const until = (data?.['blockedUntil'] as Timestamp | undefined)?.toMillis() ?? 0;
+    this.#blocked.set(model, { until, readAt: this.#now() });
+    return until;
+  }
+
   async rateLimited(model: string, until: number): Promise<void> {
+    this.#blocked.set(model, { until: Math.max(until, this.#blocked.get(model)?.until ?? 0), readAt: this.#now() });
     const ref = this.#db.doc(paths.modelQuota(model));
     await this.#db.runTransaction(async (tx) => {
       const current = (await tx.get(ref)).data()?.['blockedUntil'] as Timestamp | undefined;
@@ -79,6 +97,7 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
   /**
    * One shard's transaction: counts the request if `fits` says the shard has room. `full` when no
    * request fits any more this window (remembered); `no-room` when only this one's tokens do not.
+   * Contention on one small shard is expected at a window's start: more attempts than the default five.
    */
   #take(path: string, fits: (counter: { requests: number; tokens: number }) => boolean, tokens: number, windowEnd: number): Promise<'taken' | 'full' | 'no-room'> {
     const ref = this.#db.doc(path);
@@ -88,6 +107,6 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
       if (!fits(counter)) return fits({ requests: counter.requests, tokens: 0 }) ? 'no-room' : 'full';
       tx.set(ref, { schemaVersion: 1, requests: counter.requests + 1, tokens: counter.tokens + tokens, expireTime: Timestamp.fromMillis(windowEnd + keptMs) });
       return 'taken';
-    });
+    }, { maxAttempts: 20 });
   }
 }
