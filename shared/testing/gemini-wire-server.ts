@@ -30,8 +30,8 @@ export interface GeminiWireServerOptions {
   /** Answers requests once the script is used up; throwing makes the call unexpected. */
   respond?: (request: RecordedRequest) => Reply;
   /**
-   * Enforces a quota as Gemini does: at most `requests` generate requests per window (aligned to
-   * the epoch); past it a request is answered 429 RESOURCE_EXHAUSTED with a RetryInfo until the
+   * Enforces a quota as Gemini does: at most `requests` generate requests per model per window
+   * (aligned to the epoch); past it a request is answered 429 RESOURCE_EXHAUSTED with a RetryInfo until the
    * window's end, and counted in `rateLimited`.
    */
   quota?: { requests: number; windowMs: number };
@@ -52,9 +52,9 @@ export async function startGeminiWireServer(
   const unexpectedCalls: string[] = [];
   const scripted: Reply[] = [];
   const rateLimited = { count: 0 };
-  const windows = new Map<number, number>();
-  const overQuota = (quota: { requests: number; windowMs: number }, now: number) => {
-    const window = Math.floor(now / quota.windowMs);
+  const windows = new Map<string, number>();
+  const overQuota = (quota: { requests: number; windowMs: number }, model: string, now: number) => {
+    const window = `${model} ${Math.floor(now / quota.windowMs)}`;
     const count = (windows.get(window) ?? 0) + 1;
     windows.set(window, count);
     return count > quota.requests;
@@ -85,7 +85,7 @@ export async function startGeminiWireServer(
       headers: incoming.headers,
     };
     requests.push(request);
-    if (options.quota && overQuota(options.quota, Date.now())) {
+    if (options.quota && overQuota(options.quota, request.model, Date.now())) {
       rateLimited.count += 1;
       const now = Date.now();
       const retrySeconds = (Math.floor(now / options.quota.windowMs) + 1) * options.quota.windowMs - now;

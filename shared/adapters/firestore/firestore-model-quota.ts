@@ -1,4 +1,4 @@
-import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import { Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import { guardMsOf, type ModelQuotas, type QuotaAnswer, type QuotaRequest } from '../../domain/quota/model-quotas.ts';
 import { fitsShard, retryTimeAfter, shardsFor, windowAt } from '../../domain/quota/quota-shards.ts';
 import type { ModelQuotaGovernor } from '../../ports/model-quota.ts';
@@ -22,6 +22,12 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
   readonly #db: Firestore;
   readonly #quotas: ModelQuotas;
   readonly #full = new Set<string>();
+  /**
+   * Each shard's last transaction from this process: a reservation here tries those shards last,
+   * and waits for that transaction rather than contend with it (two transactions of one process
+   * on one shard only wait for each other — seconds under the emulator's lock timeouts).
+   */
+  readonly #taking = new Map<string, Promise<unknown>>();
   readonly #blocked = new Map<string, { until: number; readAt: number }>();
   #fullWindow = 0;
 
@@ -47,7 +53,9 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
       if (!window.closing) {
         // One read of the shards first (no transaction, no lock), then a transaction only on
         // those that looked like they had room: a spent window costs no failed transactions.
-        const shards = shardsFor(quota, request).filter((shard) => !this.#full.has(paths.quotaWindowShard(request.model, window.start, shard)));
+        const open = shardsFor(quota, request).filter((shard) => !this.#full.has(paths.quotaWindowShard(request.model, window.start, shard)));
+        const taking = (shard: number) => this.#taking.has(paths.quotaWindowShard(request.model, window.start, shard));
+        const shards = [...open.filter((shard) => !taking(shard)), ...open.filter(taking)];
         const refs = shards.map((shard) => this.#db.doc(paths.quotaWindowShard(request.model, window.start, shard)));
         const seen = refs.length > 0 ? await this.#db.getAll(...refs) : [];
         for (const [position, shard] of shards.entries()) {
@@ -99,8 +107,22 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
    * request fits any more this window (remembered); `no-room` when only this one's tokens do not.
    * Contention on one small shard is expected at a window's start: more attempts than the default five.
    */
-  #take(path: string, fits: (counter: { requests: number; tokens: number }) => boolean, tokens: number, windowEnd: number): Promise<'taken' | 'full' | 'no-room'> {
+  async #take(path: string, fits: (counter: { requests: number; tokens: number }) => boolean, tokens: number, windowEnd: number): Promise<'taken' | 'full' | 'no-room'> {
     const ref = this.#db.doc(path);
+    const before = this.#taking.get(path);
+    const taking = (async () => {
+      await before?.catch(() => {});
+      return this.#transact(ref, fits, tokens, windowEnd);
+    })();
+    this.#taking.set(path, taking);
+    try {
+      return await taking;
+    } finally {
+      if (this.#taking.get(path) === taking) this.#taking.delete(path);
+    }
+  }
+
+  #transact(ref: DocumentReference, fits: (counter: { requests: number; tokens: number }) => boolean, tokens: number, windowEnd: number): Promise<'taken' | 'full' | 'no-room'> {
     return this.#db.runTransaction(async (tx) => {
       const data = (await tx.get(ref)).data();
       const counter = { requests: Number(data?.['requests'] ?? 0), tokens: Number(data?.['tokens'] ?? 0) };
