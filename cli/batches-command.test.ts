@@ -35,8 +35,8 @@ describe('agentline batches', () => {
     const folder = await mkdtemp(join(tmpdir(), 'agentline-cli-batch-'));
     await writeFile(join(folder, 'agent.yaml'), 'name: echo\ninstruction: Echo.\n');
     await writeFile(join(folder, 'items.jsonl'), '{"q":"one"}\n{"q":"two"}\n{"q":"three"}\n');
-    const body = await batchBody({ agent: join(folder, 'agent.yaml'), 'items-file': join(folder, 'items.jsonl'), template: 'Echo {{ q }}', concurrency: '2' });
-    expect(body).toMatchObject({ agent: { configYaml: 'name: echo\ninstruction: Echo.\n' }, jsonlPath: join(folder, 'items.jsonl'), inputTemplate: 'Echo {{ q }}', concurrency: 2 });
+    const body = await batchBody({ agent: join(folder, 'agent.yaml'), 'items-file': join(folder, 'items.jsonl'), template: 'Echo {{ q }}', concurrency: '2', callback: 'https://example.com/hook' });
+    expect(body).toMatchObject({ agent: { configYaml: 'name: echo\ninstruction: Echo.\n' }, jsonlPath: join(folder, 'items.jsonl'), inputTemplate: 'Echo {{ q }}', concurrency: 2, callback: { url: 'https://example.com/hook' } });
     const created = await client.call('POST', 'batches', { query: { requestId: 'cli-1' }, body });
     const lines: string[] = [];
     const ended = await followBatch(client, String(created['name']), { deadline: Date.now() + 10_000, progress: (line) => lines.push(line), intervalMs: 10 });

@@ -16,6 +16,7 @@ const options = {
   template: { type: 'string' },
   concurrency: { type: 'string' },
   'run-config': { type: 'string' },
+  callback: { type: 'string' },
   'request-id': { type: 'string' },
   'no-wait': { type: 'boolean', default: false },
   timeout: { type: 'string', default: '86400' },
@@ -106,7 +107,7 @@ export async function writeReport(api: ApiClient, name: string, out: string | un
   return written;
 }
 
-/** The create body: `--agent` (an agent name, or an Agent Config file), the items, `--template`, `--concurrency`, `--run-config`. */
+/** The create body: `--agent` (an agent name, or an Agent Config file), the items, `--template`, `--concurrency`, `--run-config`, `--callback`. */
 export async function batchBody(values: BatchValues): Promise<Record<string, unknown>> {
   if (!values.agent) throw new CliUsageError('batches create needs --agent <agent name | agent.yaml>');
   if ((values['items-file'] === undefined) === (values.items === undefined)) throw new CliUsageError('batches create needs exactly one of --items-file <items.jsonl> and --items \'<JSON list>\'');
@@ -126,5 +127,6 @@ export async function batchBody(values: BatchValues): Promise<Record<string, unk
     ...(values.template ? { inputTemplate: values.template } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(values['run-config'] ? { runConfig: parseJsonObject(values['run-config'], '--run-config') } : {}),
+    ...(values.callback ? { callback: { url: values.callback } } : {}),
   };
 }

@@ -37,12 +37,14 @@ export const usage = `Usage:
       $USER). run-now starts one fire now (the same --request-id never starts a second); fires
       lists every fire with the run it started or why it did not. Prints the JSON answer.
   agentline batches create --agent <agent name | agent.yaml> (--items-file <items.jsonl> | --items '<JSON list>')
-                           [--template '<input template>'] [--concurrency N] [--run-config '<json>'] [--request-id <id>] [--no-wait]
+                           [--template '<input template>'] [--concurrency N] [--run-config '<json>'] [--callback <url>]
+                           [--request-id <id>] [--no-wait]
   agentline batches get|cancel <batch>      agentline batches list
   agentline batches report <batch> [--out <report.jsonl>]
       Run one agent over many items through the batches API of the running dev stack (or an
       ephemeral one) as --user: create follows the batch with a progress bar until it ends (exit
       status 0 only when it SUCCEEDED); report writes every item's outcome as JSON Lines, then the totals.
+      --callback POSTs the batch's outcome, signed with --user's callback secret, to <url> when it ends.
   agentline migrate
       Bring a deployment's Firestore data (GOOGLE_CLOUD_PROJECT, Application Default Credentials)
       up to this version; idempotent. Local stacks migrate their own data as they start.

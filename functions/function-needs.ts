@@ -66,9 +66,9 @@ export const functionNeeds = {
   // wiring/create-api-deps.ts: the page-token key of list responses.
   // agents-api/schedule-methods.ts: a schedule's job to bring in line (every change), a look at
   // the schedule now (resume: catch up), the run a run-now starts (all through the outbox);
-  // batches/batch-methods.ts: a batch's first fan-out, the outcome of a batch cancelled while
-  // nothing of it ran, and its running items' cancellations;
-  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results'], { secrets: ['page-token-key'] }),
+  // batches/batch-methods.ts: a batch's first fan-out, the outcome (and callback) of a batch
+  // cancelled while nothing of it ran, and its running items' cancellations;
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results', 'callback'], { secrets: ['page-token-key'] }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox
@@ -80,10 +80,10 @@ export const functionNeeds = {
   fireSchedule: needs(['trusted-submissions', 'batch-fan-out', 'schedule-sync']),
   // agents-api/sync-schedule-job.ts: writes Cloud Scheduler jobs, publishes nothing.
   syncScheduleJob: needs([], { managesSchedulerJobs: true }),
-  // batches/fan-out-batch.ts: the runs of the lanes it starts, the next chunk, the batch's outcome.
-  fanOutBatch: needs(['trusted-submissions', 'batch-fan-out', 'results']),
-  // batches/advance-batch.ts: a lane's next run, the batch's outcome.
-  advanceBatch: needs(['trusted-submissions', 'results']),
+  // batches/fan-out-batch.ts: the runs of the lanes it starts, the next chunk, the batch's outcome and callback.
+  fanOutBatch: needs(['trusted-submissions', 'batch-fan-out', 'results', 'callback']),
+  // batches/advance-batch.ts: a lane's next run, the batch's outcome and callback.
+  advanceBatch: needs(['trusted-submissions', 'results', 'callback']),
   // steps/handle-callback.ts: POSTs through the guarded fetch, retries through the delay queue
   // (its own topic), signs with the key only it holds (wiring/create-callback-deps.ts).
   deliverCallback: needs([], { delaysSteps: true, secrets: ['callback-signing-key'] }),

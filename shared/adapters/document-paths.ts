@@ -1,3 +1,5 @@
+import type { CallbackSubject } from '../domain/callback.ts';
+
 /**
  * Where each record lives, the same in Firestore and in the in-memory store (docs/architecture.md,
  * "Data"). Sequence numbers are zero-padded so document ids sort in order.
@@ -14,8 +16,6 @@ export const documentPaths = {
   streamRecord: (runId: string, seq: number) => `runs/${runId}/stream/${String(seq).padStart(9, '0')}`,
   /** The run's one conversation checkpoint, replaced by every transition that appends events. */
   conversation: (runId: string) => `runs/${runId}/conversation/latest`,
-  /** The delivery of the run's result callback (docs/architecture.md, "Result callbacks"). */
-  callback: (runId: string) => `runs/${runId}/callback/state`,
   /** Whose a run created through the runs API is, until and after the submission step writes it. */
   runClaim: (runId: string) => `runClaims/${runId}`,
   join: (runId: string, turn: number) => `runs/${runId}/joins/${String(turn).padStart(6, '0')}`,
@@ -55,6 +55,8 @@ export const documentPaths = {
   batchLane: (batchId: string, lane: number) => `batches/${batchId}/lanes/${String(lane).padStart(3, '0')}`,
   batchItems: (batchId: string) => `batches/${batchId}/items`,
   batchItem: (batchId: string, index: number) => `batches/${batchId}/items/${String(index).padStart(9, '0')}`,
+  /** The delivery of a run's or a batch's result callback (docs/architecture.md, "Result callbacks"). */
+  callbackOf: (subject: CallbackSubject) => (subject.kind === 'run' ? `runs/${subject.id}/callback/state` : `batches/${subject.id}/callback/state`),
   /** The model quota's counters, one document per (model, window, shard), and what a 429 blocks (docs/architecture.md, "Model quota"). */
   quotaWindowShard: (model: string, windowStart: number, shard: number) => `quotaWindows/${encodeURIComponent(model)}-${windowStart}-${shard}`,
   modelQuota: (model: string) => `modelQuotas/${encodeURIComponent(model)}`,

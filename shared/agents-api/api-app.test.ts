@@ -50,7 +50,7 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
     webhookSecrets: new InMemoryWebhookSecrets(),
     schedulerJobs: new InMemorySchedulerJobs(),
     batches: new InMemoryBatchStore(documents),
-    batchSources: { localFiles: true, buckets: 'any' },
+    batchPolicy: { localFiles: true, buckets: 'any', httpCallbacks: true },
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

@@ -11,7 +11,7 @@ import type { SubmissionPublisher } from '../ports/submission-publisher.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 import type { BatchStore } from '../ports/batch-store.ts';
-import type { BatchSourcePolicy } from '../domain/batches/batch-spec.ts';
+import type { BatchPolicy } from '../domain/batches/batch-spec.ts';
 
 /** What the agents API and the deploy worker need. */
 export interface ApiDeps {
@@ -40,7 +40,7 @@ export interface ApiDeps {
   /** Batches, their lanes and items (the batch methods; the workers write them too). */
   batches: BatchStore;
   /** Where batches may read their items from: files of this machine (the local stack only), and which buckets. */
-  batchSources: BatchSourcePolicy;
+  batchPolicy: BatchPolicy;
   /** The values of webhook triggers' secret versions, read at delivery (never returned by the API). */
   webhookSecrets: WebhookSecrets;
 }

@@ -180,5 +180,5 @@ function readCursor(cursor: unknown[]) {
 
 /** The run's view with its result callback's state and attempts, when it names one. */
 async function viewWithCallback(deps: Pick<Deps, 'callbacks'>, run: Run): Promise<Json> {
-  return toRunView(run, run.callback ? await deps.callbacks.getCallback(run.runId) : undefined);
+  return toRunView(run, run.callback ? await deps.callbacks.getCallback({ kind: 'run', id: run.runId }) : undefined);
 }

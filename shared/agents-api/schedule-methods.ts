@@ -16,7 +16,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { publishAfterCommit } from './operation-methods.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'queue' | 'outbox' | 'logger' | 'batchSources'>;
+type Deps = Pick<ApiDeps, 'registry' | 'clock' | 'newId' | 'pageTokens' | 'queue' | 'outbox' | 'logger' | 'batchPolicy'>;
 
 /**
  * A schedule's runs are its creator's: only the creator changes what they are or starts one now,

@@ -41,7 +41,7 @@ export function createAdvanceBatchHandler(deps: BatchDeps) {
       if (moved.lane.done && !isBatchEnded(batch.state)) {
         const lanes = (await tx.getLanes(batchId)).map((other) => (other.lane === moved.lane.lane ? moved.lane : other));
         finished = finishBatch(batch, lanes, now);
-        if (finished) out.push(finished.message);
+        if (finished) out.push(...finished.messages);
       }
       tx.putItem(batchId, ended.item);
       if (moved.started) tx.putItem(batchId, moved.started.item);

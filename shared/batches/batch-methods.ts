@@ -3,12 +3,14 @@ import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
 import { readPageCursor, type PageTokenCodec } from '../domain/agents/page-token.ts';
-import { maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
-import { batchSpecSchema, newBatchRecord, requireValidBatchSpec, type BatchSourcePolicy } from '../domain/batches/batch-spec.ts';
+import { isBatchEnded, maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
+import { batchSpecSchema, newBatchRecord, requireValidBatchSpec, type BatchPolicy } from '../domain/batches/batch-spec.ts';
 import { newLane } from '../domain/batches/batch-runs.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
 import { outboxEntryOf } from '../domain/outbox.ts';
+import { toCallbackView } from '../domain/run-view.ts';
+import type { CallbackStore } from '../ports/callback-store.ts';
 import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
 import { submissionSchema } from '../domain/submission.ts';
 import { checkRequestId } from '../domain/request-id.ts';
@@ -22,8 +24,10 @@ type Json = Record<string, unknown>;
 export type BatchMethodDeps = Pick<BatchDeps, 'batches' | 'queue' | 'outbox' | 'clock' | 'logger'> & {
   pageTokens: PageTokenCodec;
   newId: () => string;
-  /** Where batches may read their items from (batch-spec.ts). */
-  batchSources: BatchSourcePolicy;
+  /** Where batches may read their items from, and whether their callbacks may be http (batch-spec.ts). */
+  batchPolicy: BatchPolicy;
+  /** A batch's result callback and its attempts, shown with the batch. */
+  callbacks: Pick<CallbackStore, 'getCallback'>;
 };
 
 const createBatchBodySchema = batchSpecSchema.extend({ agent: submissionSchema.shape.agent });
@@ -60,8 +64,12 @@ export async function createBatch(deps: BatchMethodDeps, caller: Caller, request
 /** `batches.get`: the batch with its live counts and totals, for its user or an admin (403 before 404). */
 export async function getBatch(deps: BatchMethodDeps, caller: Caller, batchId: string): Promise<Json> {
   const batch = await authorizedBatch(deps, caller, batchId);
-  const [lanes, counts] = await Promise.all([deps.batches.listLanes(batchId), deps.batches.countItems(batchId)]);
-  return toBatchJson(batch, lanes, counts);
+  const [lanes, counts, callback] = await Promise.all([
+    deps.batches.listLanes(batchId),
+    deps.batches.countItems(batchId),
+    batch.callback && isBatchEnded(batch.state) ? deps.callbacks.getCallback({ kind: 'batch', id: batchId }) : undefined,
+  ]);
+  return { ...toBatchJson(batch, lanes, counts), ...(batch.callback ? { callback: toCallbackView(batch.callback.url, callback) } : {}) };
 }
 
 /** `batches.list`: the caller's batches (an admin's: everyone's), newest first, paged. */
@@ -88,8 +96,8 @@ export async function cancelBatch(deps: BatchMethodDeps, caller: Caller, batchId
     const finished = finishBatch(cancelling, lanes, now);
     for (const lane of lanes) tx.putLane(batchId, lane);
     tx.putBatch(finished?.batch ?? cancelling);
-    if (finished) tx.putOutbox(outboxEntryOf(finished.message, now));
-    return { batch: finished?.batch ?? cancelling, messages: finished ? [finished.message] : [] };
+    for (const message of finished?.messages ?? []) tx.putOutbox(outboxEntryOf(message, now));
+    return { batch: finished?.batch ?? cancelling, messages: finished?.messages ?? [] };
   });
   await publishAfterCommit(deps, outcome.messages);
   if (outcome.batch.state === 'CANCELLING') {

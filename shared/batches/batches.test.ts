@@ -8,6 +8,12 @@ import { callApi } from '../testing/call-api.ts';
 import { modelText } from '../testing/scripted-model.ts';
 import { createInMemoryWorld } from '../wiring/create-in-memory-world.ts';
 import { createBatchHandlers } from '../wiring/create-api-handlers.ts';
+import { callbackSecretFor } from '../domain/callback-secret.ts';
+import { startCallbackReceiver } from '../testing/callback-receiver.ts';
+import { verifyStandardWebhook } from '../webhooks/verify-standard-webhook.ts';
+import { testCallbackSigningKey } from '../wiring/create-in-memory-world.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import { parseBatchSpec } from '../domain/batches/batch-spec.ts';
 import { InMemoryBatchStore } from '../adapters/in-memory/in-memory-batch-store.ts';
 
 const agent = { configYaml: 'name: echo\ninstruction: Echo the item.\n', fileName: 'echo.yaml' };
@@ -144,6 +150,48 @@ describe('batches', () => {
     expect(lines.every((line) => line['state'] === 'SUCCEEDED')).toBe(true);
     expect(model.inputs).toHaveLength(700);
     expect(new Set(model.inputs).size).toBe(700);
+  });
+
+  it("POSTs a batch's outcome to its callback once it ends, signed with its user's secret, and shows the delivery in its view", async () => {
+    const hook = await startCallbackReceiver([503, 204]);
+    try {
+      const { world, call } = start(trackingModel());
+      const batch = await call('POST', 'batches', { agent, items: items(6), inputTemplate: 'Item {{ n }}', concurrency: 2, callback: { url: hook.url } });
+      await world.queue.idle();
+      await expect.poll(async () => (await call('GET', batch['name']))['callback']?.state, { timeout: 10_000 }).toBe('DELIVERED');
+      const [accepted] = hook.accepted();
+      expect(hook.received).toHaveLength(2);
+      const secret = callbackSecretFor(testCallbackSigningKey, 'ada');
+      expect(verifyStandardWebhook({ body: accepted!.body, headers: accepted!.headers, secrets: [secret], now: Date.now() })).toMatchObject({ ok: true, deliveryId: `cb_${batch['batchId']}` });
+      expect(JSON.parse(accepted!.body.toString('utf8'))).toMatchObject({ name: batch['name'], state: 'SUCCEEDED', totals: { succeeded: 6, modelRequests: 6 } });
+      expect(await call('GET', batch['name'])).toMatchObject({ callback: { url: hook.url, state: 'DELIVERED', attempts: [{ number: 1, status: 503 }, { number: 2, status: 204 }] } });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('reports a batch whose source cannot be read as FAILED on the results topic and to its callback', async () => {
+    const hook = await startCallbackReceiver([204]);
+    try {
+      const unreadable: typeof readBatchSource = async () => {
+        throw new InvalidInputError('line 3 is not JSON', { code: 'SOURCE_UNREADABLE' });
+      };
+      const { world, call } = start(trackingModel(), unreadable);
+      const batch = await call('POST', 'batches', { agent, items: items(3), concurrency: 2, callback: { url: hook.url } });
+      await world.queue.idle();
+      await expect.poll(() => hook.accepted().length, { timeout: 10_000 }).toBe(1);
+      const failed = { name: batch['name'], state: 'FAILED', error: { code: 'SOURCE_UNREADABLE', message: 'line 3 is not JSON' } };
+      expect(JSON.parse(hook.accepted()[0]!.body.toString('utf8'))).toMatchObject(failed);
+      expect(world.queue.published.filter((message) => message.topic === 'results').map((message) => JSON.parse(message.data.toString()).batch)).toEqual([expect.objectContaining(failed)]);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('refuses an http callback where outbound loopback is not allowed, naming it', async () => {
+    const policy = { localFiles: false, buckets: [], httpCallbacks: false };
+    expect(() => parseBatchSpec({ items: ['a'], callback: { url: 'http://example.com/hook' } }, { batchPolicy: policy })).toThrow(/callback.url http:\/\/example.com\/hook must be https/);
+    expect(parseBatchSpec({ items: ['a'], callback: { url: 'https://example.com/hook' } }, { batchPolicy: policy })).toMatchObject({ callback: { url: 'https://example.com/hook' } });
   });
 
   it('refuses a requestId that would name what a batch, schedule or trigger starts', async () => {

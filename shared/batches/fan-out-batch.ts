@@ -11,7 +11,7 @@ import type { OutboxMessage } from '../domain/step.ts';
 import { publishCommitted } from '../engine/dispatch-outbox.ts';
 import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
 import type { BatchDeps } from './batch-deps.ts';
-import { finishBatch } from './finish-batch.ts';
+import { batchEndMessages, finishBatch } from './finish-batch.ts';
 
 /** Creates the batch a message carries, with its lanes, unless it exists: a repeat creates nothing. */
 async function createCarriedBatch(deps: BatchDeps, batchId: string, create: BatchCreation): Promise<void> {
@@ -74,7 +74,10 @@ export function createFanOutBatchHandler(deps: BatchDeps) {
       }
       const finished = failure ? undefined : finishBatch(advanced, movedLanes, now);
       if (!read.done && advanced.state === 'RUNNING') out.push(fanOutMessage(batchId, read.next.index));
-      if (finished) out.push(finished.message);
+      if (finished) out.push(...finished.messages);
+      // A source that cannot be read ends the batch FAILED at once: reported now, with the totals
+      // so far (its items already running finish after it, and start nothing more).
+      if (failure) out.push(...batchEndMessages(advanced, movedLanes));
       for (const item of items.values()) tx.putItem(batchId, item);
       for (const lane of movedLanes) tx.putLane(batchId, lane);
       tx.putBatch(finished?.batch ?? advanced);

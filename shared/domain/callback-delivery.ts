@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { callbackLeaseMs, callbackRetryDelayMs, type CallbackPolicy } from './callback.ts';
+import { isBatchEnded, type BatchLane, type BatchRecord } from './batches/batch-record.ts';
+import { callbackLeaseMs, callbackRetryDelayMs, type CallbackPolicy, type CallbackSubject, type RunCallback } from './callback.ts';
 import { isTerminal, type Run } from './run.ts';
 
 /**
@@ -22,35 +23,57 @@ export const callbackAttemptSchema = z.object({
 export type CallbackAttempt = z.infer<typeof callbackAttemptSchema>;
 
 /**
- * `runs/{runId}/callback/state`: the delivery of one run's callback, created by its first delivery
- * (docs/architecture.md, "Result callbacks"). Never read or written by a run's own commits, so the
- * callback cannot change the run.
+ * `runs/{runId}/callback/state` or `batches/{batchId}/callback/state`: the delivery of one run's or
+ * batch's callback, created by its first delivery (docs/architecture.md, "Result callbacks"). Never
+ * read or written by the commits of what it reports on, so the callback cannot change it.
  */
-export const callbackStateSchema = z.object({
-  schemaVersion: z.literal(1),
-  runId: z.string(),
-  url: z.string(),
-  state: z.enum(callbackDeliveryStates),
-  /** Attempts claimed so far; an attempt is claimed before its POST. */
-  attempt: z.number().int().nonnegative(),
-  /** While an attempt is in flight: when it was claimed, and the time before which no other delivery POSTs. */
-  attemptStartTime: z.number().optional(),
-  leaseExpireTime: z.number().optional(),
-  /** After a failed attempt, the next one waits until this time. */
-  nextAttemptTime: z.number().optional(),
-  /**
-   * When the delivery must next make progress: the next attempt's time, or the lease's end. Absent
-   * once DELIVERED or GAVE_UP. The sweeper re-drives a callback whose due time is well past.
-   */
-  dueTime: z.number().optional(),
-  /** Times the sweeper re-published the callback's message. */
-  redrives: z.number().int().nonnegative().optional(),
-  attempts: z.array(callbackAttemptSchema),
-  createTime: z.number(),
-  updateTime: z.number(),
-  endTime: z.number().optional(),
-});
+export const callbackStateSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    /** The run it reports on; or, for a batch, `batchId`. */
+    runId: z.string().optional(),
+    batchId: z.string().optional(),
+    url: z.string(),
+    state: z.enum(callbackDeliveryStates),
+    /** Attempts claimed so far; an attempt is claimed before its POST. */
+    attempt: z.number().int().nonnegative(),
+    /** While an attempt is in flight: when it was claimed, and the time before which no other delivery POSTs. */
+    attemptStartTime: z.number().optional(),
+    leaseExpireTime: z.number().optional(),
+    /** After a failed attempt, the next one waits until this time. */
+    nextAttemptTime: z.number().optional(),
+    /**
+     * When the delivery must next make progress: the next attempt's time, or the lease's end. Absent
+     * once DELIVERED or GAVE_UP. The sweeper re-drives a callback whose due time is well past.
+     */
+    dueTime: z.number().optional(),
+    /** Times the sweeper re-published the callback's message. */
+    redrives: z.number().int().nonnegative().optional(),
+    attempts: z.array(callbackAttemptSchema),
+    createTime: z.number(),
+    updateTime: z.number(),
+    endTime: z.number().optional(),
+  })
+  .refine((state) => (state.runId === undefined) !== (state.batchId === undefined), 'a callback delivery names exactly one run or batch');
 export type CallbackState = z.infer<typeof callbackStateSchema>;
+
+/** The run or batch a delivery reports on. */
+export function callbackSubjectOf(state: CallbackState): CallbackSubject {
+  return state.runId !== undefined ? { kind: 'run', id: state.runId } : { kind: 'batch', id: state.batchId! };
+}
+
+/** What a callback reports on, as its claim transaction reads it: a batch with its lanes, whose totals its view sums. */
+export type CallbackSubjectRecord = { kind: 'run'; run: Run } | { kind: 'batch'; batch: BatchRecord; lanes: BatchLane[] };
+
+/** What the claim needs of a run or a batch. */
+function claimViewOf(record: CallbackSubjectRecord): { subject: CallbackSubject; callback?: RunCallback; userId?: string; state: string; ended: boolean } {
+  if (record.kind === 'run') {
+    const { run } = record;
+    return { subject: { kind: 'run', id: run.runId }, ...(run.callback ? { callback: run.callback } : {}), ...(run.userId !== undefined ? { userId: run.userId } : {}), state: run.state, ended: isTerminal(run.state) };
+  }
+  const { batch } = record;
+  return { subject: { kind: 'batch', id: batch.batchId }, ...(batch.callback ? { callback: batch.callback } : {}), userId: batch.userId, state: batch.state, ended: isBatchEnded(batch.state) };
+}
 
 /** What a delivery of the callback message finds, decided in the claim transaction. */
 export type CallbackClaim =
@@ -68,18 +91,19 @@ export type CallbackClaim =
   | { kind: 'gaveUp'; state: CallbackState };
 
 /**
- * The claim (pure): from the ended run and the stored delivery (undefined before the first), what
- * this delivery does and the document to write. An attempt that claimed and neither recorded nor
- * released before its lease ended died with its process: it is recorded as ATTEMPT_DIED and counts
- * against the bounds.
+ * The claim (pure): from the ended run or batch and the stored delivery (undefined before the
+ * first), what this delivery does and the document to write. An attempt that claimed and neither
+ * recorded nor released before its lease ended died with its process: it is recorded as
+ * ATTEMPT_DIED and counts against the bounds.
  */
-export function claimCallback(run: Run | undefined, stored: CallbackState | undefined, now: number, policy: CallbackPolicy): { claim: CallbackClaim; write?: CallbackState } {
-  if (!run) return { claim: { kind: 'none', reason: 'the run does not exist' } };
-  if (!run.callback) return { claim: { kind: 'none', reason: 'the run names no callback' } };
-  if (!isTerminal(run.state)) return { claim: { kind: 'none', reason: `the run is ${run.state}, not ended` } };
+export function claimCallback(record: CallbackSubjectRecord | undefined, stored: CallbackState | undefined, now: number, policy: CallbackPolicy): { claim: CallbackClaim; write?: CallbackState } {
+  if (!record) return { claim: { kind: 'none', reason: 'the run or batch does not exist' } };
+  const subject = claimViewOf(record);
+  if (!subject.callback) return { claim: { kind: 'none', reason: `the ${subject.subject.kind} names no callback` } };
+  if (!subject.ended) return { claim: { kind: 'none', reason: `the ${subject.subject.kind} is ${subject.state}, not ended` } };
   // Submission sets a callback only for a proven user, whose secret signs it.
-  if (run.userId === undefined) return { claim: { kind: 'none', reason: 'the run has no proven user whose secret would sign it' } };
-  const state = stored ?? newCallbackState(run.runId, run.callback.url, now);
+  if (subject.userId === undefined) return { claim: { kind: 'none', reason: `the ${subject.subject.kind} has no proven user whose secret would sign it` } };
+  const state = stored ?? newCallbackState(subject.subject, subject.callback.url, now);
   if (state.state !== 'PENDING') return { claim: { kind: 'finished', state } };
   if (state.leaseExpireTime !== undefined && state.leaseExpireTime > now) return { claim: { kind: 'leased', state } };
   if (state.nextAttemptTime !== undefined && state.nextAttemptTime > now) return { claim: { kind: 'waiting', state } };
@@ -136,8 +160,9 @@ export function isAccepted(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
-function newCallbackState(runId: string, url: string, now: number): CallbackState {
-  return { schemaVersion: 1, runId, url, state: 'PENDING', attempt: 0, attempts: [], createTime: now, updateTime: now };
+function newCallbackState(subject: CallbackSubject, url: string, now: number): CallbackState {
+  const names = subject.kind === 'run' ? { runId: subject.id } : { batchId: subject.id };
+  return { schemaVersion: 1, ...names, url, state: 'PENDING', attempt: 0, attempts: [], createTime: now, updateTime: now };
 }
 
 /** True when no attempt may start at `at`: every attempt was made, or it is past the bounded time after the first. */

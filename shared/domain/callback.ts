@@ -26,22 +26,37 @@ export function callbackRefusal(callback: RunCallback, options: { allowHttp: boo
   return undefined;
 }
 
-/** The message on the callback topic: only the run id; the URL and the payload are read from the run. */
-export const callbackMessageSchema = z.strictObject({
-  schemaVersion: z.literal(1),
-  runId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a run id'),
-});
+/** What a callback reports on: an ended run, or an ended batch (docs/architecture.md, "Result callbacks"). */
+export type CallbackSubject = { kind: 'run'; id: string } | { kind: 'batch'; id: string };
+
+const subjectId = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * The message on the callback topic: only the run's or the batch's id; the URL and the payload are
+ * read from it, so a publisher on the topic can make agentline call nothing but what its owner named.
+ */
+export const callbackMessageSchema = z.union([
+  z.strictObject({ schemaVersion: z.literal(1), runId: z.string().regex(subjectId, 'must be a run id') }),
+  z.strictObject({ schemaVersion: z.literal(1), batchId: z.string().regex(subjectId, 'must be a batch id') }),
+]);
 export type CallbackMessage = z.infer<typeof callbackMessageSchema>;
 
-/** The callback message of a run: one per run, so its id names it (the commit that ends the run writes it). */
-export function callbackOutboxMessage(runId: string): OutboxMessage {
-  const data: CallbackMessage = { schemaVersion: 1, runId };
-  return { topic: 'callback', data, id: `callback-${runId}` };
+export function callbackSubjectOfMessage(message: CallbackMessage): CallbackSubject {
+  return 'runId' in message ? { kind: 'run', id: message.runId } : { kind: 'batch', id: message.batchId };
 }
 
-/** The Standard Webhooks `webhook-id` of a run's callback: the same on every attempt, so receivers dedupe by it. */
-export function callbackWebhookId(runId: string): string {
-  return `cb_${runId}`;
+/** The callback message of a run or a batch: one per subject, so its id names it (the commit that ends it writes it). */
+export function callbackOutboxMessage(subject: CallbackSubject): OutboxMessage {
+  const data: CallbackMessage = subject.kind === 'run' ? { schemaVersion: 1, runId: subject.id } : { schemaVersion: 1, batchId: subject.id };
+  return { topic: 'callback', data, id: subject.kind === 'run' ? `callback-${subject.id}` : `callback-batch-${subject.id}` };
+}
+
+/**
+ * The Standard Webhooks `webhook-id` of a callback: the same on every attempt, so receivers dedupe
+ * by it. Run ids (`r…`) and batch ids (`b…`) never meet, so `cb_` + the id is unique.
+ */
+export function callbackWebhookId(subject: CallbackSubject): string {
+  return `cb_${subject.id}`;
 }
 
 /** Bounds of a callback's delivery; production values come from loadConfig. */

@@ -92,7 +92,7 @@ export function endRun(run: Run, now: number): Transition {
   const ended: Run = { ...rest, next: { kind: 'none' }, updateTime: now, endTime: now };
   const results: OutboxMessage = { topic: 'results', data: toRunView(ended), id: `results-${run.runId}` };
   const outbox = [results];
-  if (ended.callback) outbox.push(callbackOutboxMessage(run.runId));
+  if (ended.callback) outbox.push(callbackOutboxMessage({ kind: 'run', id: run.runId }));
   // A batch item's end moves its lane on (docs/architecture.md, "Batches").
   if (ended.batch) outbox.push({ topic: 'batch-item', data: { runId: run.runId }, id: `batch-item-${run.runId}` });
   return { run: ended, newSteps: [], outbox };

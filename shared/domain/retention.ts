@@ -1,3 +1,4 @@
+import type { CallbackSubjectRecord } from './callback-delivery.ts';
 import type { Run } from './run.ts';
 
 /**
@@ -17,9 +18,12 @@ export function runExpireTime(run: Pick<Run, 'createTime' | 'endTime' | 'deadlin
   return (run.endTime ?? run.deadlineTime ?? run.createTime + policy.maxRunMs) + policy.retentionMs;
 }
 
-/** A run's callback delivery (`runs/{runId}/callback/state`, written only once the run ended) expires with its run. */
-export function callbackExpireTime(run: Pick<Run, 'createTime' | 'endTime' | 'deadlineTime'>, policy: RetentionPolicy): number {
-  return runExpireTime(run, policy);
+/**
+ * A callback delivery (written only once its run or batch ended) expires with its run; a batch's
+ * (batches are kept) the retention after the batch ended, as long as a run's would be.
+ */
+export function callbackExpireTime(record: CallbackSubjectRecord, policy: RetentionPolicy): number {
+  return record.kind === 'run' ? runExpireTime(record.run, policy) : (record.batch.endTime ?? record.batch.updateTime) + policy.retentionMs;
 }
 
 /** When a document created at `createTime` for a run (step, event, checkpoint, join, outbox entry, rejection) is deleted. */

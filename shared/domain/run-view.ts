@@ -38,8 +38,8 @@ export function toRunView(run: Run, callback?: CallbackState): Record<string, un
   };
 }
 
-/** The callback part of a run's view: the URL, and once delivery started its state and attempts. */
-function toCallbackView(url: string, callback: CallbackState | undefined): Record<string, unknown> {
+/** The callback part of a run's or batch's view: the URL, and once delivery started its state and attempts. */
+export function toCallbackView(url: string, callback: CallbackState | undefined): Record<string, unknown> {
   if (!callback) return { url };
   return {
     url,

@@ -1,5 +1,5 @@
 import { callbackOutboxMessage } from '../domain/callback.ts';
-import type { CallbackState } from '../domain/callback-delivery.ts';
+import { callbackSubjectOf, type CallbackState } from '../domain/callback-delivery.ts';
 import { outboxMessageOf } from '../domain/outbox.ts';
 import { stepOutboxMessage, type Step } from '../domain/step.ts';
 import type { Deps } from './deps.ts';
@@ -81,9 +81,10 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
   });
   await attempt('due callbacks', async () => {
     for (const callback of await deps.callbacks.listDueCallbacks(overdue, batchSize)) {
-      await attempt(`callback ${callback.runId}`, async () => {
+      const subject = callbackSubjectOf(callback);
+      await attempt(`callback of ${subject.kind} ${subject.id}`, async () => {
         if (await markCallbackRedriven(deps, callback, overdue, now, options.recoverAll ?? false)) {
-          const { id: _id, ...message } = callbackOutboxMessage(callback.runId);
+          const { id: _id, ...message } = callbackOutboxMessage(subject);
           await deps.queue.publish([message]);
           report.callbacksRedriven++;
         }
@@ -129,11 +130,11 @@ async function markRedriven(deps: SweepDeps, seen: Step, overdue: number, now: n
  */
 async function markCallbackRedriven(deps: SweepDeps, seen: CallbackState, overdue: number, now: number, recoverAll: boolean): Promise<boolean> {
   return deps.callbacks.transact(async (tx) => {
-    const run = await tx.getRun(seen.runId);
-    const callback = await tx.getCallback(seen.runId);
-    if (!run || !callback || callback.dueTime === undefined || callback.dueTime > overdue) return false;
+    const record = await tx.getSubject(callbackSubjectOf(seen));
+    const callback = await tx.getCallback(callbackSubjectOf(seen));
+    if (!record || !callback || callback.dueTime === undefined || callback.dueTime > overdue) return false;
     const endLease = recoverAll && callback.leaseExpireTime !== undefined ? { leaseExpireTime: Math.min(now, callback.leaseExpireTime) } : {};
-    tx.putCallback({ ...callback, ...endLease, dueTime: now, redrives: (callback.redrives ?? 0) + 1 }, run);
+    tx.putCallback({ ...callback, ...endLease, dueTime: now, redrives: (callback.redrives ?? 0) + 1 }, record);
     return true;
   });
 }

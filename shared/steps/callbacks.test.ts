@@ -31,8 +31,8 @@ async function receiver(...replies: Parameters<typeof startCallbackReceiver>[0])
 
 /** The run's callback delivery once it is no longer PENDING. */
 async function finishedCallback(w: ReturnType<typeof world>, runId: string) {
-  await expect.poll(async () => ['DELIVERED', 'GAVE_UP'].includes((await w.deps.callbacks.getCallback(runId))?.state ?? 'none'), { timeout: 10_000 }).toBe(true);
-  return (await w.deps.callbacks.getCallback(runId))!;
+  await expect.poll(async () => ['DELIVERED', 'GAVE_UP'].includes((await w.deps.callbacks.getCallback({ kind: 'run', id: runId }))?.state ?? 'none'), { timeout: 10_000 }).toBe(true);
+  return (await w.deps.callbacks.getCallback({ kind: 'run', id: runId }))!;
 }
 
 describe('result callbacks', () => {
@@ -107,7 +107,7 @@ describe('result callbacks', () => {
     message();
     await w.queue.idle();
     expect(hook.received).toHaveLength(1);
-    expect((await w.deps.callbacks.getCallback(runId))?.attempts).toHaveLength(1);
+    expect((await w.deps.callbacks.getCallback({ kind: 'run', id: runId }))?.attempts).toHaveLength(1);
   });
 
   it('re-drives through the sweeper a retry whose delayed message was lost', async () => {
@@ -124,7 +124,7 @@ describe('result callbacks', () => {
     const runId = w.submit({ agent, input: 'hello', userId: 'ada', callback: { url: hook.url } });
     await w.waitForRun(runId);
     await expect.poll(() => lost, { timeout: 5_000 }).toHaveLength(1);
-    const waiting = (await w.deps.callbacks.getCallback(runId))!;
+    const waiting = (await w.deps.callbacks.getCallback({ kind: 'run', id: runId }))!;
     expect(waiting).toMatchObject({ state: 'PENDING', attempts: [{ status: 503 }] });
     await new Promise((resolve) => setTimeout(resolve, waiting.dueTime! - Date.now() + 5));
 

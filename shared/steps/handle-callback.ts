@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callbackMessageSchema, callbackOutboxMessage, callbackWebhookId } from '../domain/callback.ts';
-import { claimCallback, recordCallbackAttempt, type CallbackOutcome, type CallbackState } from '../domain/callback-delivery.ts';
+import { toBatchJson } from '../batches/batch-view.ts';
+import { callbackMessageSchema, callbackOutboxMessage, callbackSubjectOfMessage, callbackWebhookId, type CallbackSubject } from '../domain/callback.ts';
+import { callbackSubjectOf, claimCallback, recordCallbackAttempt, type CallbackOutcome, type CallbackState, type CallbackSubjectRecord } from '../domain/callback-delivery.ts';
 import { callbackSecretFor } from '../domain/callback-secret.ts';
 import { AgentlineError } from '../domain/errors.ts';
-import type { Run } from '../domain/run.ts';
 import { toCallbackPayload } from '../domain/run-view.ts';
 import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
 import type { Deps } from '../engine/deps.ts';
@@ -27,70 +27,78 @@ const leaseEndSlackMs = 500;
 export function createCallbackHandler(deps: CallbackDeps) {
   return async function handleCallback(delivery: Delivery): Promise<void> {
     const message = decodeJsonMessage(delivery, callbackMessageSchema, `Callback message on ${delivery.source}`);
-    await deliverCallback(deps, message.runId);
+    await deliverCallback(deps, callbackSubjectOfMessage(message));
   };
 }
 
 /**
- * Delivers a run's result callback (docs/architecture.md, "Result callbacks"): claims the next
- * attempt in a transaction on the delivery document (so duplicate messages never POST at once),
- * POSTs the run's view signed with the run's user's Standard Webhooks secret, records the attempt
- * and, if it failed and the bounds allow, schedules the next one through the delay queue. Reads
- * the run, never writes it. At least once: a crash between the POST and its record repeats the
- * POST, under the same `webhook-id`.
+ * Delivers a run's or a batch's result callback (docs/architecture.md, "Result callbacks"): claims
+ * the next attempt in a transaction on the delivery document (so duplicate messages never POST at
+ * once), POSTs the public view signed with its user's Standard Webhooks secret, records the
+ * attempt and, if it failed and the bounds allow, schedules the next one through the delay queue.
+ * Reads the run or batch, never writes it. At least once: a crash between the POST and its record
+ * repeats the POST, under the same `webhook-id`.
  */
-export async function deliverCallback(deps: CallbackDeps, runId: string): Promise<void> {
+export async function deliverCallback(deps: CallbackDeps, subject: CallbackSubject): Promise<void> {
   const policy = deps.settings.callback;
-  const { claim, run } = await deps.callbacks.transact(async (tx) => {
-    const run = await tx.getRun(runId);
-    const stored = run ? await tx.getCallback(runId) : undefined;
-    const decided = claimCallback(run, stored, deps.clock.now(), policy);
-    if (decided.write) tx.putCallback(decided.write, run!);
-    return { claim: decided.claim, run };
+  const { claim, record } = await deps.callbacks.transact(async (tx) => {
+    const record = await tx.getSubject(subject);
+    const stored = record ? await tx.getCallback(subject) : undefined;
+    const decided = claimCallback(record, stored, deps.clock.now(), policy);
+    if (decided.write) tx.putCallback(decided.write, record!);
+    return { claim: decided.claim, record };
   });
+  const names = logNames(subject);
   switch (claim.kind) {
     case 'none':
-      return deps.logger.warn('callback message with nothing to deliver', { runId, reason: claim.reason });
+      return deps.logger.warn('callback message with nothing to deliver', { ...names, reason: claim.reason });
     case 'finished':
       return;
     case 'gaveUp':
-      return deps.logger.warn('callback given up', { runId, attempts: claim.state.attempts.length });
+      return deps.logger.warn('callback given up', { ...names, attempts: claim.state.attempts.length });
     case 'leased': {
       // The holder schedules what follows its attempt; this re-check takes over if it died.
       const delay = claim.state.leaseExpireTime! - deps.clock.now() + leaseEndSlackMs;
-      return deps.delayQueue.schedule(delayedCallbackMessage(runId), delay, `callback-${runId}-${claim.state.attempt}-lease`);
+      return deps.delayQueue.schedule(delayedCallbackMessage(subject), delay, `${attemptKey(subject, claim.state.attempt)}-lease`);
     }
     case 'waiting': {
       const remainingMs = claim.state.nextAttemptTime! - deps.clock.now();
       if (remainingMs > retryWaitMs) return scheduleNextAttempt(deps, claim.state);
       await sleep(Math.max(0, remainingMs) + 10);
-      return deliverCallback(deps, runId);
+      return deliverCallback(deps, subject);
     }
     case 'claimed':
-      return attemptCallback(deps, run!, claim.state);
+      return attemptCallback(deps, record!, claim.state);
   }
 }
 
-async function attemptCallback(deps: CallbackDeps, run: Run, claimed: CallbackState): Promise<void> {
+async function attemptCallback(deps: CallbackDeps, record: CallbackSubjectRecord, claimed: CallbackState): Promise<void> {
+  const subject = callbackSubjectOf(claimed);
   const startTime = deps.clock.now();
-  const outcome = await post(deps, run, startTime);
+  const outcome = await post(deps, record, subject, startTime);
   const recorded = await deps.callbacks.transact(async (tx) => {
-    const current = await tx.getCallback(run.runId);
+    const current = await tx.getCallback(subject);
     const next = current && recordCallbackAttempt(current, claimed.attempt, startTime, outcome, deps.clock.now(), deps.settings.callback, deps.random);
-    if (next) tx.putCallback(next, run);
+    if (next) tx.putCallback(next, record);
     return next;
   });
-  deps.logger.info('callback attempt', { runId: run.runId, attempt: claimed.attempt, ...outcome, state: recorded?.state });
+  deps.logger.info('callback attempt', { ...logNames(subject), attempt: claimed.attempt, ...outcome, state: recorded?.state });
   if (recorded?.state === 'PENDING') await scheduleNextAttempt(deps, recorded);
 }
 
+/** The body of a callback: the run's view, or the batch's with its totals (without their callback part, which describes the delivery itself). */
+function payloadOf(record: CallbackSubjectRecord): Record<string, unknown> {
+  return record.kind === 'run' ? toCallbackPayload(record.run) : toBatchJson(record.batch, record.lanes);
+}
+
 /** The POST of one attempt, signed now; every failure becomes an outcome, never an exception. */
-async function post(deps: CallbackDeps, run: Run, startTime: number): Promise<CallbackOutcome> {
-  const body = Buffer.from(JSON.stringify(toCallbackPayload(run)), 'utf8');
-  const secret = callbackSecretFor(deps.signingKey, run.userId!);
-  const headers = signStandardWebhook({ id: callbackWebhookId(run.runId), timestampSeconds: startTime / 1000, body, secret });
+async function post(deps: CallbackDeps, record: CallbackSubjectRecord, subject: CallbackSubject, startTime: number): Promise<CallbackOutcome> {
+  const body = Buffer.from(JSON.stringify(payloadOf(record)), 'utf8');
+  const owner = record.kind === 'run' ? record.run : record.batch;
+  const secret = callbackSecretFor(deps.signingKey, owner.userId!);
+  const headers = signStandardWebhook({ id: callbackWebhookId(subject), timestampSeconds: startTime / 1000, body, secret });
   try {
-    return await deps.sender.post({ url: run.callback!.url, body, headers });
+    return await deps.sender.post({ url: owner.callback!.url, body, headers });
   } catch (error) {
     const known = error instanceof AgentlineError;
     return {
@@ -104,11 +112,21 @@ async function post(deps: CallbackDeps, run: Run, startTime: number): Promise<Ca
 /** Schedules the delayed message of the next attempt; idempotent per attempt (the key names it). */
 function scheduleNextAttempt(deps: Pick<CallbackDeps, 'delayQueue' | 'clock'>, state: CallbackState): Promise<void> {
   const delay = Math.max(0, state.nextAttemptTime! - deps.clock.now());
-  return deps.delayQueue.schedule(delayedCallbackMessage(state.runId), delay, `callback-${state.runId}-${state.attempt}`);
+  const subject = callbackSubjectOf(state);
+  return deps.delayQueue.schedule(delayedCallbackMessage(subject), delay, attemptKey(subject, state.attempt));
+}
+
+/** The delay queue's key of an attempt's message: a run's as it always was, a batch's apart from any run's. */
+function attemptKey(subject: CallbackSubject, attempt: number): string {
+  return subject.kind === 'run' ? `callback-${subject.id}-${attempt}` : `callback-batch-${subject.id}-${attempt}`;
+}
+
+function logNames(subject: CallbackSubject): Record<string, string> {
+  return subject.kind === 'run' ? { runId: subject.id } : { batchId: subject.id };
 }
 
 /** The callback message as the delay queue publishes it (no outbox entry: the delivery document is the record). */
-function delayedCallbackMessage(runId: string) {
-  const { id: _id, ...message } = callbackOutboxMessage(runId);
+export function delayedCallbackMessage(subject: CallbackSubject) {
+  const { id: _id, ...message } = callbackOutboxMessage(subject);
   return message;
 }

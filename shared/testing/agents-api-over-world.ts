@@ -59,7 +59,7 @@ export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemo
     webhookSecrets: options.webhookSecrets ?? new InMemoryWebhookSecrets(),
     schedulerJobs: options.schedulerJobs ?? new InMemorySchedulerJobs(),
     batches: new InMemoryBatchStore(documents),
-    batchSources: { localFiles: true, buckets: 'any' },
+    batchPolicy: { localFiles: true, buckets: 'any', httpCallbacks: true },
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },

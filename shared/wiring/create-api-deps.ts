@@ -71,7 +71,10 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
     newId: randomUUID,
     webhookSecrets: webhookSecretsOf(config, base.firestore),
     batches: new FirestoreBatchStore(base.firestore, retentionFromConfig(config)),
-    batchSources: config.AGENTLINE_AUTH === 'local' ? { localFiles: true, buckets: 'any' } : { localFiles: false, buckets: config.AGENTLINE_BATCH_BUCKETS ?? [] },
+    batchPolicy: {
+      ...(config.AGENTLINE_AUTH === 'local' ? { localFiles: true, buckets: 'any' as const } : { localFiles: false, buckets: config.AGENTLINE_BATCH_BUCKETS ?? [] }),
+      httpCallbacks: config.AGENTLINE_OUTBOUND_ALLOW_LOOPBACK,
+    },
   };
 }
 

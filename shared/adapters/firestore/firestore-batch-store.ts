@@ -69,7 +69,7 @@ export class FirestoreBatchStore implements BatchStore {
   }
 }
 
-class FirestoreBatchTransaction extends FirestoreTransactionScope implements BatchTransaction {
+export class FirestoreBatchTransaction extends FirestoreTransactionScope implements BatchTransaction {
   async getBatch(batchId: string): Promise<BatchRecord | undefined> {
     return readBatch(await this.transaction.get(this.db.doc(paths.batch(batchId))));
   }

@@ -1,14 +1,19 @@
 import { Timestamp, type Firestore, type Transaction } from '@google-cloud/firestore';
-import { callbackStateSchema, type CallbackState } from '../../domain/callback-delivery.ts';
+import type { CallbackSubject } from '../../domain/callback.ts';
+import { callbackStateSchema, callbackSubjectOf, type CallbackState, type CallbackSubjectRecord } from '../../domain/callback-delivery.ts';
 import { callbackExpireTime, type RetentionPolicy } from '../../domain/retention.ts';
-import { runSchema, type Run } from '../../domain/run.ts';
+import { runSchema } from '../../domain/run.ts';
 import type { CallbackStore, CallbackTransaction } from '../../ports/callback-store.ts';
 import { documentPaths as paths } from '../document-paths.ts';
+import { FirestoreBatchTransaction } from './firestore-batch-store.ts';
 import { codecs, fromFirestore, toFirestore } from './firestore-codec.ts';
 import { fromFirestoreError } from './firestore-errors.ts';
 import { readDocument } from './firestore-run-transaction.ts';
 
-/** CallbackStore on Firestore: `runs/{runId}/callback/state`, validated in and out, expiring with its run. */
+/**
+ * CallbackStore on Firestore: `runs/{runId}/callback/state` and `batches/{batchId}/callback/state`,
+ * validated in and out, expiring with what they report on.
+ */
 export class FirestoreCallbackStore implements CallbackStore {
   readonly #db: Firestore;
   readonly #retention: RetentionPolicy;
@@ -26,23 +31,31 @@ export class FirestoreCallbackStore implements CallbackStore {
     }
   }
 
-  async getCallback(runId: string): Promise<CallbackState | undefined> {
-    return readDocument(await this.#db.doc(paths.callback(runId)).get(), callbackStateSchema, codecs.callback);
+  async getCallback(subject: CallbackSubject): Promise<CallbackState | undefined> {
+    return readDocument(await this.#db.doc(paths.callbackOf(subject)).get(), callbackStateSchema, codecs.callback);
   }
 
   async listDueCallbacks(before: number, limit: number): Promise<CallbackState[]> {
-    // A collection-group query on one field: served by the single-field index declared in infra/.
+    // A collection-group query on one field (runs' and batches' deliveries alike): served by the single-field index declared in infra/.
     const snapshot = await this.#db.collectionGroup('callback').where('dueTime', '<=', Timestamp.fromMillis(before)).orderBy('dueTime').limit(limit).get();
     return snapshot.docs.map((doc) => callbackStateSchema.parse(fromFirestore(doc.data(), codecs.callback)));
   }
 
   #transaction(transaction: Transaction): CallbackTransaction {
     return {
-      getRun: async (runId) => readDocument(await transaction.get(this.#db.doc(paths.run(runId))), runSchema, codecs.run),
-      getCallback: async (runId) => readDocument(await transaction.get(this.#db.doc(paths.callback(runId))), callbackStateSchema, codecs.callback),
-      putCallback: (callback: CallbackState, run: Run) => {
-        const data = { ...callbackStateSchema.parse(callback), expireTime: callbackExpireTime(run, this.#retention) };
-        transaction.set(this.#db.doc(paths.callback(callback.runId)), toFirestore(data, codecs.callback));
+      getSubject: async (subject): Promise<CallbackSubjectRecord | undefined> => {
+        if (subject.kind === 'run') {
+          const run = readDocument(await transaction.get(this.#db.doc(paths.run(subject.id))), runSchema, codecs.run);
+          return run && { kind: 'run', run };
+        }
+        const batches = new FirestoreBatchTransaction(this.#db, transaction, this.#retention);
+        const batch = await batches.getBatch(subject.id);
+        return batch && { kind: 'batch', batch, lanes: await batches.getLanes(subject.id) };
+      },
+      getCallback: async (subject) => readDocument(await transaction.get(this.#db.doc(paths.callbackOf(subject))), callbackStateSchema, codecs.callback),
+      putCallback: (callback, record) => {
+        const data = { ...callbackStateSchema.parse(callback), expireTime: callbackExpireTime(record, this.#retention) };
+        transaction.set(this.#db.doc(paths.callbackOf(callbackSubjectOf(callback))), toFirestore(data, codecs.callback));
       },
     };
   }

@@ -66,7 +66,7 @@ export class InMemoryBatchStore implements BatchStore {
   }
 }
 
-class InMemoryBatchTransaction implements BatchTransaction {
+export class InMemoryBatchTransaction implements BatchTransaction {
   readonly #state: InMemoryTransactionState;
 
   constructor(state: InMemoryTransactionState) {

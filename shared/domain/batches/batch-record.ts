@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runCallbackSchema } from '../callback.ts';
 import { runErrorSchema } from '../run.ts';
 import { submissionSchema } from '../submission.ts';
 
@@ -51,6 +52,8 @@ export const batchRecordSchema = z.object({
   fanOut: z.object({ nextIndex: z.number().int().nonnegative(), offset: z.number().int().nonnegative(), done: z.boolean() }),
   /** Known once the fan-out has read the whole source. */
   itemCount: z.number().int().nonnegative().optional(),
+  /** Where the batch's outcome is POSTed when it ends (docs/architecture.md, "Result callbacks"). */
+  callback: runCallbackSchema.optional(),
   error: runErrorSchema.optional(),
   createTime: z.number(),
   updateTime: z.number(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBatchSpec } from './batch-spec.ts';
 
-const deployed = { batchSources: { localFiles: false, buckets: ['acme-batches'] } };
+const deployed = { batchPolicy: { localFiles: false, buckets: ['acme-batches'], httpCallbacks: false } };
 
 describe('what a batch may read its items from', () => {
   it('reads Cloud Storage objects only in the buckets the deployment names', () => {
@@ -12,7 +12,7 @@ describe('what a batch may read its items from', () => {
 
   it('reads a file of the machine only on the local stack, and takes exactly one source', () => {
     expect(() => parseBatchSpec({ jsonlPath: '/etc/passwd' }, deployed)).toThrow(/jsonlPath reads a file of the local stack/);
-    expect(parseBatchSpec({ jsonlPath: '/data/items.jsonl' }, { batchSources: { localFiles: true, buckets: 'any' } })).toMatchObject({ jsonlPath: '/data/items.jsonl' });
+    expect(parseBatchSpec({ jsonlPath: '/data/items.jsonl' }, { batchPolicy: { localFiles: true, buckets: 'any', httpCallbacks: true } })).toMatchObject({ jsonlPath: '/data/items.jsonl' });
     expect(() => parseBatchSpec({ items: ['a'], jsonlUri: 'gs://acme-batches/a.jsonl' }, deployed)).toThrow(/give exactly one of items/);
     expect(() => parseBatchSpec({}, deployed)).toThrow(/give exactly one of items/);
   });

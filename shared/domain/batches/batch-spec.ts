@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../describe-issues.ts';
+import { callbackRefusal, runCallbackSchema } from '../callback.ts';
 import { InvalidInputError } from '../errors.ts';
 import { parseRunConfig } from '../run-config.ts';
 import type { Submission } from '../submission.ts';
@@ -18,6 +19,8 @@ export const batchSpecSchema = z.strictObject({
   items: z.array(z.unknown()).min(1).max(10_000).optional(),
   jsonlPath: z.string().min(1).max(1_024).optional(),
   jsonlUri: z.string().min(1).max(1_100).optional(),
+  /** Where the batch's outcome is POSTed, signed, when it ends (docs/architecture.md, "Result callbacks"). */
+  callback: runCallbackSchema.optional(),
 });
 export type BatchSpec = z.infer<typeof batchSpecSchema>;
 
@@ -25,31 +28,35 @@ export type BatchSpec = z.infer<typeof batchSpecSchema>;
  * Where a deployment reads batches' items from: files of its own machine only on the local stack
  * (whose caller owns the machine), and Cloud Storage objects only in the buckets it names
  * (`AGENTLINE_BATCH_BUCKETS`: the fan-out's account reads them, so an unlisted bucket — the
- * deployment's own, say — is never read for a caller); `any` on the local stack.
+ * deployment's own, say — is never read for a caller); `any` on the local stack. And whether a
+ * batch's callback may be `http` (only where outbound loopback is allowed, as for runs).
  */
-export interface BatchSourcePolicy {
+export interface BatchPolicy {
   localFiles: boolean;
   buckets: readonly string[] | 'any';
+  httpCallbacks: boolean;
 }
 
 /** Checks what zod cannot: one source, a file only where files may be read, the template, the RunConfig. */
-export function requireValidBatchSpec(spec: BatchSpec, options: { batchSources: BatchSourcePolicy; field?: string }): BatchSpec {
+export function requireValidBatchSpec(spec: BatchSpec, options: { batchPolicy: BatchPolicy; field?: string }): BatchSpec {
   const where = options.field ? `${options.field}.` : '';
   const sources = [spec.items, spec.jsonlPath, spec.jsonlUri].filter((source) => source !== undefined).length;
   if (sources !== 1) throw invalid(`give exactly one of ${where}items (a list), ${where}jsonlUri (a JSON Lines object, gs://BUCKET/OBJECT) and ${where}jsonlPath (a JSON Lines file of the local stack)`);
-  if (spec.jsonlPath !== undefined && !options.batchSources.localFiles) {
+  if (spec.jsonlPath !== undefined && !options.batchPolicy.localFiles) {
     throw invalid(`${where}jsonlPath reads a file of the local stack; deployed, give ${where}jsonlUri (gs://BUCKET/OBJECT) or the items`);
   }
   if (spec.jsonlUri !== undefined) {
     const parsed = batchSourceSchema.safeParse({ jsonlUri: spec.jsonlUri });
     if (!parsed.success) throw invalid(`${where}jsonlUri ${describeIssues(parsed.error.issues)}`);
     const bucket = /^gs:\/\/([^/]+)\//.exec(spec.jsonlUri)![1]!;
-    const allowed = options.batchSources.buckets;
+    const allowed = options.batchPolicy.buckets;
     if (allowed !== 'any' && !allowed.includes(bucket)) {
       throw invalid(`${where}jsonlUri: bucket ${bucket} is not one this deployment reads batches from (${allowed.length > 0 ? allowed.join(', ') : 'none is configured'}; AGENTLINE_BATCH_BUCKETS)`);
     }
   }
   if (spec.inputTemplate !== undefined) parseInputTemplate(spec.inputTemplate, `${where}inputTemplate`);
+  const refusal = spec.callback && callbackRefusal(spec.callback, { allowHttp: options.batchPolicy.httpCallbacks });
+  if (refusal) throw invalid(`${where}${refusal}`);
   try {
     parseRunConfig(spec.runConfig ?? {}, { onWarning: () => undefined });
   } catch (error) {
@@ -59,7 +66,7 @@ export function requireValidBatchSpec(spec: BatchSpec, options: { batchSources: 
 }
 
 /** Parses and checks a spec given as JSON (a request body's fields). */
-export function parseBatchSpec(value: unknown, options: { batchSources: BatchSourcePolicy; field?: string }): BatchSpec {
+export function parseBatchSpec(value: unknown, options: { batchPolicy: BatchPolicy; field?: string }): BatchSpec {
   const parsed = batchSpecSchema.safeParse(value);
   if (!parsed.success) throw invalid(describeIssues(parsed.error.issues));
   return requireValidBatchSpec(parsed.data, options);

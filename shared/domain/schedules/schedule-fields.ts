@@ -5,7 +5,7 @@ import { applyUpdateMask, readResourceBody, type ResourceFields } from '../resou
 import { parseRunConfig } from '../run-config.ts';
 import { submissionSchema } from '../submission.ts';
 import { CronSchedule } from './cron-schedule.ts';
-import { batchSpecSchema, requireValidBatchSpec, type BatchSourcePolicy } from '../batches/batch-spec.ts';
+import { batchSpecSchema, requireValidBatchSpec, type BatchPolicy } from '../batches/batch-spec.ts';
 
 /**
  * While a fire's run has not ended, the next fire is `SKIP`ped (recorded, starting nothing) or
@@ -61,7 +61,7 @@ export function applyScheduleUpdate(current: WritableScheduleFields, update: Par
 export const maxScheduledBatchBytes = 256 * 1024;
 
 /** Checks what zod cannot: the cron expression and time zone, what each fire starts, and a RunConfig a run would accept. */
-export function requireValidSchedule(fields: Partial<WritableScheduleFields>, options: { batchSources: BatchSourcePolicy }): WritableScheduleFields {
+export function requireValidSchedule(fields: Partial<WritableScheduleFields>, options: { batchPolicy: BatchPolicy }): WritableScheduleFields {
   const complete = writableScheduleFieldsSchema.safeParse(fields);
   if (!complete.success) throw new InvalidInputError(`Invalid schedule: ${describeIssues(complete.error.issues)}`, { code: 'INVALID_SCHEDULE' });
   CronSchedule.parse(complete.data.cron, complete.data.timeZone);
