@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
 import { readPageCursor, type PageTokenCodec } from '../domain/agents/page-token.ts';
-import { isBatchEnded, maxBatchConcurrency, type BatchRecord } from '../domain/batches/batch-record.ts';
+import { isBatchEnded, type BatchRecord } from '../domain/batches/batch-record.ts';
 import { batchSpecSchema, newBatchRecord, requireValidBatchSpec, type BatchPolicy } from '../domain/batches/batch-spec.ts';
-import { newLane } from '../domain/batches/batch-runs.ts';
+import { batchItemRunId, newLane } from '../domain/batches/batch-runs.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
 import { InvalidInputError, NotFoundError, PermissionDeniedError } from '../domain/errors.ts';
 import { outboxEntryOf } from '../domain/outbox.ts';
@@ -83,28 +83,29 @@ export async function listBatches(deps: BatchMethodDeps, caller: Caller, query: 
 
 /**
  * `batches.cancel`: no item starts any more, the running ones are cancelled through the engine's
- * cancellation, and the batch ends `CANCELLED` when the last of them has ended.
+ * cancellation, and the batch ends `CANCELLED` when the last of them has ended. The cancellations
+ * are in the outbox of the commit that sets `CANCELLING` (the lanes name the items running), so a
+ * crash after it loses none.
  */
 export async function cancelBatch(deps: BatchMethodDeps, caller: Caller, batchId: string): Promise<Json> {
   await authorizedBatch(deps, caller, batchId);
   const now = deps.clock.now();
-  const outcome = await deps.batches.transact(async (tx) => {
+  const messages = await deps.batches.transact(async (tx) => {
     const batch = await tx.getBatch(batchId);
-    if (!batch || batch.state !== 'RUNNING') return { batch: batch!, messages: [] };
+    if (!batch || batch.state !== 'RUNNING') return [];
     const cancelling: BatchRecord = { ...batch, state: 'CANCELLING', updateTime: now };
     const lanes = (await tx.getLanes(batchId)).map((lane) => (lane.running === undefined ? { ...lane, done: true } : lane));
     const finished = finishBatch(cancelling, lanes, now);
+    // A running item's run may not be written yet (its submission on its way): its cancellation waits for it.
+    const reason = `batch ${batchId} cancelled`;
+    const cancels = lanes.flatMap((lane) => (lane.running === undefined ? [] : [runCancelOutboxMessage({ runId: batchItemRunId(batch, lane.running), requestedBy: caller.userId, reason, waitForRun: true }, `batch-${batchId}`)]));
+    const out = [...(finished?.messages ?? []), ...cancels];
     for (const lane of lanes) tx.putLane(batchId, lane);
     tx.putBatch(finished?.batch ?? cancelling);
-    for (const message of finished?.messages ?? []) tx.putOutbox(outboxEntryOf(message, now));
-    return { batch: finished?.batch ?? cancelling, messages: finished?.messages ?? [] };
+    for (const message of out) tx.putOutbox(outboxEntryOf(message, now));
+    return out;
   });
-  await publishAfterCommit(deps, outcome.messages);
-  if (outcome.batch.state === 'CANCELLING') {
-    const running = await deps.batches.listItemsInState(batchId, 'RUNNING', maxBatchConcurrency);
-    const cancels = running.flatMap((item) => (item.runName ? [runCancelOutboxMessage({ runId: item.runName.slice('runs/'.length), requestedBy: caller.userId, reason: `batch ${batchId} cancelled` }, `batch-${batchId}`)] : []));
-    await deps.queue.publish(cancels);
-  }
+  await publishAfterCommit(deps, messages);
   return getBatch(deps, caller, batchId);
 }
 

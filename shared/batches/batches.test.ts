@@ -14,6 +14,7 @@ import { verifyStandardWebhook } from '../webhooks/verify-standard-webhook.ts';
 import { testCallbackSigningKey } from '../wiring/create-in-memory-world.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { parseBatchSpec } from '../domain/batches/batch-spec.ts';
+import type { OutboxMessage } from '../domain/step.ts';
 import { InMemoryBatchStore } from '../adapters/in-memory/in-memory-batch-store.ts';
 
 const agent = { configYaml: 'name: echo\ninstruction: Echo the item.\n', fileName: 'echo.yaml' };
@@ -119,6 +120,32 @@ describe('batches', () => {
     const { lines } = await report(batch['name']);
     expect(lines.filter((line) => line['run'])).toHaveLength(5);
     expect(lines.every((line) => line['state'] === 'CANCELLED')).toBe(true);
+  });
+
+  it("cancelled before its running items' runs are written, cancels each run once it is written", async () => {
+    // Model calls are held, so a run's cancellation cannot lose a race with its end.
+    const model = trackingModel({ hold: true });
+    const { world, call, report } = start(model);
+    // The items' submissions are held on their way, as a backlogged topic would hold them.
+    const held: OutboxMessage[] = [];
+    const publish = world.queue.publish.bind(world.queue);
+    let holding = true;
+    world.queue.publish = async (messages) => {
+      const submissions = holding ? messages.filter((message) => message.topic === 'trusted-submissions') : [];
+      held.push(...submissions);
+      return publish(messages.filter((message) => !submissions.includes(message)));
+    };
+    const batch = await call('POST', 'batches', { agent, items: items(10), inputTemplate: 'Item {{ n }}', concurrency: 3 });
+    await expect.poll(() => held.length).toBe(3);
+    const runIds = (await report(batch['name'])).lines.slice(0, 3).map((line) => (line['run'] as string).slice('runs/'.length));
+    expect(await world.store.getRun(runIds[0]!)).toBeUndefined();
+    await call('POST', `${batch['name']}:cancel`);
+    holding = false;
+    await publish(held.splice(0));
+    await expect.poll(async () => (await Promise.all(runIds.map((runId) => world.store.getRun(runId)))).map((run) => run?.state)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    model.release();
+    await world.queue.idle();
+    expect(await call('GET', batch['name'])).toMatchObject({ state: 'CANCELLED', counts: { queued: 0, running: 0, succeeded: 0, cancelled: 10 } });
   });
 
   it('re-driven after its fan-out crashed before and after committing a chunk, starts no item twice and misses none', async () => {

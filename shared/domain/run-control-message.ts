@@ -15,6 +15,12 @@ export const runControlMessageSchema = z.strictObject({
   reason: z.string().max(1_000).optional(),
   /** Who asked, shown in the run's error message (`agentline runs cancel` sets it from `--user`; it is not authenticated — the control topic's IAM is the boundary). */
   requestedBy: z.string().max(256).optional(),
+  /**
+   * The run may not be written yet: a batch item's, whose submission was published with the item
+   * and may still be on its way. A run not found is then retried (Pub/Sub redelivers, and in the
+   * end dead-letters) instead of refused.
+   */
+  waitForRun: z.literal(true).optional(),
 });
 export type RunControlMessage = z.infer<typeof runControlMessageSchema>;
 

@@ -29,6 +29,4 @@ export interface BatchStore {
   countItems(batchId: string): Promise<Record<BatchItemState, number>>;
   /** Items by index after `afterIndex`, at most `limit` (the report reads them a page at a time). */
   listItems(batchId: string, afterIndex: number, limit: number): Promise<BatchItem[]>;
-  /** Items in `state`, by index, at most `limit`. */
-  listItemsInState(batchId: string, state: BatchItemState, limit: number): Promise<BatchItem[]>;
 }

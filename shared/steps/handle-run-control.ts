@@ -1,4 +1,4 @@
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, TransientError } from '../domain/errors.ts';
 import { cancelledError, cancelRun } from '../domain/run-ending.ts';
 import { runControlMessageSchema, type RunControlMessage } from '../domain/run-control-message.ts';
 import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
@@ -13,14 +13,17 @@ type ControlDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'logger'>
  * model request already sent stays counted: it was reserved when it was claimed); a
  * non-repeatable tool call already intended is settled by its next delivery, not abandoned; a
  * parked or waiting run simply ends. Cancelling an ended run changes nothing. Idempotent.
- * Throws NotFoundError when the run does not exist.
+ * Throws NotFoundError when the run does not exist; TransientError instead (redelivered) when the
+ * request says the run may not be written yet (`waitForRun`).
  */
-export async function cancelRunNow(deps: ControlDeps, request: Pick<RunControlMessage, 'runId' | 'reason' | 'requestedBy'>): Promise<void> {
+export async function cancelRunNow(deps: ControlDeps, request: Pick<RunControlMessage, 'runId' | 'reason' | 'requestedBy' | 'waitForRun'>): Promise<void> {
   const found = await commitRunChange(deps, request.runId, async ({ run, now }) => {
     deps.logger.info('run cancelled', { runId: run.runId, requestedBy: request.requestedBy });
     return { transition: cancelRun(run, cancelledError(request.requestedBy, request.reason), now) };
   });
-  if (!found) throw new NotFoundError(`Run ${request.runId} does not exist`, { metadata: { run: request.runId } });
+  if (found) return;
+  if (request.waitForRun) throw new TransientError(`Run ${request.runId} is not written yet: its cancellation is retried until it is`);
+  throw new NotFoundError(`Run ${request.runId} does not exist`, { metadata: { run: request.runId } });
 }
 
 /** Consumes agentline-run-control: today, cancellation requests. */

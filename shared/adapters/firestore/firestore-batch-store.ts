@@ -61,12 +61,6 @@ export class FirestoreBatchStore implements BatchStore {
     const snapshot = await this.#db.collection(paths.batchItems(batchId)).orderBy('index').startAfter(afterIndex).limit(limit).get();
     return snapshot.docs.map((doc) => readItem(doc)!);
   }
-
-  /** `state` equality ordered by `index`: the composite index in infra/firestore.indexes.json. */
-  async listItemsInState(batchId: string, state: BatchItemState, limit: number): Promise<BatchItem[]> {
-    const snapshot = await this.#db.collection(paths.batchItems(batchId)).where('state', '==', state).orderBy('index').limit(limit).get();
-    return snapshot.docs.map((doc) => readItem(doc)!);
-  }
 }
 
 export class FirestoreBatchTransaction extends FirestoreTransactionScope implements BatchTransaction {

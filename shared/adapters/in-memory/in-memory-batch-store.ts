@@ -55,12 +55,6 @@ export class InMemoryBatchStore implements BatchStore {
       .slice(0, limit);
   }
 
-  async listItemsInState(batchId: string, state: BatchItemState, limit: number): Promise<BatchItem[]> {
-    return this.#items(batchId)
-      .filter((item) => item.state === state)
-      .slice(0, limit);
-  }
-
   #items(batchId: string): BatchItem[] {
     return this.#documents.listChildren(paths.batchItems(batchId)).map((value) => batchItemSchema.parse(value));
   }

@@ -35,8 +35,17 @@ export function batchItemOf(batch: BatchRecord, index: number, source: { value: 
  * (batch, index), so a fan-out or lane re-driven after a crash names the same run and never
  * starts a second one.
  */
+/** The id of item `index`'s run: derived from (batch, index), as its submission derives it. */
+export function batchItemRunId(batch: Pick<BatchRecord, 'batchId' | 'userId'>, index: number): string {
+  return deriveRunId({ idempotencyKey: batchItemKey(batch, index), userId: batch.userId, topic: 'trusted' }, '');
+}
+
+function batchItemKey(batch: Pick<BatchRecord, 'batchId'>, index: number): string {
+  return `batch:${batch.batchId}:${index}`;
+}
+
 export function batchItemRun(batch: BatchRecord, index: number, input: string): { runName: string; message: OutboxMessage } {
-  const idempotencyKey = `batch:${batch.batchId}:${index}`;
+  const idempotencyKey = batchItemKey(batch, index);
   const submission: Submission = {
     schemaVersion: 1,
     agent: batch.agent,
@@ -46,8 +55,7 @@ export function batchItemRun(batch: BatchRecord, index: number, input: string): 
     idempotencyKey,
     batch: { batchId: batch.batchId, index },
   };
-  const runId = deriveRunId({ idempotencyKey, userId: batch.userId, topic: 'trusted' }, '');
-  return { runName: `runs/${runId}`, message: { topic: 'trusted-submissions', data: submission, id: outboxIdOf('batch-run', batch.batchId, String(index)) } };
+  return { runName: `runs/${batchItemRunId(batch, index)}`, message: { topic: 'trusted-submissions', data: submission, id: outboxIdOf('batch-run', batch.batchId, String(index)) } };
 }
 
 /**
