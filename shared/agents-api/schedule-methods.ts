@@ -62,7 +62,7 @@ async function changeSchedule(
 export async function createSchedule(deps: Deps, caller: Caller, agent: string, scheduleId: string | undefined, body: unknown): Promise<Json> {
   parseAgentName(agent);
   if (scheduleId !== undefined) scheduleNames.assertValidId(scheduleId);
-  const fields = requireValidSchedule(readScheduleBody(body, false), deps);
+  const fields = requireValidSchedule(readScheduleBody(body, false), { ...deps, userId: caller.userId });
   const name = `${agent}/schedules/${scheduleId ?? `s${deps.newId().replace(/-/g, '').slice(0, 20)}`}`;
   const now = deps.clock.now();
   const record = await deps.registry.transact(async (tx) => {
@@ -103,7 +103,7 @@ export async function patchSchedule(deps: Deps, caller: Caller, name: string, bo
   return changeSchedule(deps, caller, name, async (schedule) => {
     const fields = applyScheduleUpdate(schedule.fields, update, updateMask);
     if (JSON.stringify([fields.run, fields.batch]) !== JSON.stringify([schedule.fields.run, schedule.fields.batch])) requireCreator(caller, schedule, 'change what it starts');
-    const updated: ScheduleRecord = { ...schedule, fields: requireValidSchedule(fields, deps), updateTime: now };
+    const updated: ScheduleRecord = { ...schedule, fields: requireValidSchedule(fields, { ...deps, userId: schedule.creator }), updateTime: now };
     return { schedule: updated, messages: [scheduleSyncMessage(name, now)], answer: toScheduleJson(updated, now) };
   });
 }

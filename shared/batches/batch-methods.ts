@@ -42,7 +42,7 @@ export async function createBatch(deps: BatchMethodDeps, caller: Caller, request
   const parsed = createBatchBodySchema.safeParse(body);
   if (!parsed.success) throw new InvalidInputError(`Invalid batch: ${describeIssues(parsed.error.issues)}`, { code: 'INVALID_BATCH' });
   const { agent, ...spec } = parsed.data;
-  requireValidBatchSpec(spec, deps);
+  requireValidBatchSpec(spec, { ...deps, userId: caller.userId });
   checkRequestId(requestId);
   const key = requestId ?? deps.newId();
   const batchId = `b${createHash('sha256').update(`${caller.userId}\n${key}`).digest('hex').slice(0, 24)}`;

@@ -217,8 +217,8 @@ describe('batches', () => {
 
   it('refuses an http callback where outbound loopback is not allowed, naming it', async () => {
     const policy = { localFiles: false, buckets: [], httpCallbacks: false };
-    expect(() => parseBatchSpec({ items: ['a'], callback: { url: 'http://example.com/hook' } }, { batchPolicy: policy })).toThrow(/callback.url http:\/\/example.com\/hook must be https/);
-    expect(parseBatchSpec({ items: ['a'], callback: { url: 'https://example.com/hook' } }, { batchPolicy: policy })).toMatchObject({ callback: { url: 'https://example.com/hook' } });
+    expect(() => parseBatchSpec({ items: ['a'], callback: { url: 'http://example.com/hook' } }, { batchPolicy: policy, userId: 'ada' })).toThrow(/callback.url http:\/\/example.com\/hook must be https/);
+    expect(parseBatchSpec({ items: ['a'], callback: { url: 'https://example.com/hook' } }, { batchPolicy: policy, userId: 'ada' })).toMatchObject({ callback: { url: 'https://example.com/hook' } });
   });
 
   it('refuses a requestId that would name what a batch, schedule or trigger starts', async () => {

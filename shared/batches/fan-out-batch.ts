@@ -5,7 +5,7 @@ import type { BatchItem, BatchLane, BatchRecord } from '../domain/batches/batch-
 import { isBatchEnded } from '../domain/batches/batch-record.ts';
 import { AgentlineError } from '../domain/errors.ts';
 import type { RunError } from '../domain/run.ts';
-import type { SourceChunk } from '../ports/batch-source.ts';
+import type { SourceChunk, SourcePosition } from '../ports/batch-source.ts';
 import { outboxEntryOf } from '../domain/outbox.ts';
 import type { OutboxMessage } from '../domain/step.ts';
 import { publishCommitted } from '../engine/dispatch-outbox.ts';
@@ -48,7 +48,7 @@ export function createFanOutBatchHandler(deps: BatchDeps) {
       const items = new Map<number, BatchItem>(read.items.map((source, offset) => [current.fanOut.nextIndex + offset, batchItemOf(current, current.fanOut.nextIndex + offset, source, now)]));
       const advanced: BatchRecord = {
         ...current,
-        fanOut: { nextIndex: read.next.index, offset: read.next.offset, done: read.done },
+        fanOut: { nextIndex: read.next.index, offset: read.next.offset, done: read.done, ...(read.next.generation ? { generation: read.next.generation } : {}) },
         ...(read.done ? { itemCount: read.next.index } : {}),
         ...(failure ? { state: 'FAILED' as const, error: failure, endTime: now } : {}),
         updateTime: now,
@@ -92,15 +92,20 @@ type Chunk = SourceChunk & { error?: RunError };
 
 /** Nothing more is read: the fan-out ends where it is. */
 function nothingMore(batch: BatchRecord): Chunk {
-  return { items: [], next: { index: batch.fanOut.nextIndex, offset: batch.fanOut.offset }, done: true };
+  return { items: [], next: positionOf(batch), done: true };
 }
 
 /** The next chunk; a source that cannot be read ends the fan-out with the batch FAILED, naming why. */
 async function readChunk(deps: BatchDeps, batch: BatchRecord): Promise<Chunk> {
   try {
-    return await deps.readSource(batch.source, { index: batch.fanOut.nextIndex, offset: batch.fanOut.offset }, fanOutChunkItems);
+    return await deps.readSource(batch.source, positionOf(batch), fanOutChunkItems);
   } catch (error) {
     if (!(error instanceof AgentlineError) || error.retryable) throw error;
     return { ...nothingMore(batch), error: { code: error.code, message: error.message } };
   }
+}
+
+function positionOf(batch: BatchRecord): SourcePosition {
+  const { nextIndex: index, offset, generation } = batch.fanOut;
+  return { index, offset, ...(generation ? { generation } : {}) };
 }

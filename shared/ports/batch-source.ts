@@ -1,9 +1,14 @@
 import type { BatchSource } from '../domain/batches/batch-record.ts';
 
-/** Where reading a source stopped: the next item's index, and its byte offset in a file. */
+/**
+ * Where reading a source stopped: the next item's index, and its byte offset in a file; for a
+ * Cloud Storage object, the generation the first chunk read, so every later chunk reads the same
+ * bytes even if the object is replaced meanwhile.
+ */
 export interface SourcePosition {
   index: number;
   offset: number;
+  generation?: string;
 }
 
 export interface SourceChunk {

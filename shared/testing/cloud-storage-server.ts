@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 export interface CloudStorageServer {
   /** For STORAGE_EMULATOR_HOST, which the real @google-cloud/storage client honours. */
   url: string;
-  /** Objects by `bucket/object`. */
+  /** Objects by `bucket/object`; each `set` writes a new generation, as replacing an object does. */
   objects: Map<string, Buffer>;
   /** Every request: method, path and query, and the Range header. */
   requests: { method: string; url: string; range?: string }[];
@@ -17,12 +17,20 @@ const objectPath = /^(?:\/storage\/v1)?\/b\/([^/]+)\/o\/([^/?]+)$/;
 
 /**
  * A local HTTP server speaking the part of the Cloud Storage JSON API the real client uses to
- * read an object: metadata (`GET /b/{bucket}/o/{object}`) and media with a byte range
- * (`?alt=media`, `Range: bytes=N-`, answered 206 with `Content-Range`, or 416 past the end).
- * Errors are the API's JSON shape; a missing object is 404.
+ * read an object: metadata (`GET /b/{bucket}/o/{object}`, with its `generation`) and media with a
+ * byte range (`?alt=media`, `Range: bytes=N-`, answered 206 with `Content-Range`, or 416 past the
+ * end), either of them for `?generation=N`. Errors are the API's JSON shape; a missing object — or
+ * a generation that is not the live one, as in a bucket without versioning — is 404.
  */
 export async function startCloudStorageServer(): Promise<CloudStorageServer> {
-  const objects = new Map<string, Buffer>();
+  const generations = new Map<string, number>();
+  let lastGeneration = 1_733_000_000_000_000;
+  const objects = new (class extends Map<string, Buffer> {
+    override set(key: string, value: Buffer): this {
+      generations.set(key, (lastGeneration += 1));
+      return super.set(key, value);
+    }
+  })();
   const requests: CloudStorageServer['requests'] = [];
   const failures: number[] = [];
   const error = (response: ServerResponse, code: number, message: string) => {
@@ -39,10 +47,12 @@ export async function startCloudStorageServer(): Promise<CloudStorageServer> {
     if (request.method !== 'GET' || !match) return error(response, 400, `unsupported request ${request.method} ${url.pathname}`);
     const [bucket, name] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!)];
     const data = objects.get(`${bucket}/${name}`);
-    if (!data) return error(response, 404, `No such object: ${bucket}/${name}`);
+    const generation = String(generations.get(`${bucket}/${name}`));
+    const asked = url.searchParams.get('generation');
+    if (!data || (asked !== null && asked !== generation)) return error(response, 404, `No such object: ${bucket}/${name}${asked !== null ? `#${asked}` : ''}`);
     if (url.searchParams.get('alt') !== 'media') {
       response.writeHead(200, { 'content-type': 'application/json' });
-      return response.end(JSON.stringify({ kind: 'storage#object', bucket, name, size: String(data.length), contentType: 'application/x-ndjson' }));
+      return response.end(JSON.stringify({ kind: 'storage#object', bucket, name, generation, size: String(data.length), contentType: 'application/x-ndjson' }));
     }
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
     if (!range) {

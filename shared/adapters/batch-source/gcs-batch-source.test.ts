@@ -32,12 +32,24 @@ describe('a batch source in Cloud Storage', () => {
     const open = openBatchSource(storage);
     const first = await readBatchSource(source, { index: 0, offset: 0 }, 2, open);
     expect(first.items).toEqual([{ value: { n: 0, text: 'dokument 0 — ünïcödé' } }, { value: { n: 1, text: 'dokument 1 — ünïcödé' } }]);
-    expect(first.next).toEqual({ index: 2, offset: Buffer.byteLength(`${lines[0]}\n${lines[1]}\n`) });
+    expect(first.next).toEqual({ index: 2, offset: Buffer.byteLength(`${lines[0]}\n${lines[1]}\n`), generation: expect.stringMatching(/^\d+$/) });
     const rest = await readBatchSource(source, first.next, 10, open);
     expect(rest).toMatchObject({ items: [{ value: { n: 2 } }, { value: { n: 3 } }, { value: { n: 4 } }], done: true });
     expect(server.requests.filter((request) => request.url.includes('alt=media')).map((request) => request.range)).toEqual(['bytes=0-', `bytes=${first.next.offset}-`]);
+    // The chunks after the first read the generation it read.
+    expect(server.requests.filter((request) => request.url.includes('alt=media')).map((request) => new URL(request.url, server.url).searchParams.get('generation'))).toEqual([null, first.next.generation]);
     // Read again from the end: nothing more, and no media download.
     expect(await readBatchSource(source, rest.next, 10, open)).toEqual({ items: [], next: rest.next, done: true });
+  });
+
+  it('refuses to go on reading an object replaced after its first chunk, naming why, rather than mix two files', async () => {
+    const uri = { jsonlUri: 'gs://acme-batches/replaced.jsonl' };
+    server.objects.set('acme-batches/replaced.jsonl', Buffer.from('{"n":0}\n{"n":1}\n{"n":2}\n'));
+    const open = openBatchSource(storage);
+    const first = await readBatchSource(uri, { index: 0, offset: 0 }, 1, open);
+    server.objects.set('acme-batches/replaced.jsonl', Buffer.from('{"other":"file, longer than the first one"}\n{"other":1}\n'));
+    await expect(readBatchSource(uri, first.next, 5, open)).rejects.toThrow(/gs:\/\/acme-batches\/replaced.jsonl was replaced or deleted while the batch read it/);
+    await expect(readBatchSource(uri, first.next, 5, open)).rejects.toMatchObject({ code: 'SOURCE_CHANGED' });
   });
 
   it('refuses an object that does not exist, naming it, and reports a server error as transient', async () => {

@@ -20,6 +20,12 @@ describe('reading a batch source a chunk at a time', () => {
     expect(second).toMatchObject({ next: { index: 5, offset: Buffer.byteLength('{"n":0}\r\n\n{"n":1}\nnot json\n"é"\n{"n":4}') }, done: true });
   });
 
+  it('skips a UTF-8 byte-order mark at the start of the file, and only there', async () => {
+    const path = await jsonl('\uFEFF{"n":0}\n\uFEFF{"n":1}\n');
+    const chunk = await readBatchSource({ jsonlPath: path }, { index: 0, offset: 0 }, 5);
+    expect(chunk.items).toEqual([{ value: { n: 0 } }, { error: expect.stringMatching(/^item 1 \(byte 11\) is not JSON/) }]);
+  });
+
   it('reads inline items by index', async () => {
     expect(await readBatchSource({ items: ['a', 'b', 'c'] }, { index: 1, offset: 0 }, 5)).toEqual({ items: [{ value: 'b' }, { value: 'c' }], next: { index: 3, offset: 0 }, done: true });
   });

@@ -7,14 +7,18 @@ import type { SourceChunk, SourcePosition } from '../../ports/batch-source.ts';
 const maxLineBytes = 256 * 1024;
 const blockBytes = 64 * 1024;
 
-/** Opens a source's bytes from an offset: a local file, or a Cloud Storage object (gcs-batch-source.ts). */
-export type OpenSource = (source: Exclude<BatchSource, { items: unknown[] }>, offset: number) => Promise<AsyncIterable<Buffer> & { destroy(): void }>;
+/**
+ * A source's bytes from a position's offset: a local file, or a Cloud Storage object
+ * (gcs-batch-source.ts) of the position's generation when it names one, with the generation read.
+ */
+export type OpenSource = (source: Exclude<BatchSource, { items: unknown[] }>, from: SourcePosition) => Promise<OpenedSource>;
+export type OpenedSource = AsyncIterable<Buffer> & { destroy(): void; generation?: string };
 
 /**
  * Reads at most `maxItems` items of a batch's source from `from` (docs/architecture.md,
  * "Batches"): inline items by index; a JSON Lines file or object from a byte offset, streamed, so
  * a source of any size is never held in memory and a fan-out resumes exactly where it committed.
- * Blank lines are skipped; a line that is not JSON, or longer than 256 KiB, is an item that
+ * A UTF-8 byte-order mark at the start is skipped, and so are blank lines; a line that is not JSON, or longer than 256 KiB, is an item that
  * cannot run, named with its offset.
  */
 export async function readBatchSource(source: BatchSource, from: SourcePosition, maxItems: number, open: OpenSource = openLocalFile): Promise<SourceChunk> {
@@ -23,16 +27,17 @@ export async function readBatchSource(source: BatchSource, from: SourcePosition,
     const index = from.index + items.length;
     return { items, next: { index, offset: 0 }, done: index >= source.items.length };
   }
-  const stream = await open(source, from.offset);
+  const stream = await open(source, from);
   try {
-    return await readJsonLines(stream, from, maxItems);
+    const chunk = await readJsonLines(stream, from, maxItems);
+    return stream.generation ? { ...chunk, next: { ...chunk.next, generation: stream.generation } } : chunk;
   } finally {
     stream.destroy();
   }
 }
 
 /** A local file from a byte offset (the local stack's `jsonlPath`). */
-export const openLocalFile: OpenSource = async (source, offset) => {
+export const openLocalFile: OpenSource = async (source, { offset }) => {
   if (!('jsonlPath' in source)) throw new InvalidInputError(`The local stack reads gs:// sources only with Cloud Storage configured`, { code: 'SOURCE_UNREADABLE' });
   const path = source.jsonlPath;
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
@@ -54,7 +59,9 @@ async function readJsonLines(stream: AsyncIterable<Buffer>, from: SourcePosition
       index += 1;
       return;
     }
-    const text = line.toString('utf8').replace(/\r$/, '');
+    const decoded = line.toString('utf8').replace(/\r$/, '');
+    // A byte-order mark opens many files written on Windows: not part of the first item.
+    const text = at === 0 && decoded.startsWith('\uFEFF') ? decoded.slice(1) : decoded;
     if (text.trim() === '') return;
     items.push(parseLine(text, index, at));
     index += 1;

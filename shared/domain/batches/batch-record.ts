@@ -49,7 +49,13 @@ export const batchRecordSchema = z.object({
   concurrency: z.number().int().min(1).max(maxBatchConcurrency),
   source: batchSourceSchema,
   state: batchStateSchema,
-  fanOut: z.object({ nextIndex: z.number().int().nonnegative(), offset: z.number().int().nonnegative(), done: z.boolean() }),
+  fanOut: z.object({
+    nextIndex: z.number().int().nonnegative(),
+    offset: z.number().int().nonnegative(),
+    done: z.boolean(),
+    /** The Cloud Storage object generation being read (pinned by the first chunk). */
+    generation: z.string().optional(),
+  }),
   /** Known once the fan-out has read the whole source. */
   itemCount: z.number().int().nonnegative().optional(),
   /** Where the batch's outcome is POSTed when it ends (docs/architecture.md, "Result callbacks"). */

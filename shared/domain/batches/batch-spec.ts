@@ -37,8 +37,12 @@ export interface BatchPolicy {
   httpCallbacks: boolean;
 }
 
-/** Checks what zod cannot: one source, a file only where files may be read, the template, the RunConfig. */
-export function requireValidBatchSpec(spec: BatchSpec, options: { batchPolicy: BatchPolicy; field?: string }): BatchSpec {
+/**
+ * Checks what zod cannot: one source, a file only where files may be read, an object only in a
+ * batch bucket and under its user's folder, the template, the callback, the RunConfig. `userId` is
+ * the user the batch's runs are for.
+ */
+export function requireValidBatchSpec(spec: BatchSpec, options: { batchPolicy: BatchPolicy; userId: string; field?: string }): BatchSpec {
   const where = options.field ? `${options.field}.` : '';
   const sources = [spec.items, spec.jsonlPath, spec.jsonlUri].filter((source) => source !== undefined).length;
   if (sources !== 1) throw invalid(`give exactly one of ${where}items (a list), ${where}jsonlUri (a JSON Lines object, gs://BUCKET/OBJECT) and ${where}jsonlPath (a JSON Lines file of the local stack)`);
@@ -53,6 +57,12 @@ export function requireValidBatchSpec(spec: BatchSpec, options: { batchPolicy: B
     if (allowed !== 'any' && !allowed.includes(bucket)) {
       throw invalid(`${where}jsonlUri: bucket ${bucket} is not one this deployment reads batches from (${allowed.length > 0 ? allowed.join(', ') : 'none is configured'}; AGENTLINE_BATCH_BUCKETS)`);
     }
+    // The fan-out reads every batch bucket for every user: an object is read only for the user
+    // whose folder holds it, so no user feeds another's files to an agent (docs/architecture.md, "Batches").
+    const folder = `gs://${bucket}/${options.userId}/`;
+    if (allowed !== 'any' && (options.userId.includes('/') || !spec.jsonlUri.startsWith(folder))) {
+      throw invalid(`${where}jsonlUri: a batch reads only objects under its user's folder, ${folder}…`);
+    }
   }
   if (spec.inputTemplate !== undefined) parseInputTemplate(spec.inputTemplate, `${where}inputTemplate`);
   const refusal = spec.callback && callbackRefusal(spec.callback, { allowHttp: options.batchPolicy.httpCallbacks });
@@ -66,7 +76,7 @@ export function requireValidBatchSpec(spec: BatchSpec, options: { batchPolicy: B
 }
 
 /** Parses and checks a spec given as JSON (a request body's fields). */
-export function parseBatchSpec(value: unknown, options: { batchPolicy: BatchPolicy; field?: string }): BatchSpec {
+export function parseBatchSpec(value: unknown, options: { batchPolicy: BatchPolicy; userId: string; field?: string }): BatchSpec {
   const parsed = batchSpecSchema.safeParse(value);
   if (!parsed.success) throw invalid(describeIssues(parsed.error.issues));
   return requireValidBatchSpec(parsed.data, options);

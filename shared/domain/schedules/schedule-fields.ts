@@ -60,8 +60,8 @@ export function applyScheduleUpdate(current: WritableScheduleFields, update: Par
 /** The most JSON a schedule's batch may hold (its items travel in every fire's first fan-out message). */
 export const maxScheduledBatchBytes = 256 * 1024;
 
-/** Checks what zod cannot: the cron expression and time zone, what each fire starts, and a RunConfig a run would accept. */
-export function requireValidSchedule(fields: Partial<WritableScheduleFields>, options: { batchPolicy: BatchPolicy }): WritableScheduleFields {
+/** Checks what zod cannot: the cron expression and time zone, what each fire starts (for `userId`, its creator), and a RunConfig a run would accept. */
+export function requireValidSchedule(fields: Partial<WritableScheduleFields>, options: { batchPolicy: BatchPolicy; userId: string }): WritableScheduleFields {
   const complete = writableScheduleFieldsSchema.safeParse(fields);
   if (!complete.success) throw new InvalidInputError(`Invalid schedule: ${describeIssues(complete.error.issues)}`, { code: 'INVALID_SCHEDULE' });
   CronSchedule.parse(complete.data.cron, complete.data.timeZone);
