@@ -121,6 +121,11 @@ export function formatReport(report: BenchReport): string {
       `${round(batch.wallSeconds)} s against the quota's lower bound of ${round(batch.lowerBoundSeconds)} s (${round(batch.wallSeconds / batch.lowerBoundSeconds, 2)}×); ${batch.rateLimited} 429s`,
     ]);
     rows.push(['batch: pipeline reads / writes / transactions per item', `${round(batch.perItem.documentReads)} / ${round(batch.perItem.documentWrites)} / ${round(batch.perItem.transactions)}`]);
+    // Absent in reports written before the bookkeeping was counted.
+    if (batch.bookkeepingPerItem) {
+      const own = batch.bookkeepingPerItem;
+      rows.push(['batch: its own bookkeeping reads / writes / transactions per item', `${round(own.documentReads)} / ${round(own.documentWrites)} / ${round(own.transactions)}`]);
+    }
     rows.push(['batch: peak memory of the fanning-out process', `${round(batch.peakRssMb)} MB (${round(batch.rssBeforeMb)} MB before the batch)`]);
   }
   const cost = report.cost.perThousandFiveStepRuns;

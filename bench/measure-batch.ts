@@ -1,6 +1,6 @@
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import { startLocalStack } from '../shared/local-stack/start-local-stack.ts';
-import { countOperations } from '../shared/testing/counting-deps.ts';
+import { countBatchTransactions, countOperations } from '../shared/testing/counting-deps.ts';
 import { textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { zeroCounts, type OperationCounts } from '../shared/testing/operation-counts.ts';
@@ -16,8 +16,10 @@ export interface BatchFigures {
   lowerBoundSeconds: number;
   /** Requests the wire server answered 429. */
   rateLimited: number;
-  /** Operations of the run pipeline per item (the batch's own item and lane documents not included: about three writes per item). */
+  /** Operations of the run pipeline per item. */
   perItem: OperationCounts;
+  /** Operations of the batch's own bookkeeping per item: the transactions of its create, fan-out and lanes (batch, lane, item and outbox documents); absent in reports written before it was counted. */
+  bookkeepingPerItem?: OperationCounts;
   /** Peak resident memory of the process that fans out (here the whole local stack), MB, and before the batch. */
   peakRssMb: number;
   rssBeforeMb: number;
@@ -26,17 +28,19 @@ export interface BatchFigures {
 /**
  * The batch section of `npm run bench`: one batch of `items` one-call items at `concurrency` on a
  * local stack of its own whose model quota (`rpm`, enforced by the Gemini-wire server with 429s
- * past it) bounds it from below; wall time against that bound, pipeline operations per item, and
+ * past it) bounds it from below; wall time against that bound, pipeline and batch bookkeeping operations per item, and
  * the peak memory of the fanning-out process, sampled every 100 ms.
  */
 export async function measureBatch(items: number, concurrency: number, rpm: number, log: (line: string) => void): Promise<BatchFigures> {
   const gemini = await startGeminiWireServer({ quota: { requests: rpm, windowMs: 60_000 }, respond: () => textReply('done') });
   const counts = zeroCounts();
+  const bookkeeping = zeroCounts();
   const quotas = JSON.stringify({ 'gemini-2.5-flash': { rpm, windowSeconds: 60, batchShare: 1 } });
   const stack = await startLocalStack({
     projectId: `agentline-bench-batch-${process.pid}`,
     env: { GEMINI_API_KEY: 'bench-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent', AGENTLINE_MODEL_QUOTAS: quotas },
     decorate: countOperations(counts),
+    decorateApi: (deps) => ({ ...deps, batches: countBatchTransactions(deps.batches, bookkeeping) }),
     sweepIntervalMs: 0,
   });
   try {
@@ -67,8 +71,8 @@ export async function measureBatch(items: number, concurrency: number, rpm: numb
     }
     const wallSeconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
-    const perItem = Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, value / items])) as unknown as OperationCounts;
-    return { items, concurrency, rpm, wallSeconds, lowerBoundSeconds: (items * 60) / rpm, rateLimited: gemini.rateLimited, perItem, peakRssMb: peakRss / 1e6, rssBeforeMb: rssBefore / 1e6 };
+    const per = (totals: OperationCounts) => Object.fromEntries(Object.entries(totals).map(([key, value]) => [key, value / items])) as unknown as OperationCounts;
+    return { items, concurrency, rpm, wallSeconds, lowerBoundSeconds: (items * 60) / rpm, rateLimited: gemini.rateLimited, perItem: per(counts), bookkeepingPerItem: per(bookkeeping), peakRssMb: peakRss / 1e6, rssBeforeMb: rssBefore / 1e6 };
   } finally {
     await stack.stop();
     await gemini.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { topology as deployedTopology, type Topology } from '../../infra/topology.ts';
 import { registerApiFunctions } from '../../functions/register-api-functions.ts';
+import type { ApiDeps } from '../agents-api/api-deps.ts';
 import { createApiDeps } from '../wiring/create-api-deps.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
 import { ensureTopology } from '../adapters/pubsub/ensure-topology.ts';
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Wraps the dependencies before the handlers are built (tests inject faults this way). */
   decorate?: (deps: Deps) => Deps;
+  /** Wraps the API's and the batch and schedule workers' deps (a benchmark's counters). */
+  decorateApi?: <D extends ApiDeps>(deps: D) => D;
   /** Wraps each settled handler (tests count deliveries and acknowledgements this way). */
   wrapHandlers?: (handlers: Record<FunctionName, DeliveryHandler>) => Record<FunctionName, DeliveryHandler>;
   /**
@@ -173,7 +176,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const handlers = createStepHandlers(pipelineDeps);
     const inFlight = trackInFlight(options.wrapHandlers ? options.wrapHandlers(handlers) : handlers);
     const schedulerJobs = new FirestoreLocalSchedulerJobs(deps.firestore);
-    const apiDeps = { ...createApiDeps(loadConfig(env), deps), schedulerJobs };
+    const createdApiDeps = { ...createApiDeps(loadConfig(env), deps), schedulerJobs };
+    const apiDeps = options.decorateApi ? options.decorateApi(createdApiDeps) : createdApiDeps;
     closers.push(() => apiDeps.close());
     // API calls are drained and frozen like deliveries: one answered 200 is in the saved data.
     const apiHandlers = createApiHandlers(freeze.wrapApi(apiDeps));

@@ -2,6 +2,7 @@ import type { Step } from '../domain/step.ts';
 import type { JoinClaim, RunStore, RunTransaction } from '../ports/run-store.ts';
 import type { OutboxStore } from '../ports/outbox-store.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
+import type { BatchStore, BatchTransaction } from '../ports/batch-store.ts';
 import type { Deps } from '../engine/deps.ts';
 import { pubsubMinimumBilledBytes, type OperationCounts } from './operation-counts.ts';
 
@@ -170,5 +171,50 @@ function countingOutbox(outbox: OutboxStore, counts: OperationCounts): OutboxSto
       counts.documentWrites += ids.length;
       return outbox.delete(ids);
     },
+  };
+}
+
+/**
+ * Wraps the batch store so the documents its transactions read and write (batches, lanes, items,
+ * their outbox entries) are counted in `counts`: the batch workers' and the create's bookkeeping.
+ * Reads outside transactions (views, reports) are not: they are what a caller polls, not what an
+ * item costs.
+ */
+export function countBatchTransactions(store: BatchStore, counts: OperationCounts): BatchStore {
+  return {
+    ...store,
+    getBatch: (batchId) => store.getBatch(batchId),
+    listLanes: (batchId) => store.listLanes(batchId),
+    listBatchesPage: (query) => store.listBatchesPage(query),
+    countItems: (batchId) => store.countItems(batchId),
+    listItems: (batchId, afterIndex, limit) => store.listItems(batchId, afterIndex, limit),
+    async transact(work) {
+      counts.transactions += 1;
+      let attempts = 0;
+      return store.transact((tx) => {
+        if (attempts++ > 0) counts.transactionRetries += 1;
+        return work(countingBatchTransaction(tx, counts));
+      });
+    },
+  };
+}
+
+function countingBatchTransaction(tx: BatchTransaction, counts: OperationCounts): BatchTransaction {
+  const reads = (n: number) => void (counts.documentReads += Math.max(1, n));
+  const writes = () => void (counts.documentWrites += 1);
+  return {
+    getBatch: (batchId) => (reads(1), tx.getBatch(batchId)),
+    createBatch: (batch) => (writes(), tx.createBatch(batch)),
+    putBatch: (batch) => (writes(), tx.putBatch(batch)),
+    getLanes: async (batchId) => {
+      const lanes = await tx.getLanes(batchId);
+      reads(lanes.length);
+      return lanes;
+    },
+    getLane: (batchId, lane) => (reads(1), tx.getLane(batchId, lane)),
+    putLane: (batchId, lane) => (writes(), tx.putLane(batchId, lane)),
+    getItems: (batchId, indexes) => (indexes.length > 0 && reads(indexes.length), tx.getItems(batchId, indexes)),
+    putItem: (batchId, item) => (writes(), tx.putItem(batchId, item)),
+    putOutbox: (entry) => (writes(), tx.putOutbox(entry)),
   };
 }
