@@ -6,6 +6,9 @@ import type { QuotaAnswer, QuotaRequest } from '../domain/quota/model-quotas.ts'
  */
 export interface ModelQuotaGovernor {
   reserve(request: QuotaRequest, now: number): Promise<QuotaAnswer>;
-  /** The model answered 429 anyway: nothing more of `model` is granted until `until`. */
-  rateLimited(model: string, until: number): Promise<void>;
+  /**
+   * The model answered 429 anyway (at `now`): nothing more of `model` is granted until `until`,
+   * and less of it for a while after (domain/quota/quota-throttle.ts).
+   */
+  rateLimited(model: string, until: number, now: number): Promise<void>;
 }

@@ -154,7 +154,8 @@ const quotaUnavailableRetryMs = 250;
 /** A 429 that happened anyway: the model is blocked for every run until the retry time it gave (or a second). */
 async function reportRateLimited(deps: ModelDeps, model: string, error: unknown): Promise<void> {
   if (!deps.quota || !(error instanceof TransientError) || error.code !== 'RESOURCE_EXHAUSTED') return;
-  await deps.quota.rateLimited(model, deps.clock.now() + (error.retryDelayMs ?? 1_000)).catch((failure: unknown) => deps.logger.warn('could not record a 429 in the model quota', { error: String(failure) }));
+  const now = deps.clock.now();
+  await deps.quota.rateLimited(model, now + (error.retryDelayMs ?? 1_000), now).catch((failure: unknown) => deps.logger.warn('could not record a 429 in the model quota', { error: String(failure) }));
 }
 
 /** About four characters per token: what the request's text will cost, before the model counts it. */

@@ -43,10 +43,28 @@ export function describeModelQuotaContract(name: string, create: (quotas: ModelQ
       const quota = create({ [model]: { rpm: 100, windowSeconds: 60, batchShare: 0.8 } });
       const closing = await quota.reserve({ model, tokens: 1, priority: 'interactive' }, at(0) - 1_000 + window - 100);
       expect(closing).toMatchObject({ granted: false });
-      await quota.rateLimited(model, at(5_000));
+      await quota.rateLimited(model, at(5_000), at(0));
       expect(await quota.reserve({ model, tokens: 1, priority: 'interactive' }, at(10))).toMatchObject({ granted: false, retryTime: at(5_000) });
       expect((await quota.reserve({ model, tokens: 1, priority: 'interactive' }, at(5_000))).granted).toBe(true);
       expect((await quota.reserve({ model: uniqueModel(), tokens: 1, priority: 'batch' }, at(0))).granted).toBe(true);
+    });
+
+    it('after a 429 grants half the quota, once per window however many 429s, and gives back a tenth of it each window after', async () => {
+      const model = uniqueModel();
+      const quota = create({ [model]: { rpm: 20, windowSeconds: 60, shards: 10, batchShare: 1 } });
+      await quota.rateLimited(model, at(1_000), at(0));
+      await quota.rateLimited(model, at(2_000), at(500));
+      const grantedIn = async (windows: number) => {
+        const answers = await Promise.all(Array.from({ length: 25 }, (_, n) => quota.reserve({ model, tokens: 1, priority: 'interactive' }, at(2_000 + n) + windows * window)));
+        return answers.filter((answer) => answer.granted).length;
+      };
+      expect(await grantedIn(0)).toBe(10);
+      expect(await grantedIn(1)).toBe(12);
+      expect(await grantedIn(3)).toBe(16);
+      expect(await grantedIn(6)).toBe(20);
+      // A 429 in a later window halves what that window grants.
+      await quota.rateLimited(model, at(7 * window), at(7 * window - 1_000));
+      expect(await grantedIn(8)).toBe(12);
     });
   });
 }

@@ -1,11 +1,12 @@
 import { Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import { guardMsOf, type ModelQuotas, type QuotaAnswer, type QuotaRequest } from '../../domain/quota/model-quotas.ts';
 import { fitsShard, retryTimeAfter, shardsFor, windowAt } from '../../domain/quota/quota-shards.ts';
+import { throttleAfter429, throttledQuota, throttleFactorAt, type QuotaThrottle } from '../../domain/quota/quota-throttle.ts';
 import type { ModelQuotaGovernor } from '../../ports/model-quota.ts';
 import { documentPaths as paths } from '../document-paths.ts';
 import { fromFirestoreError } from './firestore-errors.ts';
 
-/** How long this process trusts what it read of a model's 429 block. */
+/** How long this process trusts what it read of a model's 429 block and throttle. */
 const blockedReadMs = 1_000;
 
 /** How long a shard document outlives its window (Firestore's TTL policy deletes it then). */
@@ -28,7 +29,7 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
    * on one shard only wait for each other — seconds under the emulator's lock timeouts).
    */
   readonly #taking = new Map<string, Promise<unknown>>();
-  readonly #blocked = new Map<string, { until: number; readAt: number }>();
+  readonly #blocked = new Map<string, ModelState & { readAt: number }>();
   #fullWindow = 0;
 
   readonly #now: () => number;
@@ -40,11 +41,12 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
   }
 
   async reserve(request: QuotaRequest, now: number): Promise<QuotaAnswer> {
-    const quota = this.#quotas[request.model];
-    if (!quota) return { granted: true };
+    const configured = this.#quotas[request.model];
+    if (!configured) return { granted: true };
     try {
-      const blockedUntil = await this.#blockedUntil(request.model);
+      const { until: blockedUntil, throttle } = await this.#modelState(request.model);
       if (now < blockedUntil) return { granted: false, retryTime: blockedUntil, reason: `${request.model} answered 429: waiting until its retry time` };
+      const quota = throttledQuota(configured, throttleFactorAt(throttle, configured, now));
       const window = windowAt(quota, now);
       if (window.start !== this.#fullWindow) {
         this.#full.clear();
@@ -80,26 +82,35 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
   }
 
   /**
-   * Until when a 429 blocks the model: read at most once a second per process (not once per
-   * request), and at once here when this process recorded the 429 itself.
+   * Until when a 429 blocks the model, and its throttle: read at most once a second per process
+   * (not once per request), and at once here when this process recorded the 429 itself.
    */
-  async #blockedUntil(model: string): Promise<number> {
+  async #modelState(model: string): Promise<ModelState> {
     const cached = this.#blocked.get(model);
-    if (cached && this.#now() - cached.readAt < blockedReadMs) return cached.until;
-    const data = (await this.#db.doc(paths.modelQuota(model)).get()).data();
-    const until = (data?.['blockedUntil'] as Timestamp | undefined)?.toMillis() ?? 0;
-    this.#blocked.set(model, { until, readAt: this.#now() });
-    return until;
+    if (cached && this.#now() - cached.readAt < blockedReadMs) return cached;
+    const state = modelStateOf((await this.#db.doc(paths.modelQuota(model)).get()).data());
+    this.#blocked.set(model, { ...state, readAt: this.#now() });
+    return state;
   }
 
-  async rateLimited(model: string, until: number): Promise<void> {
-    this.#blocked.set(model, { until: Math.max(until, this.#blocked.get(model)?.until ?? 0), readAt: this.#now() });
+  async rateLimited(model: string, until: number, now: number): Promise<void> {
+    const quota = this.#quotas[model];
     const ref = this.#db.doc(paths.modelQuota(model));
-    await this.#db.runTransaction(async (tx) => {
-      const current = (await tx.get(ref)).data()?.['blockedUntil'] as Timestamp | undefined;
-      if (current && current.toMillis() >= until) return;
-      tx.set(ref, { schemaVersion: 1, model, blockedUntil: Timestamp.fromMillis(until) });
+    const recorded = await this.#db.runTransaction(async (tx) => {
+      const current = modelStateOf((await tx.get(ref)).data());
+      const throttle = quota ? throttleAfter429(current.throttle, quota, now) : current.throttle;
+      const next: ModelState = { until: Math.max(current.until, until), ...(throttle ? { throttle } : {}) };
+      if (next.until !== current.until || next.throttle !== current.throttle) {
+        tx.set(ref, {
+          schemaVersion: 1,
+          model,
+          blockedUntil: Timestamp.fromMillis(next.until),
+          ...(next.throttle ? { throttleFactor: next.throttle.factor, throttleSince: Timestamp.fromMillis(next.throttle.since) } : {}),
+        });
+      }
+      return next;
     });
+    this.#blocked.set(model, { ...recorded, readAt: this.#now() });
   }
 
   /**
@@ -131,4 +142,17 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
       return 'taken';
     }, { maxAttempts: 20 });
   }
+}
+
+/** `modelQuotas/{model}`: until when a 429 blocks the model, and its throttle since the last one. */
+interface ModelState {
+  until: number;
+  throttle?: QuotaThrottle;
+}
+
+function modelStateOf(data: Record<string, unknown> | undefined): ModelState {
+  const until = (data?.['blockedUntil'] as Timestamp | undefined)?.toMillis() ?? 0;
+  const since = (data?.['throttleSince'] as Timestamp | undefined)?.toMillis();
+  const factor = data?.['throttleFactor'];
+  return { until, ...(since !== undefined && typeof factor === 'number' ? { throttle: { factor, since } } : {}) };
 }
