@@ -1,26 +1,19 @@
 import { Storage } from '@google-cloud/storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, TransientError } from '../../domain/errors.ts';
-import { startCloudStorageServer, type CloudStorageServer } from '../../testing/cloud-storage-server.ts';
+import type { CloudStorageServer } from '../../testing/cloud-storage-server.ts';
+import { useCloudStorageServer } from '../../testing/use-cloud-storage-server.ts';
 import { openBatchSource } from './gcs-batch-source.ts';
 import { readBatchSource } from './read-batch-source.ts';
 
-// The real @google-cloud/storage client, pointed at a local server speaking the JSON API by
-// STORAGE_EMULATOR_HOST, as the client documents.
+// The real @google-cloud/storage client, pointed at a local server speaking the JSON API.
+const { server: storageServer } = useCloudStorageServer();
 let server: CloudStorageServer;
 let storage: Storage;
-const previousHost = process.env['STORAGE_EMULATOR_HOST'];
 
-beforeAll(async () => {
-  server = await startCloudStorageServer();
-  process.env['STORAGE_EMULATOR_HOST'] = server.url;
+beforeAll(() => {
+  server = storageServer();
   storage = new Storage({ projectId: 'acme' });
-});
-
-afterAll(async () => {
-  await server.close();
-  if (previousHost === undefined) delete process.env['STORAGE_EMULATOR_HOST'];
-  else process.env['STORAGE_EMULATOR_HOST'] = previousHost;
 });
 
 const source = { jsonlUri: 'gs://acme-batches/2026/12/documents.jsonl' };
