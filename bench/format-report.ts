@@ -2,6 +2,7 @@ import type { CostEstimate, listPrices } from './estimate-cost.ts';
 import type { FloorFigures } from './measure-floor.ts';
 import type { InProcessFigures } from './measure-in-process.ts';
 import type { BatchFigures } from './measure-batch.ts';
+import type { CodeExecFigures } from './measure-code-exec.ts';
 import type { ConversationFigures, ThroughputFigures } from './measure-stack.ts';
 import { round } from './stats.ts';
 
@@ -17,6 +18,8 @@ export interface BenchReport {
   inProcess: InProcessFigures[];
   /** Absent in reports written before batches existed. */
   batch?: BatchFigures;
+  /** Absent in reports written before code execution existed. */
+  codeExec?: CodeExecFigures[];
   cost: { perThousandFiveStepRuns: CostEstimate; prices: typeof listPrices };
   durationSeconds: number;
 }
@@ -127,6 +130,12 @@ export function formatReport(report: BenchReport): string {
       rows.push(['batch: its own bookkeeping reads / writes / transactions per item', `${round(own.documentReads)} / ${round(own.documentWrites)} / ${round(own.transactions)}`]);
     }
     rows.push(['batch: peak memory of the fanning-out process', `${round(batch.peakRssMb)} MB (${round(batch.rssBeforeMb)} MB before the batch)`]);
+  }
+  for (const figures of report.codeExec ?? []) {
+    rows.push([
+      `code execution, ${figures.language}: sandboxed cold / warm vs direct`,
+      `${round(figures.coldMs)} / ${round(figures.warmMs)} vs ${round(figures.directMs)} ms (${round(figures.warmMs - figures.directMs)} ms of sandbox per call, median of ${figures.samples})`,
+    ]);
   }
   const cost = report.cost.perThousandFiveStepRuns;
   rows.push([

@@ -12,6 +12,7 @@ import { measureFloor } from './measure-floor.ts';
 import { measureInProcess } from './measure-in-process.ts';
 import { measureConversations, measureThroughput } from './measure-stack.ts';
 import { measureBatch } from './measure-batch.ts';
+import { measureCodeExec } from './measure-code-exec.ts';
 import { zeroCounts } from '../shared/testing/operation-counts.ts';
 import { median } from './stats.ts';
 import { formatReport, type BenchReport } from './format-report.ts';
@@ -60,6 +61,9 @@ async function main(): Promise<void> {
     const inProcessRuns = 10 * options.repetitions;
     const inProcess = [await measureInProcess(1, inProcessRuns), await measureInProcess(24, inProcessRuns)];
 
+    log('code execution: a small program in the sandbox (cold, then warm) and run directly');
+    const codeExec = [await measureCodeExec('python', 10 * options.repetitions), await measureCodeExec('javascript', 10 * options.repetitions)];
+
     await stack.stop();
     log('batch: 1,000 one-call items, concurrency 50, a 600 RPM quota enforced by the model server (a stack of its own)');
     const batch = await measureBatch(1_000, 50, 600, log);
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
       throughput,
       inProcess,
       batch,
+      codeExec,
       cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds, documentsKeptByRun(short.toolTurns)), prices: listPrices },
       durationSeconds: (Date.now() - started) / 1000,
     };
