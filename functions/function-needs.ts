@@ -72,9 +72,9 @@ export const functionNeeds = {
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox
-  // entries other functions left unpublished (webhook deliveries' submissions too), ends runs past
-  // their deadline.
-  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out']),
+  // entries other functions left unpublished (webhook deliveries' submissions, a cancelled batch's
+  // cancellations too), ends runs past their deadline.
+  sweep: needs([...stepKinds, ...ending, 'agent-deploy', 'agent-lifecycle', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'run-control']),
   // agents-api/fire-schedule.ts: the runs, or the batches' first fan-outs, a schedule's fires start (through the outbox).
   // A schedule its agent's deletion left behind is removed, its job through the sync worker.
   fireSchedule: needs(['trusted-submissions', 'batch-fan-out', 'schedule-sync']),

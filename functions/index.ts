@@ -1,4 +1,4 @@
-import { createDeployWorkerDeps, schedulerJobsOf } from '../shared/wiring/create-api-deps.ts';
+import { batchPolicyOf, createDeployWorkerDeps, schedulerJobsOf } from '../shared/wiring/create-api-deps.ts';
 import { createBatchHandlers, createDeployWorkerHandler, createScheduleHandlers, type ApiHandlers } from '../shared/wiring/create-api-handlers.ts';
 import { FirestoreBatchStore } from '../shared/adapters/firestore/firestore-batch-store.ts';
 import { retentionFromConfig } from '../shared/wiring/step-settings-from-config.ts';
@@ -32,7 +32,7 @@ registerFunctions(() => (handlers ??= createStepHandlers(deps())));
 const batchStore = () => new FirestoreBatchStore(deps().firestore, retentionFromConfig(config()));
 const schedules = () =>
   (scheduleWorkers ??= createScheduleHandlers({ ...createDeployWorkerDeps(config(), deps()), schedulerJobs: schedulerJobsOf(config(), deps().firestore), batches: batchStore() }));
-const batches = () => (batchWorkers ??= createBatchHandlers({ ...createDeployWorkerDeps(config(), deps()), batches: batchStore() }));
+const batches = () => (batchWorkers ??= createBatchHandlers({ ...createDeployWorkerDeps(config(), deps()), batches: batchStore(), batchPolicy: batchPolicyOf(config()) }));
 registerApiFunctions(() => ({
   deployAgent: (delivery) => (deployWorker ??= createDeployWorkerHandler(createDeployWorkerDeps(config(), deps())))(delivery),
   fireSchedule: (delivery) => schedules().fireSchedule(delivery),

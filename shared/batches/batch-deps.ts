@@ -1,3 +1,4 @@
+import type { BatchPolicy } from '../domain/batches/batch-spec.ts';
 import type { BatchStore } from '../ports/batch-store.ts';
 import type { ReadBatchSource } from '../ports/batch-source.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -16,4 +17,6 @@ export interface BatchDeps {
   logger: Logger;
   /** Reads a chunk of a batch's source. */
   readSource: ReadBatchSource;
+  /** What this deployment may read for whom (checked again before every read). */
+  batchPolicy: BatchPolicy;
 }

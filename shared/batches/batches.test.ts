@@ -13,7 +13,7 @@ import { startCallbackReceiver } from '../testing/callback-receiver.ts';
 import { verifyStandardWebhook } from '../webhooks/verify-standard-webhook.ts';
 import { testCallbackSigningKey } from '../wiring/create-in-memory-world.ts';
 import { InvalidInputError } from '../domain/errors.ts';
-import { parseBatchSpec } from '../domain/batches/batch-spec.ts';
+import { parseBatchSpec, type BatchPolicy } from '../domain/batches/batch-spec.ts';
 import type { OutboxMessage } from '../domain/step.ts';
 import { InMemoryBatchStore } from '../adapters/in-memory/in-memory-batch-store.ts';
 
@@ -43,11 +43,14 @@ function trackingModel(options: { hold?: boolean } = {}) {
   return model;
 }
 
-function start(model: ModelClient, readSource: typeof readBatchSource = readBatchSource) {
+function start(model: ModelClient, readSource: typeof readBatchSource = readBatchSource, batchPolicy: BatchPolicy = { localFiles: true, buckets: 'any', httpCallbacks: true }) {
   const world = createInMemoryWorld({ model });
   const api = createApiHandlersOverWorld(world);
   // The batch workers as deployed, over the world's database and queue (with the source read through `readSource`).
-  const workers = createBatchHandlers({ batches: new InMemoryBatchStore(world.documents), store: world.store, queue: world.queue, outbox: world.outbox, clock: { now: () => Date.now() }, logger: world.deps.logger }, readSource);
+  const workers = createBatchHandlers(
+    { batches: new InMemoryBatchStore(world.documents), store: world.store, queue: world.queue, outbox: world.outbox, clock: { now: () => Date.now() }, logger: world.deps.logger, batchPolicy },
+    readSource,
+  );
   world.queue.subscribe('batch-fan-out', workers.fanOutBatch);
   world.queue.subscribe('batch-item', workers.advanceBatch);
   const call = async (method: string, path: string, body?: unknown, query: Record<string, string> = {}) => {
@@ -213,6 +216,41 @@ describe('batches', () => {
     } finally {
       await hook.close();
     }
+  });
+
+  it("sends the same body on every attempt of a FAILED batch's callback, though its running items end after it", async () => {
+    const hook = await startCallbackReceiver([503, 204]);
+    try {
+      const model = trackingModel({ hold: true });
+      let reads = 0;
+      const secondChunkBroken: typeof readBatchSource = async (...args) => {
+        if (++reads === 2) throw new InvalidInputError('line 201 is not JSON', { code: 'SOURCE_UNREADABLE' });
+        return readBatchSource(...args);
+      };
+      const { world, call } = start(model, secondChunkBroken);
+      const batch = await call('POST', 'batches', { agent, items: items(300), inputTemplate: 'Item {{ n }}', concurrency: 2, callback: { url: hook.url } });
+      await expect.poll(() => hook.received.length, { timeout: 10_000 }).toBe(1);
+      model.release();
+      await world.queue.idle();
+      await expect.poll(() => hook.accepted().length, { timeout: 15_000 }).toBe(1);
+      expect(hook.received[1]!.body.equals(hook.received[0]!.body)).toBe(true);
+      expect(JSON.parse(hook.received[0]!.body.toString('utf8'))).toMatchObject({ state: 'FAILED', totals: { succeeded: 0 } });
+      // The batch itself moved on: its two running items ended after it failed.
+      expect(await call('GET', batch['name'])).toMatchObject({ state: 'FAILED', totals: { succeeded: 2 } });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it("fails, without reading it, a batch whose object is not in its user's folder when the fan-out reads it (written before the rule)", async () => {
+    const neverRead: typeof readBatchSource = async () => {
+      throw new Error('the source was read');
+    };
+    // The API here reads any bucket (as a local stack's); the workers read only acme-batches' folders, as deployed.
+    const { world, call } = start(trackingModel(), neverRead, { localFiles: false, buckets: ['acme-batches'], httpCallbacks: false });
+    const batch = await call('POST', 'batches', { agent, jsonlUri: 'gs://acme-batches/bob/private.jsonl' });
+    await world.queue.idle();
+    expect(await call('GET', batch['name'])).toMatchObject({ state: 'FAILED', error: { code: 'SOURCE_UNREADABLE', message: expect.stringContaining("a batch reads only objects under its user's folder, gs://acme-batches/ada/") } });
   });
 
   it('refuses an http callback where outbound loopback is not allowed, naming it', async () => {

@@ -1,5 +1,5 @@
 import { advanceLane, batchItemOf, newLane } from '../domain/batches/batch-runs.ts';
-import { newBatchRecord } from '../domain/batches/batch-spec.ts';
+import { newBatchRecord, sourceRefusal } from '../domain/batches/batch-spec.ts';
 import { batchMessageSchema, fanOutChunkItems, fanOutMessage, type BatchCreation } from '../domain/batches/batch-messages.ts';
 import type { BatchItem, BatchLane, BatchRecord } from '../domain/batches/batch-record.ts';
 import { isBatchEnded } from '../domain/batches/batch-record.ts';
@@ -97,6 +97,9 @@ function nothingMore(batch: BatchRecord): Chunk {
 
 /** The next chunk; a source that cannot be read ends the fan-out with the batch FAILED, naming why. */
 async function readChunk(deps: BatchDeps, batch: BatchRecord): Promise<Chunk> {
+  // Written before a rule changed (a schedule's batch, say), a source may no longer be readable for its user.
+  const refusal = 'items' in batch.source ? undefined : sourceRefusal(batch.source, batch.userId, deps.batchPolicy);
+  if (refusal) return { ...nothingMore(batch), error: { code: 'SOURCE_UNREADABLE', message: `The batch's source cannot be read for its user: ${refusal}` } };
   try {
     return await deps.readSource(batch.source, positionOf(batch), fanOutChunkItems);
   } catch (error) {

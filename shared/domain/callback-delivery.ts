@@ -50,6 +50,12 @@ export const callbackStateSchema = z
     /** Times the sweeper re-published the callback's message. */
     redrives: z.number().int().nonnegative().optional(),
     attempts: z.array(callbackAttemptSchema),
+    /**
+     * A batch's body, fixed at the first claim: a batch its source failed still changes after it
+     * ended (its running items finish), and every attempt must send the same bytes. A run's body
+     * is read from the run, which never changes once ended.
+     */
+    payload: z.string().optional(),
     createTime: z.number(),
     updateTime: z.number(),
     endTime: z.number().optional(),

@@ -44,7 +44,7 @@ export async function deliverCallback(deps: CallbackDeps, subject: CallbackSubje
   const { claim, record } = await deps.callbacks.transact(async (tx) => {
     const record = await tx.getSubject(subject);
     const stored = record ? await tx.getCallback(subject) : undefined;
-    const decided = claimCallback(record, stored, deps.clock.now(), policy);
+    const decided = fixBatchPayload(claimCallback(record, stored, deps.clock.now(), policy), record);
     if (decided.write) tx.putCallback(decided.write, record!);
     return { claim: decided.claim, record };
   });
@@ -75,7 +75,7 @@ export async function deliverCallback(deps: CallbackDeps, subject: CallbackSubje
 async function attemptCallback(deps: CallbackDeps, record: CallbackSubjectRecord, claimed: CallbackState): Promise<void> {
   const subject = callbackSubjectOf(claimed);
   const startTime = deps.clock.now();
-  const outcome = await post(deps, record, subject, startTime);
+  const outcome = await post(deps, record, claimed, startTime);
   const recorded = await deps.callbacks.transact(async (tx) => {
     const current = await tx.getCallback(subject);
     const next = current && recordCallbackAttempt(current, claimed.attempt, startTime, outcome, deps.clock.now(), deps.settings.callback, deps.random);
@@ -86,14 +86,23 @@ async function attemptCallback(deps: CallbackDeps, record: CallbackSubjectRecord
   if (recorded?.state === 'PENDING') await scheduleNextAttempt(deps, recorded);
 }
 
-/** The body of a callback: the run's view, or the batch's with its totals (without their callback part, which describes the delivery itself). */
-function payloadOf(record: CallbackSubjectRecord): Record<string, unknown> {
-  return record.kind === 'run' ? toCallbackPayload(record.run) : toBatchJson(record.batch, record.lanes);
+/** A batch's first claim fixes its body on the delivery (`payload`), so later attempts send the same bytes. */
+function fixBatchPayload(decided: ReturnType<typeof claimCallback>, record: CallbackSubjectRecord | undefined): ReturnType<typeof claimCallback> {
+  if (record?.kind !== 'batch' || !decided.write || decided.write.payload !== undefined) return decided;
+  const write = { ...decided.write, payload: JSON.stringify(toBatchJson(record.batch, record.lanes)) };
+  return { write, claim: decided.claim.kind === 'claimed' ? { kind: 'claimed', state: write } : decided.claim };
+}
+
+/** The body of a callback: the run's view, or the batch's as its first claim fixed it (without their callback part, which describes the delivery itself). */
+function bodyOf(record: CallbackSubjectRecord, claimed: CallbackState): string {
+  if (record.kind === 'batch') return claimed.payload ?? JSON.stringify(toBatchJson(record.batch, record.lanes));
+  return JSON.stringify(toCallbackPayload(record.run));
 }
 
 /** The POST of one attempt, signed now; every failure becomes an outcome, never an exception. */
-async function post(deps: CallbackDeps, record: CallbackSubjectRecord, subject: CallbackSubject, startTime: number): Promise<CallbackOutcome> {
-  const body = Buffer.from(JSON.stringify(payloadOf(record)), 'utf8');
+async function post(deps: CallbackDeps, record: CallbackSubjectRecord, claimed: CallbackState, startTime: number): Promise<CallbackOutcome> {
+  const subject = callbackSubjectOf(claimed);
+  const body = Buffer.from(bodyOf(record, claimed), 'utf8');
   const owner = record.kind === 'run' ? record.run : record.batch;
   const secret = callbackSecretFor(deps.signingKey, owner.userId!);
   const headers = signStandardWebhook({ id: callbackWebhookId(subject), timestampSeconds: startTime / 1000, body, secret });

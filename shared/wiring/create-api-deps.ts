@@ -1,3 +1,4 @@
+import type { BatchPolicy } from '../domain/batches/batch-spec.ts';
 import { randomUUID } from 'node:crypto';
 import { CloudSchedulerClient } from '@google-cloud/scheduler';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -71,10 +72,7 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
     newId: randomUUID,
     webhookSecrets: webhookSecretsOf(config, base.firestore),
     batches: new FirestoreBatchStore(base.firestore, retentionFromConfig(config)),
-    batchPolicy: {
-      ...(config.AGENTLINE_AUTH === 'local' ? { localFiles: true, buckets: 'any' as const } : { localFiles: false, buckets: config.AGENTLINE_BATCH_BUCKETS ?? [] }),
-      httpCallbacks: config.AGENTLINE_OUTBOUND_ALLOW_LOOPBACK,
-    },
+    batchPolicy: batchPolicyOf(config),
   };
 }
 
@@ -123,4 +121,12 @@ function pageTokenSecret(config: Config): string {
   if (config.AGENTLINE_PAGE_TOKEN_SECRET) return config.AGENTLINE_PAGE_TOKEN_SECRET;
   if (config.AGENTLINE_AUTH === 'local') return localAuthSecret(config);
   throw new InvalidInputError('Invalid environment: AGENTLINE_PAGE_TOKEN_SECRET is required when AGENTLINE_AUTH=google');
+}
+
+/** Where batches may read items from (a local stack: its files and any bucket), and whether their callbacks may be http. */
+export function batchPolicyOf(config: Config): BatchPolicy {
+  return {
+    ...(config.AGENTLINE_AUTH === 'local' ? { localFiles: true, buckets: 'any' as const } : { localFiles: false, buckets: config.AGENTLINE_BATCH_BUCKETS ?? [] }),
+    httpCallbacks: config.AGENTLINE_OUTBOUND_ALLOW_LOOPBACK,
+  };
 }

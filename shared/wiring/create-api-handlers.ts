@@ -30,7 +30,7 @@ export function createApiHandlers(deps: ApiDeps & DeploymentChecks & ScheduleWor
 }
 
 /** What the batch workers run on: the batches, the runs (an item's outcome), the outbox. */
-export type BatchWorkerDeps = Pick<ApiDeps, 'batches' | 'clock' | 'logger' | 'queue' | 'outbox'> & { store: RunStore };
+export type BatchWorkerDeps = Pick<ApiDeps, 'batches' | 'clock' | 'logger' | 'queue' | 'outbox' | 'batchPolicy'> & { store: RunStore };
 
 /** Batch sources read from local files and, with a client built on first use, Cloud Storage. */
 function readWithCloudStorage(): typeof readBatchSource {

@@ -29,8 +29,8 @@ describe('a batch source in Cloud Storage', () => {
     const rest = await readBatchSource(source, first.next, 10, open);
     expect(rest).toMatchObject({ items: [{ value: { n: 2 } }, { value: { n: 3 } }, { value: { n: 4 } }], done: true });
     expect(server.requests.filter((request) => request.url.includes('alt=media')).map((request) => request.range)).toEqual(['bytes=0-', `bytes=${first.next.offset}-`]);
-    // The chunks after the first read the generation it read.
-    expect(server.requests.filter((request) => request.url.includes('alt=media')).map((request) => new URL(request.url, server.url).searchParams.get('generation'))).toEqual([null, first.next.generation]);
+    // Every chunk, the first too, reads the generation the first one's metadata named.
+    expect(server.requests.filter((request) => request.url.includes('alt=media')).map((request) => new URL(request.url, server.url).searchParams.get('generation'))).toEqual([first.next.generation, first.next.generation]);
     // Read again from the end: nothing more, and no media download.
     expect(await readBatchSource(source, rest.next, 10, open)).toEqual({ items: [], next: rest.next, done: true });
   });

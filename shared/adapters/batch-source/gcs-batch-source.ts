@@ -15,11 +15,13 @@ export function openBatchSource(storage: Storage | (() => Storage)): OpenSource 
   return async (source, from) => {
     if (!('jsonlUri' in source)) return openLocalFile(source, from);
     const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(source.jsonlUri)!;
-    const client = typeof storage === 'function' ? storage() : storage;
-    const file = client.bucket(match[1]!).file(match[2]!, from.generation ? { generation: Number(from.generation) } : {});
+    const bucket = (typeof storage === 'function' ? storage() : storage).bucket(match[1]!);
+    const file = bucket.file(match[2]!, from.generation ? { generation: Number(from.generation) } : {});
     const [metadata] = await file.getMetadata().catch((error: unknown) => Promise.reject(fromStorageError(error, source.jsonlUri, from.generation)));
+    // The bytes of the generation just read, even on the first chunk (the object may be replaced in between).
+    const pinned = metadata.generation === undefined ? file : bucket.file(match[2]!, { generation: Number(metadata.generation) });
     // A range that starts at the object's end has nothing to read.
-    const stream = Number(metadata.size ?? 0) <= from.offset ? emptyStream() : file.createReadStream({ start: from.offset, validation: false });
+    const stream = Number(metadata.size ?? 0) <= from.offset ? emptyStream() : pinned.createReadStream({ start: from.offset, validation: false });
     const opened = mapErrors(stream as AsyncIterable<Buffer> & { destroy(): void }, source.jsonlUri, from.generation);
     return metadata.generation === undefined ? opened : Object.assign(opened, { generation: String(metadata.generation) });
   };

@@ -38,6 +38,25 @@ export interface BatchPolicy {
 }
 
 /**
+ * Why this deployment may not read `source` for `userId`, or undefined when it may: a file only on
+ * the local stack; an object only in a batch bucket and, since the fan-out reads every batch
+ * bucket for every user, only under the user's folder, so no user feeds another's files to an
+ * agent (docs/architecture.md, "Batches"). Checked when a batch or schedule is written, and again
+ * by the fan-out before every read (a batch or schedule written before a rule changed).
+ */
+export function sourceRefusal(source: { jsonlPath: string } | { jsonlUri: string }, userId: string, policy: BatchPolicy): string | undefined {
+  if ('jsonlPath' in source) return policy.localFiles ? undefined : 'jsonlPath reads a file of the local stack; deployed, give jsonlUri (gs://BUCKET/OBJECT) or the items';
+  const bucket = /^gs:\/\/([^/]+)\//.exec(source.jsonlUri)?.[1];
+  if (policy.buckets === 'any') return undefined;
+  if (!bucket || !policy.buckets.includes(bucket)) {
+    return `jsonlUri: bucket ${bucket} is not one this deployment reads batches from (${policy.buckets.length > 0 ? policy.buckets.join(', ') : 'none is configured'}; AGENTLINE_BATCH_BUCKETS)`;
+  }
+  const folder = `gs://${bucket}/${userId}/`;
+  if (userId.includes('/') || !source.jsonlUri.startsWith(folder)) return `jsonlUri: a batch reads only objects under its user's folder, ${folder}…`;
+  return undefined;
+}
+
+/**
  * Checks what zod cannot: one source, a file only where files may be read, an object only in a
  * batch bucket and under its user's folder, the template, the callback, the RunConfig. `userId` is
  * the user the batch's runs are for.
@@ -46,24 +65,13 @@ export function requireValidBatchSpec(spec: BatchSpec, options: { batchPolicy: B
   const where = options.field ? `${options.field}.` : '';
   const sources = [spec.items, spec.jsonlPath, spec.jsonlUri].filter((source) => source !== undefined).length;
   if (sources !== 1) throw invalid(`give exactly one of ${where}items (a list), ${where}jsonlUri (a JSON Lines object, gs://BUCKET/OBJECT) and ${where}jsonlPath (a JSON Lines file of the local stack)`);
-  if (spec.jsonlPath !== undefined && !options.batchPolicy.localFiles) {
-    throw invalid(`${where}jsonlPath reads a file of the local stack; deployed, give ${where}jsonlUri (gs://BUCKET/OBJECT) or the items`);
-  }
   if (spec.jsonlUri !== undefined) {
     const parsed = batchSourceSchema.safeParse({ jsonlUri: spec.jsonlUri });
     if (!parsed.success) throw invalid(`${where}jsonlUri ${describeIssues(parsed.error.issues)}`);
-    const bucket = /^gs:\/\/([^/]+)\//.exec(spec.jsonlUri)![1]!;
-    const allowed = options.batchPolicy.buckets;
-    if (allowed !== 'any' && !allowed.includes(bucket)) {
-      throw invalid(`${where}jsonlUri: bucket ${bucket} is not one this deployment reads batches from (${allowed.length > 0 ? allowed.join(', ') : 'none is configured'}; AGENTLINE_BATCH_BUCKETS)`);
-    }
-    // The fan-out reads every batch bucket for every user: an object is read only for the user
-    // whose folder holds it, so no user feeds another's files to an agent (docs/architecture.md, "Batches").
-    const folder = `gs://${bucket}/${options.userId}/`;
-    if (allowed !== 'any' && (options.userId.includes('/') || !spec.jsonlUri.startsWith(folder))) {
-      throw invalid(`${where}jsonlUri: a batch reads only objects under its user's folder, ${folder}…`);
-    }
   }
+  const source = spec.jsonlPath !== undefined ? { jsonlPath: spec.jsonlPath } : spec.jsonlUri !== undefined ? { jsonlUri: spec.jsonlUri } : undefined;
+  const unreadable = source && sourceRefusal(source, options.userId, options.batchPolicy);
+  if (unreadable) throw invalid(`${where}${unreadable}`);
   if (spec.inputTemplate !== undefined) parseInputTemplate(spec.inputTemplate, `${where}inputTemplate`);
   const refusal = spec.callback && callbackRefusal(spec.callback, { allowHttp: options.batchPolicy.httpCallbacks });
   if (refusal) throw invalid(`${where}${refusal}`);

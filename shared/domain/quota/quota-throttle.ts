@@ -17,10 +17,11 @@ export interface QuotaThrottle {
 const floorFactor = 0.1;
 const recoveryPerWindow = 0.1;
 
-/** The share of the quota granted at `now`. */
+/** The share of the quota granted at `now`: constant within a window (recovery counts whole windows since the 429's). */
 export function throttleFactorAt(throttle: QuotaThrottle | undefined, quota: ModelQuota, now: number): number {
   if (!throttle) return 1;
-  const windows = Math.max(0, Math.floor((now - throttle.since) / windowMsOf(quota)));
+  const windowMs = windowMsOf(quota);
+  const windows = Math.max(0, Math.floor(now / windowMs) - Math.floor(throttle.since / windowMs));
   return Math.min(1, throttle.factor + recoveryPerWindow * windows);
 }
 
