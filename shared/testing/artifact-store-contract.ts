@@ -69,6 +69,20 @@ export function describeArtifactStoreContract(name: string, create: () => Artifa
       await store.save(scope, { name: long, data: bytes, contentType: 'application/octet-stream', provenance: {} });
       expect((await store.load(scope, long))?.metadata.name).toBe(long);
       expect((await store.list(scope)).map((metadata) => metadata.name)).toEqual(['all-bytes.bin', long]);
+      // A name that looks like a long name's hashed folder is a different artifact.
+      const hashed = `~${createHash('sha256').update(encodeURIComponent(long)).digest('hex')}`;
+      await store.save(scope, { name: hashed, data: text('planted'), contentType: 'text/plain', provenance: {} });
+      expect(await store.versions(scope, long)).toEqual([0]);
+      expect((await store.load(scope, long))?.data.equals(bytes)).toBe(true);
+    });
+
+    it('refuses ids that are empty, . or .., and text that is not well-formed, naming what', async () => {
+      const store = await create();
+      const save = (scope: ArtifactScope, name = 'x.txt') => store.save(scope, { name, data: text('x'), contentType: 'text/plain', provenance: {} });
+      await expect(save({ userId: '..', sessionId: 's1' })).rejects.toThrow(/user id must not be empty, \. or \.\./);
+      await expect(save({ userId: uniqueUser(), sessionId: '' })).rejects.toThrow(/session id must not be empty/);
+      await expect(save({ userId: uniqueUser(), runId: '.' })).rejects.toThrow(/run id must not be empty/);
+      await expect(save({ userId: uniqueUser(), runId: 'r1' }, 'bad\uD800.txt')).rejects.toThrow(/ill-formed text/);
     });
 
     it('refuses names that could leave the scope and content types that are not media types, naming the problem', async () => {

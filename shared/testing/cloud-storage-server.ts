@@ -117,6 +117,7 @@ export async function startCloudStorageServer(): Promise<CloudStorageServer> {
     const metadata = JSON.parse(parts[0]!.toString('utf8')) as { name?: string; contentType?: string; metadata?: Record<string, string> };
     const name = url.searchParams.get('name') ?? metadata.name;
     if (!name) return error(response, 400, 'an upload names its object');
+    if (Buffer.byteLength(name) > 1_024) return error(response, 400, `Object name is ${Buffer.byteLength(name)} bytes: at most 1,024`);
     const key = `${bucket}/${name}`;
     const condition = url.searchParams.get('ifGenerationMatch');
     if (condition !== null && (condition === '0' ? objects.has(key) : String(generations.get(key)) !== condition)) return error(response, 412, `Precondition failed: ${key} generation is not ${condition}`);

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { File, Storage } from '@google-cloud/storage';
-import { artifactProvenanceSchema, checkArtifactName, newArtifactMetadata, scopeFolder, type ArtifactMetadata, type ArtifactScope } from '../../domain/artifacts/artifact.ts';
+import { artifactMetadataSchema, artifactProvenanceSchema, checkArtifactName, encodePathSegment, newArtifactMetadata, scopeFolder, type ArtifactMetadata, type ArtifactScope } from '../../domain/artifacts/artifact.ts';
 import { TransientError } from '../../domain/errors.ts';
 import type { ArtifactStore, SaveArtifact } from '../../ports/artifact-store.ts';
 
@@ -56,8 +57,12 @@ export class GcsArtifactStore implements ArtifactStore {
     try {
       const [objectMetadata] = await file.getMetadata();
       const generation = Number(objectMetadata.generation);
-      const [data] = await this.#bucketOf().file(`${folder}${chosen}`, { generation }).download({ validation: false });
-      return { metadata: metadataOf(objectMetadata, chosen), data };
+      const metadata = metadataOf(objectMetadata, chosen);
+      if (metadata.name !== name) throw new Error(`Artifact object ${folder}${chosen} says it is ${JSON.stringify(metadata.name)}, not ${JSON.stringify(name)}`);
+      // The client checks the download against the object's CRC32C; the SHA-256 recorded at save is checked too.
+      const [data] = await this.#bucketOf().file(`${folder}${chosen}`, { generation }).download();
+      if (createHash('sha256').update(data).digest('hex') !== metadata.sha256) throw new Error(`Artifact ${name} version ${chosen}: its bytes do not match the SHA-256 recorded when it was saved`);
+      return { metadata, data };
     } catch (error) {
       if ((error as { code?: unknown }).code === 404) return undefined;
       throw storageError(error, `loading artifact ${name}`);
@@ -86,7 +91,7 @@ export class GcsArtifactStore implements ArtifactStore {
   }
 
   #folder(scope: ArtifactScope, name: string): string {
-    return `${this.#prefix}${scopeFolder(scope)}/${encodeURIComponent(checkArtifactName(name))}/`;
+    return `${this.#prefix}${scopeFolder(scope)}/${encodePathSegment(checkArtifactName(name), 'name')}/`;
   }
 
   async #versionFiles(folder: string): Promise<{ version: number; file: File }[]> {
@@ -118,17 +123,18 @@ function customMetadataOf(metadata: ArtifactMetadata): Record<string, string> {
   return { name: metadata.name, sha256: metadata.sha256, provenance: JSON.stringify(metadata.provenance), createTime: String(metadata.createTime) };
 }
 
+/** An object's metadata as an artifact version's, validated (it is read back from storage). */
 function metadataOf(object: { contentType?: string; size?: string | number; metadata?: Record<string, unknown> | undefined }, version: number): ArtifactMetadata {
   const custom = (object.metadata ?? {}) as Record<string, string | undefined>;
-  return {
-    name: custom['name'] ?? '',
+  return artifactMetadataSchema.parse({
+    name: custom['name'],
     version,
-    contentType: object.contentType ?? 'application/octet-stream',
-    bytes: Number(object.size ?? 0),
-    sha256: custom['sha256'] ?? '',
+    contentType: object.contentType,
+    bytes: Number(object.size),
+    sha256: custom['sha256'],
     provenance: artifactProvenanceSchema.parse(JSON.parse(custom['provenance'] ?? '{}')),
-    createTime: Number(custom['createTime'] ?? 0),
-  };
+    createTime: Number(custom['createTime']),
+  });
 }
 
 function storageError(error: unknown, doing: string): Error {

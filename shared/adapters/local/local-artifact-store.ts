@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { artifactMetadataSchema, checkArtifactName, newArtifactMetadata, scopeFolder, type ArtifactMetadata, type ArtifactScope } from '../../domain/artifacts/artifact.ts';
+import { artifactMetadataSchema, checkArtifactName, encodePathSegment, newArtifactMetadata, scopeFolder, type ArtifactMetadata, type ArtifactScope } from '../../domain/artifacts/artifact.ts';
 import type { ArtifactStore, SaveArtifact } from '../../ports/artifact-store.ts';
 
 /**
  * ArtifactStore on the local stack's data folder: `{root}/{user}/{sessions|runs}/{id}/{name}/`
- * (each part URL-encoded, so none holds a slash; one over 200 characters by its hash) with `{version}.bin` and `{version}.json` per
+ * (each part one path segment: `encodePathSegment`) with `{version}.bin` and `{version}.json` per
  * version. A version is claimed by creating its bytes exclusively (`wx`), so concurrent saves
  * never share one; it is visible once its metadata exists, written second.
  */
@@ -35,11 +35,13 @@ export class LocalArtifactStore implements ArtifactStore {
         await claimed.close();
       }
       const metadata: ArtifactMetadata = { ...probe, version };
-      const described = await open(join(folder, `${version}.json`), 'wx');
+      // Written whole under a temporary name, then linked into place: a reader never sees half of it.
+      const temporary = join(folder, `${version}.json.${process.pid}.${randomUUID()}`);
+      await writeFile(temporary, JSON.stringify(metadata), { flag: 'wx' });
       try {
-        await described.writeFile(JSON.stringify(metadata));
+        await link(temporary, join(folder, `${version}.json`));
       } finally {
-        await described.close();
+        await unlink(temporary);
       }
       return metadata;
     }
@@ -71,11 +73,11 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   #folder(scope: ArtifactScope, name: string): string {
-    return join(this.#scopeBase(scope), fileNameOf(encodeURIComponent(checkArtifactName(name))));
+    return join(this.#scopeBase(scope), encodePathSegment(checkArtifactName(name), 'name'));
   }
 
   #scopeBase(scope: ArtifactScope): string {
-    return join(this.#root, ...scopeFolder(scope).split('/').map(fileNameOf));
+    return join(this.#root, ...scopeFolder(scope).split('/'));
   }
 
   async #nextVersion(folder: string): Promise<number> {
@@ -89,13 +91,14 @@ export class LocalArtifactStore implements ArtifactStore {
     return files.flatMap((file) => (/^\d+\.json$/.test(file) ? [Number.parseInt(file, 10)] : [])).sort((a, b) => a - b);
   }
 
+  /** A version's metadata; undefined when it is missing or unreadable (a version is never half-visible, but a disk can be damaged). */
   async #metadata(folder: string, version: number): Promise<ArtifactMetadata | undefined> {
     const text = await readFile(join(folder, `${version}.json`), 'utf8').catch(() => undefined);
-    return text === undefined ? undefined : artifactMetadataSchema.parse(JSON.parse(text));
+    if (text === undefined) return undefined;
+    try {
+      return artifactMetadataSchema.parse(JSON.parse(text));
+    } catch {
+      return undefined;
+    }
   }
-}
-
-/** A file name holds at most 255 bytes: a longer part is named by its hash (the metadata keeps the artifact's name). */
-function fileNameOf(encoded: string): string {
-  return encoded.length <= 200 ? encoded : `~${createHash('sha256').update(encoded).digest('hex')}`;
 }

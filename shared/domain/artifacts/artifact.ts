@@ -35,6 +35,8 @@ export const artifactMetadataSchema = z.strictObject({
 export type ArtifactMetadata = z.infer<typeof artifactMetadataSchema>;
 
 export const maxArtifactNameLength = 512;
+/** Half of a surrogate pair without the other: text no encoding can carry. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const contentTypePattern = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;\s*[a-z0-9-]+=[A-Za-z0-9._-]+)*$/i;
 
 /**
@@ -50,8 +52,8 @@ export function checkArtifactName(name: string): string {
         ? 'must not start or end with /'
         : name.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')
           ? 'must not have empty, . or .. segments'
-          : /[\u0000-\u001f\u007f\\]/.test(name)
-            ? 'must not contain control characters or backslashes'
+          : /[\u0000-\u001f\u007f\\]/.test(name) || loneSurrogate.test(name)
+            ? 'must not contain control characters, backslashes or ill-formed text'
             : undefined;
   if (problem) throw new InvalidInputError(`Artifact name ${JSON.stringify(name.slice(0, 100))} ${problem}`, { code: 'INVALID_ARTIFACT_NAME' });
   return name;
@@ -62,11 +64,27 @@ export function checkContentType(contentType: string): string {
   return contentType;
 }
 
-/** The scope's folder: `{user}/sessions/{session}` or `{user}/runs/{run}`, each part encoded so none can contain a slash. */
+/**
+ * The scope's folder: `{user}/sessions/{session}` or `{user}/runs/{run}`, each id encoded as a
+ * single path segment (`encodePathSegment`) so none can contain a slash or be `.` or `..`.
+ */
 export function scopeFolder(scope: ArtifactScope): string {
-  const owner = scope.sessionId !== undefined ? `sessions/${encodeURIComponent(scope.sessionId)}` : scope.runId !== undefined ? `runs/${encodeURIComponent(scope.runId)}` : undefined;
-  if (scope.userId === '' || owner === undefined) throw new InvalidInputError('An artifact belongs to a user and to a session or a run', { code: 'INVALID_ARTIFACT' });
-  return `${encodeURIComponent(scope.userId)}/${owner}`;
+  if (scope.sessionId === undefined && scope.runId === undefined) throw new InvalidInputError('An artifact belongs to a user and to a session or a run', { code: 'INVALID_ARTIFACT' });
+  const owner = scope.sessionId !== undefined ? `sessions/${encodePathSegment(scope.sessionId, 'session id')}` : `runs/${encodePathSegment(scope.runId!, 'run id')}`;
+  return `${encodePathSegment(scope.userId, 'user id')}/${owner}`;
+}
+
+/**
+ * One path segment for a file tree or an object name: URL-encoded (no slash survives), never empty,
+ * `.` or `..`, and ill-formed text refused. A segment longer than 200 characters once encoded (a
+ * file name holds at most 255 bytes, an object name 1,024) is `%7E` and its SHA-256: `%7E` is
+ * nothing `encodeURIComponent` produces, so no ordinary segment can name the same place.
+ */
+export function encodePathSegment(text: string, what: string): string {
+  if (text === '' || text === '.' || text === '..') throw new InvalidInputError(`An artifact's ${what} must not be empty, . or ..`, { code: 'INVALID_ARTIFACT' });
+  if (loneSurrogate.test(text)) throw new InvalidInputError(`An artifact's ${what} is not well-formed text`, { code: 'INVALID_ARTIFACT' });
+  const encoded = encodeURIComponent(text);
+  return encoded.length <= 200 ? encoded : `%7E${createHash('sha256').update(text).digest('hex')}`;
 }
 
 /** The metadata of a new version, checked: name, content type, provenance. */
