@@ -31,7 +31,8 @@ export async function detectSandbox(options: { node?: string } = {}): Promise<Sa
   if (!(await executable(bwrap))) missing.push('bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)');
   if (!(await executable(prlimit))) missing.push('prlimit (Debian/Ubuntu: apt-get install util-linux)');
   const python = await realpath('/usr/bin/python3').catch(() => undefined);
-  if (!python || !python.startsWith('/usr/') || !(await executable(python))) missing.push('Python 3 under /usr (Debian/Ubuntu: apt-get install python3)');
+  // The sandbox shows /usr without /usr/local.
+  if (!python || !python.startsWith('/usr/') || python.startsWith('/usr/local/') || !(await executable(python))) missing.push('Python 3 under /usr, not /usr/local (Debian/Ubuntu: apt-get install python3)');
   const root = process.getuid?.() === 0;
   if (root && !(await executable(setpriv))) missing.push('setpriv (Debian/Ubuntu: apt-get install util-linux)');
   if (missing.length > 0) throw new SandboxUnavailableError(`Code execution needs ${missing.join(', ')}`);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { detectSandbox } from './detect-sandbox.ts';
 import type { SandboxTools } from './sandbox-command.ts';
 import { defaultSandboxLimits, type SandboxLimits } from './sandbox-limits.ts';
 import { runSandboxed } from './run-sandboxed.ts';
+import { removeWorkspace } from './workspace-files.ts';
 
 // Real executions in the real sandbox (bubblewrap, prlimit; README "Requirements"): every escape
 // the issue lists, each contained and reported.
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const workspace of workspaces.splice(0)) await rm(workspace, { recursive: true, force: true });
+  for (const workspace of workspaces.splice(0)) await removeWorkspace(workspace);
 });
 
 async function workspace(files: Record<string, string> = {}): Promise<string> {
@@ -150,6 +151,37 @@ describe('the code sandbox', () => {
     expect(huge.files.find((file) => file.path === 'huge.bin')?.bytes).toBeLessThanOrEqual(8 * 1024 * 1024);
     const { outcome: many } = await python("import time\nfor n in range(1000):\n    open(f'part{n}.bin', 'wb').write(b'0' * 1024 * 1024)\n    time.sleep(0.01)", { limits: { fileBytes: 2 * 1024 * 1024, workspaceBytes: 16 * 1024 * 1024 } });
     expect(many.limitHit).toBe('workspace-size');
+  });
+
+  it('stops a workspace built to hide its size (folders deeper than can be walked) and still reports', async () => {
+    const { outcome } = await python("import os\npath = '.'\nfor n in range(100):\n    path = os.path.join(path, 'd' * 50)\n    os.mkdir(path)\nimport time\ntime.sleep(30)", { limits: { wallSeconds: 20 } });
+    expect(outcome.limitHit).toBe('workspace-size');
+    expect(outcome.durationMs).toBeLessThan(15_000);
+  });
+
+  it("refuses the kernel keyring, ptrace and io_uring, and keeps /dev, /usr/local and the root read-only", async () => {
+    const numbers = process.arch === 'arm64' ? { keyctl: 219, ptrace: 117, io_uring_setup: 425 } : { keyctl: 250, ptrace: 101, io_uring_setup: 425 };
+    const code = [
+      'import ctypes, os',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      `for name, number, args in [('keyctl', ${numbers.keyctl}, (0, -3, 0)), ('ptrace', ${numbers.ptrace}, (16, 1, 0, 0)), ('io_uring_setup', ${numbers.io_uring_setup}, (1, 0))]:`,
+      '    result = libc.syscall(number, *args)',
+      "    print(name, result, ctypes.get_errno())",
+      "for path in ['/dev/x', '/usr/local/x', '/x']:",
+      '    try:',
+      "        open(path, 'w').write('x')",
+      "        print(path, 'WRITTEN')",
+      '    except OSError as error:',
+      "        print(path, 'refused', error.errno)",
+      "print('usr/local', os.listdir('/usr/local'))",
+    ].join('\n');
+    const { outcome } = await python(code);
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toContain('keyctl -1 1\n');
+    expect(outcome.stdout).toContain('ptrace -1 1\n');
+    expect(outcome.stdout).toContain('io_uring_setup -1 1\n');
+    expect(outcome.stdout).not.toContain('WRITTEN');
+    expect(outcome.stdout).toContain('usr/local []');
   });
 
   it('never follows a link the code leaves in its workspace to a file of the host', async () => {

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { chmod, chown, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxCommand, sourceFileOf, type CodeLanguage, type SandboxTools } from './sandbox-command.ts';
+import { seccompFilter } from './seccomp-filter.ts';
 import type { LimitHit, SandboxLimits } from './sandbox-limits.ts';
 import { listWorkspaceFiles, workspaceBytes, type WorkspaceFile } from './workspace-files.ts';
 
@@ -40,11 +42,13 @@ const processMessages = /Resource temporarily unavailable|can't start new thread
 /** Python ignores SIGXFSZ: a write past the file size limit fails with EFBIG instead. */
 const fileSizeMessages = /File too large|EFBIG/;
 
-let nextUid = 0;
-/** A user id of the execution's own, from a range no account uses; distinct for executions at once. */
+/**
+ * A user id of the execution's own, from a range no account uses (2,000,000 up): random over a
+ * billion, so executions at once — of this process or another — practically never share one (and
+ * with it the process limit).
+ */
 function executionUid(): number {
-  nextUid = (nextUid + 1) % 50_000;
-  return 2_000_000 + ((process.pid * 7_919 + nextUid) % 1_000_000);
+  return 2_000_000 + randomInt(0, 1_000_000_000);
 }
 
 /**
@@ -62,8 +66,9 @@ export async function runSandboxed(request: SandboxRun, tools: SandboxTools): Pr
     const uid = tools.setpriv ? executionUid() : undefined;
     if (uid !== undefined) await chownTree(request.workspace, uid);
     const existingProcesses = uid === undefined ? await processesOfThisUser() : 0;
-    const command = sandboxCommand({ language: request.language, workspace: request.workspace, sourceDirectory, limits, tools, ...(uid !== undefined ? { uid } : { existingProcesses }) });
-    const ran = await spawnLimited(command, request.workspace, limits);
+    const filter = seccompFilter();
+    const command = sandboxCommand({ language: request.language, workspace: request.workspace, sourceDirectory, limits, tools, ...(uid !== undefined ? { uid } : { existingProcesses }), ...(filter ? { seccompFd: 3 } : {}) });
+    const ran = await spawnLimited(command, request.workspace, limits, filter);
     const files = (await listWorkspaceFiles(request.workspace)).filter((file) => {
       const earlier = before.get(file.path);
       return !earlier || earlier.bytes !== file.bytes || earlier.mtimeMs !== file.mtimeMs;
@@ -74,9 +79,11 @@ export async function runSandboxed(request: SandboxRun, tools: SandboxTools): Pr
   }
 }
 
-async function spawnLimited(command: { file: string; args: string[] }, workspace: string, limits: SandboxLimits): Promise<Omit<SandboxOutcome, 'files'>> {
+async function spawnLimited(command: { file: string; args: string[] }, workspace: string, limits: SandboxLimits, filter: Buffer | undefined): Promise<Omit<SandboxOutcome, 'files'>> {
   const started = Date.now();
-  const child = spawn(command.file, command.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: {} });
+  const child = spawn(command.file, command.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe', ...(filter ? (['pipe'] as const) : [])], env: {} });
+  // bubblewrap reads the seccomp filter from fd 3 before it starts the code.
+  if (filter) (child.stdio[3] as NodeJS.WritableStream).end(filter);
   let stopped: LimitHit | undefined;
   const stop = (why: LimitHit) => {
     stopped ??= why;

@@ -16,6 +16,9 @@ export interface SandboxTools {
 /** The paths the code sees: its workspace, its own source (read-only), and the runtime. */
 export const sandboxPaths = { workspace: '/workspace', source: '/sandbox', node: '/runtime/node' } as const;
 
+/** Size of each private tmpfs the code may write (/tmp, /dev/shm). */
+const privateTmpfsBytes = 16 * 1024 * 1024;
+
 const sourceFiles: Record<CodeLanguage, string> = { python: 'main.py', javascript: 'main.js' };
 
 export function sourceFileOf(language: CodeLanguage): string {
@@ -28,9 +31,10 @@ export function sourceFileOf(language: CodeLanguage): string {
  * limit counts its processes alone, and nothing it does is root's), then bubblewrap: new user, PID,
  * network, IPC, UTS and cgroup namespaces (the network namespace has nothing but its own loopback,
  * so neither the host's loopback nor the metadata server nor the internet is reachable), no
- * capabilities, no further user namespaces, an empty environment, and a read-only filesystem of
- * `/usr`, the runtime and the source, with a small private `/tmp` and the workspace the only
- * places it may write — nothing else of the host.
+ * capabilities, no further user namespaces, a seccomp filter, an empty environment, and a
+ * read-only filesystem of `/usr` (without `/usr/local`), the runtime and the source, with small
+ * private `/tmp` and `/dev/shm` and the workspace the only places it may write — nothing else of
+ * the host.
  */
 export function sandboxCommand(options: {
   language: CodeLanguage;
@@ -44,6 +48,8 @@ export function sandboxCommand(options: {
   uid?: number;
   /** Processes this user id has already (without setpriv, the limit counts them too). */
   existingProcesses?: number;
+  /** The file descriptor bubblewrap reads the seccomp filter from (seccomp-filter.ts). */
+  seccompFd?: number;
 }): { file: string; args: string[] } {
   const { limits, tools, language } = options;
   const processes = limits.processes + (options.uid === undefined ? (options.existingProcesses ?? 0) : 0);
@@ -80,13 +86,20 @@ export function sandboxCommand(options: {
     '--ro-bind',
     '/usr',
     '/usr',
+    // What a machine adds under /usr/local (an npmrc, say) is not the runtime: hidden.
+    '--tmpfs',
+    '/usr/local',
     ...['lib', 'lib64', 'bin', 'sbin'].flatMap((link) => ['--symlink', `usr/${link}`, `/${link}`]),
     '--proc',
     '/proc',
     '--dev',
     '/dev',
     '--size',
-    String(16 * 1024 * 1024),
+    String(privateTmpfsBytes),
+    '--tmpfs',
+    '/dev/shm',
+    '--size',
+    String(privateTmpfsBytes),
     '--tmpfs',
     '/tmp',
     '--ro-bind',
@@ -98,9 +111,15 @@ export function sandboxCommand(options: {
     '--bind',
     options.workspace,
     sandboxPaths.workspace,
-    // The root bubblewrap builds is a tmpfs of its own: read-only, so only /tmp (16 MB) and the workspace take writes.
+    // The root bubblewrap builds is a tmpfs of its own, and so is /dev: read-only, so only /tmp,
+    // /dev/shm (16 MB each) and the workspace take writes.
+    '--remount-ro',
+    '/dev',
+    '--remount-ro',
+    '/usr/local',
     '--remount-ro',
     '/',
+    ...(options.seccompFd !== undefined ? ['--seccomp', String(options.seccompFd)] : []),
     '--chdir',
     sandboxPaths.workspace,
     '--',
