@@ -47,6 +47,11 @@ async function python(code: string, options: { files?: Record<string, string>; l
   return { outcome: await runSandboxed({ language: 'python', code, workspace: path, limits: limits(options.limits) }, tools), workspace: path };
 }
 
+/** Python lines that try to write each path and print `WRITTEN` or `refused <errno>`. */
+function tryWriting(paths: string[]): string[] {
+  return [`for path in ${JSON.stringify(paths)}:`, '    try:', "        open(path, 'w').write('x')", "        print(path, 'WRITTEN')", '    except OSError as error:', "        print(path, 'refused', error.errno)"];
+}
+
 describe('the code sandbox', () => {
   it('runs Python with the input files in its workspace and reports its output, exit status and the files it wrote', async () => {
     const { outcome, workspace: path } = await python(
@@ -94,12 +99,7 @@ describe('the code sandbox', () => {
         "print(open('/proc/1/environ', 'rb').read())",
         `for path in [${JSON.stringify(secretFile)}, '/etc/passwd', '/root', ${JSON.stringify(import.meta.filename)}]:`,
         '    print(path, os.path.exists(path))',
-        `for path in ['/usr/escape', '/escape', ${JSON.stringify(hostMarker)}]:`,
-        '    try:',
-        "        open(path, 'w').write('x')",
-        "        print(path, 'WRITTEN')",
-        '    except OSError as error:',
-        "        print(path, 'refused', error.errno)",
+        ...tryWriting(['/usr/escape', '/escape', hostMarker]),
       ].join('\n');
       const { outcome } = await python(code);
       expect(outcome.exitCode, outcome.stderr).toBe(0);
@@ -167,12 +167,7 @@ describe('the code sandbox', () => {
       `for name, number, args in [('keyctl', ${numbers.keyctl}, (0, -3, 0)), ('ptrace', ${numbers.ptrace}, (16, 1, 0, 0)), ('io_uring_setup', ${numbers.io_uring_setup}, (1, 0))]:`,
       '    result = libc.syscall(number, *args)',
       "    print(name, result, ctypes.get_errno())",
-      "for path in ['/dev/x', '/usr/local/x', '/x']:",
-      '    try:',
-      "        open(path, 'w').write('x')",
-      "        print(path, 'WRITTEN')",
-      '    except OSError as error:',
-      "        print(path, 'refused', error.errno)",
+      ...tryWriting(['/dev/x', '/usr/local/x', '/x']),
       "print('usr/local', os.listdir('/usr/local'))",
     ].join('\n');
     const { outcome } = await python(code);
