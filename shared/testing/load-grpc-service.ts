@@ -37,3 +37,13 @@ export function loadGrpcService(packageName: string, protoFile: string, serviceP
   for (const segment of servicePath) loaded = (loaded as Record<string, unknown>)[segment];
   return (loaded as grpc.ServiceClientConstructor).service;
 }
+
+/** A gRPC server on a free local port with these services, and how to stop it. */
+export async function serveGrpc(services: readonly [grpc.ServiceDefinition, grpc.UntypedServiceImplementation][]): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = new grpc.Server();
+  for (const [definition, handlers] of services) server.addService(definition, handlers);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  return { port, close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
+}

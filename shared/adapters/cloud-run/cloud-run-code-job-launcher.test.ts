@@ -1,0 +1,62 @@
+import * as grpc from '@grpc/grpc-js';
+import { ExecutionsClient, JobsClient } from '@google-cloud/run';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TransientError } from '../../domain/errors.ts';
+import { startCloudRunGrpcServer, type CloudRunGrpcServer } from '../../testing/cloud-run-grpc-server.ts';
+import { CloudRunCodeJobLauncher } from './cloud-run-code-job-launcher.ts';
+
+// The real JobsClient and ExecutionsClient against a gRPC server built from @google-cloud/run's protos.
+const job = 'projects/acme/locations/europe-west1/jobs/agentline-code-exec';
+let server: CloudRunGrpcServer;
+let launcher: CloudRunCodeJobLauncher;
+
+beforeAll(async () => {
+  server = await startCloudRunGrpcServer({ jobs: [job] });
+  const options = { apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false as const, projectId: 'acme' };
+  launcher = new CloudRunCodeJobLauncher({ jobs: new JobsClient(options), executions: new ExecutionsClient(options) }, job);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe('the code-exec job on Cloud Run', () => {
+  it('starts an execution with the call in its environment and follows it to its end', async () => {
+    const execution = await launcher.launch('run-1/tool-2', { AGENTLINE_EXECUTION_REQUEST: 'gs://acme-artifacts/requests/run-1-tool-2.json' });
+    expect(execution).toMatch(new RegExp(`^${job}/executions/agentline-code-exec-\\d{5}$`));
+    expect(server.executions.get(execution)?.template.containers[0]?.env?.map(({ name, value }) => ({ name, value }))).toEqual([
+      { name: 'AGENTLINE_EXECUTION_KEY', value: 'run-1/tool-2' },
+      { name: 'AGENTLINE_EXECUTION_REQUEST', value: 'gs://acme-artifacts/requests/run-1-tool-2.json' },
+    ]);
+    expect(await launcher.state(execution)).toEqual({ kind: 'running' });
+    server.finish(execution, 'succeeded');
+    expect(await launcher.state(execution)).toEqual({ kind: 'succeeded' });
+    const failing = await launcher.launch('run-1/tool-3', {});
+    server.finish(failing, 'failed');
+    expect(await launcher.state(failing)).toEqual({ kind: 'failed' });
+    expect(await launcher.state(`${job}/executions/gone`)).toEqual({ kind: 'missing' });
+  });
+
+  it('finds the execution a lost answer started by its key, across pages, and none for a key never started', async () => {
+    const since = Date.now();
+    const wanted = await launcher.launch('run-7/tool-1', {});
+    for (let n = 0; n < 5; n++) await launcher.launch(`run-8/tool-${n}`, {});
+    expect(await launcher.find('run-7/tool-1', since)).toBe(wanted);
+    expect(await launcher.find('run-9/tool-1', since)).toBeUndefined();
+    // Listed newest first, two to a page: the wanted one was on the fourth page.
+    expect(server.calls.filter((call) => call.method === 'ListExecutions').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses a job that does not exist, and reports Cloud Run unavailable as transient', async () => {
+    const missing = new CloudRunCodeJobLauncher(
+      { jobs: new JobsClient({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }), executions: new ExecutionsClient({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }) },
+      'projects/acme/locations/europe-west1/jobs/nothing-here',
+    );
+    await expect(missing.launch('k', {})).rejects.toThrow(/Job projects\/acme\/locations\/europe-west1\/jobs\/nothing-here not found/);
+    const unreachable = new CloudRunCodeJobLauncher(
+      { jobs: new JobsClient({ apiEndpoint: '127.0.0.1', port: 1, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }), executions: new ExecutionsClient({ apiEndpoint: '127.0.0.1', port: 1, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }) },
+      job,
+    );
+    await expect(unreachable.state(`${job}/executions/x`)).rejects.toBeInstanceOf(TransientError);
+  }, 30_000);
+});
