@@ -151,7 +151,7 @@ async function reserveQuota(deps: ModelDeps, run: Run, request: ModelRequest): P
 /** How long a step waits when the quota could not be read, before jitter. */
 const quotaUnavailableRetryMs = 250;
 
-/** A 429 that happened anyway: the model is blocked for every run until the retry time it gave (or a second). */
+/** A 429 that happened anyway: the model is blocked for every run until the retry time it gave (or a second), and its rate lowered. */
 async function reportRateLimited(deps: ModelDeps, model: string, error: unknown): Promise<void> {
   if (!deps.quota || !(error instanceof TransientError) || error.code !== 'RESOURCE_EXHAUSTED') return;
   const now = deps.clock.now();

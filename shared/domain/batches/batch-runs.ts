@@ -30,11 +30,6 @@ export function batchItemOf(batch: BatchRecord, index: number, source: { value: 
   return { schemaVersion: 1, index, state: 'WAITING', input, createTime: now };
 }
 
-/**
- * The run of item `index`: a trusted submission for the batch's user whose id derives from
- * (batch, index), so a fan-out or lane re-driven after a crash names the same run and never
- * starts a second one.
- */
 /** The id of item `index`'s run: derived from (batch, index), as its submission derives it. */
 export function batchItemRunId(batch: Pick<BatchRecord, 'batchId' | 'userId'>, index: number): string {
   return deriveRunId({ idempotencyKey: batchItemKey(batch, index), userId: batch.userId, topic: 'trusted' }, '');
@@ -44,6 +39,11 @@ function batchItemKey(batch: Pick<BatchRecord, 'batchId'>, index: number): strin
   return `batch:${batch.batchId}:${index}`;
 }
 
+/**
+ * The run of item `index`: a trusted submission for the batch's user whose id derives from
+ * (batch, index), so a fan-out or lane re-driven after a crash names the same run and never
+ * starts a second one.
+ */
 export function batchItemRun(batch: BatchRecord, index: number, input: string): { runName: string; message: OutboxMessage } {
   const idempotencyKey = batchItemKey(batch, index);
   const submission: Submission = {
