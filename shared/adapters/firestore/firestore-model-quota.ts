@@ -95,6 +95,9 @@ export class FirestoreModelQuota implements ModelQuotaGovernor {
 
   async rateLimited(model: string, until: number, now: number): Promise<void> {
     const quota = this.#quotas[model];
+    // Blocked here at once, even if recording it fails.
+    const cached = this.#blocked.get(model);
+    this.#blocked.set(model, { until: Math.max(until, cached?.until ?? 0), ...(cached?.throttle ? { throttle: cached.throttle } : {}), readAt: this.#now() });
     const ref = this.#db.doc(paths.modelQuota(model));
     const recorded = await this.#db.runTransaction(async (tx) => {
       const current = modelStateOf((await tx.get(ref)).data());
