@@ -182,7 +182,6 @@ function countingOutbox(outbox: OutboxStore, counts: OperationCounts): OutboxSto
  */
 export function countBatchTransactions(store: BatchStore, counts: OperationCounts): BatchStore {
   return {
-    ...store,
     getBatch: (batchId) => store.getBatch(batchId),
     listLanes: (batchId) => store.listLanes(batchId),
     listBatchesPage: (query) => store.listBatchesPage(query),

@@ -14,60 +14,62 @@ const maxDepth = 32;
 const maxEntries = 20_000;
 
 /**
+ * Walks `root` without following links, calling `file` for each regular file (stop by returning
+ * false). Answers whether the whole tree could be walked: not when a folder could not be read (one
+ * deleted meanwhile is fine), lies deeper than 32 folders, or the tree has more than 20,000 entries.
+ */
+async function walkWorkspace(root: string, file: (path: string) => Promise<boolean>): Promise<boolean> {
+  let entries = 0;
+  let complete = true;
+  const walk = async (directory: string, depth: number): Promise<boolean> => {
+    if (depth > maxDepth) return (complete = false);
+    let listed;
+    try {
+      listed = await readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') complete = false;
+      return complete;
+    }
+    for (const entry of listed) {
+      if ((entries += 1) > maxEntries) return (complete = false);
+      const path = join(directory, entry.name);
+      const goOn = entry.isDirectory() ? await walk(path, depth + 1) : entry.isFile() ? await file(path) : true;
+      if (!goOn) return false;
+    }
+    return true;
+  };
+  await walk(root, 0);
+  return complete;
+}
+
+/**
  * Every regular file under `root`, read with lstat and never followed: the executed code owns the
  * workspace, and a symbolic link it left (to /etc/shadow, say) must not make the host read a file
  * the sandbox could not. Links, FIFOs, sockets and devices are left out; so is whatever cannot be
- * read, and anything deeper than 32 folders or past the first `maxFiles`. Never throws.
+ * walked (`walkWorkspace`), and anything past the first `maxFiles`. Never throws.
  */
 export async function listWorkspaceFiles(root: string, maxFiles = 10_000): Promise<WorkspaceFile[]> {
   const files: WorkspaceFile[] = [];
-  const walk = async (directory: string, depth: number): Promise<void> => {
-    if (depth > maxDepth) return;
-    for (const entry of await readdir(directory, { withFileTypes: true }).catch(() => [])) {
-      if (files.length >= maxFiles) return;
-      const path = join(directory, entry.name);
-      if (entry.isDirectory()) await walk(path, depth + 1);
-      else if (entry.isFile()) {
-        const stats = await lstat(path).catch(() => undefined);
-        if (stats?.isFile()) files.push({ path: relative(root, path), bytes: stats.size, mtimeMs: stats.mtimeMs });
-      }
-    }
-  };
-  await walk(root, 0);
+  await walkWorkspace(root, async (path) => {
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats?.isFile()) files.push({ path: relative(root, path), bytes: stats.size, mtimeMs: stats.mtimeMs });
+    return files.length < maxFiles;
+  });
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /**
  * The workspace's total bytes (regular files only), stopping early once past `limit`. A workspace
- * that cannot be measured — a folder that cannot be read (one deleted meanwhile is fine), deeper
- * than 32 or wider than 20,000 entries in all — counts as past the limit: otherwise its files
- * would go uncounted.
+ * that cannot be walked whole counts as past the limit: otherwise its files would go uncounted.
  */
 export async function workspaceBytes(root: string, limit: number): Promise<number> {
   let total = 0;
-  let entries = 0;
-  const over = limit + 1;
-  const walk = async (directory: string, depth: number): Promise<void> => {
-    if (depth > maxDepth) return void (total = Math.max(total, over));
-    let listed;
-    try {
-      listed = await readdir(directory, { withFileTypes: true });
-    } catch (error) {
-      // Deleted while being walked is ordinary; anything else (a folder made unreadable) is not.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      return void (total = Math.max(total, over));
-    }
-    for (const entry of listed) {
-      if (total > limit) return;
-      if ((entries += 1) > maxEntries) return void (total = Math.max(total, over));
-      const path = join(directory, entry.name);
-      if (entry.isDirectory()) await walk(path, depth + 1);
-      else if (entry.isFile()) total += (await lstat(path).catch(() => ({ size: 0 }))).size;
-    }
-  };
-  await walk(root, 0);
-  return total;
+  const complete = await walkWorkspace(root, async (path) => {
+    total += (await lstat(path).catch(() => ({ size: 0 }))).size;
+    return total <= limit;
+  });
+  return complete ? total : Math.max(total, limit + 1);
 }
 
 /**
