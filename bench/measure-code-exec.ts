@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { detectSandbox } from '../jobs/code-exec/sandbox/detect-sandbox.ts';
 import { runSandboxed } from '../jobs/code-exec/sandbox/run-sandboxed.ts';
-import { defaultSandboxLimits } from '../jobs/code-exec/sandbox/sandbox-limits.ts';
+import { defaultSandboxLimits } from '../shared/domain/code-execution/sandbox-limits.ts';
 import type { CodeLanguage } from '../jobs/code-exec/sandbox/sandbox-command.ts';
 import { median } from './stats.ts';
 

@@ -12,10 +12,20 @@ export const functionCallSchema = z.object({
 });
 export type FunctionCall = z.infer<typeof functionCallSchema>;
 
+/**
+ * A file of the run's artifacts that a function response shows the model (an image the code
+ * drew): stored as this reference, and read into the request only when a model step sends it
+ * (docs/architecture.md, "Artifacts"), so the conversation stays small.
+ */
+export const artifactPartSchema = z.strictObject({ name: z.string(), version: z.number().int().nonnegative(), contentType: z.string() });
+export type ArtifactPart = z.infer<typeof artifactPartSchema>;
+
 export const functionResponseSchema = z.object({
   id: z.string().optional(),
   name: z.string(),
   response: z.record(z.string(), z.unknown()),
+  /** Files shown with the response; read into the request as Gemini parts by the model step. */
+  artifacts: z.array(artifactPartSchema).optional(),
 });
 export type FunctionResponse = z.infer<typeof functionResponseSchema>;
 
@@ -44,6 +54,8 @@ export const usageSchema = z.object({
   toolUsePromptTokenCount: z.number().int().nonnegative().optional(),
   cachedContentTokenCount: z.number().int().nonnegative().optional(),
   totalTokenCount: z.number().int().nonnegative().optional(),
+  /** Not Gemini's: seconds of code execution the run's tool calls used (docs/architecture.md, "Code execution"). */
+  computeSeconds: z.number().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 

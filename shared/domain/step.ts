@@ -28,6 +28,12 @@ export const stepMessageSchema = z
     runId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a run id'),
     stepId: z.string().regex(stepIdPattern, 'must look like <turn>-<kind>-<index>'),
     kind: stepKindSchema,
+    /**
+     * Sent by work the step follows (the code-exec job, once it has reported): the step is due
+     * now rather than at its recheck time, if it is following a task (docs/architecture.md,
+     * "Long-running tools"). Anyone may send it; it only makes the step look sooner.
+     */
+    wake: z.literal(true).optional(),
   })
   .strict()
   .refine((message) => parseStepId(message.stepId)?.kind === message.kind, {

@@ -50,7 +50,8 @@ export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnySt
       tx.putStep(closeStep(step, now, messages.length > 0 ? deadlineExceededError(run) : runEndedError(run)));
       return { kind: 'settled', messages };
     }
-    if (isBeforeRetryTime(step, now)) return { kind: 'waiting', step };
+    // A wake from the task the step follows makes it due at once; any other early delivery waits.
+    if (isBeforeRetryTime(step, now) && !(message.wake && step.remoteTask)) return { kind: 'waiting', step };
     // Attempts that kept dying are not tried again: the kind's failure is committed (no budget spent on it).
     if (taken.exhausted) return claimed(tx, run, step, claimAttempt(taken.step, now, effect.leaseMs), { settleOnly: false, exhausted: true, messages: [] });
     const change = effect.claim(run, taken.step, now);

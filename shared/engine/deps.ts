@@ -1,4 +1,5 @@
 import type { CallbackPolicy } from '../domain/callback.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelQuotaGovernor } from '../ports/model-quota.ts';
 import type { CallbackStore } from '../ports/callback-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -85,6 +86,8 @@ export interface Deps {
   settings: StepSettings;
   /** Verifies the tokens that prove who a submission is for (the agents API's scheme). */
   authenticator: Authenticator;
+  /** Files runs take in and make (docs/architecture.md, "Artifacts"); absent where none is configured. */
+  artifacts?: ArtifactStore;
   /** The model quota every run shares; absent where none is configured (docs/architecture.md, "Model quota"). */
   quota?: ModelQuotaGovernor;
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { topology as deployedTopology, type Topology } from '../../infra/topology.ts';
 import { registerApiFunctions } from '../../functions/register-api-functions.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
@@ -156,7 +159,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The agents API and the submission step verify local tokens with this secret: the caller's,
     // or a new one per stack.
     const localAuthSecret = process.env['AGENTLINE_LOCAL_AUTH_SECRET'] ?? randomBytes(32).toString('base64url');
+    // Files (artifacts) and code executions: in the data folder, kept with it; else a folder of
+    // this stack's own, removed when it stops.
+    const folders = await localFileFolders(options.dataDir);
+    closers.push(folders.remove);
     const env = {
+      AGENTLINE_ARTIFACT_DIR: folders.artifacts,
+      AGENTLINE_CODE_EXEC_DIR: folders.executions,
       AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true',
       AGENTLINE_SWEEP_DELETES_EXPIRED: 'true',
       AGENTLINE_SWEEP_GRACE_SECONDS: '10',
@@ -233,4 +242,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 function reportMigration(report: MigrationReport, warn: (message: string) => void): void {
   if (report.agentsListed + report.creatorsCounted + report.sessionEntriesMoved === 0) return;
   warn(`brought the saved data up to date: ${JSON.stringify(report)}`);
+}
+
+async function localFileFolders(dataDir: string | undefined): Promise<{ artifacts: string; executions: string; remove: () => Promise<void> }> {
+  if (dataDir) return { artifacts: join(dataDir, 'artifacts'), executions: join(dataDir, 'executions'), remove: async () => {} };
+  const root = await mkdtemp(join(tmpdir(), 'agentline-files-'));
+  return { artifacts: join(root, 'artifacts'), executions: join(root, 'executions'), remove: () => rm(root, { recursive: true, force: true }) };
 }

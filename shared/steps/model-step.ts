@@ -12,6 +12,7 @@ import { InfrastructureError } from '../engine/effect-failures.ts';
 import type { Decision, EffectOutcome, StepKindDefinition } from '../engine/step-kind.ts';
 import type { ModelRequest, ModelResponse } from '../ports/model-client.ts';
 import { TransientError } from '../domain/errors.ts';
+import { withArtifactParts } from './artifact-parts.ts';
 import { buildModelRequest, functionsOfAgent } from './build-model-request.ts';
 import { loadConversation } from './load-conversation.ts';
 import { createPartialTextWriter } from './partial-text-writer.ts';
@@ -22,7 +23,7 @@ export type ModelValue =
   | { kind: 'answered'; response: ModelResponse; conversation: RunEvent[]; durationMs: number }
   | { kind: 'stopped'; error: RunError };
 
-type ModelDeps = Pick<Deps, 'store' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'quota'>;
+type ModelDeps = Pick<Deps, 'store' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'quota' | 'artifacts'>;
 
 /**
  * The model step: its claim reserves one LLM call of the budget (ADK's max_llm_calls, counted
@@ -64,7 +65,7 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
           }
           response = turn.response;
         } else {
-          const request = buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools));
+          const request = await withArtifactParts(buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools)), run, deps.artifacts);
           const deferred = await reserveQuota(deps, run, request);
           if (deferred) return deferred;
           // A streamed answer's text reaches the run's event stream while it arrives (docs/architecture.md, "Run events").

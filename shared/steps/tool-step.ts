@@ -5,14 +5,17 @@ import type { Deps } from '../engine/deps.ts';
 import type { EffectContext, EffectOutcome, StepKindDefinition } from '../engine/step-kind.ts';
 import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
 import { subAgentByToolName } from '../tools/sub-agent-tool.ts';
-import type { Tool } from '../tools/tool.ts';
+import { isLongRunning, type Tool, type ToolContext, type ToolResult } from '../tools/tool.ts';
+import { advanceLongRunningTool } from './long-running-call.ts';
 import { functionsOfAgent, toolsOfAgent } from './build-model-request.ts';
 import { callSubAgent } from './sub-agent-call.ts';
 import { createToolTurnJoin } from './tool-turn-join.ts';
 
-/** What one tool call produced for the model: the function response, and how long it took. */
-export interface ToolValue {
-  response: Record<string, unknown>;
+/**
+ * What one tool call produced for the model: the function response, files shown to the model as
+ * parts, the compute it used (counted in the run's usage), and how long it took.
+ */
+export interface ToolValue extends ToolResult {
   durationMs: number;
 }
 
@@ -47,7 +50,7 @@ export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
         return { response: { error: message }, durationMs: 0 };
       },
       record(value) {
-        return { response: value.response, durationMs: value.durationMs };
+        return { response: value.response, durationMs: value.durationMs, ...(value.parts?.length ? { parts: value.parts } : {}), ...(value.computeSeconds !== undefined ? { computeSeconds: value.computeSeconds } : {}) };
       },
     },
     async decide() {
@@ -61,10 +64,10 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
   const call = step.input!.functionCall;
   const tool = toolOf(run, step, deps.tools);
   const subAgent = subAgentByToolName(run, call.name);
-  const started = deps.clock.now();
-  let response: Record<string, unknown>;
+  const started = step.remoteTask?.startTime ?? deps.clock.now();
+  let result: ToolResult;
   if (settleOnly) {
-    response = await settleIntent(tool, step, deps);
+    result = { response: await settleIntent(tool, step, toolContext(deps, run, step)) };
   } else if (subAgent) {
     const outcome = await callSubAgent(deps, run, step, subAgent, call.args ?? {});
     if (outcome.kind === 'pending') {
@@ -72,15 +75,22 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
       const remoteTask = { taskId: outcome.taskId, startTime: outcome.startTime };
       return { kind: 'wait', retryTime: deps.clock.now() + deps.settings.remoteAgent.recheckDelayMs, reason, remoteTask };
     }
-    response = outcome.response;
+    result = { response: outcome.response };
+  } else if (tool && isLongRunning(tool)) {
+    const progress = await advanceLongRunningTool(tool, step, call.args ?? {}, toolContext(deps, run, step), priorIntent);
+    if (progress.kind === 'running') {
+      const reason = { code: 'TOOL_RUNNING', message: `${call.name} is still running (${progress.taskId})` };
+      return { kind: 'wait', retryTime: progress.recheckTime, reason, remoteTask: { taskId: progress.taskId, startTime: progress.startTime } };
+    }
+    result = progress.result;
   } else if (tool) {
-    response = await executeToolCall(tool, call.args ?? {}, toolContext(deps, step), priorIntent);
+    result = { response: await executeToolCall(tool, call.args ?? {}, toolContext(deps, run, step), priorIntent) };
   } else {
-    response = unknownToolResult(call.name, functionsOfAgent(run, deps.tools));
+    result = { response: unknownToolResult(call.name, functionsOfAgent(run, deps.tools)) };
   }
   const durationMs = deps.clock.now() - started;
   deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
-  return { kind: 'done', value: { response: withinRecordLimit(call.name, response), durationMs } };
+  return { kind: 'done', value: { ...result, response: withinRecordLimit(call.name, result.response), durationMs } };
 }
 
 /**
@@ -101,13 +111,14 @@ function withinRecordLimit(name: string, response: Record<string, unknown>): Rec
  * The run ended while a non-repeatable call's intent was outstanding: find out whether the
  * effect happened (never perform it now), so the step records the truth.
  */
-async function settleIntent(tool: Tool | undefined, step: Step, deps: ToolDeps): Promise<Record<string, unknown>> {
+async function settleIntent(tool: Tool | undefined, step: Step, context: ToolContext): Promise<Record<string, unknown>> {
   if (!tool || tool.repeatable) return { error: 'Not performed: the run ended first' };
-  const found = await tool.reconcile(toolCallKeyOf(step.runId, step.stepId), toolContext(deps, step));
+  if (isLongRunning(tool)) return { ...(await tool.settle(step.remoteTask, context)), settledAfterRunEnded: true };
+  const found = await tool.reconcile(context.idempotencyKey, context);
   return found.happened ? { output: found.output, settledAfterRunEnded: true } : { error: 'Not performed: the run ended first', settledAfterRunEnded: true };
 }
 
-function toolContext(deps: Pick<Deps, 'clock'>, step: Step) {
+function toolContext(deps: Pick<Deps, 'clock'>, run: Run, step: Step): ToolContext {
   return {
     runId: step.runId,
     stepId: step.stepId,
@@ -115,6 +126,8 @@ function toolContext(deps: Pick<Deps, 'clock'>, step: Step) {
     idempotencyKey: toolCallKeyOf(step.runId, step.stepId),
     deadline: step.leaseExpireTime!,
     now: () => deps.clock.now(),
+    ...(run.userId !== undefined ? { userId: run.userId } : {}),
+    ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
   };
 }
 

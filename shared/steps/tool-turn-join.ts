@@ -1,4 +1,5 @@
-import type { Content } from '../domain/content.ts';
+import { z } from 'zod';
+import { addUsage, artifactPartSchema, type ArtifactPart, type Content } from '../domain/content.ts';
 import { extendConversation } from '../domain/conversation-checkpoint.ts';
 import { decideNextSteps, failRun } from '../domain/decide-next-steps.ts';
 import type { Run } from '../domain/run.ts';
@@ -23,7 +24,9 @@ export function createToolTurnJoin(deps: Pick<Deps, 'store'>): FanIn {
       const responses = responsesEvent(run, steps, now);
       const extended = extendConversation(run.runId, conversation, [responses], now);
       if ('error' in extended) return { transition: failRun(run, extended.error, now) };
-      const answered: Run = { ...run, turn: run.turn + 1, next: { kind: 'model' }, eventCount: run.eventCount + 1, updateTime: now };
+      const computeSeconds = steps.reduce((total, step) => total + computeSecondsOf(step), 0);
+      const usage = computeSeconds > 0 ? addUsage(run.usage, { computeSeconds }) : run.usage;
+      const answered: Run = { ...run, turn: run.turn + 1, next: { kind: 'model' }, eventCount: run.eventCount + 1, usage, updateTime: now };
       return { transition: decideNextSteps(answered, now, await lifecycle()), events: [responses], conversation: extended.checkpoint };
     },
   };
@@ -46,9 +49,21 @@ function responsesEvent(run: Run, steps: Step[], now: number): RunEvent {
           ...(call.id ? { id: call.id } : {}),
           name: call.name,
           response: (step.result?.response ?? {}) as Record<string, unknown>,
+          ...partsOf(step),
         },
       };
     }),
   };
   return { schemaVersion: 1, seq: run.eventCount, origin: 'run', content, createTime: now };
+}
+
+/** The files a call shows the model, as references (read into the request by the model step). */
+function partsOf(step: Step): { artifacts?: ArtifactPart[] } {
+  const parts = z.array(artifactPartSchema).safeParse(step.result?.['parts']);
+  return parts.success && parts.data.length > 0 ? { artifacts: parts.data } : {};
+}
+
+function computeSecondsOf(step: Step): number {
+  const seconds = step.result?.['computeSeconds'];
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
 }

@@ -2,7 +2,7 @@ import type { ModelClient } from '../ports/model-client.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { StepQueue } from '../ports/step-queue.ts';
 import type { Deps } from '../engine/deps.ts';
-import type { Tool } from '../tools/tool.ts';
+import { isLongRunning, type Tool } from '../tools/tool.ts';
 
 /** Faults to inject, switchable while a stack runs. */
 export interface Faults {
@@ -48,16 +48,27 @@ export function withFaults(faults: Faults): (deps: Deps) => Deps {
         return response;
       },
     };
-    const tools = deps.tools.map(
-      (tool): Tool => ({
+    const tools = deps.tools.map((tool): Tool => {
+      // A long-running tool's effect is its start (a job launched): the crash comes after it.
+      if (isLongRunning(tool)) {
+        return {
+          ...tool,
+          async start(input, context, prior) {
+            const progress = await tool.start(input, context, prior);
+            crashIf('crashAfterNextToolCall');
+            return progress;
+          },
+        };
+      }
+      return {
         ...tool,
         async execute(input, context) {
           const output = await tool.execute(input, context);
           crashIf('crashAfterNextToolCall');
           return output;
         },
-      }),
-    );
+      };
+    });
     const transact: RunStore['transact'] = (work) => {
       if (!crashing) return deps.store.transact(work);
       crashing = false;

@@ -6,7 +6,7 @@ import type { StepQueue } from '../ports/step-queue.ts';
 import type { Delivery } from '../engine/delivery.ts';
 import type { DeliveryHandler } from '../engine/settle-delivery.ts';
 import type { Deps } from '../engine/deps.ts';
-import type { Tool } from '../tools/tool.ts';
+import { isLongRunning, type Tool } from '../tools/tool.ts';
 
 export interface SeededFaultOptions {
   seed: number;
@@ -223,8 +223,19 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
         return response;
       },
     };
-    const tools = deps.tools.map(
-      (tool): Tool => ({
+    const tools = deps.tools.map((tool): Tool => {
+      if (isLongRunning(tool)) {
+        return {
+          ...tool,
+          async start(input, context, prior) {
+            beforeEffect();
+            const progress = await tool.start(input, context, prior);
+            afterEffect();
+            return progress;
+          },
+        };
+      }
+      return {
         ...tool,
         async execute(input, context) {
           beforeEffect();
@@ -232,8 +243,8 @@ export function createSeededFaultLayer(options: SeededFaultOptions) {
           afterEffect();
           return output;
         },
-      }),
-    );
+      };
+    });
     // Methods are bound to the real store: adapters keep state in private fields.
     const store = new Proxy(deps.store, {
       get(target, property) {

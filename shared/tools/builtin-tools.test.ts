@@ -29,8 +29,8 @@ describe('resolveTools', () => {
 });
 
 describe('builtinTools', () => {
-  it('offers the calculator and both time tools under unique snake_case names', () => {
-    expect(builtinToolNames).toEqual(['calculator', 'convert_time', 'current_time']);
+  it('offers the calculator, both time tools and code execution under unique snake_case names', () => {
+    expect(builtinToolNames).toEqual(['calculator', 'convert_time', 'current_time', 'execute_code']);
     expect(new Set(builtinTools.map((tool) => tool.name)).size).toBe(builtinTools.length);
   });
 });

@@ -3,13 +3,14 @@ import { calculatorTool } from './calculator.ts';
 import { convertTimeTool } from './convert-time.ts';
 import { currentTimeTool } from './current-time.ts';
 import { unknownToolMessage } from './execute-tool-call.ts';
-import type { Tool } from './tool.ts';
+import type { ImmediateTool, Tool } from './tool.ts';
+import { executeCodeToolName } from './execute-code/execute-code-tool.ts';
 
 /** Every tool an agent config may name. */
-export const builtinTools: readonly Tool[] = [calculatorTool, convertTimeTool, currentTimeTool];
+export const builtinTools: readonly ImmediateTool[] = [calculatorTool, convertTimeTool, currentTimeTool];
 
-/** Names of `builtinTools`, sorted. */
-export const builtinToolNames: readonly string[] = builtinTools.map((tool) => tool.name).sort();
+/** Names of every built-in an agent config may name, sorted: `builtinTools` and `execute_code` (built with its setup). */
+export const builtinToolNames: readonly string[] = [...builtinTools.map((tool) => tool.name), executeCodeToolName].sort();
 
 /**
  * The tools with these names, in the order given. Throws `InvalidInputError` for a name that is

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatQuantity, resetArithmetic } from './exact-arithmetic.ts';
 import { parseExpression } from './parse-expression.ts';
-import type { Tool } from './tool.ts';
+import type { RepeatableTool } from './tool.ts';
 import { ToolFailure } from './tool.ts';
 
 /** Longest expression accepted; bounds the work one call can cause. */
@@ -43,7 +43,7 @@ export function calculate(expression: string): CalculatorOutput {
 }
 
 /** Exact decimal calculator; pure, so repeating a call is harmless. */
-export const calculatorTool: Tool<CalculatorInput> = {
+export const calculatorTool: RepeatableTool<CalculatorInput> = {
   name: 'calculator',
   description:
     'Evaluates an arithmetic expression exactly, with arbitrary-size integers and decimals ' +

@@ -4,7 +4,7 @@ import type { LocalDateTime } from './resolve-local-time.ts';
 import { resolveLocalTime } from './resolve-local-time.ts';
 import type { ZonedTime } from './time-zones.ts';
 import { dateTimeIn, describeZonedTime, formatUtcOffset, ianaZone, timeZoneNameSchema } from './time-zones.ts';
-import type { Tool, ToolContext } from './tool.ts';
+import type { RepeatableTool, ToolContext } from './tool.ts';
 import { ToolFailure } from './tool.ts';
 
 /** Arguments of the `convert_time` tool. */
@@ -102,7 +102,7 @@ function formatHourDifference(minutes: number): string {
 }
 
 /** Converts a time between zones; pure given `context.now()`, so repeatable. */
-export const convertTimeTool: Tool<ConvertTimeInput> = {
+export const convertTimeTool: RepeatableTool<ConvertTimeInput> = {
   name: 'convert_time',
   description:
     'Converts a wall-clock time from one IANA time zone to another, taking daylight saving time ' +

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZonedTime } from './time-zones.ts';
 import { dateTimeIn, describeZonedTime, ianaZone } from './time-zones.ts';
-import type { Tool, ToolContext } from './tool.ts';
+import type { RepeatableTool, ToolContext } from './tool.ts';
 
 /** Arguments of the `current_time` tool; the zone defaults to UTC. */
 export const currentTimeInputSchema = z.object({
@@ -29,7 +29,7 @@ export function currentTime({ timezone }: CurrentTimeInput, context: Pick<ToolCo
 }
 
 /** Tells the model the current date and time in a zone; read-only, so repeatable. */
-export const currentTimeTool: Tool<CurrentTimeInput> = {
+export const currentTimeTool: RepeatableTool<CurrentTimeInput> = {
   name: 'current_time',
   description:
     'Returns the current date and time in an IANA time zone, with its UTC offset, whether ' +

@@ -7,13 +7,13 @@ import { convertTimeTool } from './convert-time.ts';
 import { currentTimeTool } from './current-time.ts';
 import { executeToolCall, unknownToolResult } from './execute-tool-call.ts';
 import { createLedgerTool, Ledger } from '../testing/ledger.ts';
-import type { Tool } from './tool.ts';
+import type { ImmediateTool } from './tool.ts';
 import { ToolFailure } from './tool.ts';
 
 const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, idempotencyKey: 'run-1/step-1', deadline: Number.MAX_SAFE_INTEGER, now: () => Date.parse('2026-03-29T00:30:00Z') };
 
 // A tool whose execute throws the given error, to see what escapes executeToolCall.
-function throwingTool(error: unknown): Tool<{ query: string }> {
+function throwingTool(error: unknown): ImmediateTool<{ query: string }> {
   return {
     name: 'lookup',
     description: 'Looks something up.',
@@ -74,7 +74,7 @@ describe('executeToolCall', () => {
 
 describe('executeToolCall with a non-repeatable tool', () => {
   async function book(ledger: Ledger, args: unknown, priorIntent: boolean) {
-    return executeToolCall(createLedgerTool(ledger) as Tool, args, context, priorIntent);
+    return executeToolCall(createLedgerTool(ledger) as ImmediateTool, args, context, priorIntent);
   }
 
   it('acts without asking the ledger on a first attempt', async () => {
@@ -104,7 +104,7 @@ describe('executeToolCall with a non-repeatable tool', () => {
   });
 
   it('shows a ToolFailure from the lookup to the model rather than acting', async () => {
-    const tool: Tool = {
+    const tool: ImmediateTool = {
       ...createLedgerTool(new Ledger()),
       reconcile: async () => {
         throw new ToolFailure('the ledger cannot tell');

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Tool, ToolContext, ToolDescription } from './tool.ts';
+import type { ImmediateTool, Tool, ToolContext, ToolDescription } from './tool.ts';
 import { ToolFailure } from './tool.ts';
 
 /** What goes back to the model for one function call: the tool's output or an error to act on. */
@@ -15,7 +15,7 @@ export type ToolCallResult = { output: unknown } | { error: string };
  * did not happen. A repeatable tool simply runs again.
  */
 export async function executeToolCall(
-  tool: Tool,
+  tool: ImmediateTool,
   args: unknown,
   context: ToolContext,
   priorIntent = false,

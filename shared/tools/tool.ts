@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ArtifactPart } from '../domain/content.ts';
 
 export interface ToolContext {
   runId: string;
@@ -17,6 +18,9 @@ export interface ToolContext {
    */
   deadline: number;
   now(): number;
+  /** Whose call this is: the run's user and session, where its files (artifacts) belong. */
+  userId?: string;
+  sessionId?: string;
 }
 
 interface ToolBase<Input> {
@@ -62,11 +66,59 @@ export interface NonRepeatableTool<Input = unknown> extends ToolBase<Input> {
 export type Reconciliation = { happened: true; output: unknown } | { happened: false };
 
 /**
+ * A tool whose work runs elsewhere and may outlast a step's lease (code execution in a Cloud Run
+ * job): the step starts it, hands itself back, and follows it through the delay queue — early
+ * when the work wakes the step — never holding a function open for it (docs/architecture.md,
+ * "Long-running tools"). Non-repeatable: the step's intent record is written before `start`, and
+ * a retry after a crash passes `prior`, so `start` finds the work that attempt began (by
+ * `context.idempotencyKey`) instead of beginning a second.
+ */
+export interface LongRunningTool<Input = unknown> extends Omit<ToolBase<Input>, 'execute'> {
+  repeatable: false;
+  longRunning: true;
+  start(input: Input, context: ToolContext, prior: boolean): Promise<LongRunningProgress>;
+  /** Where the work started as `task` is now. */
+  follow(input: Input, task: LongRunningTask, context: ToolContext): Promise<LongRunningProgress>;
+  /** The run ended with the call outstanding: what became of the work, found out without starting any. */
+  settle(task: LongRunningTask | undefined, context: ToolContext): Promise<Record<string, unknown>>;
+}
+
+/** Work a long-running tool started: its id where it runs, and when it started. */
+export interface LongRunningTask {
+  taskId: string;
+  startTime: number;
+}
+
+/** What a long-running tool's work has come to: still running (check again then), or done. */
+export type LongRunningProgress =
+  | ({ kind: 'running'; recheckTime: number } & LongRunningTask)
+  | { kind: 'done'; result: ToolResult };
+
+/**
+ * A finished call's result beyond its JSON: files to show the model as parts (images it can look
+ * at), and the compute it used, counted in the run's usage.
+ */
+export interface ToolResult {
+  response: Record<string, unknown>;
+  parts?: ArtifactPart[];
+  computeSeconds?: number;
+}
+
+export type { ArtifactPart };
+
+/** A tool that answers within its step (every tool but the long-running ones). */
+export type ImmediateTool<Input = unknown> = RepeatableTool<Input> | NonRepeatableTool<Input>;
+
+/**
  * A tool is data: a snake_case name, a description for the model, a zod schema for its
  * arguments and an execute function. Bad arguments and ordinary failures are reported back to
  * the model as a tool error (see `ToolFailure`); only `TransientError` escapes to be retried.
  */
-export type Tool<Input = unknown> = RepeatableTool<Input> | NonRepeatableTool<Input>;
+export type Tool<Input = unknown> = ImmediateTool<Input> | LongRunningTool<Input>;
+
+export function isLongRunning(tool: Tool): tool is LongRunningTool {
+  return 'longRunning' in tool && tool.longRunning;
+}
 
 /** What the model is told about a function it may call: a tool, or a sub-agent called as one. */
 export type ToolDescription<Input = unknown> = Pick<Tool<Input>, 'name' | 'description' | 'inputSchema'>;

@@ -22,6 +22,8 @@ import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import { outboundFetchOptions } from './outbound-fetch-options.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
+import { createExecuteCodeTool } from '../tools/execute-code/execute-code-tool.ts';
+import { createArtifactStore, createCodeExecution } from './create-code-execution.ts';
 import { createLazyModelClient } from './lazy-model-client.ts';
 import type { Config } from './load-config.ts';
 import { createAuthenticator } from './create-authenticator.ts';
@@ -49,6 +51,7 @@ export function createGoogleDeps(
   const queue = new PubSubStepQueue(pubsub, (topic) => topicForOutbox(topic));
   const delayQueue = createDelayQueue(config, queue, logger);
   const outbound = createGuardedFetch(outboundFetchOptions(config));
+  const artifacts = createArtifactStore(config);
   return {
     firestore,
     pubsub,
@@ -64,7 +67,8 @@ export function createGoogleDeps(
     agents: new FirestoreAgentCatalog(firestore),
     clock: systemClock,
     ...(config.AGENTLINE_MODEL_QUOTAS ? { quota: new FirestoreModelQuota(firestore, parseModelQuotas(config.AGENTLINE_MODEL_QUOTAS)) } : {}),
-    tools: builtinTools,
+    tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env))],
+    ...(artifacts ? { artifacts } : {}),
     logger,
     settings: stepSettingsFromConfig(config),
     authenticator: options.verifiesSubmissions ? createAuthenticator(config) : lazyAuthenticator(config),

@@ -15,6 +15,7 @@ import { systemClock } from '../ports/clock.ts';
 import { silentLogger, type Logger } from '../ports/logger.ts';
 import type { ModelClient } from '../ports/model-client.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
+import { createExecuteCodeTool, type CodeExecutionSetup } from '../tools/execute-code/execute-code-tool.ts';
 import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
@@ -39,6 +40,8 @@ export interface InMemoryWorldOptions {
   random?: () => number;
   /** Model quotas the runs share (an in-memory governor); none by default. */
   quotas?: ModelQuotas;
+  /** Where `execute_code` runs and keeps files; without it the tool answers that it is not set up. */
+  codeExecution?: CodeExecutionSetup;
 }
 
 /** The callback master key of the in-memory world: tests derive each user's secret from it. */
@@ -69,7 +72,8 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     agents,
     clock: options.clock ?? systemClock,
     ...(options.quotas ? { quota: new InMemoryModelQuota(options.quotas) } : {}),
-    tools: options.tools ?? builtinTools,
+    tools: options.tools ?? [...builtinTools, createExecuteCodeTool(options.codeExecution)],
+    ...(options.codeExecution ? { artifacts: options.codeExecution.artifacts } : {}),
     logger: options.logger ?? silentLogger,
     settings: {
       ...defaultStepSettings,

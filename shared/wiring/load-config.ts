@@ -141,6 +141,22 @@ export const configSchema = z.object({
   /** Full-jitter backoff between callback attempts: below min(max, base · 2^(n-1)). */
   AGENTLINE_CALLBACK_RETRY_BASE_MS: positiveInt(5_000),
   AGENTLINE_CALLBACK_RETRY_MAX_MS: positiveInt(900_000),
+  /**
+   * Where artifacts are kept (docs/architecture.md, "Artifacts"): this Cloud Storage bucket
+   * deployed, or — on the local stack — this folder. Without either, runs keep no files and
+   * `execute_code` answers that it is not set up.
+   */
+  AGENTLINE_ARTIFACT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a bucket name').optional(),
+  AGENTLINE_ARTIFACT_DIR: z.string().min(1).optional(),
+  /**
+   * The code-exec Cloud Run job (`projects/P/locations/L/jobs/J`) that `execute_code` launches;
+   * unset, executions are detached processes of this machine recorded in AGENTLINE_CODE_EXEC_DIR
+   * (the local stack's way).
+   */
+  AGENTLINE_CODE_EXEC_JOB: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+$/, 'must be projects/PROJECT/locations/LOCATION/jobs/JOB').optional(),
+  AGENTLINE_CODE_EXEC_DIR: z.string().min(1).optional(),
+  /** When a running execution is checked again if its wake is lost. */
+  AGENTLINE_CODE_EXEC_RECHECK_SECONDS: positiveNumber(15),
 }).and(delayQueueSchema);
 export type Config = z.infer<typeof configSchema>;
 

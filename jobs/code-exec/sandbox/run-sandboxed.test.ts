@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectSandbox } from './detect-sandbox.ts';
 import type { SandboxTools } from './sandbox-command.ts';
-import { defaultSandboxLimits, type SandboxLimits } from './sandbox-limits.ts';
+import { defaultSandboxLimits, type SandboxLimits } from '../../../shared/domain/code-execution/sandbox-limits.ts';
 import { runSandboxed } from './run-sandboxed.ts';
 import { removeWorkspace } from './workspace-files.ts';
 

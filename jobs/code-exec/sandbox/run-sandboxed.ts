@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxCommand, sourceFileOf, type CodeLanguage, type SandboxTools } from './sandbox-command.ts';
 import { seccompFilter } from './seccomp-filter.ts';
-import type { LimitHit, SandboxLimits } from './sandbox-limits.ts';
+import type { LimitHit, SandboxLimits } from '../../../shared/domain/code-execution/sandbox-limits.ts';
 import { listWorkspaceFiles, workspaceBytes, type WorkspaceFile } from './workspace-files.ts';
 
 export interface SandboxRun {

@@ -1,6 +1,7 @@
-import type { SandboxLimits } from './sandbox-limits.ts';
+import type { CodeLanguage } from '../../../shared/domain/code-execution/code-execution.ts';
+import type { SandboxLimits } from '../../../shared/domain/code-execution/sandbox-limits.ts';
 
-export type CodeLanguage = 'python' | 'javascript';
+export type { CodeLanguage };
 
 /** Where the sandbox's tools and runtimes are on this machine (`detectSandbox`). */
 export interface SandboxTools {
@@ -36,6 +37,13 @@ export function sourceFileOf(language: CodeLanguage): string {
  * private `/tmp` and `/dev/shm` and the workspace the only places it may write — nothing else of
  * the host.
  */
+/**
+ * The only parts of /etc the sandbox shows, read-only, because the runtimes under /usr read them:
+ * Debian's alternatives (numpy loads BLAS through them), the dynamic linker's cache, and
+ * fontconfig's settings and Debian's matplotlibrc (matplotlib). Nothing in them is the host's own data.
+ */
+const runtimeConfiguration = ['/etc/alternatives', '/etc/ld.so.cache', '/etc/fonts', '/etc/matplotlibrc'];
+
 export function sandboxCommand(options: {
   language: CodeLanguage;
   /** Host directory of the execution's workspace (read-write). */
@@ -90,6 +98,7 @@ export function sandboxCommand(options: {
     '--tmpfs',
     '/usr/local',
     ...['lib', 'lib64', 'bin', 'sbin'].flatMap((link) => ['--symlink', `usr/${link}`, `/${link}`]),
+    ...runtimeConfiguration.flatMap((path) => ['--ro-bind-try', path, path]),
     '--proc',
     '/proc',
     '--dev',

@@ -29,4 +29,5 @@ export type SandboxLimits = z.infer<typeof sandboxLimitsSchema>;
 export const defaultSandboxLimits: SandboxLimits = sandboxLimitsSchema.parse({});
 
 /** Which limit stopped an execution, when one did. */
-export type LimitHit = 'wall-time' | 'cpu-time' | 'memory' | 'processes' | 'file-size' | 'workspace-size' | 'output';
+export const limitHits = ['wall-time', 'cpu-time', 'memory', 'processes', 'file-size', 'workspace-size', 'output'] as const;
+export type LimitHit = (typeof limitHits)[number];

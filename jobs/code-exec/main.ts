@@ -1,0 +1,52 @@
+import { PubSub } from '@google-cloud/pubsub';
+import { Storage } from '@google-cloud/storage';
+import { GcsArtifactStore } from '../../shared/adapters/cloud-storage/gcs-artifact-store.ts';
+import { LocalArtifactStore } from '../../shared/adapters/local/local-artifact-store.ts';
+import { requestPointerSchema, requestVariable, wakeTopicVariable } from '../../shared/domain/code-execution/code-execution.ts';
+import { stepMessage } from '../../shared/domain/step.ts';
+import { executionKeyVariable } from '../../shared/ports/code-job-launcher.ts';
+import { detectSandbox } from './sandbox/detect-sandbox.ts';
+import { runCodeRequest } from './run-code-request.ts';
+
+/**
+ * The code-exec job's entry point (docs/architecture.md, "Code execution"): one execution runs one
+ * tool call. Deployed it is a Cloud Run job execution; on the local stack a detached process of
+ * this file. Either way its environment names the call (`AGENTLINE_EXECUTION_KEY`), the request
+ * artifact (`AGENTLINE_CODE_REQUEST`), the artifact store (`AGENTLINE_ARTIFACT_BUCKET`, or
+ * `AGENTLINE_ARTIFACT_DIR` locally) and the tool step's topic, on which it wakes the step once
+ * the report is saved. A lost wake costs only time: the step checks again on its own.
+ */
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const key = required(env, executionKeyVariable);
+  const pointer = requestPointerSchema.parse(JSON.parse(required(env, requestVariable)));
+  const bucket = env['AGENTLINE_ARTIFACT_BUCKET'];
+  const artifacts = bucket ? new GcsArtifactStore(new Storage(), bucket) : new LocalArtifactStore(required(env, 'AGENTLINE_ARTIFACT_DIR'));
+  // The sandbox gets this process's own Node for JavaScript; it sees nothing else of it.
+  const report = await runCodeRequest({ artifacts, sandbox: () => detectSandbox() }, key, pointer);
+  process.stdout.write(`${JSON.stringify({ severity: 'INFO', message: 'code execution reported', key, exitCode: report.exitCode, limitHit: report.limitHit, failure: report.failure })}\n`);
+  const topic = env[wakeTopicVariable];
+  if (!topic) return;
+  const pubsub = new PubSub({ projectId: env['GOOGLE_CLOUD_PROJECT'] });
+  try {
+    const [runId, stepId] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+    await pubsub.topic(topic).publishMessage({ json: { ...stepMessage(runId, stepId), wake: true }, attributes: { agentlineTopic: 'tool' } });
+  } catch (error) {
+    process.stdout.write(`${JSON.stringify({ severity: 'WARNING', message: 'could not wake the tool step; it will check again by itself', key, error: String(error) })}\n`);
+  } finally {
+    await pubsub.close();
+  }
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set: the code-exec job runs only as launched by a tool step`);
+  return value;
+}
+
+main(process.env).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stdout.write(`${JSON.stringify({ severity: 'ERROR', message: 'code execution failed', error: (error as Error).stack ?? String(error) })}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,70 @@
+import type { ArtifactScope } from '../../domain/artifacts/artifact.ts';
+import { codeExecutionReportSchema, reportArtifactName, type CodeExecutionReport } from '../../domain/code-execution/code-execution.ts';
+import { describeIssues } from '../../domain/describe-issues.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { ArtifactPart, ToolResult } from '../tool.ts';
+
+/** Images the model is shown, of the types Gemini reads, at most this many per call and this large each. */
+const shownImageTypes = new Set(['image/png', 'image/jpeg', 'image/webp']);
+const maxShownImages = 4;
+const maxShownImageBytes = 5 * 1024 * 1024;
+
+/**
+ * The call's report, when the job saved one, validated like any other input (docs/architecture.md,
+ * "Code execution"): a report that is not one, or is another call's, is a report of failure.
+ */
+export async function readReport(artifacts: ArtifactStore, scope: ArtifactScope, key: string): Promise<CodeExecutionReport | undefined> {
+  const stored = await artifacts.load(scope, reportArtifactName(key));
+  if (!stored) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(stored.data.toString('utf8'));
+  } catch {
+    return invalid(key, 'it is not JSON');
+  }
+  const parsed = codeExecutionReportSchema.safeParse(json);
+  if (!parsed.success) return invalid(key, describeIssues(parsed.error.issues));
+  if (parsed.data.key !== key) return invalid(key, `it is for ${parsed.data.key}`);
+  return parsed.data;
+}
+
+/**
+ * What the model sees of a report: the streams, the exit, the limit hit and the files (each
+ * checked against the artifact store: a file the report names that is not there, or differs, is
+ * left out and said so), with the images among them shown as parts; its duration counts as
+ * compute.
+ */
+export async function resultOfReport(artifacts: ArtifactStore, scope: ArtifactScope, report: CodeExecutionReport): Promise<ToolResult> {
+  if (report.failure !== undefined) return { response: { error: `The code could not be run: ${report.failure}` } };
+  const checked = await Promise.all(
+    report.files.map(async (file) => {
+      const versions = await artifacts.versions(scope, file.name);
+      return versions.includes(file.version) ? file : undefined;
+    }),
+  );
+  const files = checked.filter((file) => file !== undefined);
+  const missing = report.files.filter((_, index) => checked[index] === undefined).map((file) => file.name);
+  const parts: ArtifactPart[] = files
+    .filter((file) => shownImageTypes.has(file.contentType) && file.bytes <= maxShownImageBytes)
+    .slice(0, maxShownImages)
+    .map((file) => ({ name: file.name, version: file.version, contentType: file.contentType }));
+  const response: Record<string, unknown> = {
+    ...(report.exitCode !== undefined ? { exit_code: report.exitCode } : {}),
+    ...(report.signal !== undefined ? { signal: report.signal } : {}),
+    ...(report.limitHit !== undefined ? { limit_hit: report.limitHit } : {}),
+    stdout: report.stdout,
+    stderr: report.stderr,
+    ...(report.stdoutBytes > Buffer.byteLength(report.stdout) ? { stdout_truncated_from_bytes: report.stdoutBytes } : {}),
+    ...(report.stderrBytes > Buffer.byteLength(report.stderr) ? { stderr_truncated_from_bytes: report.stderrBytes } : {}),
+    duration_ms: Math.round(report.durationMs),
+    files: files.map((file) => ({ name: file.name, version: file.version, content_type: file.contentType, bytes: file.bytes })),
+    ...(report.filesNotKept.length > 0 ? { files_not_kept: report.filesNotKept.slice(0, 50) } : {}),
+    ...(missing.length > 0 ? { files_missing: missing } : {}),
+    ...(parts.length > 0 ? { images_shown: parts.map((part) => part.name) } : {}),
+  };
+  return { response, ...(parts.length > 0 ? { parts } : {}), computeSeconds: Math.round(report.durationMs) / 1000 };
+}
+
+function invalid(key: string, why: string): CodeExecutionReport {
+  return { schemaVersion: 1, key, failure: `the job's report is not valid (${why.slice(0, 500)})`, stdout: '', stderr: '', stdoutBytes: 0, stderrBytes: 0, durationMs: 0, files: [], filesNotKept: [] };
+}
