@@ -16,12 +16,16 @@ export interface FunctionNeeds {
   readonly callsModel: boolean;
   /** Creates, updates, pauses and deletes schedules' Cloud Scheduler jobs. */
   readonly managesSchedulerJobs: boolean;
+  /** Reads or writes runs' files (the ArtifactStore: the artifact bucket, deployed). */
+  readonly keepsArtifacts: boolean;
+  /** Starts and watches executions of the code-exec job (the CodeJobLauncher). */
+  readonly launchesCodeJobs: boolean;
   /** Secrets its composition root reads. */
   readonly secrets: readonly SecretName[];
 }
 
 function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
-  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, secrets: [], ...uses };
+  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, keepsArtifacts: false, launchesCodeJobs: false, secrets: [], ...uses };
 }
 
 /**
@@ -47,11 +51,13 @@ export const functionNeeds = {
   // on from its cursor), or the outcome (budget spent, agent deleted, deadline).
   planStep: needs(['model', 'tool', 'memory', ...ending]),
   // steps/model-step.ts: the model request (or a remote agent's task); the answer's tool calls or
-  // the final memory step, or the outcome; retries and re-checks through the delay queue.
-  modelStep: needs(['tool', 'memory', ...ending], { delaysSteps: true, callsModel: true }),
+  // the final memory step, or the outcome; retries and re-checks through the delay queue;
+  // steps/artifact-parts.ts: the images function responses show, read from the artifact store.
+  modelStep: needs(['tool', 'memory', ...ending], { delaysSteps: true, callsModel: true, keepsArtifacts: true }),
   // steps/tool-step.ts, steps/tool-turn-join.ts: the next model step once the turn's calls have
-  // joined, or the outcome; retries and remote-task re-checks through the delay queue.
-  toolStep: needs(['model', ...ending], { delaysSteps: true }),
+  // joined, or the outcome; retries and remote-task re-checks through the delay queue;
+  // tools/execute-code/: code execution's request and report (artifacts), and the job's executions.
+  toolStep: needs(['model', ...ending], { delaysSteps: true, keepsArtifacts: true, launchesCodeJobs: true }),
   // steps/memory-step.ts: ends the run SUCCEEDED.
   memoryStep: needs([...ending]),
   // steps/handle-dead-letter.ts: fails the run.

@@ -14,6 +14,10 @@ const functionPermissionsSchema = z.strictObject({
   callsModel: z.boolean(),
   /** May create, update, pause and delete Cloud Scheduler jobs (schedules' jobs): roles/cloudscheduler.admin. */
   managesSchedulerJobs: z.boolean(),
+  /** Reads and writes runs' files in the artifact bucket: roles/storage.objectViewer and objectCreator on it. */
+  keepsArtifacts: z.boolean(),
+  /** Starts and watches executions of the code-exec job: roles/run.jobsExecutorWithOverrides and roles/run.viewer on it. */
+  launchesCodeJobs: z.boolean(),
   /** Secret Manager secrets it reads, as secret environment variables. */
   secrets: z.array(z.enum(declarableSecrets, { error: 'must be page-token-key or callback-signing-key (the Gemini API key comes with callsModel)' })),
 });

@@ -12,6 +12,12 @@ locals {
   model_functions      = toset([for name, fn in local.function_permissions : name if fn.callsModel])
   delaying_functions   = toset([for name, fn in local.function_permissions : name if fn.delaysSteps])
   scheduler_managers   = toset([for name, fn in local.function_permissions : name if fn.managesSchedulerJobs])
+  artifact_access = merge([
+    for name, fn in local.function_permissions : { for role in ["roles/storage.objectViewer", "roles/storage.objectCreator"] : "${name} ${role}" => { function = name, role = role } } if fn.keepsArtifacts
+  ]...)
+  code_job_access = merge([
+    for name, fn in local.function_permissions : { for role in ["roles/run.jobsExecutorWithOverrides", "roles/run.viewer"] : "${name} ${role}" => { function = name, role = role } } if fn.launchesCodeJobs
+  ]...)
   function_publishing = merge([
     for name, fn in local.function_permissions : { for topic in fn.publishes : "${name} ${topic}" => { function = name, topic = topic } }
   ]...)
@@ -150,9 +156,41 @@ resource "google_storage_bucket_iam_member" "fan_out_batch_buckets" {
   member   = google_service_account.function["fanOutBatch"].member
 }
 
-# -- code-exec job (reserved: no job code yet, and no function launches it): its account holds
-#    nothing until the job exists and its code says what it uses; the job will run model-written
-#    code, so it will get the least of anyone.
+# Runs' files: read and created (never replaced or deleted: versions are create-only) by the
+# functions that declare keepsArtifacts.
+resource "google_storage_bucket_iam_member" "function_artifacts" {
+  for_each = local.artifact_access
+  bucket   = google_storage_bucket.artifacts.name
+  role     = each.value.role
+  member   = google_service_account.function[each.value.function].member
+}
+
+# The code-exec job: run with per-execution overrides (the call's request), and its executions
+# read, by the functions that declare launchesCodeJobs; on the job alone.
+resource "google_cloud_run_v2_job_iam_member" "function_code_jobs" {
+  for_each = local.code_job_access
+  name     = google_cloud_run_v2_job.code_exec.name
+  location = var.region
+  role     = each.value.role
+  member   = google_service_account.function[each.value.function].member
+}
+
+# -- code-exec job: it runs model-written code, so its account gets the least of anyone: the
+#    artifact bucket's objects read and created (requests in, files and reports out; the sandbox
+#    itself sees none of it), and publishing on the tool step's topic, to wake the step it reports
+#    to. Nothing else: no Firestore, no other topic, no secret.
+resource "google_storage_bucket_iam_member" "code_exec_artifacts" {
+  for_each = toset(["roles/storage.objectViewer", "roles/storage.objectCreator"])
+  bucket   = google_storage_bucket.artifacts.name
+  role     = each.value
+  member   = google_service_account.code_exec.member
+}
+
+resource "google_pubsub_topic_iam_member" "code_exec_wake" {
+  topic  = google_pubsub_topic.topic[local.topology.stepTopics.tool].id
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.code_exec.member
+}
 
 # -- Invoker: Pub/Sub pushes to the functions as it, and nothing else.
 # Only the pushed functions: the agents API is reached by its callers, never pushed to.

@@ -49,6 +49,8 @@ function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
     delaysSteps: needs.delaysSteps,
     callsModel: needs.callsModel,
     managesSchedulerJobs: needs.managesSchedulerJobs,
+    keepsArtifacts: needs.keepsArtifacts,
+    launchesCodeJobs: needs.launchesCodeJobs,
     secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],
   };
 }
@@ -97,6 +99,14 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
     expect(filesCalling('.model.generate(')).toEqual(['shared/steps/model-step.ts']);
     expect(functionNames.filter((name) => declared(name).callsModel)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'model'));
     for (const name of httpFunctions) expect(declared(name).callsModel, `${name} is public and must not hold the model's key`).toBe(false);
+  });
+
+  it('lets only the tool step launch code jobs, and only the model and tool steps keep runs\' files', () => {
+    expect(filesCalling('launcher.launch(')).toEqual(['shared/tools/execute-code/execute-code-tool.ts']);
+    expect(functionNames.filter((name) => declared(name).launchesCodeJobs)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'tool'));
+    const keepers = functionNames.filter((name) => ['model', 'tool'].includes(stepKindOf(name) ?? ''));
+    expect(functionNames.filter((name) => declared(name).keepsArtifacts)).toEqual(keepers);
+    for (const name of httpFunctions) expect(declared(name).keepsArtifacts, `${name} is public and must not hold runs' files`).toBe(false);
   });
 
   it('lets the sweeper re-drive every step kind and publish whatever another function left in its outbox', () => {
@@ -148,7 +158,16 @@ describe('the Terraform grants', () => {
       { resource: 'google_project_iam_member.api_webhook_secrets', for_each: 'local.http_functions', role: '"roles/secretmanager.secretAccessor"', on: 'var.project_id' },
       // The batch fan-out reads items from the buckets the deployment names (the API refuses others).
       { resource: 'google_storage_bucket_iam_member.fan_out_batch_buckets', for_each: 'toset(var.batch_buckets)', role: '"roles/storage.objectViewer"', on: 'each.value' },
+      // Runs' files, and the code-exec job: the roles each expands are checked below.
+      { resource: 'google_storage_bucket_iam_member.function_artifacts', for_each: 'local.artifact_access', role: 'each.value.role', on: 'google_storage_bucket.artifacts.name' },
+      { resource: 'google_cloud_run_v2_job_iam_member.function_code_jobs', for_each: 'local.code_job_access', role: 'each.value.role', on: 'google_cloud_run_v2_job.code_exec.name' },
     ]);
+    expect(oneLine(local('artifact_access'))).toBe(
+      'merge([for name, fn in local.function_permissions : {for role in ["roles/storage.objectViewer", "roles/storage.objectCreator"] : "${name} ${role}" => {function = name, role = role}} if fn.keepsArtifacts]...)',
+    );
+    expect(oneLine(local('code_job_access'))).toBe(
+      'merge([for name, fn in local.function_permissions : {for role in ["roles/run.jobsExecutorWithOverrides", "roles/run.viewer"] : "${name} ${role}" => {function = name, role = role}} if fn.launchesCodeJobs]...)',
+    );
     expect(resource('google_project_iam_member', 'api_webhook_secrets').body).toContain('resource.name.startsWith(\\"projects/${data.google_project.this.number}/secrets/${var.webhook_credential_prefix}\\")');
     // ... and those for_each expand the declaration alone.
     expect(oneLine(local('function_permissions'))).toBe('jsondecode(file("${path.module}/function-permissions.json")).functions');
@@ -216,6 +235,8 @@ describe('the README', () => {
         permissions.publishes.map((topic) => `\`${topic}\``).join(', ') || '–',
         permissions.delaysSteps ? 'yes' : '–',
         permissions.callsModel ? 'yes' : '–',
+        permissions.keepsArtifacts ? 'yes' : '–',
+        permissions.launchesCodeJobs ? 'yes' : '–',
         permissions.secrets.map((secret) => `\`${secret}\``).join(', ') || '–',
       ];
       const line = `| ${row.join(' | ')} |`;
@@ -261,6 +282,10 @@ describe('every IAM grant in the Terraform', () => {
     'google_service_account_iam_member.function_act_as_delay_publisher': 'google_service_account.function[each.key].member',
     'google_service_account_iam_member.pubsub_mints_invoker_tokens': 'local.pubsub_agent',
     'google_storage_bucket_iam_member.fan_out_batch_buckets': 'google_service_account.function["fanOutBatch"].member',
+    'google_storage_bucket_iam_member.function_artifacts': 'google_service_account.function[each.value.function].member',
+    'google_cloud_run_v2_job_iam_member.function_code_jobs': 'google_service_account.function[each.value.function].member',
+    'google_storage_bucket_iam_member.code_exec_artifacts': 'google_service_account.code_exec.member',
+    'google_pubsub_topic_iam_member.code_exec_wake': 'google_service_account.code_exec.member',
   };
 
   it('is one of the reviewed grants, to the member reviewed, and no IAM policy or binding replaces them wholesale', () => {
@@ -274,8 +299,26 @@ describe('every IAM grant in the Terraform', () => {
     expect(grantsToDelayPublisher.map((grant) => grant.labels.join('.'))).toEqual(['google_pubsub_topic_iam_member.delay_publisher_publish']);
   });
 
-  it('gives the reserved code-exec account nothing until the job exists', () => {
+  it('gives the code-exec job, which runs model-written code, nothing but the artifact objects and waking the tool step', () => {
     const grantsToCodeExec = blocks.filter((candidate) => candidate.kind === 'resource' && /_iam_/.test(candidate.labels[0]!) && candidate.body.includes('google_service_account.code_exec'));
-    expect(grantsToCodeExec).toEqual([]);
+    expect(grantsToCodeExec.map((grant) => grant.labels.join('.'))).toEqual(['google_storage_bucket_iam_member.code_exec_artifacts', 'google_pubsub_topic_iam_member.code_exec_wake']);
+    const artifacts = resource('google_storage_bucket_iam_member', 'code_exec_artifacts').body;
+    expect(oneLine(attribute(artifacts, 'for_each'))).toBe('toset(["roles/storage.objectViewer", "roles/storage.objectCreator"])');
+    expect(attribute(artifacts, 'bucket')).toBe('google_storage_bucket.artifacts.name');
+    const wake = resource('google_pubsub_topic_iam_member', 'code_exec_wake').body;
+    expect(attribute(wake, 'topic')).toBe('google_pubsub_topic.topic[local.topology.stepTopics.tool].id');
+    expect(attribute(wake, 'role')).toBe('"roles/pubsub.publisher"');
+  });
+
+  it('runs the code-exec job in a network whose only way out is Google\'s private API range', () => {
+    const job = resource('google_cloud_run_v2_job', 'code_exec').body;
+    expect(job).toMatch(/egress\s*=\s*"ALL_TRAFFIC"/);
+    expect(job).toMatch(/network\s*=\s*google_compute_network\.code_exec\.id/);
+    expect(blocks.filter((candidate) => candidate.kind === 'resource' && /^google_compute_router(_nat)?$/.test(candidate.labels[0]!))).toEqual([]);
+    const deny = resource('google_compute_firewall', 'code_exec_deny_egress').body;
+    expect(oneLine(attribute(deny, 'destination_ranges'))).toBe('["0.0.0.0/0"]');
+    const allow = resource('google_compute_firewall', 'code_exec_google_apis').body;
+    expect(oneLine(attribute(allow, 'destination_ranges'))).toBe('["199.36.153.8/30"]');
+    expect(Number(attribute(allow, 'priority'))).toBeLessThan(Number(attribute(deny, 'priority')));
   });
 });

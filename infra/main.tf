@@ -42,7 +42,7 @@ resource "google_project_service" "apis" {
   for_each = toset([
     "aiplatform.googleapis.com", "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudscheduler.googleapis.com",
     "cloudfunctions.googleapis.com", "cloudtasks.googleapis.com", "firestore.googleapis.com",
-    "iam.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com",
+    "compute.googleapis.com", "dns.googleapis.com", "iam.googleapis.com", "pubsub.googleapis.com", "run.googleapis.com",
     "secretmanager.googleapis.com", "storage.googleapis.com",
   ])
   service            = each.value
@@ -131,7 +131,9 @@ resource "google_firestore_field" "ttl" {
   index_config {}
 }
 
-# Reserved for payloads over ~200 KB; no code writes to it yet (docs/architecture.md, "Data": an artifact store does not exist yet).
+# Runs' files (docs/architecture.md, "Artifacts"): what code writes, the images shown to the model,
+# code execution's requests and reports. Read and written by the functions that declare
+# keepsArtifacts and by the code-exec job (iam.tf).
 resource "google_storage_bucket" "artifacts" {
   name                        = "${var.project_id}-agentline-artifacts"
   location                    = var.region
@@ -250,8 +252,12 @@ resource "google_pubsub_topic_iam_member" "scheduler_publish" {
 }
 
 # ---- Cloud Run job ----
-# Reserved for code execution (the next issues): no step kind starts it yet, and jobs/code-exec is
-# still to be written, so code_exec_image must name a placeholder image until then.
+# The code-exec job (docs/architecture.md, "Code execution"): one execution per execute_code call,
+# launched by the tool step with the call's request in its environment, built from
+# jobs/code-exec/Dockerfile (code_exec_image). It never retries an execution (the step decides), runs
+# the code in its sandbox (bubblewrap needs the second generation's full Linux kernel), and reaches
+# only Google's APIs: all its traffic goes into a network with no route out but Private Google
+# Access (network.tf).
 
 resource "google_cloud_run_v2_job" "code_exec" {
   name     = local.topology.jobs.codeExec.name
@@ -260,9 +266,17 @@ resource "google_cloud_run_v2_job" "code_exec" {
   template {
     task_count = 1
     template {
-      service_account = google_service_account.code_exec.email
-      timeout         = "${local.topology.jobs.codeExec.timeoutSeconds}s"
-      max_retries     = local.topology.jobs.codeExec.maxRetries
+      service_account       = google_service_account.code_exec.email
+      timeout               = "${local.topology.jobs.codeExec.timeoutSeconds}s"
+      max_retries           = local.topology.jobs.codeExec.maxRetries
+      execution_environment = "EXECUTION_ENVIRONMENT_GEN2"
+      vpc_access {
+        egress = "ALL_TRAFFIC"
+        network_interfaces {
+          network    = google_compute_network.code_exec.id
+          subnetwork = google_compute_subnetwork.code_exec.id
+        }
+      }
       containers {
         image = var.code_exec_image
         resources {
@@ -274,6 +288,10 @@ resource "google_cloud_run_v2_job" "code_exec" {
         env {
           name  = "GOOGLE_CLOUD_PROJECT"
           value = var.project_id
+        }
+        env {
+          name  = "AGENTLINE_ARTIFACT_BUCKET"
+          value = google_storage_bucket.artifacts.name
         }
       }
     }
