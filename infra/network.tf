@@ -17,15 +17,16 @@ resource "google_compute_subnetwork" "code_exec" {
   private_ip_google_access = true
 }
 
+# Below every allow rule: whatever no rule lets out stays in.
 resource "google_compute_firewall" "code_exec_deny_egress" {
-  name               = "agentline-code-exec-deny-egress"
-  network            = google_compute_network.code_exec.id
-  direction          = "EGRESS"
-  priority           = 65000
-  destination_ranges = ["0.0.0.0/0"]
+  name    = "agentline-code-exec-deny-egress"
+  network = google_compute_network.code_exec.id
   deny {
     protocol = "all"
   }
+  direction          = "EGRESS"
+  destination_ranges = ["0.0.0.0/0"]
+  priority           = 65000
 }
 
 # private.googleapis.com: where Private Google Access reaches Google's APIs.
