@@ -21,6 +21,8 @@ export class StackGoneError extends Error {
 export interface ApiClient {
   /** Throws ApiError on a non-2xx answer, StackGoneError when the stack cannot be reached. */
   call(method: string, path: string, options?: { query?: Record<string, string | undefined>; body?: unknown; signal?: AbortSignal }): Promise<Record<string, unknown>>;
+  /** GETs a file the API answers with as it is stored (a run's artifact); errors as `call`'s. */
+  download(path: string): Promise<Buffer>;
 }
 
 // How undici (Node's fetch) reports a stack that is not there, or went away mid-request.
@@ -68,6 +70,20 @@ export function createApiClient(baseUrl: string, token: string): ApiClient {
         throw new ApiError(response.status, error.status ?? 'UNKNOWN', error.message ?? text);
       }
       return json;
+    },
+    async download(path) {
+      const url = new URL(`${baseUrl}/v1/${path}`);
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      } catch (error) {
+        if (isConnectionLost(error)) throw new StackGoneError(baseUrl, { cause: error });
+        throw error;
+      }
+      if (response.ok) return Buffer.from(await response.arrayBuffer());
+      const text = await response.text();
+      const error = (isJson(response) && text ? ((JSON.parse(text) as { error?: { status?: string; message?: string } }).error ?? {}) : {}) as { status?: string; message?: string };
+      throw new ApiError(response.status, error.status ?? 'UNKNOWN', error.message ?? text.slice(0, 200));
     },
   };
 }

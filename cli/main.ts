@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
           json: { type: 'boolean', default: false },
           timeout: { type: 'string', default: '300' },
           'fallback-replay': { type: 'string' },
+          file: { type: 'string', short: 'f', multiple: true },
+          'save-files': { type: 'string' },
         },
       });
       return runRunCommand(positionals, values);

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve, sep } from 'node:path';
+import { contentTypeOfName } from '../shared/domain/artifacts/content-types.ts';
+import type { InputFiles } from '../shared/agents-api/input-files.ts';
 import { parseAgentConfigYaml } from '../shared/domain/agent-config.ts';
 import { agentResourceNameForm, isAgentResourceName } from '../shared/domain/agent-resource-name.ts';
 import { InvalidInputError } from '../shared/domain/errors.ts';
@@ -25,6 +28,8 @@ export interface RunCommandValues {
   json?: boolean | undefined;
   timeout?: string | undefined;
   'fallback-replay'?: string | undefined;
+  file?: string[] | undefined;
+  'save-files'?: string | undefined;
 }
 
 /**
@@ -61,7 +66,9 @@ export async function runRunCommand(positionals: string[], values: RunCommandVal
     try {
       const run = await waitForRunEnd(api, created.name, { deadline: Date.now() + timeoutMs });
       await progress.stop();
-      return printOutcome(run, values.json);
+      const status = printOutcome(run, values.json);
+      await reportFiles(api, created.name, values['save-files'], write);
+      return status;
     } catch (error) {
       await progress.stop().catch(() => {});
       throw namingRun(error, created.name);
@@ -87,12 +94,56 @@ export async function createWithRetries(api: ReturnType<typeof createApiClient>,
 }
 
 /** The body of `POST /v1/runs` for a submission: what the caller may set (the API adds who it is). */
-export function toCreateRunBody(submission: Submission): Record<string, unknown> {
-  const { agent, input, runConfig, sessionId, deadline, callback } = submission;
-  return { agent, input, runConfig, sessionId, deadline, callback };
+export function toCreateRunBody(submission: Submission & { files?: InputFiles }): Record<string, unknown> {
+  const { agent, input, runConfig, sessionId, deadline, callback, files } = submission;
+  return { agent, input, runConfig, sessionId, deadline, callback, ...(files?.length ? { files } : {}) };
 }
 
-type CliSubmission = Submission & { agent: { configYaml: string; fileName: string } | { name: string }; userId: string };
+type CliSubmission = Submission & { agent: { configYaml: string; fileName: string } | { name: string }; userId: string; files?: InputFiles };
+
+/**
+ * Lists the files the run's scope holds once the run has ended (what code wrote, the input
+ * files) and, with `--save-files DIR`, saves each under DIR by its name. A stack without an
+ * artifact store has none to list.
+ */
+async function reportFiles(api: ReturnType<typeof createApiClient>, run: string, saveTo: string | undefined, write: (line: string) => void): Promise<void> {
+  let listed: { name: string; contentType: string; bytes: number }[];
+  try {
+    listed = ((await api.call('GET', `${run}/artifacts`))['artifacts'] ?? []) as typeof listed;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 'FAILED_PRECONDITION') return;
+    throw error;
+  }
+  for (const file of listed) {
+    const path = saveTo === undefined ? undefined : safeJoin(saveTo, file.name);
+    if (path) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, await api.download(`${run}/artifacts/${file.name.split('/').map(encodeURIComponent).join('/')}`));
+    }
+    write(`file ${file.name} (${file.contentType}, ${file.bytes} bytes)${path ? ` saved to ${path}` : ''}`);
+  }
+  if (listed.length > 0 && saveTo === undefined) write('(--save-files <dir> saves them)');
+}
+
+/** `name` under `folder`; artifact names are relative paths without `..`, checked again here. */
+function safeJoin(folder: string, name: string): string {
+  const root = resolve(folder);
+  const path = resolve(root, name);
+  if (!path.startsWith(`${root}${sep}`)) throw new InvalidInputError(`The file name ${name} would be saved outside ${folder}`);
+  return path;
+}
+
+/** `--file <path>` (repeatable): each file by its base name, its type from its extension, in base64. */
+async function readInputFiles(paths: readonly string[]): Promise<InputFiles> {
+  return Promise.all(
+    paths.map(async (path) => {
+      const data = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw new CliUsageError(`--file ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+      });
+      return { name: basename(path), contentType: contentTypeOfName(path), data: data.toString('base64') };
+    }),
+  );
+}
 
 /** The submission `agentline run` publishes; exported for tests. */
 export async function buildSubmission(positionals: string[], values: RunCommandValues): Promise<CliSubmission> {
@@ -115,7 +166,8 @@ export async function buildSubmission(positionals: string[], values: RunCommandV
   };
   const checked = submissionSchema.safeParse(submission);
   if (!checked.success) throw new InvalidInputError(`Invalid run: ${describeIssues(checked.error.issues)}`);
-  return submission;
+  const files = values.file?.length ? await readInputFiles(values.file) : undefined;
+  return { ...submission, ...(files ? { files } : {}) };
 }
 
 /**

@@ -95,7 +95,7 @@ describe('agentline runs list|get|watch against a running stack', () => {
     await writeFile(path, `name: big_agent\ninstruction: "${'x'.repeat(1_200_000)}"\n`);
     const refused = await runCli(['run', path, '--input', 'hi']);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('submission refused: INVALID_ARGUMENT (HTTP 413): The request body is larger than 1048576 bytes (nothing was started; agentline runs list shows your runs)\n');
+    expect(refused.stderr).toContain('submission refused: INVALID_ARGUMENT (HTTP 413): The request body is larger than 1048576 bytes without its files (nothing was started; agentline runs list shows your runs)\n');
   });
 
   it('runs through the API to a failure, whose error line names the command that shows more', async () => {

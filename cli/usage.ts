@@ -2,7 +2,8 @@ export const usage = `Usage:
   agentline dev [--port N]
       Start the local stack (Pub/Sub and Firestore emulators, all functions) in the foreground.
   agentline run <agent.yaml | agent name> (--input "<text>" | --input-file <path | ->) [--run-config '<json>']
-                [--session <id>] [--user <id>] [--callback <url>] [--json] [--timeout <seconds>] [--fallback-replay <recording.json>]
+                [--file <path>]... [--save-files <dir>] [--session <id>] [--user <id>] [--callback <url>] [--json]
+                [--timeout <seconds>] [--fallback-replay <recording.json>]
       Run an agent once through the runs API and follow it: an ADK Agent Config file, or a
       registered agent by resource name (projects/P/locations/L/collections/C/engines/E/agents/A),
       run as --user (default $USER), which must be allowed to run it. Uses a running \`agentline dev\`
@@ -11,6 +12,9 @@ export const usage = `Usage:
       model credentials are set (GEMINI_API_KEY, GOOGLE_API_KEY or Vertex AI settings). --callback
       POSTs the result, signed with --user's callback secret, to <url> when the run ends (delivered
       by the stack: an ephemeral one stops when the run ends, so use \`agentline dev\` to see retries).
+      --file gives the run a file (repeatable; 10 MB in all), shown to the model and to execute_code
+      by its name; the files the run ends with (a chart its code drew) are listed, and --save-files
+      saves them under <dir>.
   agentline callbacks secret [--user <id>]
       Print --user's (default $USER) Standard Webhooks secret for result callbacks, to verify them.
   agentline runs list [--filter '<filter>'] [--page-size N] [--page-token T] [--user <id>] [--json]

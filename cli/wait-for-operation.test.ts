@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiClient } from './api-client.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 
-function operationsAnswering(answers: Record<string, unknown>[]): ApiClient & { calls: number } {
+function operationsAnswering(answers: Record<string, unknown>[]): Pick<ApiClient, 'call'> & { calls: number } {
   const client = {
     calls: 0,
     async call() {

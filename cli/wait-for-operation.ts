@@ -10,7 +10,7 @@ export const operationWaitMs = deployRetryWindowMs + 60_000;
 
 /** Polls the operation (AIP-151) until done; its `error`, if any, is returned for printing. */
 export async function waitForOperation(
-  client: ApiClient,
+  client: Pick<ApiClient, 'call'>,
   name: string,
   { timeoutMs = operationWaitMs, pollMs = 250 }: { timeoutMs?: number; pollMs?: number } = {},
 ): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { functionCallReply, textReply, type Reply } from '../shared/testing/gemi
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { submitToStack } from '../shared/testing/submit-to-stack.ts';
 import { startTestStack, wireServerTestEnv } from '../shared/testing/test-stack.ts';
+import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
+import { describeDivergence, loadGeminiRecording } from '../shared/testing/gemini-replay.ts';
 import { waitForTerminalRun } from '../shared/testing/wait-for-terminal-run.ts';
 
 // The code-exec job as the local stack runs it: a detached process per call, the real sandbox,
@@ -125,5 +128,43 @@ describe('execute_code on the local stack', () => {
     const run = await waitForTerminalRun(stack.deps.store, runId, 60_000);
     expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: 'it failed' } });
     expect(lastContent(1).parts[0]!.functionResponse!.response).toMatchObject({ error: expect.stringMatching(/ended \(failed\) without reporting/) });
+  });
+});
+
+describe('the sales-analyst example (npm run demo) on the local stack', () => {
+  const example = (path: string) => fileURLToPath(new URL(`../examples/${path}`, import.meta.url));
+
+  it('answers a data question with a file in and a chart out, through the runs API, as its recording says', async () => {
+    const recording = await loadGeminiRecording(example('recordings/sales-analyst.json'));
+    gemini.script(recording.exchanges.map((exchange) => exchange.reply));
+    const token = await mintLocalToken(stack.localAuthSecret, { userId: 'ada' });
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${stack.functionsUrl}/v1/${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const csv = await readFile(example('sales-analyst/sales.csv'));
+    const created = await call('POST', 'runs', {
+      agent: { configYaml: await readFile(example('sales-analyst/agent.yaml'), 'utf8'), fileName: 'agent.yaml' },
+      input: recording.exchanges[0]!.request.lastUserText,
+      files: [{ name: 'sales.csv', data: csv.toString('base64') }],
+    });
+    expect(created.status).toBe(200);
+    const name = ((await created.json()) as { name: string }).name;
+    const run = await waitForTerminalRun(stack.deps.store, name.replace('runs/', ''), 60_000);
+    expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: expect.stringContaining('North grew the most, up 35.0%') } });
+    // Every request was the recorded one; the first carried the CSV, the second the code's output and the chart.
+    recording.exchanges.forEach((exchange, index) => expect(describeDivergence(exchange.request, gemini.requests[index]!)).toBeUndefined());
+    expect(gemini.requests[0]!.body.contents.at(-1)!.parts[1]).toEqual({ inlineData: { mimeType: 'text/csv', data: csv.toString('base64') } });
+    expect(lastContent(1).parts[0]!.functionResponse!.response).toMatchObject({ exit_code: 0, stdout: 'North: +35.0%\nEast: +24.2%\nSouth: +7.9%\nWest: -4.6%\nmost growth: North\n' });
+    const listed = (await (await call('GET', `${name}/artifacts`)).json()) as { artifacts: { name: string; contentType: string }[] };
+    expect(listed.artifacts.map((artifact) => [artifact.name, artifact.contentType]).sort()).toEqual([['q2_sales.png', 'image/png'], ['sales.csv', 'text/csv']]);
+    const chart = await call('GET', `${name}/artifacts/q2_sales.png`);
+    expect(chart.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''q2_sales.png");
+    const png = Buffer.from(await chart.arrayBuffer());
+    // The PNG's header: its signature, then the IHDR chunk's width and height (matplotlib's 6.4 × 4.8 inches at 100 dpi).
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([640, 480]);
+    // Another user sees neither the run's files nor whether it has them.
+    const bob = await mintLocalToken(stack.localAuthSecret, { userId: 'bob' });
+    const refused = await fetch(`${stack.functionsUrl}/v1/${name}/artifacts/q2_sales.png`, { headers: { authorization: `Bearer ${bob}` } });
+    expect(refused.status).toBe(403);
   });
 });

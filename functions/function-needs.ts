@@ -74,7 +74,8 @@ export const functionNeeds = {
   // the schedule now (resume: catch up), the run a run-now starts (all through the outbox);
   // batches/batch-methods.ts: a batch's first fan-out, the outcome (and callback) of a batch
   // cancelled while nothing of it ran, and its running items' cancellations;
-  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results', 'callback'], { secrets: ['page-token-key'] }),
+  // agents-api/input-files.ts, agents-api/artifact-methods.ts: runs' input files saved, and runs' files listed and downloaded.
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results', 'callback'], { secrets: ['page-token-key'], keepsArtifacts: true }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox

@@ -101,12 +101,11 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
     for (const name of httpFunctions) expect(declared(name).callsModel, `${name} is public and must not hold the model's key`).toBe(false);
   });
 
-  it('lets only the tool step launch code jobs, and only the model and tool steps keep runs\' files', () => {
+  it('lets only the tool step launch code jobs, and only the model and tool steps and the API (input files, downloads) keep runs\' files', () => {
     expect(filesCalling('launcher.launch(')).toEqual(['shared/tools/execute-code/execute-code-tool.ts']);
     expect(functionNames.filter((name) => declared(name).launchesCodeJobs)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'tool'));
-    const keepers = functionNames.filter((name) => ['model', 'tool'].includes(stepKindOf(name) ?? ''));
+    const keepers = functionNames.filter((name) => ['model', 'tool'].includes(stepKindOf(name) ?? '') || httpFunctions.includes(name));
     expect(functionNames.filter((name) => declared(name).keepsArtifacts)).toEqual(keepers);
-    for (const name of httpFunctions) expect(declared(name).keepsArtifacts, `${name} is public and must not hold runs' files`).toBe(false);
   });
 
   it('lets the sweeper re-drive every step kind and publish whatever another function left in its outbox', () => {

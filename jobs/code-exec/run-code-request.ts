@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, mkdtemp, open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   codeExecutionRequestSchema,
   maxOutputBytes,
@@ -13,6 +13,7 @@ import {
   type RequestPointer,
 } from '../../shared/domain/code-execution/code-execution.ts';
 import { checkArtifactName, type ArtifactScope } from '../../shared/domain/artifacts/artifact.ts';
+import { contentTypeOfName } from '../../shared/domain/artifacts/content-types.ts';
 import type { ArtifactStore } from '../../shared/ports/artifact-store.ts';
 import { runSandboxed, type SandboxOutcome } from './sandbox/run-sandboxed.ts';
 import type { SandboxTools } from './sandbox/sandbox-command.ts';
@@ -24,22 +25,6 @@ export interface CodeJobDeps {
   sandbox: () => Promise<SandboxTools>;
 }
 
-/** Media types of the files code commonly writes; anything else is application/octet-stream. */
-const contentTypes: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.csv': 'text/csv',
-  '.tsv': 'text/tab-separated-values',
-  '.txt': 'text/plain',
-  '.md': 'text/markdown',
-  '.json': 'application/json',
-  '.html': 'text/html',
-  '.pdf': 'application/pdf',
-};
 
 /**
  * The code-exec job's work for one call (docs/architecture.md, "Code execution"): reads the
@@ -95,7 +80,7 @@ async function keepFiles(artifacts: ArtifactStore, request: CodeExecutionRequest
       continue;
     }
     bytes += data.length;
-    const contentType = contentTypes[extname(file.path).toLowerCase()] ?? 'application/octet-stream';
+    const contentType = contentTypeOfName(file.path);
     const saved = await artifacts.save(scope, { name: file.path, data, contentType, provenance: provenanceOf(request) });
     kept.push({ name: saved.name, version: saved.version, contentType: saved.contentType, bytes: saved.bytes, sha256: saved.sha256 });
   }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { EventStream } from './event-stream.ts';
+import { FileDownload } from './artifact-methods.ts';
 import { MethodNotAllowedError, NotFoundError } from '../domain/errors.ts';
 import { toErrorBody, toRpcStatus } from '../domain/rpc-status.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -38,7 +39,7 @@ export function createApiApp(
     methodsByPath.set(route.path, [route.method]);
   }
   for (const route of routes) {
-    app.on(route.method, route.path, (context) => answer(deps, route, context, options.maxBodyBytes ?? maxApiBodyBytes));
+    app.on(route.method, route.path, (context) => answer(deps, route, context, route.maxBodyBytes ?? options.maxBodyBytes ?? maxApiBodyBytes));
     methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
   }
   // Registered after every route, so a path's own methods answer first.
@@ -84,7 +85,25 @@ async function answer(deps: ApiDeps, route: ApiRoute, context: Context, maxBodyB
     query: (method, accepted = []) => readQuery(query, method, accepted),
   });
   if (result instanceof EventStream) return sendEventStream(context, result);
+  if (result instanceof FileDownload) return sendFile(result);
   return context.json(result as object);
+}
+
+/**
+ * A stored file, byte for byte, as an attachment a browser never renders in the API's origin:
+ * what code or a user wrote (HTML, SVG) must not run as the API's page.
+ */
+function sendFile(file: FileDownload): Response {
+  return new Response(new Uint8Array(file.data), {
+    headers: {
+      'content-type': file.contentType,
+      'content-length': String(file.data.length),
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, no-store',
+    },
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import type { StepQueue } from '../ports/step-queue.ts';
 import type { WebhookSecrets } from '../ports/webhook-secrets.ts';
 import type { BatchStore } from '../ports/batch-store.ts';
 import type { BatchPolicy } from '../domain/batches/batch-spec.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
 
 /** What the agents API and the deploy worker need. */
 export interface ApiDeps {
@@ -41,6 +42,8 @@ export interface ApiDeps {
   batches: BatchStore;
   /** Where batches may read their items from: files of this machine (the local stack only), and which buckets. */
   batchPolicy: BatchPolicy;
+  /** Runs' files: input files saved by runs.create, and every file listed and downloaded (absent where none is configured). */
+  artifacts?: ArtifactStore;
   /** The values of webhook triggers' secret versions, read at delivery (never returned by the API). */
   webhookSecrets: WebhookSecrets;
 }

@@ -8,6 +8,9 @@ import { changeLifecycle, deleteAgent, deployAgent, getOperation } from './opera
 import { requireEmptyBody } from './request-parameters.ts';
 import { openRunEvents } from './run-events.ts';
 import { cancelRun, createRun, getRun, listRuns, waitForRun } from './run-methods.ts';
+import { getRunArtifact, listRunArtifacts } from './artifact-methods.ts';
+import { maxInputFileBytes } from './input-files.ts';
+import { maxApiBodyBytes } from './read-request-body.ts';
 import { scheduleRoutes } from './schedule-routes.ts';
 import { batchRoutes } from '../batches/batch-routes.ts';
 import { triggerRoutes } from './trigger-routes.ts';
@@ -19,6 +22,8 @@ export interface ApiRoute {
   method: HttpMethod;
   path: string;
   handle(deps: ApiDeps, call: ApiCall): Promise<unknown>;
+  /** The largest body it takes; default maxApiBodyBytes. */
+  maxBodyBytes?: number;
 }
 
 // Resource names are matched whole (`{.+}` spans slashes) and checked by the methods, which
@@ -62,9 +67,16 @@ export const agentRoutes: ApiRoute[] = [
 
 /** The runs API (README.md, "The runs API"). */
 export const runRoutes: ApiRoute[] = [
-  { method: 'POST', path: '/v1/runs', handle: (deps, call) => createRun(deps, call.caller, call.query('runs.create', ['requestId'])['requestId'], call.request.body) },
+  // A run's input files come in its body, in base64 (input-files.ts).
+  { method: 'POST', path: '/v1/runs', maxBodyBytes: Math.ceil((maxInputFileBytes * 4) / 3) + maxApiBodyBytes, handle: (deps, call) => createRun(deps, call.caller, call.query('runs.create', ['requestId'])['requestId'], call.request.body) },
   { method: 'GET', path: '/v1/runs', handle: (deps, call) => listRuns(deps, call.caller, call.query('runs.list', ['pageSize', 'pageToken', 'filter'])) },
   { method: 'GET', path: '/v1/runs/:run', handle: (deps, call) => plain(call, 'runs.get', () => getRun(deps, call.caller, call.param('run'))) },
+  { method: 'GET', path: '/v1/runs/:run/artifacts', handle: (deps, call) => plain(call, 'runs.listArtifacts', () => listRunArtifacts(deps, call.caller, call.param('run'))) },
+  {
+    method: 'GET',
+    path: '/v1/runs/:run/artifacts/:name{.+}',
+    handle: (deps, call) => getRunArtifact(deps, call.caller, call.param('run'), call.param('name'), call.query('runs.getArtifact', ['version'])['version']),
+  },
   { method: 'POST', path: '/v1/runs/:run/~cancel', handle: (deps, call) => plain(call, 'runs.cancel', () => cancelRun(deps, call.caller, call.param('run'), call.request.body)) },
   {
     method: 'GET',

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
+import { artifactScopeOfRun } from '../domain/artifacts/run-scope.ts';
+import { inputFilesSchema, saveInputFiles } from './input-files.ts';
+import { maxApiBodyBytes } from './read-request-body.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
 import { readPageCursor } from '../domain/agents/page-token.ts';
 import { describeIssues } from '../domain/describe-issues.ts';
-import { InvalidInputError, NotFoundError, PermissionDeniedError, TransientError } from '../domain/errors.ts';
+import { InvalidInputError, NotFoundError, PayloadTooLargeError, PermissionDeniedError, TransientError } from '../domain/errors.ts';
 import { runCancelOutboxMessage } from '../domain/run-control-message.ts';
 import { isTerminal, runName, type Run } from '../domain/run.ts';
 import { toRunView } from '../domain/run-view.ts';
@@ -14,10 +17,10 @@ import { deriveRunId, submissionSchema, type Submission } from '../domain/submis
 import type { ApiDeps } from './api-deps.ts';
 
 type Json = Record<string, unknown>;
-type Deps = Pick<ApiDeps, 'runs' | 'callbacks' | 'submissions' | 'queue' | 'pageTokens' | 'clock' | 'newId'>;
+type Deps = Pick<ApiDeps, 'runs' | 'callbacks' | 'submissions' | 'queue' | 'pageTokens' | 'clock' | 'newId' | 'artifacts'>;
 
 /** The body of runs.create: the run to start (the submission's fields the caller may set). */
-const createRunBodySchema = submissionSchema.pick({ agent: true, input: true, runConfig: true, sessionId: true, deadline: true, callback: true }).strict();
+const createRunBodySchema = submissionSchema.pick({ agent: true, input: true, runConfig: true, sessionId: true, deadline: true, callback: true }).extend({ files: inputFilesSchema.optional() }).strict();
 const runIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 export const defaultWaitSeconds = 30;
 export const maxWaitSeconds = 60;
@@ -42,7 +45,14 @@ export async function createRun(deps: Deps, caller: Caller, requestId: string | 
   const runId = deriveRunId({ idempotencyKey: key, userId: caller.userId, topic: 'trusted' }, key);
   const existing = await deps.runs.getRun(runId);
   if (existing) return toRunView(existing);
-  const submission: Submission = { schemaVersion: 1, ...parsed.data, userId: caller.userId, idempotencyKey: key };
+  const { files, ...fields } = parsed.data;
+  // The body may be large for its files, which go to the artifact store; the rest travels as one
+  // submission message and keeps the API's usual limit.
+  const fieldBytes = Buffer.byteLength(JSON.stringify(fields));
+  if (fieldBytes > maxApiBodyBytes) {
+    throw new PayloadTooLargeError(`The request body is larger than ${maxApiBodyBytes} bytes without its files`, { code: 'BODY_TOO_LARGE', metadata: { maxBytes: String(maxApiBodyBytes) } });
+  }
+  const submission: Submission = { schemaVersion: 1, ...fields, userId: caller.userId, idempotencyKey: key };
   const agentName = 'name' in submission.agent ? submission.agent.name : (submission.agent.fileName ?? 'inline');
   const claim = await deps.runs.claimRunOwner({
     schemaVersion: 1,
@@ -53,7 +63,11 @@ export async function createRun(deps: Deps, caller: Caller, requestId: string | 
     ...(submission.sessionId ? { sessionId: submission.sessionId } : {}),
     createTime: deps.clock.now(),
   });
-  await deps.submissions.publish(submission);
+  // Saved after the claim (so only the run's owner reaches them) and before the run exists; a
+  // create retried after a failure here saves them again, as later versions, and the run that
+  // starts refers to the versions its own submission names.
+  const inputFiles = await saveInputFiles(deps, { ...artifactScopeOfRun({ runId, userId: caller.userId, ...(submission.sessionId ? { sessionId: submission.sessionId } : {}) }), runId }, files ?? []);
+  await deps.submissions.publish({ ...submission, ...(inputFiles.length > 0 ? { inputFiles } : {}) });
   return pendingRunView(claim);
 }
 

@@ -12,6 +12,7 @@ export interface RunConfigDraft {
   maxLlmCalls: number;
   streamingMode: 'NONE' | 'SSE';
   responseModalities: 'TEXT'[];
+  saveInputBlobsAsArtifacts?: boolean;
   customMetadata?: Record<string, unknown>;
 }
 
@@ -119,9 +120,12 @@ const liveOnly = (feature: string): string =>
 export const runConfigFieldRules: Readonly<Record<string, FieldRule>> = {
   speech_config: unsetOnly('speech synthesis applies to audio responses; the step pipeline produces text only'),
   response_modalities: responseModalities,
-  save_input_blobs_as_artifacts: falseOnly(
-    'saving input blobs as artifacts is not implemented (ADK deprecates it in favour of SaveFilesAsArtifactsPlugin)',
-  ),
+  // A run's input files are artifacts either way (they cannot ride in its documents); with this
+  // set the model is told their names instead of shown them, as ADK does (handle-submission.ts).
+  save_input_blobs_as_artifacts: (value, context) => {
+    if (typeof value !== 'boolean') return context.report(`expected a boolean, got ${describeType(value)}`);
+    context.draft.saveInputBlobsAsArtifacts = value;
+  },
   support_cfc: falseOnly("compositional function calling runs only over ADK's Live API connection, which the step pipeline cannot hold"),
   streaming_mode: streamingMode,
   // ADK's default for both transcriptions is an empty AudioTranscriptionConfig, so `{}` is what

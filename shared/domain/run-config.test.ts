@@ -56,6 +56,7 @@ describe('parseRunConfig accepts', () => {
     ['response_modalities empty', { response_modalities: [] }, { responseModalities: [] }],
     ['response_modalities with TEXT twice', { response_modalities: ['TEXT', 'text'] }, { responseModalities: ['TEXT'] }],
     ['custom_metadata', { custom_metadata: { ticket: 'T-1', tags: ['a'] } }, { customMetadata: { ticket: 'T-1', tags: ['a'] } }],
+    ['save_input_blobs_as_artifacts true', { save_input_blobs_as_artifacts: true }, { saveInputBlobsAsArtifacts: true }],
     ['customMetadata null', { customMetadata: null }, {}],
     ['unsupported booleans at their default false', { support_cfc: false, saveInputBlobsAsArtifacts: false, save_live_blob: false, dedupe_tool_calls: false, pauseOnToolCalls: false }, {}],
     ['unsupported configs at their default null', { speech_config: null, realtimeInputConfig: null, proactivity: null, session_resumption: null, context_window_compression: null, tool_thread_pool_config: null }, {}],
@@ -104,7 +105,7 @@ describe('parseRunConfig refuses', () => {
     ['AUDIO output', { response_modalities: ['AUDIO'] }, ['RunConfig: response_modalities[0]: Not supported: AUDIO output; the step pipeline produces text only']],
     ['IMAGE output', { response_modalities: ['TEXT', 'image'] }, ['RunConfig: response_modalities[1]: Not supported: IMAGE output']],
     ['support_cfc true', { support_cfc: true }, ["RunConfig: support_cfc: Not supported: compositional function calling runs only over ADK's Live API connection, which the step pipeline cannot hold. Leave it false"]],
-    ['save_input_blobs_as_artifacts true', { saveInputBlobsAsArtifacts: true }, ['RunConfig: saveInputBlobsAsArtifacts: Not supported: saving input blobs as artifacts is not implemented']],
+    ['save_input_blobs_as_artifacts not a boolean', { saveInputBlobsAsArtifacts: 'yes' }, ['RunConfig: saveInputBlobsAsArtifacts: expected a boolean, got a string']],
     ['speech_config', { speech_config: { voice_config: {} } }, ['RunConfig: speech_config: Not supported: speech synthesis applies to audio responses; the step pipeline produces text only. Leave it unset']],
     ['output_audio_transcription', { output_audio_transcription: { languageCodes: ['en'] } }, ['RunConfig: output_audio_transcription: Not supported: audio transcription applies to live audio sessions']],
     ['input_audio_transcription', { inputAudioTranscription: { languageCodes: ['en'] } }, ['RunConfig: inputAudioTranscription: Not supported: audio transcription']],
@@ -185,6 +186,11 @@ describe('toAdkRunConfigJson', () => {
       'SSE with metadata',
       { maxLlmCalls: 0, streamingMode: 'SSE', responseModalities: ['TEXT'], customMetadata: { a: 1 } },
       { max_llm_calls: 0, streaming_mode: 'sse', response_modalities: ['TEXT'], support_cfc: false, save_input_blobs_as_artifacts: false, custom_metadata: { a: 1 } },
+    ],
+    [
+      'input files saved as artifacts',
+      { ...defaults, saveInputBlobsAsArtifacts: true },
+      { max_llm_calls: 500, streaming_mode: null, response_modalities: [], support_cfc: false, save_input_blobs_as_artifacts: true },
     ],
   ])('gives ADK Python JSON for %s, which parses back to the same config', (_name, config, expected) => {
     const json = toAdkRunConfigJson(config);

@@ -14,6 +14,8 @@ export const runConfigSchema = z.strictObject({
   streamingMode: z.enum(['NONE', 'SSE']),
   /** Empty (ADK's unset) or `['TEXT']`. */
   responseModalities: z.array(z.literal('TEXT')),
+  /** ADK `save_input_blobs_as_artifacts`: the model is told the input files' names, not shown them. */
+  saveInputBlobsAsArtifacts: z.literal(true).optional(),
   /** ADK `custom_metadata`: caller data kept with the run, never interpreted. */
   customMetadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -68,6 +70,7 @@ function finish(draft: RunConfigDraft): RunConfig {
     streamingMode: draft.streamingMode,
     responseModalities: draft.responseModalities,
   };
+  if (draft.saveInputBlobsAsArtifacts) config.saveInputBlobsAsArtifacts = true;
   if (draft.customMetadata !== undefined) config.customMetadata = draft.customMetadata;
   return config;
 }
@@ -88,7 +91,7 @@ export function toAdkRunConfigJson(config: RunConfig): Record<string, unknown> {
     streaming_mode: config.streamingMode === 'SSE' ? 'sse' : null,
     response_modalities: [...config.responseModalities],
     support_cfc: false,
-    save_input_blobs_as_artifacts: false,
+    save_input_blobs_as_artifacts: config.saveInputBlobsAsArtifacts === true,
   };
   if (config.customMetadata !== undefined) json.custom_metadata = structuredClone(config.customMetadata);
   return json;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { runCallbackSchema } from './callback.ts';
+import { artifactPartSchema } from './content.ts';
+import { maxInputFiles } from './code-execution/code-execution.ts';
 import type { RunError } from './run.ts';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
@@ -58,6 +60,13 @@ export const submissionSchema = z
      * trusted submissions topic, where the batch fan-out publishes; its end then advances the batch.
      */
     batch: z.strictObject({ batchId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), index: z.number().int().nonnegative() }).optional(),
+    /**
+     * Files that come with the input: artifacts of the run's scope (its user's session, or the run),
+     * which the runs API saves before it publishes (docs/architecture.md, "Artifacts"). Shown to the
+     * model with the input, or named to it with `save_input_blobs_as_artifacts`; a reference to a
+     * file that is not there reaches the model as a line saying so.
+     */
+    inputFiles: z.array(artifactPartSchema).max(maxInputFiles).optional(),
   })
   .strict();
 export type Submission = z.infer<typeof submissionSchema>;

@@ -69,7 +69,7 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
       updateTime: now,
     };
 
-    const start = 'error' in prepared ? prepared : extendConversation(runId, [], conversationStart(history, submission.input, now), now);
+    const start = 'error' in prepared ? prepared : extendConversation(runId, [], conversationStart(history, submission, prepared.runConfig, now), now);
 
     const outbox = await deps.store.transact(async (tx) => {
       if (await tx.getRun(runId)) return { messages: [stepOutboxMessage(runId, planStepId)], repeat: true };
@@ -158,9 +158,15 @@ function withSubAgents(subAgents: RunSubAgent[]): Pick<RunAgent, 'subAgents'> {
   return subAgents.length > 0 ? { subAgents } : {};
 }
 
-function conversationStart(history: Content[], input: string, now: number): RunEvent[] {
+function conversationStart(history: Content[], submission: Submission, runConfig: Run['runConfig'], now: number): RunEvent[] {
   const fromSession = history.map(
     (content, seq): RunEvent => ({ schemaVersion: 1, seq, origin: 'session', content, createTime: now }),
   );
-  return [...fromSession, { schemaVersion: 1, seq: history.length, origin: 'run', content: userText(input), createTime: now }];
+  const content = userText(submission.input);
+  // Input files are references the model step reads into the request (steps/artifact-parts.ts);
+  // with save_input_blobs_as_artifacts the model gets ADK's note naming each instead.
+  for (const file of submission.inputFiles ?? []) {
+    content.parts.push(runConfig?.saveInputBlobsAsArtifacts ? { text: `Uploaded file: ${file.name}. It is saved into artifacts` } : { artifact: file });
+  }
+  return [...fromSession, { schemaVersion: 1, seq: history.length, origin: 'run', content, createTime: now }];
 }

@@ -60,7 +60,7 @@ export function createDeployWorkerDeps(config: Config, base: RegistryBase): Depl
  * submissions topic (the API starts runs for the callers it verified). Throws one
  * InvalidInputError when the auth settings are incomplete.
  */
-export function createApiDeps(config: Config, base: RegistryBase & { pubsub: PubSub }): ApiDeps & DeployWorkerDeps {
+export function createApiDeps(config: Config, base: RegistryBase & Pick<Deps, 'artifacts'> & { pubsub: PubSub }): ApiDeps & DeployWorkerDeps {
   return {
     ...createDeployWorkerDeps(config, base),
     runs: base.store,
@@ -73,6 +73,7 @@ export function createApiDeps(config: Config, base: RegistryBase & { pubsub: Pub
     webhookSecrets: webhookSecretsOf(config, base.firestore),
     batches: new FirestoreBatchStore(base.firestore, retentionFromConfig(config)),
     batchPolicy: batchPolicyOf(config),
+    ...(base.artifacts ? { artifacts: base.artifacts } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { silentLogger, type Logger } from '../ports/logger.ts';
 import type { ModelClient } from '../ports/model-client.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createExecuteCodeTool, type CodeExecutionSetup } from '../tools/execute-code/execute-code-tool.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
@@ -42,6 +43,8 @@ export interface InMemoryWorldOptions {
   quotas?: ModelQuotas;
   /** Where `execute_code` runs and keeps files; without it the tool answers that it is not set up. */
   codeExecution?: CodeExecutionSetup;
+  /** Runs' files, when no `codeExecution` brings its own store. */
+  artifacts?: ArtifactStore;
 }
 
 /** The callback master key of the in-memory world: tests derive each user's secret from it. */
@@ -73,7 +76,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     clock: options.clock ?? systemClock,
     ...(options.quotas ? { quota: new InMemoryModelQuota(options.quotas) } : {}),
     tools: options.tools ?? [...builtinTools, createExecuteCodeTool(options.codeExecution)],
-    ...(options.codeExecution ? { artifacts: options.codeExecution.artifacts } : {}),
+    ...(options.codeExecution || options.artifacts ? { artifacts: options.codeExecution?.artifacts ?? options.artifacts! } : {}),
     logger: options.logger ?? silentLogger,
     settings: {
       ...defaultStepSettings,
