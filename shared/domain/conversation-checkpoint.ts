@@ -13,25 +13,34 @@ export const conversationCheckpointSchema = z.object({
   runId: z.string(),
   /** How many events it holds; also its document id. */
   eventCount: z.number().int().nonnegative(),
-  /** Every event of the run so far, ordered by seq (session history included). */
+  /** Every event of the run so far, ordered by seq (session history included); empty when `inEvents`. */
   events: z.array(runEventSchema),
+  /**
+   * The conversation outgrew one document: its events are read from the run's event documents
+   * (each at most `maxEventBytes`), which every transition writes anyway, so nothing is lost.
+   */
+  inEvents: z.literal(true).optional(),
   createTime: z.number(),
 });
 export type ConversationCheckpoint = z.infer<typeof conversationCheckpointSchema>;
 
 /**
- * The largest conversation a checkpoint holds, in bytes of its JSON. A Firestore document is at
- * most 1 MiB (1,048,576 bytes); this leaves room for the other fields and the document name.
- * Larger conversations would belong in an artifact store (docs/architecture.md, "Data"), which
- * does not exist yet, so a run that outgrows this ends FAILED with CONVERSATION_TOO_LARGE.
+ * The largest conversation a checkpoint document holds, in bytes of its JSON. A Firestore
+ * document is at most 1 MiB (1,048,576 bytes); this leaves room for the other fields and the
+ * document name. A larger conversation is kept in its event documents alone (`inEvents`).
  */
 export const maxConversationBytes = 1_000_000;
+
+/** The largest one event may be: it is one document of its own (`runs/{runId}/events/{seq}`). */
+export const maxEventBytes = 1_000_000;
 
 const encoder = new TextEncoder();
 
 /**
- * The checkpoint after appending `added` to `previous` (the complete conversation so far), or the
- * error that ends the run when the result would not fit in one document.
+ * The checkpoint after appending `added` to `previous` (the complete conversation so far): the
+ * events themselves while they fit in one document, past that a checkpoint that says to read the
+ * event documents (docs/architecture.md, "Data"). Only an event too large for a document of its
+ * own is an error, which ends the run.
  */
 export function extendConversation(
   runId: string,
@@ -39,18 +48,20 @@ export function extendConversation(
   added: readonly RunEvent[],
   now: number,
 ): { checkpoint: ConversationCheckpoint } | { error: RunError } {
+  for (const event of added) {
+    const bytes = encoder.encode(JSON.stringify(event)).length;
+    if (bytes > maxEventBytes) {
+      return {
+        error: {
+          code: 'EVENT_TOO_LARGE',
+          message: `Run ${runId} produced an event of ${bytes} bytes, over the ${maxEventBytes}-byte limit of one event document (Firestore documents are at most 1 MiB)`,
+        },
+      };
+    }
+  }
   const events = [...previous, ...added];
-  const bytes = encoder.encode(JSON.stringify(events)).length;
-  if (bytes > maxConversationBytes) {
-    return {
-      error: {
-        code: 'CONVERSATION_TOO_LARGE',
-        message:
-          `The conversation of run ${runId} would grow to ${bytes} bytes, over the ${maxConversationBytes}-byte limit ` +
-          'of one checkpoint document (Firestore documents are at most 1 MiB); conversations this large need an ' +
-          'artifact store, which agentline does not have yet',
-      },
-    };
+  if (encoder.encode(JSON.stringify(events)).length > maxConversationBytes) {
+    return { checkpoint: { schemaVersion: 1, runId, eventCount: events.length, events: [], inEvents: true, createTime: now } };
   }
   return { checkpoint: { schemaVersion: 1, runId, eventCount: events.length, events, createTime: now } };
 }

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Tool } from '../tools/tool.ts';
 import { agentDefinitionVersion, parseAgentConfigYaml } from '../domain/agent-config.ts';
 import { userText } from '../domain/content.ts';
-import { maxConversationBytes } from '../domain/conversation-checkpoint.ts';
+import { maxEventBytes } from '../domain/conversation-checkpoint.ts';
 import { newStep, stepOutboxMessage } from '../domain/step.ts';
 import { sampleRun } from '../testing/run-fixtures.ts';
 import { ScriptedModel, modelCalls, modelText } from '../testing/scripted-model.ts';
@@ -53,11 +55,24 @@ describe('conversation checkpoints', () => {
     ]);
   });
 
-  it('end a run FAILED with CONVERSATION_TOO_LARGE when an answer would outgrow one document', async () => {
-    const model = new ScriptedModel([modelText('x'.repeat(maxConversationBytes))]);
+  it('end a run FAILED with EVENT_TOO_LARGE when one answer would outgrow a document of its own', async () => {
+    const model = new ScriptedModel([modelText('x'.repeat(maxEventBytes))]);
     world = createInMemoryWorld({ model });
     const run = await world.waitForRun(world.submit({ agent, input: 'write a lot' }));
-    expect(run).toMatchObject({ state: 'FAILED', error: { code: 'CONVERSATION_TOO_LARGE', message: expect.stringMatching(/artifact store/) } });
+    expect(run).toMatchObject({ state: 'FAILED', error: { code: 'EVENT_TOO_LARGE', message: expect.stringMatching(/over the 1000000-byte limit of one event document/) } });
     expect(await world.store.listEvents(run.runId)).toHaveLength(1);
+  });
+
+  it('keep a conversation past one document in its event documents, and every later request has all of it', async () => {
+    const blob: Tool<{ part: number }> = { name: 'blob', description: 'A large result.', inputSchema: z.object({ part: z.number() }), repeatable: true, execute: async ({ part }) => `${part}`.repeat(390_000) };
+    const call = (part: number) => modelCalls([{ name: 'blob', args: { part } }]);
+    const model = new ScriptedModel([call(1), call(2), call(3), modelText('done')]);
+    world = createInMemoryWorld({ model, tools: [blob] });
+    const run = await world.waitForRun(world.submit({ agent: { configYaml: 'name: reader\ninstruction: Read.\ntools: [blob]\n', fileName: 'reader.yaml' }, input: 'read three parts' }));
+    expect(run.state).toBe('SUCCEEDED');
+    expect(await world.store.getConversation(run.runId)).toMatchObject({ eventCount: run.eventCount, events: [], inEvents: true });
+    const last = model.requests.at(-1)!.contents;
+    expect(last.flatMap((content) => content.parts.flatMap((part) => (part.functionResponse ? [String((part.functionResponse.response as { output: string }).output).slice(0, 1)] : [])))).toEqual(['1', '2', '3']);
+    expect(JSON.stringify(last).length).toBeGreaterThan(1_100_000);
   });
 });

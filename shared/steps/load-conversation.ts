@@ -4,13 +4,13 @@ import type { RunStore, RunTransaction } from '../ports/run-store.ts';
 
 /**
  * The run's whole conversation: its one checkpoint document when that holds the run's
- * `eventCount` events, otherwise every event (runs started before checkpoints existed, or whose
- * checkpoint a newer transition already replaced). The fallback keeps such runs correct, only
- * not flat.
+ * `eventCount` events, otherwise every event (a conversation too large for one document, runs
+ * started before checkpoints existed, or whose checkpoint a newer transition already replaced).
+ * The fallback keeps such runs correct, only not flat.
  */
 export async function loadConversation(store: Pick<RunStore, 'getConversation' | 'listEvents'>, run: Run): Promise<RunEvent[]> {
   const checkpoint = await store.getConversation(run.runId);
-  return checkpoint?.eventCount === run.eventCount ? checkpoint.events : eventsUpTo(store, run);
+  return checkpoint?.eventCount === run.eventCount && !checkpoint.inEvents ? checkpoint.events : eventsUpTo(store, run);
 }
 
 /**
@@ -19,7 +19,7 @@ export async function loadConversation(store: Pick<RunStore, 'getConversation' |
  */
 export async function loadConversationInTransaction(tx: RunTransaction, store: Pick<RunStore, 'listEvents'>, run: Run): Promise<RunEvent[]> {
   const checkpoint = await tx.getConversation(run.runId);
-  return checkpoint?.eventCount === run.eventCount ? checkpoint.events : eventsUpTo(store, run);
+  return checkpoint?.eventCount === run.eventCount && !checkpoint.inEvents ? checkpoint.events : eventsUpTo(store, run);
 }
 
 async function eventsUpTo(store: Pick<RunStore, 'listEvents'>, run: Run): Promise<RunEvent[]> {

@@ -1,4 +1,5 @@
 import type { Run } from '../domain/run.ts';
+import { artifactScopeOfRun } from '../domain/artifacts/run-scope.ts';
 import type { Step, ToolIntent } from '../domain/step.ts';
 import { hasUnsettledIntent, toolCallKeyOf } from '../domain/step.ts';
 import type { Deps } from '../engine/deps.ts';
@@ -19,7 +20,7 @@ export interface ToolValue extends ToolResult {
   durationMs: number;
 }
 
-type ToolDeps = Pick<Deps, 'store' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings'>;
+type ToolDeps = Pick<Deps, 'store' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'artifacts'>;
 
 /**
  * One tool call of a turn: a built-in tool, or a registered A2A sub-agent called as a tool
@@ -90,21 +91,45 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
   }
   const durationMs = deps.clock.now() - started;
   deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
-  return { kind: 'done', value: { ...result, response: withinRecordLimit(call.name, result.response), durationMs } };
+  return { kind: 'done', value: { ...result, response: await recordable(deps, run, step, result.response), durationMs } };
 }
 
 /**
- * The most bytes (of JSON) a tool's response may have: it is recorded on the step document and in
- * the conversation, both single Firestore documents of at most 1 MiB. Larger results belong in an
- * artifact store, which agentline does not have yet.
+ * The most bytes (of JSON) a tool's response may have where it is recorded: on the step document
+ * and, with the turn's other calls, in one conversation event, each a Firestore document of at
+ * most 1 MiB. So a call gets its share of 900 KB, and at most 400 KB.
  */
-export const maxToolResponseBytes = 400_000;
+export function maxToolResponseBytes(callCount: number): number {
+  return Math.min(400_000, Math.floor(900_000 / Math.max(1, callCount)));
+}
 
-/** The response, or a tool error naming its size when it is too large to record. */
-function withinRecordLimit(name: string, response: Record<string, unknown>): Record<string, unknown> {
-  const bytes = Buffer.byteLength(JSON.stringify(response));
-  if (bytes <= maxToolResponseBytes) return response;
-  return { error: `${name} completed, but its result is ${bytes} bytes of JSON, over the ${maxToolResponseBytes}-byte limit of a recorded tool result, so it is not available` };
+/** How much of a response too large to record the model sees in its place. */
+const previewCharacters = 2_000;
+
+/**
+ * The response as it can be recorded (docs/architecture.md, "Artifacts"): itself when it fits;
+ * otherwise saved whole as a JSON file of the run, `tool-results/<runId>/<stepId>.json`, and
+ * replaced by its name, its size and a preview, so the model can pass it to `execute_code`. Without
+ * an artifact store, a tool error naming the size.
+ */
+async function recordable(deps: ToolDeps, run: Run, step: Step, response: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const name = step.input!.functionCall.name;
+  const json = JSON.stringify(response);
+  const bytes = Buffer.byteLength(json);
+  const limit = maxToolResponseBytes(step.input?.callCount ?? 1);
+  if (bytes <= limit) return response;
+  if (!deps.artifacts) return { error: `${name} completed, but its result is ${bytes} bytes of JSON, over the ${limit}-byte limit of a recorded tool result, and this deployment keeps no files to hold it` };
+  const saved = await deps.artifacts.save(artifactScopeOfRun(run), {
+    name: `tool-results/${run.runId}/${step.stepId}.json`,
+    data: Buffer.from(json),
+    contentType: 'application/json',
+    provenance: { runId: run.runId, stepId: step.stepId, tool: name },
+  });
+  return {
+    result_file: { name: saved.name, version: saved.version, bytes, content_type: saved.contentType },
+    preview: json.slice(0, previewCharacters),
+    note: `The result is ${bytes} bytes of JSON, too large to show whole: the preview is its first ${previewCharacters} characters. Pass "${saved.name}" in execute_code's input_files to work with all of it.`,
+  };
 }
 
 /**
