@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { GcsArtifactStore } from '../../shared/adapters/cloud-storage/gcs-artifact-store.ts';
@@ -16,6 +17,8 @@ import { runCodeRequest } from './run-code-request.ts';
  * `AGENTLINE_ARTIFACT_DIR` locally) and the tool step's topic, on which it wakes the step once
  * the report is saved. A lost wake costs only time: the step checks again on its own.
  */
+const wakeTimeoutMs = 10_000;
+
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const key = required(env, executionKeyVariable);
   const pointer = requestPointerSchema.parse(JSON.parse(required(env, requestVariable)));
@@ -29,11 +32,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const pubsub = new PubSub({ projectId: env['GOOGLE_CLOUD_PROJECT'] });
   try {
     const [runId, stepId] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-    await pubsub.topic(topic).publishMessage({ json: { ...stepMessage(runId, stepId), wake: true }, attributes: { agentlineTopic: 'tool' } });
+    const published = pubsub.topic(topic).publishMessage({ json: { ...stepMessage(runId, stepId), wake: true }, attributes: { agentlineTopic: 'tool' } });
+    // Pub/Sub gone (a local stack killed meanwhile) must not keep the job alive: the step checks
+    // again by itself, and a restarted stack re-drives it.
+    await Promise.race([published, sleep(wakeTimeoutMs).then(() => Promise.reject(new Error(`no answer from Pub/Sub in ${wakeTimeoutMs} ms`)))]);
   } catch (error) {
     process.stdout.write(`${JSON.stringify({ severity: 'WARNING', message: 'could not wake the tool step; it will check again by itself', key, error: String(error) })}\n`);
   } finally {
-    await pubsub.close();
+    await Promise.race([pubsub.close(), sleep(1_000)]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ async function stackOn(dataDir: string): Promise<StackProcess> {
     projectId: 'crash',
     dataDir,
     // Short leases make no difference here (a restart takes dead leases over at once); the defaults would do.
-    env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent' },
+    env: { GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: gemini.url, AGENTLINE_LOG_LEVEL: 'silent', AGENTLINE_CODE_EXEC_RECHECK_SECONDS: '2' },
   });
   children.push(child);
   return child;
@@ -133,6 +133,31 @@ describe('the local stack killed mid-run', () => {
     expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: '42' } });
     expect(run.llmCallCount).toBeLessThanOrEqual(budget);
     expect(requestsFor(input)).toBe(run.llmCallCount);
+    second.child.kill('SIGINT');
+    await second.exited;
+  });
+});
+
+describe('a code execution when its local stack is killed', () => {
+  it('outlives the SIGKILL, and after a restart the run finishes with its result; one execution ran, and it exits by itself', async () => {
+    const dataDir = await dataFolder();
+    const first = await stackOn(dataDir);
+    gemini.script([functionCallReply([{ name: 'execute_code', args: { language: 'python', code: 'import time\ntime.sleep(3)\nprint("slept")' } }]), textReply('it slept')]);
+    const runId = await first.submit({ schemaVersion: 1, agent: { configYaml: 'name: coder\ninstruction: Run code.\ntools: [execute_code]\n', fileName: 'coder.yaml' }, input: 'sleep, then crash', idempotencyKey: 'code-crash' });
+    const keyDir = join(dataDir, 'executions', 'keys', encodeURIComponent(`${runId}/0-tool-0`));
+    const [execution] = await until(() => readdir(keyDir).catch(() => []), (names) => names.length === 1);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await stackOn(dataDir);
+    const run = (await until(() => second.getRun(runId), (found) => found !== undefined && isTerminal(found.state), 60_000)) as Run;
+    expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: 'it slept' } });
+    const answered = gemini.requests.find((request) => JSON.stringify(request.body).includes('"slept\\n"'));
+    expect(answered, 'the model saw the execution\'s output').toBeDefined();
+    expect(await readdir(keyDir)).toEqual([execution]);
+    const record = JSON.parse(await readFile(join(dataDir, 'executions', 'executions', `${execution}.json`), 'utf8')) as { pid: number };
+    // Its wake went to the killed stack's Pub/Sub, which it gives up on by itself.
+    await until(async () => isProcessAlive(record.pid), (alive) => !alive, 20_000);
     second.child.kill('SIGINT');
     await second.exited;
   });
