@@ -3,6 +3,7 @@ import type { FloorFigures } from './measure-floor.ts';
 import type { InProcessFigures } from './measure-in-process.ts';
 import type { BatchFigures } from './measure-batch.ts';
 import type { CodeExecFigures } from './measure-code-exec.ts';
+import type { CodeJobFigures } from './measure-code-job.ts';
 import type { ConversationFigures, ThroughputFigures } from './measure-stack.ts';
 import { round } from './stats.ts';
 
@@ -20,6 +21,7 @@ export interface BenchReport {
   batch?: BatchFigures;
   /** Absent in reports written before code execution existed. */
   codeExec?: CodeExecFigures[];
+  codeJob?: CodeJobFigures;
   cost: { perThousandFiveStepRuns: CostEstimate; prices: typeof listPrices };
   durationSeconds: number;
 }
@@ -135,6 +137,13 @@ export function formatReport(report: BenchReport): string {
     rows.push([
       `code execution, ${figures.language}: sandboxed cold / warm vs direct`,
       `${round(figures.coldMs)} / ${round(figures.warmMs)} vs ${round(figures.directMs)} ms (${round(figures.warmMs - figures.directMs)} ms of sandbox per call, median of ${figures.samples})`,
+    ]);
+  }
+  if (report.codeJob) {
+    const python = report.codeExec?.find((figures) => figures.language === 'python');
+    rows.push([
+      'code execution, the whole local job (Python): cold / warm',
+      `${round(report.codeJob.coldMs)} / ${round(report.codeJob.warmMs)} ms${python ? ` (${round(report.codeJob.warmMs - python.warmMs)} ms more than the sandbox alone: the job's process, imports and files)` : ''}, median of ${report.codeJob.samples}`,
     ]);
   }
   const cost = report.cost.perThousandFiveStepRuns;

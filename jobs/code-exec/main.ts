@@ -1,11 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PubSub } from '@google-cloud/pubsub';
-import { Storage } from '@google-cloud/storage';
-import { GcsArtifactStore } from '../../shared/adapters/cloud-storage/gcs-artifact-store.ts';
-import { LocalArtifactStore } from '../../shared/adapters/local/local-artifact-store.ts';
 import { requestPointerSchema, requestVariable, wakeTopicVariable } from '../../shared/domain/code-execution/code-execution.ts';
 import { stepMessage } from '../../shared/domain/step.ts';
 import { executionKeyVariable } from '../../shared/ports/code-job-launcher.ts';
+import type { ArtifactStore } from '../../shared/ports/artifact-store.ts';
 import { detectSandbox } from './sandbox/detect-sandbox.ts';
 import { runCodeRequest } from './run-code-request.ts';
 
@@ -22,13 +19,14 @@ const wakeTimeoutMs = 10_000;
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const key = required(env, executionKeyVariable);
   const pointer = requestPointerSchema.parse(JSON.parse(required(env, requestVariable)));
-  const bucket = env['AGENTLINE_ARTIFACT_BUCKET'];
-  const artifacts = bucket ? new GcsArtifactStore(new Storage(), bucket) : new LocalArtifactStore(required(env, 'AGENTLINE_ARTIFACT_DIR'));
+  const artifacts = await artifactStore(env);
   // The sandbox gets this process's own Node for JavaScript; it sees nothing else of it.
   const report = await runCodeRequest({ artifacts, sandbox: () => detectSandbox() }, key, pointer);
   process.stdout.write(`${JSON.stringify({ severity: 'INFO', message: 'code execution reported', key, exitCode: report.exitCode, limitHit: report.limitHit, failure: report.failure })}\n`);
   const topic = env[wakeTopicVariable];
   if (!topic) return;
+  // Imported only when used: the client libraries are most of a local execution's start-up.
+  const { PubSub } = await import('@google-cloud/pubsub');
   const pubsub = new PubSub({ projectId: env['GOOGLE_CLOUD_PROJECT'] });
   try {
     const [runId, stepId] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
@@ -41,6 +39,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   } finally {
     await Promise.race([pubsub.close(), sleep(1_000)]);
   }
+}
+
+/** Cloud Storage deployed (AGENTLINE_ARTIFACT_BUCKET), the local stack's folder otherwise. */
+async function artifactStore(env: NodeJS.ProcessEnv): Promise<ArtifactStore> {
+  const bucket = env['AGENTLINE_ARTIFACT_BUCKET'];
+  if (bucket) {
+    const [{ Storage }, { GcsArtifactStore }] = await Promise.all([import('@google-cloud/storage'), import('../../shared/adapters/cloud-storage/gcs-artifact-store.ts')]);
+    return new GcsArtifactStore(new Storage(), bucket);
+  }
+  const { LocalArtifactStore } = await import('../../shared/adapters/local/local-artifact-store.ts');
+  return new LocalArtifactStore(required(env, 'AGENTLINE_ARTIFACT_DIR'));
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
