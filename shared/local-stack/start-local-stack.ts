@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topology as deployedTopology, type Topology } from '../../infra/topology.ts';
 import { registerApiFunctions } from '../../functions/register-api-functions.ts';
+import { detectSandbox } from '../../jobs/code-exec/sandbox/detect-sandbox.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
 import { createApiDeps } from '../wiring/create-api-deps.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
@@ -163,6 +164,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // this stack's own, removed when it stops.
     const folders = await localFileFolders(options.dataDir);
     closers.push(folders.remove);
+    // Code runs in detached job processes of this machine: say now, not at the first call, what
+    // the sandbox lacks here (execute_code then answers each call with the same words).
+    await detectSandbox().catch((error: unknown) => warn(`execute_code cannot run code on this machine: ${(error as Error).message}`));
     const env = {
       AGENTLINE_ARTIFACT_DIR: folders.artifacts,
       AGENTLINE_CODE_EXEC_DIR: folders.executions,

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { ExecutionsClient, JobsClient } from '@google-cloud/run';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TransientError } from '../../domain/errors.ts';
 import { startCloudRunGrpcServer, type CloudRunGrpcServer } from '../../testing/cloud-run-grpc-server.ts';
 import { CloudRunCodeJobLauncher } from './cloud-run-code-job-launcher.ts';
@@ -11,12 +11,15 @@ let server: CloudRunGrpcServer;
 let launcher: CloudRunCodeJobLauncher;
 
 beforeAll(async () => {
+  // The clients would look for credentials on the metadata server; there is none here.
+  vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
   server = await startCloudRunGrpcServer({ jobs: [job] });
   const options = { apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false as const, projectId: 'acme' };
   launcher = new CloudRunCodeJobLauncher({ jobs: new JobsClient(options), executions: new ExecutionsClient(options) }, job);
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await server.close();
 });
 

@@ -1,0 +1,126 @@
+import * as grpc from '@grpc/grpc-js';
+import { ExecutionsClient, JobsClient } from '@google-cloud/run';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InMemoryArtifactStore } from '../../adapters/in-memory/in-memory-artifact-store.ts';
+import { CloudRunCodeJobLauncher } from '../../adapters/cloud-run/cloud-run-code-job-launcher.ts';
+import { reportArtifactName, requestArtifactName, type CodeExecutionReport } from '../../domain/code-execution/code-execution.ts';
+import { startCloudRunGrpcServer, type CloudRunGrpcServer } from '../../testing/cloud-run-grpc-server.ts';
+import { ToolFailure, type ToolContext } from '../tool.ts';
+import { createExecuteCodeTool } from './execute-code-tool.ts';
+
+// The tool as the tool step drives it, launching through the real @google-cloud/run clients
+// against a gRPC server built from the package's protos; the job's part (the report) is saved
+// into the artifact store as the job saves it.
+const job = 'projects/acme/locations/europe-west1/jobs/agentline-code-exec';
+let server: CloudRunGrpcServer;
+let launcher: CloudRunCodeJobLauncher;
+
+beforeAll(async () => {
+  // The clients would look for credentials on the metadata server; there is none here.
+  vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
+  server = await startCloudRunGrpcServer({ jobs: [job] });
+  const options = { apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false as const, projectId: 'acme' };
+  launcher = new CloudRunCodeJobLauncher({ jobs: new JobsClient(options), executions: new ExecutionsClient(options) }, job);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await server.close();
+});
+
+let calls = 0;
+function setUp() {
+  const artifacts = new InMemoryArtifactStore();
+  const tool = createExecuteCodeTool({ launcher, artifacts, wakeTopic: 'agentline-step-tool', recheckMs: 1_000, graceMs: 5_000 });
+  const stepId = `${calls++}-tool-0`;
+  let now = Date.now();
+  const context: ToolContext = { runId: 'r1', stepId, attempt: 1, idempotencyKey: `r1/${stepId}`, deadline: now + 60_000, now: () => now, userId: 'ada' };
+  const scope = { userId: 'ada', runId: 'r1' };
+  const report = (fields: Partial<CodeExecutionReport> = {}) =>
+    artifacts.save(scope, {
+      name: reportArtifactName(context.idempotencyKey),
+      data: Buffer.from(JSON.stringify({ schemaVersion: 1, key: context.idempotencyKey, exitCode: 0, stdout: '15\n', stderr: '', stdoutBytes: 3, stderrBytes: 0, durationMs: 1_500, files: [], filesNotKept: [], ...fields })),
+      contentType: 'application/json',
+      provenance: {},
+    });
+  return { tool, artifacts, context, scope, report, advance: (ms: number) => (now += ms) };
+}
+
+const input = { language: 'python' as const, code: 'print(15)', input_files: [] };
+const executionsOf = (key: string) => [...server.executions.values()].filter((execution) => execution.template.containers[0]?.env?.some((variable) => variable.value === key));
+
+describe('execute_code', () => {
+  it('saves the request, launches one execution with it, and after a crash follows the execution it finds by the call\'s key', async () => {
+    const { tool, artifacts, context, scope } = setUp();
+    const started = await tool.start(input, context, false);
+    expect(started).toMatchObject({ kind: 'running', taskId: expect.stringContaining(`${job}/executions/`) });
+    const request = await artifacts.load(scope, requestArtifactName(context.idempotencyKey));
+    expect(JSON.parse(request!.data.toString('utf8'))).toMatchObject({ key: context.idempotencyKey, language: 'python', code: 'print(15)', scope: { userId: 'ada', runId: 'r1' } });
+    // A retry whose attempt may have launched (the intent was committed, no task recorded).
+    const again = await tool.start(input, context, true);
+    expect(again).toMatchObject({ kind: 'running', taskId: (started as { taskId: string }).taskId });
+    expect(executionsOf(context.idempotencyKey)).toHaveLength(1);
+  });
+
+  it('answers with the job\'s report, its duration counted as compute', async () => {
+    const { tool, context, report } = setUp();
+    const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };
+    await report();
+    expect(await tool.follow(input, started, context)).toEqual({
+      kind: 'done',
+      result: { response: { exit_code: 0, stdout: '15\n', stderr: '', duration_ms: 1_500, files: [] }, computeSeconds: 1.5 },
+    });
+  });
+
+  it('treats a report that is not this call\'s, or names a file the store does not have, as input to check', async () => {
+    const forged = setUp();
+    const started = (await forged.tool.start(input, forged.context, false)) as { taskId: string; startTime: number };
+    await forged.report({ key: 'r1/other-tool-0' });
+    expect(await forged.tool.follow(input, started, forged.context)).toMatchObject({ kind: 'done', result: { response: { error: expect.stringMatching(/report is not valid \(it is for r1\/other-tool-0\)/) } } });
+    const missing = setUp();
+    const running = (await missing.tool.start(input, missing.context, false)) as { taskId: string; startTime: number };
+    await missing.report({ files: [{ name: 'chart.png', version: 0, contentType: 'image/png', bytes: 10, sha256: 'a'.repeat(64) }] });
+    const result = await missing.tool.follow(input, running, missing.context);
+    expect(result).toMatchObject({ kind: 'done', result: { response: { files: [], files_missing: ['chart.png'] } } });
+    expect(result).not.toHaveProperty('result.parts');
+  });
+
+  it('waits for a running execution until its wall time and grace have passed, then fails the call naming it', async () => {
+    const { tool, context, advance } = setUp();
+    const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };
+    expect(await tool.follow(input, started, context)).toMatchObject({ kind: 'running', taskId: started.taskId });
+    advance(60_000 + 5_000);
+    expect(await tool.follow(input, started, context)).toEqual({
+      kind: 'done',
+      result: { response: { error: `The code execution did not report within 65 s of its start (execution ${started.taskId}); run it again if it still matters` } },
+    });
+  });
+
+  it('fails the call when its execution ended without a report', async () => {
+    const { tool, context } = setUp();
+    const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };
+    server.finish(started.taskId, 'failed');
+    expect(await tool.follow(input, started, context)).toMatchObject({ kind: 'done', result: { response: { error: expect.stringMatching(/ended \(failed\) without reporting/) } } });
+  });
+
+  it('settles a call whose run ended: the report when there is one, else says it was not waited for, never starting one', async () => {
+    const { tool, context, report } = setUp();
+    const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };
+    expect(await tool.settle(started, context)).toEqual({ error: `The run ended while the code was running (execution ${started.taskId}); its result was not waited for` });
+    await report();
+    expect(await tool.settle(started, context)).toMatchObject({ exit_code: 0, stdout: '15\n' });
+    expect(executionsOf(context.idempotencyKey)).toHaveLength(1);
+  });
+
+  it('refuses input files the run does not have, naming the files it has, and launches nothing', async () => {
+    const { tool, artifacts, context, scope } = setUp();
+    await artifacts.save(scope, { name: 'sales.csv', data: Buffer.from('a,b\n'), contentType: 'text/csv', provenance: {} });
+    await expect(tool.start({ ...input, input_files: ['sale.csv'] }, context, false)).rejects.toThrow(new ToolFailure('No file named sale.csv in this run. Its files: sales.csv'));
+    expect(executionsOf(context.idempotencyKey)).toHaveLength(0);
+  });
+
+  it('answers that code execution is not set up where it is not', async () => {
+    const { context } = setUp();
+    await expect(createExecuteCodeTool(undefined).start(input, context, false)).rejects.toThrow(/not set up on this deployment/);
+  });
+});
