@@ -151,6 +151,7 @@ function toolContext(deps: Pick<Deps, 'clock'>, run: Run, step: Step): ToolConte
     idempotencyKey: toolCallKeyOf(step.runId, step.stepId),
     deadline: step.leaseExpireTime!,
     now: () => deps.clock.now(),
+    ...(step.intent ? { intentTime: step.intent.createTime } : {}),
     ...(run.userId !== undefined ? { userId: run.userId } : {}),
     ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
   };

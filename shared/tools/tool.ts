@@ -18,6 +18,8 @@ export interface ToolContext {
    */
   deadline: number;
   now(): number;
+  /** When the call's intent was first committed (non-repeatable tools): no effect of it is older. */
+  intentTime?: number;
   /** Whose call this is: the run's user and session, where its files (artifacts) belong. */
   userId?: string;
   sessionId?: string;

@@ -97,7 +97,7 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
       const now = context.now();
       if (prior) {
         // An earlier attempt may have launched it before it could record so: follow that one.
-        const earlier = await launcher.find(key, now - maxWaitMs);
+        const earlier = await launcher.find(key, context.intentTime ?? now - maxWaitMs);
         if (earlier) return follow(input, { taskId: earlier, startTime: now }, context);
       }
       const scope = scopeOf(context);
