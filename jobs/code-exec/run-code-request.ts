@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   codeExecutionRequestSchema,
+  isReservedArtifactName,
   maxOutputBytes,
   maxOutputFiles,
   reportArtifactName,
@@ -75,7 +76,8 @@ async function keepFiles(artifacts: ArtifactStore, request: CodeExecutionRequest
   const scope: ArtifactScope = request.scope;
   for (const file of files) {
     const data = kept.length < maxOutputFiles && bytes + file.bytes <= maxOutputBytes ? await readRegularFile(join(workspace, file.path)) : undefined;
-    if (!data || !isArtifactName(file.path)) {
+    // A reserved name (executions/…) could pose as a later call's report: never kept.
+    if (!data || !isArtifactName(file.path) || isReservedArtifactName(file.path)) {
       notKept.push(file.path);
       continue;
     }

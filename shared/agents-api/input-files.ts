@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkArtifactName, type ArtifactScope } from '../domain/artifacts/artifact.ts';
 import { contentTypeOfName } from '../domain/artifacts/content-types.ts';
-import { maxInputFiles } from '../domain/code-execution/code-execution.ts';
+import { isReservedArtifactName, maxInputFiles, reservedArtifactPrefixes } from '../domain/code-execution/code-execution.ts';
 import type { ArtifactPart } from '../domain/content.ts';
 import { FailedPreconditionError, InvalidInputError } from '../domain/errors.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -27,6 +27,7 @@ export async function saveInputFiles(deps: Pick<ApiDeps, 'artifacts'>, scope: Ar
   const decoded = files.map((file, index) => {
     try {
       checkArtifactName(file.name);
+      if (isReservedArtifactName(file.name)) throw new Error(`${file.name} is under a name the pipeline keeps for itself (${reservedArtifactPrefixes.join(', ')})`);
     } catch (error) {
       throw new InvalidInputError(`files[${index}].name: ${(error as Error).message}`, { code: 'INVALID_RUN' });
     }

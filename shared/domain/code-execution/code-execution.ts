@@ -71,6 +71,17 @@ export const codeExecutionReportSchema = z.strictObject({
 });
 export type CodeExecutionReport = z.infer<typeof codeExecutionReportSchema>;
 
+/**
+ * Names the pipeline writes in a scope — code execution's requests and reports, tool results too
+ * large to record — and no one else may: a file the code wrote, or a user uploaded, under one of
+ * them could pose as a later call's report.
+ */
+export const reservedArtifactPrefixes = ['executions/', 'tool-results/'] as const;
+
+export function isReservedArtifactName(name: string): boolean {
+  return reservedArtifactPrefixes.some((prefix) => name.startsWith(prefix));
+}
+
 /** Where a call's request and report are kept in its scope. */
 export function requestArtifactName(key: string): string {
   return `executions/${key}/request.json`;

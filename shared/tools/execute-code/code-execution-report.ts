@@ -8,6 +8,8 @@ import type { ArtifactPart, ToolResult } from '../tool.ts';
 const shownImageTypes = new Set(['image/png', 'image/jpeg', 'image/webp']);
 const maxShownImages = 4;
 const maxShownImageBytes = 5 * 1024 * 1024;
+/** The longest wall time any execution may be given (sandbox-limits.ts). */
+const maxExecutionMs = 3_600_000;
 
 /**
  * The call's report, when the job saved one, validated like any other input (docs/architecture.md,
@@ -62,7 +64,8 @@ export async function resultOfReport(artifacts: ArtifactStore, scope: ArtifactSc
     ...(missing.length > 0 ? { files_missing: missing } : {}),
     ...(parts.length > 0 ? { images_shown: parts.map((part) => part.name) } : {}),
   };
-  return { response, ...(parts.length > 0 ? { parts } : {}), computeSeconds: Math.round(report.durationMs) / 1000 };
+  // The report's duration is its word: never more than the longest any execution may run.
+  return { response, ...(parts.length > 0 ? { parts } : {}), computeSeconds: Math.min(Math.round(report.durationMs), maxExecutionMs) / 1000 };
 }
 
 function invalid(key: string, why: string): CodeExecutionReport {

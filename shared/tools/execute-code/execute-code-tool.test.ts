@@ -119,6 +119,12 @@ describe('execute_code', () => {
     expect(executionsOf(context.idempotencyKey)).toHaveLength(0);
   });
 
+  it('never launches late in its lease, when another attempt may have taken the call over', async () => {
+    const { tool, context } = setUp();
+    await expect(tool.start(input, { ...context, deadline: context.now() + 1_000 }, false)).rejects.toMatchObject({ code: 'LEASE_ENDING' });
+    expect(executionsOf(context.idempotencyKey)).toHaveLength(0);
+  });
+
   it('answers that code execution is not set up where it is not', async () => {
     const { context } = setUp();
     await expect(createExecuteCodeTool(undefined).start(input, context, false)).rejects.toThrow(/not set up on this deployment/);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../../domain/errors.ts';
+import { InvalidInputError, TransientError } from '../../domain/errors.ts';
 import { artifactScopeOfRun } from '../../domain/artifacts/run-scope.ts';
 import {
   codeLanguages,
@@ -33,6 +33,9 @@ export const executeCodeInputSchema = z.object({
 export type ExecuteCodeInput = z.infer<typeof executeCodeInputSchema>;
 
 export const executeCodeToolName = 'execute_code';
+
+/** How long before its lease ends an attempt still launches. */
+const launchMarginMs = 5_000;
 
 /** Where code runs and how it is watched; absent where code execution is not set up. */
 export interface CodeExecutionSetup {
@@ -98,8 +101,10 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
       if (prior) {
         // An earlier attempt may have launched it before it could record so: follow that one.
         const earlier = await launcher.find(key, context.intentTime ?? now - maxWaitMs);
-        if (earlier) return follow(input, { taskId: earlier, startTime: now }, context);
+        if (earlier) return follow(input, { taskId: earlier, startTime: context.intentTime ?? now }, context);
       }
+      // Past its lease another attempt may have taken the call over and launched: never launch late.
+      if (now > context.deadline - launchMarginMs) throw new TransientError(`Too late in this attempt's lease to launch ${key}`, { code: 'LEASE_ENDING' });
       const scope = scopeOf(context);
       const request: CodeExecutionRequest = {
         schemaVersion: 1,
@@ -127,6 +132,9 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
       const scope = scopeOf(context);
       const report = await readReport(artifacts, scope, context.idempotencyKey);
       if (report) return (await resultOfReport(artifacts, scope, report)).response;
+      // Launched by an attempt that died before it could record the execution: say so, never "not run".
+      const found = task ?? (await configured().launcher.find(context.idempotencyKey, context.intentTime ?? context.now() - maxWaitMs).then((taskId) => (taskId ? { taskId, startTime: 0 } : undefined)));
+      task = found;
       return { error: task ? `The run ended while the code was running (execution ${task.taskId}); its result was not waited for` : 'The run ended before the code ran, or while it was being started' };
     },
   };
