@@ -34,8 +34,6 @@ export type ExecuteCodeInput = z.infer<typeof executeCodeInputSchema>;
 
 export const executeCodeToolName = 'execute_code';
 
-/** How long before its lease ends an attempt still launches. */
-const launchMarginMs = 5_000;
 
 /** Where code runs and how it is watched; absent where code execution is not set up. */
 export interface CodeExecutionSetup {
@@ -104,7 +102,7 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
         if (earlier) return follow(input, { taskId: earlier, startTime: context.intentTime ?? now }, context);
       }
       // Past its lease another attempt may have taken the call over and launched: never launch late.
-      if (now > context.deadline - launchMarginMs) throw new TransientError(`Too late in this attempt's lease to launch ${key}`, { code: 'LEASE_ENDING' });
+      if (now > context.deadline) throw new TransientError(`This attempt's lease ended before it could launch ${key}`, { code: 'LEASE_ENDING' });
       const scope = scopeOf(context);
       const request: CodeExecutionRequest = {
         schemaVersion: 1,
