@@ -1,26 +1,20 @@
-import * as grpc from '@grpc/grpc-js';
 import { ExecutionsClient, JobsClient } from '@google-cloud/run';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TransientError } from '../../domain/errors.ts';
-import { startCloudRunGrpcServer, type CloudRunGrpcServer } from '../../testing/cloud-run-grpc-server.ts';
+import type { CloudRunGrpcServer } from '../../testing/cloud-run-grpc-server.ts';
+import { useCloudRunServer } from '../../testing/use-cloud-run-server.ts';
 import { CloudRunCodeJobLauncher } from './cloud-run-code-job-launcher.ts';
 
 // The real JobsClient and ExecutionsClient against a gRPC server built from @google-cloud/run's protos.
 const job = 'projects/acme/locations/europe-west1/jobs/agentline-code-exec';
+const cloudRun = useCloudRunServer([job]);
 let server: CloudRunGrpcServer;
 let launcher: CloudRunCodeJobLauncher;
 
-beforeAll(async () => {
-  // The clients would look for credentials on the metadata server; there is none here.
-  vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
-  server = await startCloudRunGrpcServer({ jobs: [job] });
-  const options = { apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false as const, projectId: 'acme' };
+beforeAll(() => {
+  server = cloudRun.server();
+  const options = cloudRun.clientOptions();
   launcher = new CloudRunCodeJobLauncher({ jobs: new JobsClient(options), executions: new ExecutionsClient(options) }, job);
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await server.close();
 });
 
 describe('the code-exec job on Cloud Run', () => {
@@ -52,12 +46,12 @@ describe('the code-exec job on Cloud Run', () => {
 
   it('refuses a job that does not exist, and reports Cloud Run unavailable as transient', async () => {
     const missing = new CloudRunCodeJobLauncher(
-      { jobs: new JobsClient({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }), executions: new ExecutionsClient({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }) },
+      { jobs: new JobsClient(cloudRun.clientOptions()), executions: new ExecutionsClient(cloudRun.clientOptions()) },
       'projects/acme/locations/europe-west1/jobs/nothing-here',
     );
     await expect(missing.launch('k', {})).rejects.toThrow(/Job projects\/acme\/locations\/europe-west1\/jobs\/nothing-here not found/);
     const unreachable = new CloudRunCodeJobLauncher(
-      { jobs: new JobsClient({ apiEndpoint: '127.0.0.1', port: 1, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }), executions: new ExecutionsClient({ apiEndpoint: '127.0.0.1', port: 1, sslCreds: grpc.credentials.createInsecure(), fallback: false, projectId: 'acme' }) },
+      { jobs: new JobsClient({ ...cloudRun.clientOptions(), port: 1 }), executions: new ExecutionsClient({ ...cloudRun.clientOptions(), port: 1 }) },
       job,
     );
     await expect(unreachable.state(`${job}/executions/x`)).rejects.toBeInstanceOf(TransientError);

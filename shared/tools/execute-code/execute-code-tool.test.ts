@@ -1,10 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import { ExecutionsClient, JobsClient } from '@google-cloud/run';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryArtifactStore } from '../../adapters/in-memory/in-memory-artifact-store.ts';
 import { CloudRunCodeJobLauncher } from '../../adapters/cloud-run/cloud-run-code-job-launcher.ts';
 import { reportArtifactName, requestArtifactName, type CodeExecutionReport } from '../../domain/code-execution/code-execution.ts';
-import { startCloudRunGrpcServer, type CloudRunGrpcServer } from '../../testing/cloud-run-grpc-server.ts';
+import type { CloudRunGrpcServer } from '../../testing/cloud-run-grpc-server.ts';
+import { useCloudRunServer } from '../../testing/use-cloud-run-server.ts';
 import { ToolFailure, type ToolContext } from '../tool.ts';
 import { createExecuteCodeTool } from './execute-code-tool.ts';
 
@@ -12,20 +12,14 @@ import { createExecuteCodeTool } from './execute-code-tool.ts';
 // against a gRPC server built from the package's protos; the job's part (the report) is saved
 // into the artifact store as the job saves it.
 const job = 'projects/acme/locations/europe-west1/jobs/agentline-code-exec';
+const cloudRun = useCloudRunServer([job]);
 let server: CloudRunGrpcServer;
 let launcher: CloudRunCodeJobLauncher;
 
-beforeAll(async () => {
-  // The clients would look for credentials on the metadata server; there is none here.
-  vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
-  server = await startCloudRunGrpcServer({ jobs: [job] });
-  const options = { apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), fallback: false as const, projectId: 'acme' };
+beforeAll(() => {
+  server = cloudRun.server();
+  const options = cloudRun.clientOptions();
   launcher = new CloudRunCodeJobLauncher({ jobs: new JobsClient(options), executions: new ExecutionsClient(options) }, job);
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await server.close();
 });
 
 let calls = 0;
