@@ -104,8 +104,8 @@ describe('execute_code on the local stack', () => {
     const chart = await stack.deps.artifacts!.load({ userId: run.userId ?? '-anonymous', runId: run.runId }, 'chart.png');
     expect(chart?.metadata).toMatchObject({ contentType: 'image/png', provenance: { runId: run.runId, stepId: '0-tool-0', tool: 'execute_code' } });
     expect(await executionsOf(run.runId, '0-tool-0')).toHaveLength(1);
-    // The job woke the step once it had reported.
-    expect(toolDeliveries).toContainEqual({ schemaVersion: 1, runId: run.runId, stepId: '0-tool-0', kind: 'tool', wake: true });
+    // The job woke the step once it had reported (possibly after a recheck found the report first).
+    await expect.poll(() => toolDeliveries, { timeout: 15_000 }).toContainEqual({ schemaVersion: 1, runId: run.runId, stepId: '0-tool-0', kind: 'tool', wake: true });
   });
 
   it('follows the execution a crashed attempt launched instead of starting a second, and the run goes on with its result', async () => {
@@ -128,6 +128,31 @@ describe('execute_code on the local stack', () => {
     const run = await waitForTerminalRun(stack.deps.store, runId, 60_000);
     expect(run).toMatchObject({ state: 'SUCCEEDED', output: { text: 'it failed' } });
     expect(lastContent(1).parts[0]!.functionResponse!.response).toMatchObject({ error: expect.stringMatching(/ended \(failed\) without reporting/) });
+  });
+
+  it('stops the execution when its run is cancelled while the code runs, and the run ends cancelled', async () => {
+    gemini.script([functionCallReply([{ name: 'execute_code', args: { language: 'python', code: 'import time\ntime.sleep(60)' } }]), textReply('never')]);
+    const token = await mintLocalToken(stack.localAuthSecret, { userId: 'ada' });
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${stack.functionsUrl}/v1/${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const created = await call('POST', 'runs', { agent: { configYaml: agentYaml, fileName: 'agent.yaml' }, input: 'sleep a minute' });
+    const runId = ((await created.json()) as { name: string }).name.replace('runs/', '');
+    await expect.poll(() => pidOf(runId, '0-tool-0'), { timeout: 20_000 }).toBeTypeOf('number');
+    const pid = (await pidOf(runId, '0-tool-0'))!;
+    expect((await call('POST', `runs/${runId}:cancel`, { reason: 'enough' })).status).toBe(200);
+    expect(await waitForTerminalRun(stack.deps.store, runId, 30_000)).toMatchObject({ state: 'CANCELLED' });
+    // The execution's process group is gone well before its sleep (or its wall time) would end.
+    const alive = () => {
+      try {
+        process.kill(-pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive, { timeout: 15_000 }).toBe(false);
+    const step = (await stack.deps.store.listSteps(runId)).find((candidate) => candidate.stepId === '0-tool-0');
+    expect(step?.result).toMatchObject({ response: { error: expect.stringMatching(/^The run ended while the code was running \(execution local-[0-9a-f-]+, cancelled\)/) } });
   });
 });
 

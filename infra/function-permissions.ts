@@ -16,7 +16,7 @@ const functionPermissionsSchema = z.strictObject({
   managesSchedulerJobs: z.boolean(),
   /** Reads and writes runs' files in the artifact bucket: roles/storage.objectViewer and objectCreator on it. */
   keepsArtifacts: z.boolean(),
-  /** Starts and watches executions of the code-exec job: roles/run.jobsExecutorWithOverrides and roles/run.viewer on it. */
+  /** Starts, watches and cancels executions of the code-exec job: roles/run.jobsExecutorWithOverrides ("execute and cancel … with overrides") and roles/run.viewer on it. */
   launchesCodeJobs: z.boolean(),
   /** Secret Manager secrets it reads, as secret environment variables. */
   secrets: z.array(z.enum(declarableSecrets, { error: 'must be page-token-key or callback-signing-key (the Gemini API key comes with callsModel)' })),

@@ -165,7 +165,7 @@ resource "google_storage_bucket_iam_member" "function_artifacts" {
   member   = google_service_account.function[each.value.function].member
 }
 
-# The code-exec job: run with per-execution overrides (the call's request), and its executions
+# The code-exec job: run with per-execution overrides (the call's request) and cancelled, and its executions
 # read, by the functions that declare launchesCodeJobs; on the job alone.
 resource "google_cloud_run_v2_job_iam_member" "function_code_jobs" {
   for_each = local.code_job_access

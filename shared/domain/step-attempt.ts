@@ -20,7 +20,7 @@ export function isBeforeRetryTime(step: Step, now: number): boolean {
 
 /** The step marked running for a new attempt, due again when the lease ends. */
 export function claimAttempt(step: Step, now: number, leaseMs: number): Step {
-  const { retryTime: _retryTime, ...rest } = step;
+  const { retryTime: _retryTime, woken: _woken, ...rest } = step;
   const leaseExpireTime = now + leaseMs;
   return { ...rest, state: 'RUNNING', attempt: step.attempt + 1, leaseExpireTime, dueTime: leaseExpireTime, startTime: step.startTime ?? now };
 }
@@ -41,8 +41,10 @@ export function pendingAgain(
   now: number,
   extra: Partial<Pick<Step, 'remoteTask' | 'failedAttempts' | 'quotaDeferred'>> = {},
 ): Step {
-  const { leaseExpireTime: _lease, retryTime: _retry, ...rest } = step;
-  return { ...rest, ...extra, state: 'PENDING', lastError, dueTime: retryTime ?? now, ...(retryTime === undefined ? {} : { retryTime }) };
+  const { leaseExpireTime: _lease, retryTime: _retry, woken, ...rest } = step;
+  // The task it follows already said it is done: due at once, not at the recheck time.
+  const due = woken && extra.remoteTask ? undefined : retryTime;
+  return { ...rest, ...extra, state: 'PENDING', lastError, dueTime: due ?? now, ...(due === undefined ? {} : { retryTime: due }) };
 }
 
 /**
@@ -55,7 +57,7 @@ export function finishStep(
   outcome: Pick<Step, 'state' | 'outbox'> & Partial<Pick<Step, 'result' | 'lastError' | 'dueTime'>>,
 ): Step {
   // An earlier attempt's error does not describe the outcome; only the outcome's own does.
-  const { leaseExpireTime: _lease, retryTime: _retry, dueTime: _due, lastError: _earlier, ...rest } = step;
+  const { leaseExpireTime: _lease, retryTime: _retry, dueTime: _due, lastError: _earlier, woken: _woken, ...rest } = step;
   return { ...rest, ...outcome, endTime: now };
 }
 

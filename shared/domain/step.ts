@@ -137,6 +137,12 @@ export const stepSchema = z.object({
    */
   remoteTask: z.object({ taskId: z.string(), startTime: z.number() }).optional(),
   /**
+   * A wake from the task this step follows arrived while an attempt held the step: the attempt
+   * hands back due at once instead of at its recheck time (docs/architecture.md, "Long-running
+   * tools"). Dropped by the next claim or hand-back.
+   */
+  woken: z.literal(true).optional(),
+  /**
    * Model steps: the model quota deferred this step's request, which its claim had already
    * counted against the run's LLM-call budget, so the next claim does not count it again
    * (docs/architecture.md, "Model quota").

@@ -41,7 +41,12 @@ export async function claimStep(deps: Pick<Deps, 'store' | 'clock'>, kind: AnySt
     const now = deps.clock.now();
     const { run, step } = await readRunAndStep(tx, message);
     if (isStepFinished(step)) return { kind: 'finished', step };
-    if (isLeaseLive(step, now)) return { kind: 'leased', step };
+    if (isLeaseLive(step, now)) {
+      // A wake for the attempt holding the step (the job finished before it handed back): kept,
+      // so the hand-back makes the step due at once (docs/architecture.md, "Long-running tools").
+      if (message.wake && !step.woken) tx.putStep({ ...step, woken: true });
+      return { kind: 'leased', step };
+    }
     const taken = takeOver(step, effect);
     if (isPastDeadline(run, now) || isTerminal(run.state)) {
       const messages = isPastDeadline(run, now) ? endForDeadline(tx, run, undefined, now) : [];

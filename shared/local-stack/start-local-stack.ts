@@ -19,6 +19,7 @@ import { createStepHandlers, type FunctionName } from '../wiring/create-step-han
 import { createGoogleDeps } from '../wiring/create-google-deps.ts';
 import { loadConfig } from '../wiring/load-config.ts';
 import { migrateFirestoreData, type MigrationReport } from '../adapters/firestore/migrate-firestore-data.ts';
+import { LocalCodeJobLauncher } from '../adapters/local/local-code-job-launcher.ts';
 import { LocalDelayQueue } from '../adapters/local/local-delay-queue.ts';
 import { startEmulators, type LocalEmulators } from './emulators.ts';
 import { createWriteFreeze } from './freeze-writes.ts';
@@ -248,8 +249,25 @@ function reportMigration(report: MigrationReport, warn: (message: string) => voi
   warn(`brought the saved data up to date: ${JSON.stringify(report)}`);
 }
 
+/** What ended code executions leave in a data folder is kept this long (their logs, to read), then pruned. */
+const endedExecutionsKeptMs = 7 * 24 * 3_600_000;
+
+/**
+ * The stack's folders of files and code executions. In a data folder they are kept, and
+ * executions still running go on across a restart (pruned of old ended ones at start); else a
+ * folder of this stack's own, whose executions are cancelled before it is removed at stop.
+ */
 async function localFileFolders(dataDir: string | undefined): Promise<{ artifacts: string; executions: string; remove: () => Promise<void> }> {
-  if (dataDir) return { artifacts: join(dataDir, 'artifacts'), executions: join(dataDir, 'executions'), remove: async () => {} };
+  if (dataDir) {
+    const executions = join(dataDir, 'executions');
+    await new LocalCodeJobLauncher(executions, {}).prune(endedExecutionsKeptMs);
+    return { artifacts: join(dataDir, 'artifacts'), executions, remove: async () => {} };
+  }
   const root = await mkdtemp(join(tmpdir(), 'agentline-files-'));
-  return { artifacts: join(root, 'artifacts'), executions: join(root, 'executions'), remove: () => rm(root, { recursive: true, force: true }) };
+  const executions = join(root, 'executions');
+  const remove = async () => {
+    await new LocalCodeJobLauncher(executions, {}).cancelAll();
+    await rm(root, { recursive: true, force: true });
+  };
+  return { artifacts: join(root, 'artifacts'), executions, remove };
 }

@@ -18,6 +18,8 @@ export interface ArtifactStore {
   save(scope: ArtifactScope, artifact: SaveArtifact): Promise<ArtifactMetadata>;
   /** One version (the latest when `version` is undefined); undefined when there is none. */
   load(scope: ArtifactScope, name: string, version?: number): Promise<{ metadata: ArtifactMetadata; data: Buffer } | undefined>;
+  /** One version's metadata, as stored, without reading its bytes; undefined when there is none. */
+  metadata(scope: ArtifactScope, name: string, version: number): Promise<ArtifactMetadata | undefined>;
   /** The latest version of every artifact in the scope, by name. */
   list(scope: ArtifactScope): Promise<ArtifactMetadata[]>;
   /** Every version of `name`, oldest first; empty when there is none. */

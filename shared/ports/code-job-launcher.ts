@@ -13,6 +13,11 @@ export interface CodeJobLauncher {
   /** The execution started for `key` at or after `since` (epoch ms), if any. */
   find(key: string, since: number): Promise<string | undefined>;
   state(execution: string): Promise<CodeJobState>;
+  /**
+   * Stops an execution whose result is no longer wanted (its run ended, its deadline passed), so
+   * it neither spends compute nor writes files into a finished run. Done already or gone: nothing to do.
+   */
+  cancel(execution: string): Promise<void>;
 }
 
 /** The environment variable that names an execution's call. */

@@ -27,6 +27,10 @@ export function describeArtifactStoreContract(name: string, create: () => Artifa
       expect(await store.load(scope, 'charts/sales.png', 2)).toBeUndefined();
       expect(await store.load(scope, 'missing.txt')).toBeUndefined();
       expect(await store.versions(scope, 'missing.txt')).toEqual([]);
+      expect(await store.metadata(scope, 'charts/sales.png', 0)).toEqual(first);
+      expect(await store.metadata(scope, 'charts/sales.png', 1)).toEqual(second);
+      expect(await store.metadata(scope, 'charts/sales.png', 2)).toBeUndefined();
+      expect(await store.metadata(scope, 'missing.txt', 0)).toBeUndefined();
     });
 
     it('gives concurrent saves of one name distinct versions and keeps every one', async () => {

@@ -11,6 +11,7 @@ export interface StoredExecution {
   runningCount: number;
   succeededCount: number;
   failedCount: number;
+  cancelledCount?: number;
 }
 
 export interface CloudRunGrpcServer {
@@ -30,7 +31,7 @@ type Callback = grpc.sendUnaryData<unknown>;
 
 /**
  * An in-process gRPC server for `google.cloud.run.v2.Jobs` (RunJob) and
- * `google.cloud.run.v2.Executions` (GetExecution, ListExecutions), built from the .proto files
+ * `google.cloud.run.v2.Executions` (GetExecution, ListExecutions, CancelExecution), built from the .proto files
  * shipped in @google-cloud/run, so the real JobsClient and ExecutionsClient can be pointed at it.
  * RunJob creates an execution whose task template carries the request's container overrides (its
  * environment) and answers an unfinished long-running operation, as Cloud Run does; listings are
@@ -70,6 +71,16 @@ export async function startCloudRunGrpcServer(options: { jobs: readonly string[]
       const execution = executions.get(name);
       if (!execution) return fail(callback, grpc.status.NOT_FOUND, `Execution ${name} not found`);
       callback(null, execution);
+    },
+    // Cloud Run refuses to cancel an execution that has completed (FAILED_PRECONDITION).
+    CancelExecution: (call, callback) => {
+      const name = String(call.request['name'] ?? '');
+      calls.push({ method: 'CancelExecution', name });
+      const execution = executions.get(name);
+      if (!execution) return fail(callback, grpc.status.NOT_FOUND, `Execution ${name} not found`);
+      if (execution.completionTime) return fail(callback, grpc.status.FAILED_PRECONDITION, `Execution ${name} has already completed`);
+      Object.assign(execution, { runningCount: 0, cancelledCount: 1, completionTime: now() });
+      callback(null, { name: `projects/p/locations/l/operations/cancel-${name.split('/').at(-1)}`, done: false });
     },
     ListExecutions: (call, callback) => {
       const parent = String(call.request['parent'] ?? '');

@@ -44,6 +44,15 @@ describe('the code-exec job on Cloud Run', () => {
     expect(server.calls.filter((call) => call.method === 'ListExecutions').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('cancels a running execution, and takes one that has ended or is gone as nothing to do', async () => {
+    const running = await launcher.launch('run-5/tool-1', {});
+    await launcher.cancel(running);
+    expect(server.calls.at(-1)).toEqual({ method: 'CancelExecution', name: running });
+    expect(await launcher.state(running)).toEqual({ kind: 'failed' });
+    await expect(launcher.cancel(running)).resolves.toBeUndefined();
+    await expect(launcher.cancel(`${job}/executions/gone`)).resolves.toBeUndefined();
+  });
+
   it('refuses a job that does not exist, and reports Cloud Run unavailable as transient', async () => {
     const missing = new CloudRunCodeJobLauncher(
       { jobs: new JobsClient(cloudRun.clientOptions()), executions: new ExecutionsClient(cloudRun.clientOptions()) },

@@ -68,6 +68,18 @@ export class CloudRunCodeJobLauncher implements CodeJobLauncher {
       throw cloudRunError(error, `reading ${execution}`);
     }
   }
+
+  async cancel(execution: string): Promise<void> {
+    try {
+      // The operation is not waited for: Cloud Run stops the tasks on its own time.
+      await this.#executions().cancelExecution({ name: execution });
+    } catch (error) {
+      // NOT_FOUND: gone; FAILED_PRECONDITION: it has ended already.
+      const code = (error as { code?: unknown }).code;
+      if (code === 5 || code === 9) return;
+      throw cloudRunError(error, `cancelling ${execution}`);
+    }
+  }
 }
 
 /** Cloud Run unavailable or throttled is transient; anything else (a bad job name, no permission) is not. */

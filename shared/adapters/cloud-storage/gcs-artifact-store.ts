@@ -69,6 +69,19 @@ export class GcsArtifactStore implements ArtifactStore {
     }
   }
 
+  async metadata(scope: ArtifactScope, name: string, version: number): Promise<ArtifactMetadata | undefined> {
+    const object = `${this.#folder(scope, name)}${version}`;
+    try {
+      const [objectMetadata] = await this.#bucketOf().file(object).getMetadata();
+      const metadata = metadataOf(objectMetadata, version);
+      if (metadata.name !== name) throw new Error(`Artifact object ${object} says it is ${JSON.stringify(metadata.name)}, not ${JSON.stringify(name)}`);
+      return metadata;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 404) return undefined;
+      throw storageError(error, `reading the metadata of artifact ${name}`);
+    }
+  }
+
   async list(scope: ArtifactScope): Promise<ArtifactMetadata[]> {
     const files = await this.#listFiles(`${this.#prefix}${scopeFolder(scope)}/`);
     const latest = new Map<string, { file: File; version: number }>();

@@ -24,6 +24,11 @@ export class InMemoryArtifactStore implements ArtifactStore {
     return found && { metadata: { ...found.metadata }, data: Buffer.from(found.data) };
   }
 
+  async metadata(scope: ArtifactScope, name: string, version: number): Promise<ArtifactMetadata | undefined> {
+    const found = this.#artifacts.get(`${scopeFolder(scope)}/${checkArtifactName(name)}`)?.[version];
+    return found && { ...found.metadata };
+  }
+
   async list(scope: ArtifactScope): Promise<ArtifactMetadata[]> {
     const prefix = `${scopeFolder(scope)}/`;
     return [...this.#artifacts.entries()]

@@ -55,6 +55,10 @@ export class LocalArtifactStore implements ArtifactStore {
     return metadata && { metadata, data: await readFile(join(folder, `${chosen}.bin`)) };
   }
 
+  async metadata(scope: ArtifactScope, name: string, version: number): Promise<ArtifactMetadata | undefined> {
+    return this.#metadata(this.#folder(scope, name), version);
+  }
+
   async list(scope: ArtifactScope): Promise<ArtifactMetadata[]> {
     const base = this.#scopeBase(scope);
     const names = await readdir(base).catch(() => [] as string[]);

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePathSegment } from '../../domain/artifacts/artifact.ts';
@@ -9,10 +9,13 @@ import { executionKeyVariable, type CodeJobLauncher, type CodeJobState } from '.
 /** The job's entry point, run by this machine's Node (which runs TypeScript directly). */
 const jobEntry = fileURLToPath(new URL('../../../jobs/code-exec/main.ts', import.meta.url));
 
+/** How long a launch may take between recording an execution and recording its process. */
+const launchWindowMs = 10_000;
+
 interface ExecutionRecord {
   name: string;
   key: string;
-  /** Absent when the launch died between recording the execution and starting it (or right after). */
+  /** Absent until the process started (and for good when the launch died in between). */
   pid?: number;
   createTime: number;
 }
@@ -21,46 +24,49 @@ interface ExecutionRecord {
  * CodeJobLauncher for the local stack (docs/architecture.md, "Code execution"): each execution is
  * a detached process of the job's entry point, in a session of its own, so it outlives a crash or
  * restart of the stack that launched it, as a Cloud Run execution outlives its function. Under
- * `dir`, per key, a record of each execution (name, pid, start), and per execution its exit status
- * — written by the shell that waits for it — and its log. An execution with neither a live process
- * nor an exit status died without one (a killed machine): `failed`.
+ * `dir`: per key, a marker of each execution; per execution, its record (name, key, pid, start;
+ * written whole, by rename, so a reader never sees half of one), its exit status — written by the
+ * shell that waits for it — and its log. An
+ * execution with neither a live process nor an exit status died without one (killed): `failed`.
  */
 export class LocalCodeJobLauncher implements CodeJobLauncher {
   readonly #dir: string;
   readonly #env: NodeJS.ProcessEnv;
   readonly #node: string;
+  readonly #entry: string;
 
   /** `env`: the job's environment (the store, the emulators); the executed code never sees it. */
-  constructor(dir: string, env: NodeJS.ProcessEnv, options: { node?: string } = {}) {
+  constructor(dir: string, env: NodeJS.ProcessEnv, options: { node?: string; entry?: string } = {}) {
     this.#dir = dir;
     this.#env = env;
     this.#node = options.node ?? process.execPath;
+    this.#entry = options.entry ?? jobEntry;
   }
 
   async launch(key: string, env: Record<string, string>): Promise<string> {
     const name = `local-${randomUUID()}`;
-    const keyDir = join(this.#dir, 'keys', encodePathSegment(key, 'execution key'));
-    await mkdir(keyDir, { recursive: true });
-    await mkdir(join(this.#dir, 'executions'), { recursive: true });
+    const marker = join(this.#keyDir(key), name);
+    await Promise.all([mkdir(this.#keyDir(key), { recursive: true }), mkdir(join(this.#dir, 'executions'), { recursive: true })]);
     // Recorded before it starts, so a launch that dies right after starting it is still found by its key.
     const record: ExecutionRecord = { name, key, createTime: Date.now() };
-    await writeFile(this.#path(name), JSON.stringify(record));
-    await writeFile(join(keyDir, name), '');
+    await this.#write(record);
+    await writeFile(marker, '');
     const log = await open(join(this.#dir, 'executions', `${name}.log`), 'a');
     try {
       // The shell outlives the job's process to write its exit status; `name` is its last
       // argument, so a pid reused by another process is told apart by its command line.
-      const child = spawn('/bin/sh', ['-c', '"$1" "$2"; echo $? > "$3.exit"', 'agentline-code-exec', this.#node, jobEntry, this.#path(name), name], {
-        detached: true,
+      const child = spawnDetached('/bin/sh', ['-c', '"$1" "$2"; echo $? > "$3.exit"', 'agentline-code-exec', this.#node, this.#entry, this.#path(name), name], {
         stdio: ['ignore', log.fd, log.fd],
         env: { ...this.#env, ...env, [executionKeyVariable]: key },
       });
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
-      });
-      child.unref();
-      await writeFile(this.#path(name), JSON.stringify({ ...record, pid: child.pid }));
+      const started = await child;
+      if (started instanceof Error) {
+        // Nothing runs: forget the execution, so a retry launches afresh instead of following it.
+        await rm(marker, { force: true });
+        await rm(this.#path(name), { force: true });
+        throw new Error(`Could not start the code-exec job's process: ${started.message}`, { cause: started });
+      }
+      await this.#write({ ...record, pid: started });
     } finally {
       await log.close();
     }
@@ -68,7 +74,7 @@ export class LocalCodeJobLauncher implements CodeJobLauncher {
   }
 
   async find(key: string, since: number): Promise<string | undefined> {
-    const names = await readdir(join(this.#dir, 'keys', encodePathSegment(key, 'execution key'))).catch(() => []);
+    const names = await readdir(this.#keyDir(key)).catch(() => []);
     for (const name of names) {
       const record = await this.#record(name);
       if (record && record.key === key && record.createTime >= since - 60_000) return name;
@@ -77,27 +83,109 @@ export class LocalCodeJobLauncher implements CodeJobLauncher {
   }
 
   async state(execution: string): Promise<CodeJobState> {
-    const exit = await readFile(`${this.#path(execution)}.exit`, 'utf8').catch(() => undefined);
-    if (exit !== undefined) return exit.trim() === '0' ? { kind: 'succeeded' } : { kind: 'failed' };
+    const exit = await this.#exitStatus(execution);
+    if (exit !== undefined) return exit === '0' ? { kind: 'succeeded' } : { kind: 'failed' };
     const record = await this.#record(execution);
     if (!record) return { kind: 'missing' };
-    // Its launch died before it learnt the pid: whether it runs cannot be told, so it counts as
-    // running, and the step's own deadline for it ends the wait.
-    if (record.pid === undefined) return { kind: 'running' };
-    const commandLine = await readFile(`/proc/${record.pid}/cmdline`, 'utf8').catch(() => '');
-    if (commandLine.split('\0').includes(execution)) return { kind: 'running' };
+    if (await this.#isRunning(record)) return { kind: 'running' };
     // Gone without an exit status; read once more, in case it was written meanwhile.
-    const late = await readFile(`${this.#path(execution)}.exit`, 'utf8').catch(() => undefined);
-    return late?.trim() === '0' ? { kind: 'succeeded' } : { kind: 'failed' };
+    return (await this.#exitStatus(execution)) === '0' ? { kind: 'succeeded' } : { kind: 'failed' };
+  }
+
+  /** Kills the execution's process group (the shell that would record its exit, the job, its sandbox). */
+  async cancel(execution: string): Promise<void> {
+    const record = await this.#record(execution);
+    const pid = record && (await this.#livePid(record));
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+
+  /** Cancels every execution still running: before this folder is removed with the stack that used it. */
+  async cancelAll(): Promise<void> {
+    const names = await readdir(join(this.#dir, 'executions')).catch(() => []);
+    await Promise.all(names.filter((file) => file.endsWith('.json')).map((file) => this.cancel(file.slice(0, -'.json'.length))));
+  }
+
+  /**
+   * Removes what ended executions left (record, exit status, log, key marker) once older than
+   * `ageMs`; a running execution's are kept.
+   */
+  async prune(ageMs: number): Promise<void> {
+    const cutoff = Date.now() - ageMs;
+    const files = await readdir(join(this.#dir, 'executions')).catch(() => []);
+    for (const file of files.filter((name) => name.endsWith('.json'))) {
+      const name = file.slice(0, -'.json'.length);
+      const record = await this.#record(name);
+      if (record && (record.createTime > cutoff || (await this.#isRunning(record)))) continue;
+      if (record) await rm(join(this.#keyDir(record.key), name), { force: true });
+      await Promise.all(['.json', '.json.exit', '.log'].map((suffix) => rm(join(this.#dir, 'executions', `${name}${suffix}`), { force: true })));
+    }
+  }
+
+  #keyDir(key: string): string {
+    return join(this.#dir, 'keys', encodePathSegment(key, 'execution key'));
   }
 
   #path(name: string): string {
     return join(this.#dir, 'executions', `${name}.json`);
   }
 
+  async #write(record: ExecutionRecord): Promise<void> {
+    const temporary = `${this.#path(record.name)}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(record));
+    await rename(temporary, this.#path(record.name));
+  }
+
+  async #exitStatus(name: string): Promise<string | undefined> {
+    const exit = await readFile(`${this.#path(name)}.exit`, 'utf8').catch(() => undefined);
+    return exit?.trim();
+  }
+
+  async #isRunning(record: ExecutionRecord): Promise<boolean> {
+    if ((await this.#livePid(record)) !== undefined) return true;
+    // No process yet: a launch still between recording and starting it is given its moment.
+    return record.pid === undefined && Date.now() - record.createTime < launchWindowMs;
+  }
+
+  /** The execution's process: its recorded pid, or (a launch that died before recording it) found by its command line. */
+  async #livePid(record: ExecutionRecord): Promise<number | undefined> {
+    const isOurs = async (pid: number | string) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').includes(record.name);
+    if (record.pid !== undefined) return (await isOurs(record.pid)) ? record.pid : undefined;
+    for (const entry of await readdir('/proc').catch(() => [])) {
+      if (/^\d+$/.test(entry) && (await isOurs(entry))) return Number(entry);
+    }
+    return undefined;
+  }
+
   async #record(name: string): Promise<ExecutionRecord | undefined> {
     if (!/^local-[0-9a-f-]{36}$/.test(name)) return undefined;
     const text = await readFile(this.#path(name), 'utf8').catch(() => undefined);
-    return text === undefined ? undefined : (JSON.parse(text) as ExecutionRecord);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as ExecutionRecord;
+    } catch {
+      // Records are written whole (by rename); one that does not parse was damaged outside us.
+      return undefined;
+    }
+  }
+}
+
+/** Starts a detached process; answers its pid, or the error that kept it from starting (thrown or emitted). */
+async function spawnDetached(file: string, args: string[], options: SpawnOptions): Promise<number | Error> {
+  try {
+    const child = spawn(file, args, { ...options, detached: true });
+    return await new Promise<number | Error>((resolve) => {
+      child.once('spawn', () => {
+        child.unref();
+        resolve(child.pid!);
+      });
+      child.once('error', resolve);
+    });
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }

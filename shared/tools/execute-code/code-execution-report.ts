@@ -1,4 +1,5 @@
 import type { ArtifactScope } from '../../domain/artifacts/artifact.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
 import { codeExecutionReportSchema, reportArtifactName, type CodeExecutionReport } from '../../domain/code-execution/code-execution.ts';
 import { describeIssues } from '../../domain/describe-issues.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
@@ -31,21 +32,32 @@ export async function readReport(artifacts: ArtifactStore, scope: ArtifactScope,
 }
 
 /**
- * What the model sees of a report: the streams, the exit, the limit hit and the files (each
- * checked against the artifact store: a file the report names that is not there, or differs, is
- * left out and said so), with the images among them shown as parts; its duration counts as
- * compute.
+ * What the model sees of a report: the streams, the exit, the limit hit and the files, with the
+ * images among them shown as parts; its duration counts as compute. Each file is described by the
+ * artifact store, not by the report: a file the report names that the store does not have at that
+ * version, or that this call did not write (its provenance is another step's), is left out and
+ * said so.
  */
 export async function resultOfReport(artifacts: ArtifactStore, scope: ArtifactScope, report: CodeExecutionReport): Promise<ToolResult> {
   if (report.failure !== undefined) return { response: { error: `The code could not be run: ${report.failure}` } };
-  const checked = await Promise.all(
-    report.files.map(async (file) => {
-      const versions = await artifacts.versions(scope, file.name);
-      return versions.includes(file.version) ? file : undefined;
+  const [runId, stepId] = report.key.split('/');
+  // One listing describes every file at its latest version; a file saved again since (a parallel call) is asked for by version.
+  const latest = new Map((report.files.length > 0 ? await artifacts.list(scope) : []).map((stored) => [stored.name, stored]));
+  const stored = await Promise.all(
+    report.files.map(async ({ name, version }) => {
+      const found =
+        latest.get(name)?.version === version
+          ? latest.get(name)
+          : // A name no artifact can have (the report is input) is simply not one of them.
+            await artifacts.metadata(scope, name, version).catch((error: unknown) => {
+              if (error instanceof InvalidInputError) return undefined;
+              throw error;
+            });
+      return found && found.provenance.runId === runId && found.provenance.stepId === stepId ? found : undefined;
     }),
   );
-  const files = checked.filter((file) => file !== undefined);
-  const missing = report.files.filter((_, index) => checked[index] === undefined).map((file) => file.name);
+  const files = stored.filter((file) => file !== undefined);
+  const missing = report.files.filter((_, index) => stored[index] === undefined).map((file) => file.name);
   const parts: ArtifactPart[] = files
     .filter((file) => shownImageTypes.has(file.contentType) && file.bytes <= maxShownImageBytes)
     .slice(0, maxShownImages)

@@ -79,15 +79,50 @@ describe('execute_code', () => {
     expect(result).not.toHaveProperty('result.parts');
   });
 
-  it('waits for a running execution until its wall time and grace have passed, then fails the call naming it', async () => {
+  it("describes the files by what the store holds, not by the report, and shows only those this call wrote", async () => {
+    const { tool, artifacts, context, scope, report } = setUp();
+    const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };
+    const mine = { runId: 'r1', stepId: context.stepId, tool: 'execute_code' };
+    const chart = await artifacts.save(scope, { name: 'chart.png', data: Buffer.from('not really a png'), contentType: 'text/plain', provenance: mine });
+    const uploaded = await artifacts.save(scope, { name: 'sales.csv', data: Buffer.from('a,b\n'), contentType: 'text/csv', provenance: { runId: 'r1' } });
+    // The report claims the chart is a PNG of another size, and passes off the user's upload (and a name no file can have) as its own.
+    await report({
+      files: [
+        { name: 'chart.png', version: chart.version, contentType: 'image/png', bytes: 99, sha256: 'b'.repeat(64) },
+        { name: 'sales.csv', version: uploaded.version, contentType: 'text/csv', bytes: 4, sha256: uploaded.sha256 },
+        { name: '../escape', version: 0, contentType: 'text/plain', bytes: 1, sha256: 'c'.repeat(64) },
+      ],
+    });
+    const result = await tool.follow(input, started, context);
+    expect(result).toMatchObject({
+      kind: 'done',
+      result: { response: { files: [{ name: 'chart.png', version: chart.version, content_type: 'text/plain', bytes: chart.bytes }], files_missing: ['sales.csv', '../escape'] } },
+    });
+    expect(result).not.toHaveProperty('result.parts');
+  });
+
+  it('waits for a running execution until its wall time and grace have passed, then cancels it and fails the call naming it', async () => {
     const { tool, context, advance } = setUp();
     const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };
     expect(await tool.follow(input, started, context)).toMatchObject({ kind: 'running', taskId: started.taskId });
+    expect(server.executions.get(started.taskId)?.cancelledCount).toBeUndefined();
     advance(60_000 + 5_000);
     expect(await tool.follow(input, started, context)).toEqual({
       kind: 'done',
-      result: { response: { error: `The code execution did not report within 65 s of its start (execution ${started.taskId}); run it again if it still matters` } },
+      result: { response: { error: `The code execution did not report within 65 s of its start and was cancelled (execution ${started.taskId}); run it again if it still matters` } },
     });
+    expect(server.executions.get(started.taskId)?.cancelledCount).toBe(1);
+  });
+
+  it('after a crash finds the execution launched since the call\'s intent however long ago that was, and launches no second', async () => {
+    const { tool, context, advance } = setUp();
+    const intentTime = context.now();
+    const started = (await tool.start(input, { ...context, intentTime }, false)) as { taskId: string };
+    // The retry comes three hours later (the step's messages were held up), long past any wall time.
+    advance(3 * 3_600_000);
+    const retried = await tool.start(input, { ...context, intentTime, deadline: context.now() + 60_000 }, true);
+    expect(retried).toMatchObject({ kind: 'done', result: { response: { error: expect.stringContaining(`(execution ${started.taskId})`) } } });
+    expect(executionsOf(context.idempotencyKey)).toHaveLength(1);
   });
 
   it('fails the call when its execution ended without a report', async () => {
@@ -97,10 +132,11 @@ describe('execute_code', () => {
     expect(await tool.follow(input, started, context)).toMatchObject({ kind: 'done', result: { response: { error: expect.stringMatching(/ended \(failed\) without reporting/) } } });
   });
 
-  it('settles a call whose run ended: the report when there is one, else says it was not waited for, never starting one', async () => {
+  it('settles a call whose run ended: the report when there is one, else cancels the execution and says so, never starting one', async () => {
     const { tool, context, report } = setUp();
     const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };
-    expect(await tool.settle(started, context)).toEqual({ error: `The run ended while the code was running (execution ${started.taskId}); its result was not waited for` });
+    expect(await tool.settle(started, context)).toEqual({ error: `The run ended while the code was running (execution ${started.taskId}, cancelled); its result was not waited for` });
+    expect(server.executions.get(started.taskId)?.cancelledCount).toBe(1);
     await report();
     expect(await tool.settle(started, context)).toMatchObject({ exit_code: 0, stdout: '15\n' });
     expect(executionsOf(context.idempotencyKey)).toHaveLength(1);

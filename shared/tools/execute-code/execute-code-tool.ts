@@ -75,7 +75,9 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
     if (state.kind === 'running') {
       const deadline = task.startTime + maxWaitMs;
       if (now < deadline) return { kind: 'running', ...task, recheckTime: Math.min(now + recheckMs, deadline) };
-      return lost(`did not report within ${Math.round(maxWaitMs / 1000)} s of its start`, task);
+      // Given up on: stopped, so it writes nothing more into the run.
+      await launcher.cancel(task.taskId);
+      return lost(`did not report within ${Math.round(maxWaitMs / 1000)} s of its start and was cancelled`, task);
     }
     // It ended: its report, if any, was saved before it did (read again, in case that was just now).
     const late = await readReport(artifacts, scope, context.idempotencyKey);
@@ -126,14 +128,16 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
     },
     follow,
     async settle(task, context) {
-      const { artifacts } = configured();
+      const { artifacts, launcher } = configured();
       const scope = scopeOf(context);
       const report = await readReport(artifacts, scope, context.idempotencyKey);
       if (report) return (await resultOfReport(artifacts, scope, report)).response;
       // Launched by an attempt that died before it could record the execution: say so, never "not run".
-      const found = task ?? (await configured().launcher.find(context.idempotencyKey, context.intentTime ?? context.now() - maxWaitMs).then((taskId) => (taskId ? { taskId, startTime: 0 } : undefined)));
-      task = found;
-      return { error: task ? `The run ended while the code was running (execution ${task.taskId}); its result was not waited for` : 'The run ended before the code ran, or while it was being started' };
+      const taskId = task?.taskId ?? (await launcher.find(context.idempotencyKey, context.intentTime ?? context.now() - maxWaitMs));
+      if (!taskId) return { error: 'The run ended before the code ran, or while it was being started' };
+      // Its result is not wanted: stopped, so it writes nothing into the ended run.
+      await launcher.cancel(taskId);
+      return { error: `The run ended while the code was running (execution ${taskId}, cancelled); its result was not waited for` };
     },
   };
 }
