@@ -85,7 +85,8 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
     }
     result = progress.result;
   } else if (tool) {
-    result = { response: await executeToolCall(tool, call.args ?? {}, toolContext(deps, run, step), priorIntent) };
+    const called = await executeToolCall(tool, call.args ?? {}, toolContext(deps, run, step), priorIntent);
+    result = 'files' in called && called.files && called.files.length > 0 ? { response: { output: called.output }, parts: [...called.files] } : { response: called };
   } else {
     result = { response: unknownToolResult(call.name, functionsOfAgent(run, deps.tools)) };
   }

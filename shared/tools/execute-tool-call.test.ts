@@ -8,7 +8,7 @@ import { currentTimeTool } from './current-time.ts';
 import { executeToolCall, unknownToolResult } from './execute-tool-call.ts';
 import { createLedgerTool, Ledger } from '../testing/ledger.ts';
 import type { ImmediateTool } from './tool.ts';
-import { ToolFailure } from './tool.ts';
+import { OutputWithFiles, ToolFailure } from './tool.ts';
 
 const context = { runId: 'run-1', stepId: 'step-1', attempt: 1, idempotencyKey: 'run-1/step-1', deadline: Number.MAX_SAFE_INTEGER, now: () => Date.parse('2026-03-29T00:30:00Z') };
 
@@ -30,6 +30,18 @@ describe('executeToolCall', () => {
     await expect(executeToolCall(calculatorTool, { expression: '10/4' }, context)).resolves.toEqual({
       output: { result: '2.5' },
     });
+  });
+
+  it('returns the files a tool saved beside its output, for the model to be shown', async () => {
+    const chart = { name: 'chart.png', version: 2, contentType: 'image/png' };
+    const drawing: ImmediateTool<{ title: string }> = {
+      name: 'draw',
+      description: 'Draws.',
+      inputSchema: z.object({ title: z.string() }),
+      repeatable: true,
+      execute: async ({ title }) => new OutputWithFiles({ drawn: title }, [chart]),
+    };
+    await expect(executeToolCall(drawing, { title: 'sales' }, context)).resolves.toEqual({ output: { drawn: 'sales' }, files: [chart] });
   });
 
   it.each([

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { ImmediateTool, Tool, ToolContext, ToolDescription } from './tool.ts';
-import { ToolFailure } from './tool.ts';
+import type { ArtifactPart, ImmediateTool, Tool, ToolContext, ToolDescription } from './tool.ts';
+import { OutputWithFiles, ToolFailure } from './tool.ts';
 
-/** What goes back to the model for one function call: the tool's output or an error to act on. */
-export type ToolCallResult = { output: unknown } | { error: string };
+/** What goes back to the model for one function call: the tool's output (and files to show) or an error to act on. */
+export type ToolCallResult = { output: unknown; files?: readonly ArtifactPart[] } | { error: string };
 
 /**
  * Validates the model's arguments with the tool's schema and runs the tool. Bad arguments and
@@ -28,7 +28,8 @@ export async function executeToolCall(
       if (found.happened) return { output: found.output };
     }
     // The parsed value, never the raw arguments: defaults applied, unknown keys dropped.
-    return { output: await tool.execute(parsed.data, context) };
+    const output = await tool.execute(parsed.data, context);
+    return output instanceof OutputWithFiles ? { output: output.output, files: output.files } : { output };
   } catch (error) {
     if (error instanceof ToolFailure) return { error: error.message };
     throw error;

@@ -108,6 +108,20 @@ export interface ToolResult {
 
 export type { ArtifactPart };
 
+/**
+ * What an immediate tool returns when the model should also see files it saved (a rendered
+ * chart, a screenshot): its output, and the files, shown to the model as parts the way
+ * `execute_code`'s images are (docs/architecture.md, "Artifacts").
+ */
+export class OutputWithFiles {
+  readonly output: unknown;
+  readonly files: readonly ArtifactPart[];
+  constructor(output: unknown, files: readonly ArtifactPart[]) {
+    this.output = output;
+    this.files = files;
+  }
+}
+
 /** A tool that answers within its step (every tool but the long-running ones). */
 export type ImmediateTool<Input = unknown> = RepeatableTool<Input> | NonRepeatableTool<Input>;
 
