@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { createInMemoryWorld } from '../shared/wiring/create-in-memory-world.ts'
 import { createApiClient } from './api-client.ts';
 import { renderBatchProgress } from './batch-progress.ts';
 import { batchBody, followBatch, writeReport } from './batches-command.ts';
+import { tempFolder } from '../shared/testing/temp-folder.ts';
 
 // The batches commands' calls, made by the CLI's own API client over HTTP to the API's router,
 // with the batch workers running the items in an in-memory world.
@@ -32,7 +32,7 @@ async function startApi(replies: number) {
 describe('agentline batches', () => {
   it('creates a batch from an agent file and a JSON Lines file, follows it with a progress bar to its end, and writes the report as JSON Lines', async () => {
     const client = await startApi(3);
-    const folder = await mkdtemp(join(tmpdir(), 'agentline-cli-batch-'));
+    const folder = await tempFolder('agentline-cli-batch');
     await writeFile(join(folder, 'agent.yaml'), 'name: echo\ninstruction: Echo.\n');
     await writeFile(join(folder, 'items.jsonl'), '{"q":"one"}\n{"q":"two"}\n{"q":"three"}\n');
     const body = await batchBody({ agent: join(folder, 'agent.yaml'), 'items-file': join(folder, 'items.jsonl'), template: 'Echo {{ q }}', concurrency: '2', callback: 'https://example.com/hook' });

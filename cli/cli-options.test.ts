@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8Strictly, parsePort, parseTimeoutSeconds, readUtf8File, readUtf8Stdin } from './cli-options.ts';
+import { tempFolder } from '../shared/testing/temp-folder.ts';
 
 describe('CLI option values', () => {
   it.each(['0.001', '0', '-5', 'abc', '1e3', '', '86401'])('refuses --timeout %j, naming the option', (raw) => {
@@ -39,7 +39,7 @@ describe('reading text strictly as UTF-8', () => {
 
   it('reads a file and standard input bigger than an argument may be', async () => {
     const big = 'x'.repeat(3 * 1024 * 1024);
-    const dir = await mkdtemp(join(tmpdir(), 'agentline-input-'));
+    const dir = await tempFolder('agentline-input');
     await writeFile(join(dir, 'input.txt'), big);
     expect((await readUtf8File(join(dir, 'input.txt'), '--input-file')).length).toBe(big.length);
     expect((await readUtf8Stdin(Readable.from([Buffer.from(big.slice(0, 10)), Buffer.from(big.slice(10))]))).length).toBe(big.length);

@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSubmission, toCreateRunBody } from './run-command.ts';
+import { tempFolder } from '../shared/testing/temp-folder.ts';
 
 const agentName = 'projects/p/locations/global/collections/default_collection/engines/e/agents/calc';
 const values = { input: '2+2?', timeout: '300', user: 'ada' };
@@ -14,7 +14,7 @@ describe('agentline run <agent>', () => {
   });
 
   it('submits the YAML of an agent file, validated locally', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'agentline-run-'));
+    const dir = await tempFolder('agentline-run');
     const path = join(dir, 'calc.yaml');
     await writeFile(path, 'name: calc_agent\ninstruction: Use the calculator.\ntools: [calculator]\n');
     const submission = await buildSubmission([path], values);
@@ -54,7 +54,7 @@ describe('agentline run as a user', () => {
 
 describe('agentline run input', () => {
   it('takes the input from --input-file, refuses both or neither, and refuses an argument that held invalid UTF-8', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'agentline-run-'));
+    const dir = await tempFolder('agentline-run');
     await writeFile(join(dir, 'input.txt'), 'What is 2+2?');
     const { input: _input, ...noInput } = values;
     expect((await buildSubmission([agentName], { ...noInput, 'input-file': join(dir, 'input.txt') })).input).toBe('What is 2+2?');
@@ -64,7 +64,7 @@ describe('agentline run input', () => {
   });
 
   it('refuses an agent file that is not valid UTF-8, and a bad --timeout before anything starts', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'agentline-run-'));
+    const dir = await tempFolder('agentline-run');
     const path = join(dir, 'latin1.yaml');
     await writeFile(path, Buffer.concat([Buffer.from('name: caf'), Buffer.from([0xe9]), Buffer.from('_agent\ninstruction: Hi.\n')]));
     await expect(buildSubmission([path], values)).rejects.toThrow(/agent file .*latin1.yaml is not valid UTF-8 \(the first bad byte is at offset 9\)/);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import { FirestoreBatchStore } from '../shared/adapters/firestore/firestore-batch-store.ts';
@@ -11,6 +10,7 @@ import { textReply } from '../shared/testing/gemini-replies.ts';
 import { startGeminiWireServer, type GeminiWireServer } from '../shared/testing/gemini-wire-server.ts';
 import { geminiWireTestEnv, startTestStack } from '../shared/testing/test-stack.ts';
 import { until } from '../shared/testing/until.ts';
+import { tempFolder } from '../shared/testing/temp-folder.ts';
 
 // A batch on the emulators: the API creates it, the fan-out reads a JSON Lines file of the local
 // stack a chunk at a time, every item's run goes through the real pipeline, and the item ends
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('batches on the local stack', () => {
   it('runs 500 items from a JSON Lines file with concurrency 20: never more than 20 active, every item exactly once, the report complete', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'agentline-batch-')), 'documents.jsonl');
+    const path = join(await tempFolder('agentline-batch'), 'documents.jsonl');
     await writeFile(path, Array.from({ length: 500 }, (_, n) => JSON.stringify({ id: n, text: `document ${n}` })).join('\n'));
     const created = await api.call('ada', 'POST', 'batches?requestId=docs-500', { agent, jsonlPath: path, inputTemplate: 'Summarise {{ text }}', concurrency: 20 });
     expect(created.status, JSON.stringify(created.body)).toBe(200);

@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBatchSource } from './read-batch-source.ts';
+import { tempFolder } from '../../testing/temp-folder.ts';
 
 async function jsonl(text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'agentline-batch-')), 'items.jsonl');
+  const path = join(await tempFolder('agentline-batch'), 'items.jsonl');
   await writeFile(path, text);
   return path;
 }
