@@ -131,7 +131,8 @@ describe('execute_code on the local stack', () => {
   });
 
   it('stops the execution when its run is cancelled while the code runs, and the run ends cancelled', async () => {
-    gemini.script([functionCallReply([{ name: 'execute_code', args: { language: 'python', code: 'import time\ntime.sleep(60)' } }]), textReply('never')]);
+    // One reply: the run is cancelled before the model is asked again.
+    gemini.script([functionCallReply([{ name: 'execute_code', args: { language: 'python', code: 'import time\ntime.sleep(60)' } }])]);
     const token = await mintLocalToken(stack.localAuthSecret, { userId: 'ada' });
     const call = (method: string, path: string, body?: unknown) =>
       fetch(`${stack.functionsUrl}/v1/${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -153,6 +154,7 @@ describe('execute_code on the local stack', () => {
     await expect.poll(alive, { timeout: 15_000 }).toBe(false);
     const step = (await stack.deps.store.listSteps(runId)).find((candidate) => candidate.stepId === '0-tool-0');
     expect(step?.result).toMatchObject({ response: { error: expect.stringMatching(/^The run ended while the code was running \(execution local-[0-9a-f-]+, cancelled\)/) } });
+    gemini.assertAllRepliesUsed();
   });
 });
 
