@@ -1,3 +1,4 @@
+import type { ChartFigures } from './measure-chart.ts';
 import type { CostEstimate, listPrices } from './estimate-cost.ts';
 import type { FloorFigures } from './measure-floor.ts';
 import type { InProcessFigures } from './measure-in-process.ts';
@@ -22,6 +23,8 @@ export interface BenchReport {
   /** Absent in reports written before code execution existed. */
   codeExec?: CodeExecFigures[];
   codeJob?: CodeJobFigures;
+  /** Absent in reports written before render_chart existed. */
+  chart?: ChartFigures;
   cost: { perThousandFiveStepRuns: CostEstimate; prices: typeof listPrices };
   durationSeconds: number;
 }
@@ -144,6 +147,12 @@ export function formatReport(report: BenchReport): string {
     rows.push([
       'code execution, the whole local job (Python): cold / warm',
       `${round(report.codeJob.coldMs)} / ${round(report.codeJob.warmMs)} ms${python ? ` (${round(report.codeJob.warmMs - python.warmMs)} ms more than the sandbox alone: the job's process, imports and files)` : ''}, median of ${report.codeJob.samples}`,
+    ]);
+  }
+  if (report.chart) {
+    rows.push([
+      'render_chart, a 12-bar chart to SVG and PNG: cold / warm',
+      `${round(report.chart.coldMs)} / ${round(report.chart.warmMs)} ms (warm: ${round(report.chart.warmMs / report.floor.floorMs, 2)}× the step floor), median of ${report.chart.samples}`,
     ]);
   }
   const cost = report.cost.perThousandFiveStepRuns;

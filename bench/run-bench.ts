@@ -13,6 +13,7 @@ import { measureInProcess } from './measure-in-process.ts';
 import { measureConversations, measureThroughput } from './measure-stack.ts';
 import { measureBatch } from './measure-batch.ts';
 import { measureCodeExec } from './measure-code-exec.ts';
+import { measureChart } from './measure-chart.ts';
 import { measureCodeJob } from './measure-code-job.ts';
 import { zeroCounts } from '../shared/testing/operation-counts.ts';
 import { median } from './stats.ts';
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     const codeExec = [await measureCodeExec('python', 10 * options.repetitions), await measureCodeExec('javascript', 10 * options.repetitions)];
     log('code execution: the whole local job (request saved, job process launched, report saved)');
     const codeJob = await measureCodeJob(3 * options.repetitions);
+    log('charts: render_chart draws a 12-bar chart to SVG and PNG (cold, then warm)');
+    const chart = await measureChart(10 * options.repetitions);
 
     await stack.stop();
     log('batch: 1,000 one-call items, concurrency 50, a 600 RPM quota enforced by the model server (a stack of its own)');
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
       batch,
       codeExec,
       codeJob,
+      chart,
       cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds, documentsKeptByRun(short.toolTurns)), prices: listPrices },
       durationSeconds: (Date.now() - started) / 1000,
     };

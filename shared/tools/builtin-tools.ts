@@ -5,12 +5,13 @@ import { currentTimeTool } from './current-time.ts';
 import { unknownToolMessage } from './execute-tool-call.ts';
 import type { ImmediateTool, Tool } from './tool.ts';
 import { executeCodeToolName } from './execute-code/execute-code-tool.ts';
+import { renderChartToolName } from './render-chart/render-chart-tool.ts';
 
 /** Every tool an agent config may name. */
 export const builtinTools: readonly ImmediateTool[] = [calculatorTool, convertTimeTool, currentTimeTool];
 
-/** Names of every built-in an agent config may name, sorted: `builtinTools` and `execute_code` (built with its setup). */
-export const builtinToolNames: readonly string[] = [...builtinTools.map((tool) => tool.name), executeCodeToolName].sort();
+/** Names of every built-in an agent config may name, sorted: `builtinTools`, and `execute_code` and `render_chart` (built with the artifact store). */
+export const builtinToolNames: readonly string[] = [...builtinTools.map((tool) => tool.name), executeCodeToolName, renderChartToolName].sort();
 
 /**
  * The tools with these names, in the order given. Throws `InvalidInputError` for a name that is

@@ -22,6 +22,7 @@ import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import { outboundFetchOptions } from './outbound-fetch-options.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
+import { createRenderChartTool } from '../tools/render-chart/render-chart-tool.ts';
 import { createExecuteCodeTool } from '../tools/execute-code/execute-code-tool.ts';
 import { createArtifactStore, createCodeExecution } from './create-code-execution.ts';
 import { createLazyModelClient } from './lazy-model-client.ts';
@@ -67,7 +68,7 @@ export function createGoogleDeps(
     agents: new FirestoreAgentCatalog(firestore),
     clock: systemClock,
     ...(config.AGENTLINE_MODEL_QUOTAS ? { quota: new FirestoreModelQuota(firestore, parseModelQuotas(config.AGENTLINE_MODEL_QUOTAS)) } : {}),
-    tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env))],
+    tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env)), createRenderChartTool(artifacts)],
     ...(artifacts ? { artifacts } : {}),
     logger,
     settings: stepSettingsFromConfig(config),

@@ -15,6 +15,7 @@ import { systemClock } from '../ports/clock.ts';
 import { silentLogger, type Logger } from '../ports/logger.ts';
 import type { ModelClient } from '../ports/model-client.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
+import { createRenderChartTool } from '../tools/render-chart/render-chart-tool.ts';
 import { createExecuteCodeTool, type CodeExecutionSetup } from '../tools/execute-code/execute-code-tool.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
@@ -75,7 +76,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     agents,
     clock: options.clock ?? systemClock,
     ...(options.quotas ? { quota: new InMemoryModelQuota(options.quotas) } : {}),
-    tools: options.tools ?? [...builtinTools, createExecuteCodeTool(options.codeExecution)],
+    tools: options.tools ?? [...builtinTools, createExecuteCodeTool(options.codeExecution), createRenderChartTool(options.codeExecution?.artifacts ?? options.artifacts)],
     ...(options.codeExecution || options.artifacts ? { artifacts: options.codeExecution?.artifacts ?? options.artifacts! } : {}),
     logger: options.logger ?? silentLogger,
     settings: {

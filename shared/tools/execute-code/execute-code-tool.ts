@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError, TransientError } from '../../domain/errors.ts';
-import { artifactScopeOfRun } from '../../domain/artifacts/run-scope.ts';
+import { artifactScopeOfCall } from '../artifact-scope-of-call.ts';
 import {
   codeLanguages,
   maxCodeBytes,
@@ -143,7 +143,7 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
 }
 
 function scopeOf(context: ToolContext) {
-  return { ...artifactScopeOfRun({ runId: context.runId, ...(context.userId !== undefined ? { userId: context.userId } : {}), ...(context.sessionId !== undefined ? { sessionId: context.sessionId } : {}) }), runId: context.runId };
+  return { ...artifactScopeOfCall(context), runId: context.runId };
 }
 
 function lost(what: string, task: LongRunningTask): LongRunningProgress {
