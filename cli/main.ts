@@ -7,6 +7,7 @@ import { runRunsCommand } from './runs-command.ts';
 import { runSchedulesCommand } from './schedules-command.ts';
 import { runBatchesCommand } from './batches-command.ts';
 import { runMigrateCommand } from './migrate-command.ts';
+import { runToolsCommand } from './tools-command.ts';
 import { CliUsageError, usage } from './usage.ts';
 
 /** `agentline <command> ...`: exits with the command's status; usage errors exit 2. */
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return runMigrateCommand();
     case 'callbacks':
       return runCallbacksCommand(rest);
+    case 'tools':
+      return runToolsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

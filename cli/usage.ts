@@ -15,6 +15,10 @@ export const usage = `Usage:
       --file gives the run a file (repeatable; 10 MB in all), shown to the model and to execute_code
       by its name; the files the run ends with (a chart its code drew) are listed, and --save-files
       saves them under <dir>.
+  agentline tools list [agent.yaml | agent name] [--user <id>] [--json]
+      Every tool the agent would get (every built-in without one): its source (built-in,
+      sub-agent), whether a redelivered step may call it again, and the authorization a call
+      needs. A registered agent is read through the API of the running dev stack (or an ephemeral one).
   agentline callbacks secret [--user <id>]
       Print --user's (default $USER) Standard Webhooks secret for result callbacks, to verify them.
   agentline runs list [--filter '<filter>'] [--page-size N] [--page-token T] [--user <id>] [--json]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../domain/errors.ts';
-import { builtinToolNames, builtinTools, resolveTools } from './builtin-tools.ts';
+import { builtinToolNames, builtinTools, describedBuiltinTools, resolveTools } from './builtin-tools.ts';
 
 describe('resolveTools', () => {
   it('returns the named tools in the order the config lists them', () => {
@@ -32,5 +32,9 @@ describe('builtinTools', () => {
   it('offers the calculator, both time tools, code execution and charts under unique snake_case names', () => {
     expect(builtinToolNames).toEqual(['calculator', 'convert_time', 'current_time', 'execute_code', 'render_chart']);
     expect(new Set(builtinTools.map((tool) => tool.name)).size).toBe(builtinTools.length);
+  });
+
+  it('describes for the catalogue exactly the built-ins an agent config may name', () => {
+    expect(describedBuiltinTools().map((tool) => tool.name).sort()).toEqual(builtinToolNames);
   });
 });

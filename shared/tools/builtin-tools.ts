@@ -4,14 +4,19 @@ import { convertTimeTool } from './convert-time.ts';
 import { currentTimeTool } from './current-time.ts';
 import { unknownToolMessage } from './execute-tool-call.ts';
 import type { ImmediateTool, Tool } from './tool.ts';
-import { executeCodeToolName } from './execute-code/execute-code-tool.ts';
-import { renderChartToolName } from './render-chart/render-chart-tool.ts';
+import { createExecuteCodeTool, executeCodeToolName } from './execute-code/execute-code-tool.ts';
+import { createRenderChartTool, renderChartToolName } from './render-chart/render-chart-tool.ts';
 
 /** Every tool an agent config may name. */
 export const builtinTools: readonly ImmediateTool[] = [calculatorTool, convertTimeTool, currentTimeTool];
 
 /** Names of every built-in an agent config may name, sorted: `builtinTools`, and `execute_code` and `render_chart` (built with the artifact store). */
 export const builtinToolNames: readonly string[] = [...builtinTools.map((tool) => tool.name), executeCodeToolName, renderChartToolName].sort();
+
+/** Every built-in as a description (those built with a store or a launcher, without one): what `agentline tools list` shows. */
+export function describedBuiltinTools(): Tool[] {
+  return [...builtinTools, createExecuteCodeTool(undefined), createRenderChartTool(undefined)];
+}
 
 /**
  * The tools with these names, in the order given. Throws `InvalidInputError` for a name that is

@@ -1,0 +1,50 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../shared/testing/temp-folder.ts';
+import { runToolsCommand } from './tools-command.ts';
+
+async function list(args: string[]) {
+  let text = '';
+  const code = await runToolsCommand(['list', ...args], (written) => (text += written));
+  return { code, text };
+}
+
+const travel = 'projects/acme/locations/global/collections/default_collection/engines/e1/agents/travel-helper';
+
+describe('agentline tools list', () => {
+  it('lists every built-in with its repeatability when given no agent', async () => {
+    const { code, text } = await list(['--json']);
+    expect(code).toBe(0);
+    const tools = (JSON.parse(text) as { tools: { name: string; source: string; repeatability: string; authorization: string }[] }).tools;
+    expect(tools.map((tool) => [tool.name, tool.repeatability])).toEqual([
+      ['calculator', 'repeatable'],
+      ['convert_time', 'repeatable'],
+      ['current_time', 'repeatable'],
+      ['execute_code', 'once per call, followed to its end'],
+      ['render_chart', 'repeatable'],
+    ]);
+    expect(new Set(tools.map((tool) => `${tool.source} ${tool.authorization}`))).toEqual(new Set(['built-in none']));
+  });
+
+  it("lists an agent file's tools in its order, then its sub-agents under the names a run gives them, as a table", async () => {
+    const path = join(await tempFolder('agentline-tools'), 'agent.yaml');
+    await writeFile(path, `name: planner\ninstruction: Plan.\ntools: [render_chart, calculator]\nsub_agents:\n  - agent: ${travel}\n`);
+    const { code, text } = await list([path]);
+    expect(code).toBe(0);
+    expect(text.split('\n').filter((line) => !line.startsWith('    '))).toEqual([
+      'tool           source     repeatability                       authorization',
+      'render_chart   built-in   repeatable                          none',
+      'calculator     built-in   repeatable                          none',
+      `travel_helper  sub-agent  once per call, followed to its end  the run's user may use ${travel}`,
+      '',
+    ]);
+    expect(text).toContain('    Draws a chart from a Vega-Lite specification with inline data and returns it as an image you can see;');
+  });
+
+  it('refuses an agent file naming a tool this version does not have, as a run would', async () => {
+    const path = join(await tempFolder('agentline-tools'), 'agent.yaml');
+    await writeFile(path, 'name: planner\ninstruction: Plan.\ntools: [browse]\n');
+    await expect(list([path])).rejects.toThrow(/Unknown tool "browse"/);
+  });
+});

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
+import { parseAgentConfigYaml, type AgentDefinition } from '../shared/domain/agent-config.ts';
+import { agentResourceNameForm, isAgentResourceName } from '../shared/domain/agent-resource-name.ts';
+import { InvalidInputError } from '../shared/domain/errors.ts';
+import { builtinToolNames, describedBuiltinTools } from '../shared/tools/builtin-tools.ts';
+import { formatCatalogue, toolCatalogue } from '../shared/tools/tool-catalogue.ts';
+import { createApiClient } from './api-client.ts';
+import { readUtf8File } from './cli-options.ts';
+import { cliUserId } from './cli-user.ts';
+import { connectToApi } from './connect-to-api.ts';
+import { CliUsageError } from './usage.ts';
+
+/**
+ * `agentline tools list [agent.yaml | agent name]`: every tool the agent would get (every
+ * built-in without one), with its source, repeatability and the authorization a call needs.
+ * A file is read here; a registered agent through the API of the running dev stack (or an
+ * ephemeral one) as --user.
+ */
+export async function runToolsCommand(args: string[], write: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false }, user: { type: 'string' } } });
+  const [verb, agent, ...extra] = positionals;
+  if (verb !== 'list' || extra.length > 0) throw new CliUsageError('agentline tools list [agent.yaml | agent name] [--json]');
+  const definition = agent === undefined ? undefined : await definitionOf(agent, values.user);
+  const entries = toolCatalogue(definition, describedBuiltinTools());
+  write(values.json ? `${JSON.stringify({ tools: entries }, null, 2)}\n` : formatCatalogue(entries));
+  return 0;
+}
+
+async function definitionOf(agent: string, user: string | undefined): Promise<AgentDefinition> {
+  if (!isAgentResourceName(agent)) {
+    if (agent.startsWith('projects/')) throw new InvalidInputError(`"${agent}" is not an agent resource name; expected ${agentResourceNameForm}`);
+    return parseAgentConfigYaml(await readUtf8File(agent, 'agent'), { fileName: agent, availableTools: builtinToolNames });
+  }
+  const connection = await connectToApi((line) => process.stderr.write(`${line}\n`));
+  try {
+    const client = createApiClient(connection.apiUrl, await mintLocalToken(connection.secret, { userId: cliUserId(user) }));
+    const found = (await client.call('GET', agent)) as { adkAgentDefinition?: { agentConfig?: string }; error?: { message?: string } };
+    if (found.error) throw new InvalidInputError(`Could not read ${agent}: ${found.error.message ?? JSON.stringify(found.error)}`);
+    const configYaml = found.adkAgentDefinition?.agentConfig;
+    if (configYaml === undefined) throw new InvalidInputError(`${agent} is not an ADK agent: its tools are the remote agent's own, described by its card`);
+    return parseAgentConfigYaml(configYaml, { fileName: agent, availableTools: builtinToolNames });
+  } finally {
+    await connection.close();
+  }
+}
