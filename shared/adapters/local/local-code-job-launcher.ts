@@ -64,6 +64,7 @@ export class LocalCodeJobLauncher implements CodeJobLauncher {
         // Nothing runs: forget the execution, so a retry launches afresh instead of following it.
         await rm(marker, { force: true });
         await rm(this.#path(name), { force: true });
+        await rm(join(this.#dir, 'executions', `${name}.log`), { force: true });
         throw new Error(`Could not start the code-exec job's process: ${started.message}`, { cause: started });
       }
       await this.#write({ ...record, pid: started });
@@ -120,8 +121,9 @@ export class LocalCodeJobLauncher implements CodeJobLauncher {
     for (const file of files.filter((name) => name.endsWith('.json'))) {
       const name = file.slice(0, -'.json'.length);
       const record = await this.#record(name);
-      if (record && (record.createTime > cutoff || (await this.#isRunning(record)))) continue;
-      if (record) await rm(join(this.#keyDir(record.key), name), { force: true });
+      // One that cannot be read is left alone: whether it runs cannot be told.
+      if (!record || record.createTime > cutoff || (await this.#isRunning(record))) continue;
+      await rm(join(this.#keyDir(record.key), name), { force: true });
       await Promise.all(['.json', '.json.exit', '.log'].map((suffix) => rm(join(this.#dir, 'executions', `${name}${suffix}`), { force: true })));
     }
   }
@@ -153,7 +155,7 @@ export class LocalCodeJobLauncher implements CodeJobLauncher {
 
   /** The execution's process: its recorded pid, or (a launch that died before recording it) found by its command line. */
   async #livePid(record: ExecutionRecord): Promise<number | undefined> {
-    const isOurs = async (pid: number | string) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').includes(record.name);
+    const isOurs = (pid: number | string) => isExecutionShell(pid, record.name);
     if (record.pid !== undefined) return (await isOurs(record.pid)) ? record.pid : undefined;
     for (const entry of await readdir('/proc').catch(() => [])) {
       if (/^\d+$/.test(entry) && (await isOurs(entry))) return Number(entry);
@@ -188,4 +190,18 @@ async function spawnDetached(file: string, args: string[], options: SpawnOptions
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/**
+ * True when `pid` is the shell of execution `name`: its command line is the launch's (`/bin/sh`,
+ * the `agentline-code-exec` marker, the execution's name last) and it leads its own session and
+ * process group, as a detached launch does. A reused pid, or someone's `grep local-…`, is not.
+ */
+async function isExecutionShell(pid: number | string, name: string): Promise<boolean> {
+  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').filter((arg) => arg !== '');
+  if (argv[0] !== '/bin/sh' || argv[3] !== 'agentline-code-exec' || argv.at(-1) !== name) return false;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // "pid (comm) state ppid pgrp session …": comm may hold anything, so read after its last ')'.
+  const [, , pgrp, session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return pgrp === String(pid) && session === String(pid);
 }

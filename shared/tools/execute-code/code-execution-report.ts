@@ -38,9 +38,9 @@ export async function readReport(artifacts: ArtifactStore, scope: ArtifactScope,
  * version, or that this call did not write (its provenance is another step's), is left out and
  * said so.
  */
-export async function resultOfReport(artifacts: ArtifactStore, scope: ArtifactScope, report: CodeExecutionReport): Promise<ToolResult> {
+export async function resultOfReport(artifacts: ArtifactStore, scope: ArtifactScope, report: CodeExecutionReport, call: { runId: string; stepId: string }): Promise<ToolResult> {
   if (report.failure !== undefined) return { response: { error: `The code could not be run: ${report.failure}` } };
-  const [runId, stepId] = report.key.split('/');
+  const { runId, stepId } = call;
   // One listing describes every file at its latest version; a file saved again since (a parallel call) is asked for by version.
   const latest = new Map((report.files.length > 0 ? await artifacts.list(scope) : []).map((stored) => [stored.name, stored]));
   const stored = await Promise.all(

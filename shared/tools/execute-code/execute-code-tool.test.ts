@@ -56,6 +56,16 @@ describe('execute_code', () => {
     expect(executionsOf(context.idempotencyKey)).toHaveLength(1);
   });
 
+  it('answers a retry with the report an earlier attempt\'s execution saved, without looking for or starting an execution', async () => {
+    const { tool, context, report } = setUp();
+    await tool.start(input, context, false);
+    await report();
+    const listed = server.calls.filter((call) => call.method === 'ListExecutions').length;
+    expect(await tool.start(input, context, true)).toMatchObject({ kind: 'done', result: { response: { exit_code: 0, stdout: '15\n' } } });
+    expect(server.calls.filter((call) => call.method === 'ListExecutions')).toHaveLength(listed);
+    expect(executionsOf(context.idempotencyKey)).toHaveLength(1);
+  });
+
   it('answers with the job\'s report, its duration counted as compute', async () => {
     const { tool, context, report } = setUp();
     const started = (await tool.start(input, context, false)) as { taskId: string; startTime: number };

@@ -14,7 +14,7 @@ import {
 import { defaultSandboxLimits, type SandboxLimits } from '../../domain/code-execution/sandbox-limits.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { CodeJobLauncher } from '../../ports/code-job-launcher.ts';
-import { ToolFailure, type LongRunningProgress, type LongRunningTask, type LongRunningTool, type ToolContext } from '../tool.ts';
+import { ToolFailure, type LongRunningProgress, type LongRunningTask, type LongRunningTool, type ToolContext, type ToolResult } from '../tool.ts';
 import { readReport, resultOfReport } from './code-execution-report.ts';
 
 export const executeCodeInputSchema = z.object({
@@ -65,23 +65,46 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
     return setup;
   };
 
-  async function follow(_input: ExecuteCodeInput, task: LongRunningTask, context: ToolContext): Promise<LongRunningProgress> {
-    const { artifacts, launcher } = configured();
+  /** The call's result when its job has reported, checked as input; undefined while it has not. */
+  async function reported(context: ToolContext): Promise<ToolResult | undefined> {
+    const { artifacts } = configured();
     const scope = scopeOf(context);
     const report = await readReport(artifacts, scope, context.idempotencyKey);
-    if (report) return { kind: 'done', result: await resultOfReport(artifacts, scope, report) };
-    const state = await launcher.state(task.taskId);
+    return report && resultOfReport(artifacts, scope, report, context);
+  }
+
+  /**
+   * Stops an execution whose result is no longer waited for, so it writes nothing more into the
+   * run; what it says is part of the call's answer. Best effort: a refusal (no permission, say) is
+   * said, not retried forever; only a launcher that is unreachable for now is tried again.
+   */
+  async function stop(taskId: string): Promise<string> {
+    try {
+      await configured().launcher.cancel(taskId);
+      return 'cancelled';
+    } catch (error) {
+      if (error instanceof TransientError) throw error;
+      return `could not be cancelled: ${(error as Error).message.slice(0, 300)}`;
+    }
+  }
+
+  async function follow(_input: ExecuteCodeInput, task: LongRunningTask, context: ToolContext): Promise<LongRunningProgress> {
+    const done = await reported(context);
+    if (done) return { kind: 'done', result: done };
+    const state = await configured().launcher.state(task.taskId);
     const now = context.now();
     if (state.kind === 'running') {
       const deadline = task.startTime + maxWaitMs;
       if (now < deadline) return { kind: 'running', ...task, recheckTime: Math.min(now + recheckMs, deadline) };
-      // Given up on: stopped, so it writes nothing more into the run.
-      await launcher.cancel(task.taskId);
-      return lost(`did not report within ${Math.round(maxWaitMs / 1000)} s of its start and was cancelled`, task);
+      const stopped = await stop(task.taskId);
+      // It may have reported while it was being stopped: a result is never thrown away.
+      const justNow = await reported(context);
+      if (justNow) return { kind: 'done', result: justNow };
+      return lost(`did not report within ${Math.round(maxWaitMs / 1000)} s of its start and ${stopped === 'cancelled' ? 'was cancelled' : stopped}`, task);
     }
     // It ended: its report, if any, was saved before it did (read again, in case that was just now).
-    const late = await readReport(artifacts, scope, context.idempotencyKey);
-    if (late) return { kind: 'done', result: await resultOfReport(artifacts, scope, late) };
+    const late = await reported(context);
+    if (late) return { kind: 'done', result: late };
     return lost(state.kind === 'missing' ? 'can no longer be found' : `ended (${state.kind}) without reporting`, task);
   }
 
@@ -99,7 +122,10 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
       const key = context.idempotencyKey;
       const now = context.now();
       if (prior) {
-        // An earlier attempt may have launched it before it could record so: follow that one.
+        // An earlier attempt may have launched it before it could record so: its report, if it
+        // has one (even once the execution itself is no longer listed), else the execution to follow.
+        const done = await reported(context);
+        if (done) return { kind: 'done', result: done };
         const earlier = await launcher.find(key, context.intentTime ?? now - maxWaitMs);
         if (earlier) return follow(input, { taskId: earlier, startTime: context.intentTime ?? now }, context);
       }
@@ -128,16 +154,15 @@ export function createExecuteCodeTool(setup: CodeExecutionSetup | undefined): Lo
     },
     follow,
     async settle(task, context) {
-      const { artifacts, launcher } = configured();
-      const scope = scopeOf(context);
-      const report = await readReport(artifacts, scope, context.idempotencyKey);
-      if (report) return (await resultOfReport(artifacts, scope, report)).response;
+      const done = await reported(context);
+      if (done) return done.response;
       // Launched by an attempt that died before it could record the execution: say so, never "not run".
-      const taskId = task?.taskId ?? (await launcher.find(context.idempotencyKey, context.intentTime ?? context.now() - maxWaitMs));
+      const taskId = task?.taskId ?? (await configured().launcher.find(context.idempotencyKey, context.intentTime ?? context.now() - maxWaitMs));
       if (!taskId) return { error: 'The run ended before the code ran, or while it was being started' };
-      // Its result is not wanted: stopped, so it writes nothing into the ended run.
-      await launcher.cancel(taskId);
-      return { error: `The run ended while the code was running (execution ${taskId}, cancelled); its result was not waited for` };
+      const stopped = await stop(taskId);
+      const justNow = await reported(context);
+      if (justNow) return justNow.response;
+      return { error: `The run ended while the code was running (execution ${taskId}, ${stopped}); its result was not waited for` };
     },
   };
 }
