@@ -51,6 +51,7 @@ export async function measureCodeJob(samples: number): Promise<CodeJobFigures> {
     for (let sample = 0; sample < samples; sample++) warm.push(await once());
     return { coldMs, warmMs: median(warm), samples };
   } finally {
-    await rm(folder, { recursive: true, force: true });
+    // The last job's shell may still be writing its exit status: removal retries past that.
+    await rm(folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
