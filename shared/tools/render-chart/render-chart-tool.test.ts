@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { startRecordingServer } from '../../testing/recording-server.ts';
 import { InMemoryArtifactStore } from '../../adapters/in-memory/in-memory-artifact-store.ts';
 import { executeToolCall } from '../execute-tool-call.ts';
 import type { ToolContext } from '../tool.ts';
@@ -68,13 +67,8 @@ describe('render_chart', () => {
   });
 
   it('refuses a lookup whose data names a URL, and fetches nothing, not for an image mark either', async () => {
-    const requested: string[] = [];
-    const server = createServer((request, response) => {
-      requested.push(request.url ?? '');
-      response.end('[]');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = await startRecordingServer('[]');
+    const base = server.url;
     try {
       const image = { data: { values: [{ u: `${base}/secret.png` }] }, mark: 'image', encoding: { url: { field: 'u', type: 'nominal' } }, width: 50, height: 50 };
       const imageResult = (await draw(image)).result;
@@ -82,7 +76,7 @@ describe('render_chart', () => {
       expect(JSON.stringify(imageResult)).not.toMatch(/secret/);
       const lookup = { data: { values: sales }, transform: [{ lookup: 'quarter', from: { data: { url: `${base}/more.json` }, key: 'quarter' } }], mark: 'bar' };
       expect((await draw(lookup)).result).toEqual({ error: `Data must be inline ("values"): spec.transform[0].from.data.url would load from elsewhere, which charts may not do` });
-      expect(requested).toEqual([]);
+      expect(server.requested).toEqual([]);
     } finally {
       server.close();
     }
