@@ -3,6 +3,7 @@ import type { ArtifactMetadata } from '../../domain/artifacts/artifact.ts';
 import type { ArtifactStore, SaveArtifact } from '../../ports/artifact-store.ts';
 import { OutputWithFiles, ToolFailure, type RepeatableTool, type ToolContext } from '../tool.ts';
 import { artifactScopeOfCall } from '../artifact-scope-of-call.ts';
+import { ChartThread, type chartThreadLimits } from './chart-thread.ts';
 
 export const renderChartToolName = 'render_chart';
 
@@ -25,7 +26,9 @@ export type RenderChartInput = z.infer<typeof renderChartInputSchema>;
  * Repeatable: a retried call finds the files this call saved (by their provenance) instead of
  * saving them again, and drawing has no other effect.
  */
-export function createRenderChartTool(artifacts: ArtifactStore | undefined): RepeatableTool<RenderChartInput> {
+export function createRenderChartTool(artifacts: ArtifactStore | undefined, options: { drawLimits?: typeof chartThreadLimits } = {}): RepeatableTool<RenderChartInput> {
+  // Started at the first chart (vega loads there), not at every cold start of the functions that hold the tools.
+  const thread = new ChartThread(options.drawLimits);
   return {
     name: renderChartToolName,
     description:
@@ -35,9 +38,7 @@ export function createRenderChartTool(artifacts: ArtifactStore | undefined): Rep
     repeatable: true,
     async execute(input, context) {
       if (!artifacts) throw new ToolFailure('Charts are not set up on this deployment (it keeps no files)');
-      // vega is loaded at the first chart, not at every cold start of the functions that hold the tools.
-      const { renderVegaLite } = await import('./render-vega-lite.ts');
-      const chart = await renderVegaLite(input.spec, input.scale);
+      const chart = await thread.draw(input.spec, input.scale);
       const provenance = { runId: context.runId, stepId: context.stepId, tool: renderChartToolName };
       const save = (file: Omit<SaveArtifact, 'provenance'>) => savedOnce(artifacts, context, { ...file, provenance });
       const png = await save({ name: `${input.name}.png`, data: chart.png, contentType: 'image/png' });
