@@ -43,8 +43,13 @@ function trackingModel(options: { hold?: boolean } = {}) {
   return model;
 }
 
-function start(model: ModelClient, readSource: typeof readBatchSource = readBatchSource, batchPolicy: BatchPolicy = { localFiles: true, buckets: 'any', httpCallbacks: true }) {
-  const world = createInMemoryWorld({ model });
+function start(
+  model: ModelClient,
+  readSource: typeof readBatchSource = readBatchSource,
+  batchPolicy: BatchPolicy = { localFiles: true, buckets: 'any', httpCallbacks: true },
+  random: () => number = Math.random,
+) {
+  const world = createInMemoryWorld({ model, random });
   const api = createApiHandlersOverWorld(world);
   // The batch workers as deployed, over the world's database and queue (with the source read through `readSource`).
   const workers = createBatchHandlers(
@@ -185,7 +190,8 @@ describe('batches', () => {
   it("POSTs a batch's outcome to its callback once it ends, signed with its user's secret, and shows the delivery in its view", async () => {
     const hook = await startCallbackReceiver([503, 204]);
     try {
-      const { world, call } = start(trackingModel());
+      // No jitter: the retried delivery is due at its first backoff, not anywhere up to the cap.
+      const { world, call } = start(trackingModel(), readBatchSource, undefined, () => 0);
       const batch = await call('POST', 'batches', { agent, items: items(6), inputTemplate: 'Item {{ n }}', concurrency: 2, callback: { url: hook.url } });
       await world.queue.idle();
       await expect.poll(async () => (await call('GET', batch['name']))['callback']?.state, { timeout: 10_000 }).toBe('DELIVERED');
@@ -227,7 +233,8 @@ describe('batches', () => {
         if (++reads === 2) throw new InvalidInputError('line 201 is not JSON', { code: 'SOURCE_UNREADABLE' });
         return readBatchSource(...args);
       };
-      const { world, call } = start(model, secondChunkBroken);
+      // A fixed jitter: the retry comes a second after the refused attempt, after the items are let go.
+      const { world, call } = start(model, secondChunkBroken, undefined, () => 0.2);
       const batch = await call('POST', 'batches', { agent, items: items(300), inputTemplate: 'Item {{ n }}', concurrency: 2, callback: { url: hook.url } });
       await expect.poll(() => hook.received.length, { timeout: 10_000 }).toBe(1);
       model.release();

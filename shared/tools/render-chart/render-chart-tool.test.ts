@@ -97,7 +97,7 @@ describe('render_chart', () => {
     expect((await draw(huge, { scale: 2 })).result).toMatchObject({ error: expect.stringMatching(/^The chart would be 6000×200 pixels, over the limit of 4096/) });
   });
 
-  it('stops a specification that would compute without end, in its own thread, and draws the next chart', async () => {
+  it('stops a specification that would compute without end, in its own process, and draws the next chart', async () => {
     const artifacts = new InMemoryArtifactStore();
     const tool = createRenderChartTool(artifacts, { drawLimits: { ms: 2_000, heapMb: 256 } });
     // A billion generated rows: past the time limit (or the heap's) long before it could finish.
@@ -106,6 +106,15 @@ describe('render_chart', () => {
     const bars = { data: { values: sales }, mark: 'bar', encoding: { x: { field: 'quarter', type: 'nominal' }, y: { field: 'revenue', type: 'quantitative' } } };
     expect(await executeToolCall(tool, { spec: bars }, { ...context, stepId: '5-tool-0' })).toMatchObject({ output: { files: [{ name: 'chart.png' }, { name: 'chart.svg' }] } });
   });
+
+  it('stops a specification that outgrows its heap in its own process, the step going on, and draws the next chart', async () => {
+    const tool = createRenderChartTool(new InMemoryArtifactStore(), { drawLimits: { ms: 60_000, heapMb: 64 } });
+    // Ten million rows of a few objects each: far past 64 MB, and quickly.
+    const growing = { data: { sequence: { start: 0, stop: 1e7 } }, mark: 'point', encoding: { x: { field: 'data', type: 'quantitative' } } };
+    expect(await executeToolCall(tool, { spec: growing }, context)).toEqual({ error: 'The chart needed more than 64 MB to draw and was stopped' });
+    const bars = { data: { values: sales }, mark: 'bar', encoding: { x: { field: 'quarter', type: 'nominal' }, y: { field: 'revenue', type: 'quantitative' } } };
+    expect(await executeToolCall(tool, { spec: bars }, { ...context, stepId: '5-tool-0' })).toMatchObject({ output: { files: [{ name: 'chart.png' }, { name: 'chart.svg' }] } });
+  }, 30_000);
 
   it('saves its files once when its call is retried, and says so where no files are kept', async () => {
     const artifacts = new InMemoryArtifactStore();

@@ -3,7 +3,7 @@ import type { ArtifactMetadata } from '../../domain/artifacts/artifact.ts';
 import type { ArtifactStore, SaveArtifact } from '../../ports/artifact-store.ts';
 import { OutputWithFiles, ToolFailure, type RepeatableTool, type ToolContext } from '../tool.ts';
 import { artifactScopeOfCall } from '../artifact-scope-of-call.ts';
-import { ChartThread, type chartThreadLimits } from './chart-thread.ts';
+import { ChartProcess, type chartDrawLimits } from './chart-process.ts';
 
 export const renderChartToolName = 'render_chart';
 
@@ -26,9 +26,9 @@ export type RenderChartInput = z.infer<typeof renderChartInputSchema>;
  * Repeatable: a retried call finds the files this call saved (by their provenance) instead of
  * saving them again, and drawing has no other effect.
  */
-export function createRenderChartTool(artifacts: ArtifactStore | undefined, options: { drawLimits?: typeof chartThreadLimits } = {}): RepeatableTool<RenderChartInput> {
+export function createRenderChartTool(artifacts: ArtifactStore | undefined, options: { drawLimits?: typeof chartDrawLimits } = {}): RepeatableTool<RenderChartInput> {
   // Started at the first chart (vega loads there), not at every cold start of the functions that hold the tools.
-  const thread = new ChartThread(options.drawLimits);
+  const drawer = new ChartProcess(options.drawLimits);
   return {
     name: renderChartToolName,
     description:
@@ -38,7 +38,7 @@ export function createRenderChartTool(artifacts: ArtifactStore | undefined, opti
     repeatable: true,
     async execute(input, context) {
       if (!artifacts) throw new ToolFailure('Charts are not set up on this deployment (it keeps no files)');
-      const chart = await thread.draw(input.spec, input.scale);
+      const chart = await drawer.draw(input.spec, input.scale);
       const provenance = { runId: context.runId, stepId: context.stepId, tool: renderChartToolName };
       const save = (file: Omit<SaveArtifact, 'provenance'>) => savedOnce(artifacts, context, { ...file, provenance });
       const png = await save({ name: `${input.name}.png`, data: chart.png, contentType: 'image/png' });
