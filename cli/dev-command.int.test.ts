@@ -19,6 +19,8 @@ afterEach(() => {
   for (const child of started.splice(0)) child.kill('SIGKILL');
   for (const pid of leftovers.splice(0)) if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
 });
+/** A case starts a whole stack (up to a minute) and stops it (up to another): more than the project's default. */
+const stackCaseTimeoutMs = 150_000;
 afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
 
 /** The system Node when it is older than the CLI needs (the hand-over path); undefined otherwise. */
@@ -72,7 +74,8 @@ async function startDev(command: string, args: string[], options: { detached?: b
   expect(tree.length).toBeGreaterThanOrEqual(4); // wrapper(s), the CLI, the guardian, two JVMs
   const stackFile = join(home, '.agentline', 'dev-stack.json');
   const stoppedGracefully = async () => {
-    await until(() => !tree.some(isProcessAlive), 30_000);
+    // The stop exports both emulators' data: on a loaded machine that alone takes many seconds.
+    await until(() => !tree.some(isProcessAlive), 60_000);
     expect((await readdir(dataDir)).filter((name) => name.startsWith('snapshot-'))).toHaveLength(1);
     // The CLI's own cleanup removes the stack file: it stopped gracefully, not killed.
     await expect(readFile(stackFile)).rejects.toThrow(/ENOENT/);
@@ -91,7 +94,7 @@ describe('agentline dev run by npm', () => {
     const { wrapper, stoppedGracefully } = await startDev(command!, args);
     wrapper.kill(signal);
     await stoppedGracefully();
-  });
+  }, stackCaseTimeoutMs);
 });
 
 // SIGHUP is passed on exactly as SIGTERM is (bin/agentline.js); not repeated here, each case costs a stack.
@@ -105,7 +108,7 @@ describe.skipIf(olderSystemNode() === undefined)('agentline dev on an older syst
     const { wrapper, stoppedGracefully } = await startDev(olderSystemNode()!, [agentline, 'dev'], { detached: true });
     process.kill(target === 'wrapper' ? wrapper.pid! : -wrapper.pid!, signal);
     await stoppedGracefully();
-  });
+  }, stackCaseTimeoutMs);
 
   it('keeps running under nohup when the shell that started it exits', async () => {
     const { home, env } = await freshHome();
@@ -124,6 +127,6 @@ describe.skipIf(olderSystemNode() === undefined)('agentline dev on an older syst
     expect(tree.filter(isProcessAlive)).toEqual(tree);
 
     process.kill(wrapper, 'SIGTERM');
-    await until(() => !tree.some(isProcessAlive), 30_000);
-  });
+    await until(() => !tree.some(isProcessAlive), 60_000);
+  }, stackCaseTimeoutMs);
 });

@@ -17,11 +17,14 @@ import { sampleRun } from '../testing/run-fixtures.ts';
 import { InMemorySchedulerJobs } from '../adapters/in-memory/in-memory-scheduler-jobs.ts';
 import { InMemoryBatchStore } from '../adapters/in-memory/in-memory-batch-store.ts';
 import { InMemoryCallbackStore } from '../adapters/in-memory/in-memory-callback-store.ts';
+import { InMemoryArtifactStore } from '../adapters/in-memory/in-memory-artifact-store.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
+import { deriveRunId } from '../domain/submission.ts';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
 
 /** The API and its deploy worker over in-memory adapters: Pub/Sub push semantics included. */
-function createWorld({ maxAgentsPerUser = 100 } = {}) {
+function createWorld({ maxAgentsPerUser = 100, artifacts }: { maxAgentsPerUser?: number; artifacts?: ArtifactStore } = {}) {
   const documents = new InMemoryDocuments();
   const registry = new InMemoryAgentRegistry(documents);
   const agents = new InMemoryAgentCatalog(documents);
@@ -54,6 +57,7 @@ function createWorld({ maxAgentsPerUser = 100 } = {}) {
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },
+    ...(artifacts ? { artifacts } : {}),
   });
   queue.subscribe('agent-deploy', handlers.deployAgent);
   const call = async (user: string, method: string, path: string, body?: unknown, query: Record<string, string> = {}) => {
@@ -212,6 +216,32 @@ describe('a run created through the API before the submission step has written i
     expect(denied.status).toBe(403);
     expect((await world.call('bob', 'GET', `${run.name}:wait`, undefined, { timeout: '1' })).status).toBe(403);
     expect((await world.call('bob', 'POST', `${run.name}:cancel`, {})).status).toBe(403);
+  });
+
+  it('refuses input files it cannot keep before claiming the run, so no QUEUED run is left behind, naming the problem', async () => {
+    const runName = `runs/${deriveRunId({ idempotencyKey: 'req-files', userId: 'ada', topic: 'trusted' }, 'req-files')}`;
+    const create = (world: ReturnType<typeof createWorld>, files: unknown[]) =>
+      world.call('ada', 'POST', 'runs', { agent: { configYaml: 'name: a\ninstruction: Hi.\n', fileName: 'a.yaml' }, input: 'hello', files }, { requestId: 'req-files' });
+    const file = (name: string, bytes = 3) => ({ name, data: Buffer.alloc(bytes, 'a').toString('base64') });
+    const refusals: [ReturnType<typeof createWorld>, unknown[], number, RegExp][] = [
+      [createWorld(), [file('a.csv')], 400, /keeps no files/],
+      [createWorld({ artifacts: new InMemoryArtifactStore() }), [file('executions/x.json')], 400, /^files\[0\]\.name: executions\/x\.json is under a name the pipeline keeps for itself/],
+      [createWorld({ artifacts: new InMemoryArtifactStore() }), [file('a.csv'), file('a.csv')], 400, /^files: two files have the same name$/],
+      [createWorld({ artifacts: new InMemoryArtifactStore() }), [file('a.bin', 5_300_000), file('b.bin', 5_300_000)], 400, /^files: 10600000 bytes in all; the limit is 10485760$/],
+    ];
+    for (const [world, files, status, message] of refusals) {
+      const answer = await create(world, files);
+      expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(status);
+      expect((answer.body as { error: { message: string } }).error.message).toMatch(message);
+      // An admin is told a run does not exist only when not even its claim was written.
+      expect((await world.call('root', 'GET', runName)).status).toBe(404);
+      expect(world.submitted).toEqual([]);
+    }
+    // Once the files are right, the same request id starts the run.
+    const world = createWorld({ artifacts: new InMemoryArtifactStore() });
+    expect((await create(world, [file('executions/x.json')])).status).toBe(400);
+    expect((await create(world, [file('a.csv')])).body).toMatchObject({ name: runName, state: 'QUEUED' });
+    expect(world.submitted[0]!.inputFiles).toEqual([{ name: 'a.csv', version: 0, contentType: 'text/csv' }]);
   });
 
   it('answers a repeated create with the first claim, publishing the submission again (the submission step is idempotent)', async () => {

@@ -15,15 +15,20 @@ export const inputFilesSchema = z
   .max(maxInputFiles);
 export type InputFiles = z.infer<typeof inputFilesSchema>;
 
+/** A run's input files once checked: decoded, named, typed and within the limits. */
+export interface CheckedInputFiles {
+  artifacts: NonNullable<ApiDeps['artifacts']>;
+  files: { name: string; contentType: string; data: Buffer }[];
+}
+
 /**
- * Saves a new run's input files in its scope (docs/architecture.md, "Artifacts") before the run is
- * published, and answers the references its submission carries. Every name and type is checked,
- * and the total size, before anything is saved.
+ * Checks a new run's input files (docs/architecture.md, "Artifacts") — that files are kept here,
+ * every name and type, no two alike, the total size — before anything of the run is written, so a
+ * refused file leaves no claimed run behind waiting for a submission that never comes.
  */
-export async function saveInputFiles(deps: Pick<ApiDeps, 'artifacts'>, scope: ArtifactScope & { runId: string }, files: InputFiles): Promise<ArtifactPart[]> {
-  if (files.length === 0) return [];
+export function checkInputFiles(deps: Pick<ApiDeps, 'artifacts'>, files: InputFiles): CheckedInputFiles | undefined {
+  if (files.length === 0) return undefined;
   if (!deps.artifacts) throw new FailedPreconditionError('This deployment keeps no files (no artifact store is configured), so a run cannot take files', { code: 'ARTIFACTS_NOT_CONFIGURED' });
-  const artifacts = deps.artifacts;
   const decoded = files.map((file, index) => {
     try {
       checkArtifactName(file.name);
@@ -36,7 +41,12 @@ export async function saveInputFiles(deps: Pick<ApiDeps, 'artifacts'>, scope: Ar
   if (new Set(decoded.map((file) => file.name)).size !== decoded.length) throw new InvalidInputError('files: two files have the same name', { code: 'INVALID_RUN' });
   const total = decoded.reduce((sum, file) => sum + file.data.length, 0);
   if (total > maxInputFileBytes) throw new InvalidInputError(`files: ${total} bytes in all; the limit is ${maxInputFileBytes}`, { code: 'INVALID_RUN' });
-  const saved = await Promise.all(decoded.map((file) => artifacts.save(scope, { ...file, provenance: { runId: scope.runId } })));
-  return saved.map((metadata) => ({ name: metadata.name, version: metadata.version, contentType: metadata.contentType }));
+  return { artifacts: deps.artifacts, files: decoded };
 }
 
+/** Saves checked input files in the new run's scope and answers the references its submission carries. */
+export async function saveInputFiles(checked: CheckedInputFiles | undefined, scope: ArtifactScope & { runId: string }): Promise<ArtifactPart[]> {
+  if (!checked) return [];
+  const saved = await Promise.all(checked.files.map((file) => checked.artifacts.save(scope, { ...file, provenance: { runId: scope.runId } })));
+  return saved.map((metadata) => ({ name: metadata.name, version: metadata.version, contentType: metadata.contentType }));
+}

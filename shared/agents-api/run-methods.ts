@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Caller } from '../domain/agents/permissions.ts';
 import { artifactScopeOfRun } from '../domain/artifacts/run-scope.ts';
-import { inputFilesSchema, saveInputFiles } from './input-files.ts';
+import { checkInputFiles, inputFilesSchema, saveInputFiles } from './input-files.ts';
 import { maxApiBodyBytes } from './read-request-body.ts';
 import { parsePageSize } from '../domain/agents/list-request.ts';
 import { readPageCursor } from '../domain/agents/page-token.ts';
@@ -52,6 +52,7 @@ export async function createRun(deps: Deps, caller: Caller, requestId: string | 
   if (fieldBytes > maxApiBodyBytes) {
     throw new PayloadTooLargeError(`The request body is larger than ${maxApiBodyBytes} bytes without its files`, { code: 'BODY_TOO_LARGE', metadata: { maxBytes: String(maxApiBodyBytes) } });
   }
+  const checkedFiles = checkInputFiles(deps, files ?? []);
   const submission: Submission = { schemaVersion: 1, ...fields, userId: caller.userId, idempotencyKey: key };
   const agentName = 'name' in submission.agent ? submission.agent.name : (submission.agent.fileName ?? 'inline');
   const claim = await deps.runs.claimRunOwner({
@@ -63,10 +64,10 @@ export async function createRun(deps: Deps, caller: Caller, requestId: string | 
     ...(submission.sessionId ? { sessionId: submission.sessionId } : {}),
     createTime: deps.clock.now(),
   });
-  // Saved after the claim (so only the run's owner reaches them) and before the run exists; a
-  // create retried after a failure here saves them again, as later versions, and the run that
-  // starts refers to the versions its own submission names.
-  const inputFiles = await saveInputFiles(deps, { ...artifactScopeOfRun({ runId, userId: caller.userId, ...(submission.sessionId ? { sessionId: submission.sessionId } : {}) }), runId }, files ?? []);
+  // Checked before the claim, saved after it (so only the run's owner reaches them) and before the
+  // run exists; a create retried after a failure here saves them again, as later versions, and the
+  // run that starts refers to the versions its own submission names.
+  const inputFiles = await saveInputFiles(checkedFiles, { ...artifactScopeOfRun({ runId, userId: caller.userId, ...(submission.sessionId ? { sessionId: submission.sessionId } : {}) }), runId });
   await deps.submissions.publish({ ...submission, ...(inputFiles.length > 0 ? { inputFiles } : {}) });
   return pendingRunView(claim);
 }
