@@ -28,13 +28,21 @@ export class FileDownload {
 export async function listRunArtifacts(deps: Pick<ApiDeps, 'runs' | 'artifacts'>, caller: Caller, runId: string) {
   const scope = await authorizedScope(deps, caller, runId);
   const listed = await storeOf(deps).list(scope);
-  return { artifacts: listed.filter((artifact) => !artifact.name.startsWith('executions/')).map(artifactView) };
+  return { artifacts: listed.filter((artifact) => !isExecutionRecord(artifact.name)).map(artifactView) };
+}
+
+/** Code execution's requests and reports: the pipeline's records, neither listed nor downloaded. */
+function isExecutionRecord(name: string): boolean {
+  return name.startsWith('executions/');
 }
 
 /** `runs.getArtifact`: one file's bytes (the latest version, or `version`), as an attachment. */
 export async function getRunArtifact(deps: Pick<ApiDeps, 'runs' | 'artifacts'>, caller: Caller, runId: string, name: string, version: string | undefined): Promise<FileDownload> {
   const scope = await authorizedScope(deps, caller, runId);
   checkArtifactName(name);
+  if (isExecutionRecord(name)) {
+    throw new NotFoundError(`${name} is a record code execution keeps for itself, not a file of ${runName(runId)}`, { code: 'ARTIFACT_NOT_FOUND', metadata: { run: runName(runId), artifact: name } });
+  }
   const number = version === undefined ? undefined : Number(version);
   if (number !== undefined && !(Number.isInteger(number) && number >= 0)) throw new InvalidInputError(`version must be a whole number, got "${version}"`, { code: 'INVALID_ARGUMENT' });
   const found = await storeOf(deps).load(scope, name, number);

@@ -13,7 +13,7 @@ export interface TestApiCall {
   headers?: Record<string, string>;
 }
 
-/** Sends `call` through the API's router as an HTTP client would; resolves with the status and the JSON body. */
+/** Sends `call` through the API's router as an HTTP client would; resolves with the status and the JSON body (a download's bytes). */
 export async function callApi(api: ApiFetch, call: TestApiCall): Promise<{ status: number; body: unknown }> {
   const url = new URL(`http://api.test${call.path}`);
   for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
@@ -22,5 +22,6 @@ export async function callApi(api: ApiFetch, call: TestApiCall): Promise<{ statu
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   const body = call.rawBody ?? (call.body !== undefined ? JSON.stringify(call.body) : undefined);
   const response = await api(new Request(url, { method: call.method, headers, ...(body !== undefined ? { body } : {}) }));
-  return { status: response.status, body: await response.json() };
+  const json = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+  return { status: response.status, body: json ? await response.json() : Buffer.from(await response.arrayBuffer()) };
 }
