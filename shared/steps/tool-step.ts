@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import type { ArtifactMetadata, ArtifactScope } from '../domain/artifacts/artifact.ts';
+import type { ArtifactStore, SaveArtifact } from '../ports/artifact-store.ts';
 import type { Run } from '../domain/run.ts';
 import { artifactScopeOfRun } from '../domain/artifacts/run-scope.ts';
 import type { Step, ToolIntent } from '../domain/step.ts';
@@ -98,10 +101,11 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
 /**
  * The most bytes (of JSON) a tool's response may have where it is recorded: on the step document
  * and, with the turn's other calls, in one conversation event, each a Firestore document of at
- * most 1 MiB. So a call gets its share of 900 KB, and at most 400 KB.
+ * most 1 MiB. So a call gets its share of 900 KB, and at most 400 KB — and, since its step
+ * document also holds the call's arguments, never more than what they leave of 900 KB.
  */
-export function maxToolResponseBytes(callCount: number): number {
-  return Math.min(400_000, Math.floor(900_000 / Math.max(1, callCount)));
+export function maxToolResponseBytes(callCount: number, argumentBytes = 0): number {
+  return Math.max(0, Math.min(400_000, Math.floor(900_000 / Math.max(1, callCount)), 900_000 - argumentBytes));
 }
 
 /** How much of a response too large to record the model sees in its place. */
@@ -117,10 +121,10 @@ async function recordable(deps: ToolDeps, run: Run, step: Step, response: Record
   const name = step.input!.functionCall.name;
   const json = JSON.stringify(response);
   const bytes = Buffer.byteLength(json);
-  const limit = maxToolResponseBytes(step.input?.callCount ?? 1);
+  const limit = maxToolResponseBytes(step.input?.callCount ?? 1, Buffer.byteLength(JSON.stringify(step.input!.functionCall.args ?? {})));
   if (bytes <= limit) return response;
   if (!deps.artifacts) return { error: `${name} completed, but its result is ${bytes} bytes of JSON, over the ${limit}-byte limit of a recorded tool result, and this deployment keeps no files to hold it` };
-  const saved = await deps.artifacts.save(artifactScopeOfRun(run), {
+  const saved = await savedOnce(deps.artifacts, artifactScopeOfRun(run), {
     name: `tool-results/${run.runId}/${step.stepId}.json`,
     data: Buffer.from(json),
     contentType: 'application/json',
@@ -131,6 +135,17 @@ async function recordable(deps: ToolDeps, run: Run, step: Step, response: Record
     preview: json.slice(0, previewCharacters),
     note: `The result is ${bytes} bytes of JSON, too large to show whole: the preview is its first ${previewCharacters} characters. Pass "${saved.name}" in execute_code's input_files to work with all of it.`,
   };
+}
+
+/**
+ * The step's result file as saved: the latest version when an attempt of this step that never
+ * committed saved the same bytes (a redelivery, a crash after the save), else a new version.
+ */
+async function savedOnce(artifacts: ArtifactStore, scope: ArtifactScope, file: SaveArtifact): Promise<ArtifactMetadata> {
+  const latest = (await artifacts.versions(scope, file.name)).at(-1);
+  const earlier = latest === undefined ? undefined : await artifacts.metadata(scope, file.name, latest);
+  if (earlier && earlier.sha256 === createHash('sha256').update(file.data).digest('hex')) return earlier;
+  return artifacts.save(scope, file);
 }
 
 /**
