@@ -69,7 +69,8 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
       updateTime: now,
     };
 
-    const start = 'error' in prepared ? prepared : extendConversation(runId, [], conversationStart(history, submission, prepared.runConfig, now), now);
+    const startEvents = 'error' in prepared ? [] : conversationStart(history, submission, prepared.runConfig, now);
+    const start = 'error' in prepared ? prepared : extendConversation(runId, [], startEvents, now);
 
     const outbox = await deps.store.transact(async (tx) => {
       if (await tx.getRun(runId)) return { messages: [stepOutboxMessage(runId, planStepId)], repeat: true };
@@ -79,7 +80,8 @@ export function createSubmissionHandler(deps: SubmissionDeps, trust: SubmitterTr
         return { messages: failed.outbox, repeat: false };
       }
       tx.createRun(run);
-      tx.putEvents(runId, start.checkpoint.events);
+      // The events themselves: a start too large for the checkpoint leaves it empty (`inEvents`).
+      tx.putEvents(runId, startEvents);
       tx.putConversation(start.checkpoint);
       tx.createStep(newStep(runId, planStepId, now));
       return { messages: [stepOutboxMessage(runId, planStepId)], repeat: false };

@@ -50,8 +50,11 @@ export const configSchema = z.object({
   AGENTLINE_RETENTION_SECONDS: positiveNumber(30 * 86_400),
   /** The session history a run starts from: at most this many of the session's latest runs ... */
   AGENTLINE_SESSION_HISTORY_RUNS: positiveInt(20),
-  /** ... and of those, as many of the latest as fit in this many bytes of JSON. */
-  AGENTLINE_SESSION_HISTORY_BYTES: positiveInt(200_000),
+  /**
+   * ... and of those, as many of the latest as fit in this many bytes of JSON. At most 4 MB: the
+   * run's start writes them in one transaction, and a Firestore transaction holds at most 10 MiB.
+   */
+  AGENTLINE_SESSION_HISTORY_BYTES: z.coerce.number().int().positive().max(4_000_000, 'must be at most 4000000 (a run starts with its history in one Firestore transaction)').default(200_000),
   /** How overdue work must be before the sweeper re-drives it. */
   AGENTLINE_SWEEP_GRACE_SECONDS: positiveNumber(60),
   /** The most records of each kind one sweep handles. */

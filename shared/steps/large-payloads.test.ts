@@ -63,3 +63,19 @@ describe('a tool result too large to record', () => {
     expect(model.requests[2]!.contents.at(-1)!.parts[0]!.functionResponse!.response).toEqual({ output: 'z'.repeat(300_000) });
   });
 });
+
+describe('a session history larger than one checkpoint document', () => {
+  it('starts the next run of the session with all of it, kept in its event documents', async () => {
+    const parts = ['a', 'b', 'c'];
+    const model = new ScriptedModel([...parts.map((part) => modelCalls([{ name: 'large', args: { part, bytes: 390_000 } }])), modelText('read'), modelText('again')]);
+    world = createInMemoryWorld({ model, tools: [large as Tool], settings: { sessionWindow: { maxRuns: 20, maxBytes: 3_000_000 } } });
+    await world.waitForRun(world.submit({ agent, input: 'read', sessionId: 's1', userId: 'ada' }));
+    const second = await world.waitForRun(world.submit({ agent, input: 'and now?', sessionId: 's1', userId: 'ada' }));
+    expect(second).toMatchObject({ state: 'SUCCEEDED', output: { text: 'again' } });
+    expect(await world.store.getConversation(second.runId)).toMatchObject({ inEvents: true, eventCount: second.eventCount });
+    const contents = model.requests.at(-1)!.contents;
+    const outputs = contents.flatMap((content) => content.parts.flatMap((part) => (part.functionResponse ? [(part.functionResponse.response as { output: string }).output] : [])));
+    expect(outputs).toEqual(parts.map((part) => part.repeat(390_000)));
+    expect(contents.at(-1)!.parts[0]!.text).toBe('and now?');
+  });
+});
