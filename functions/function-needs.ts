@@ -7,6 +7,13 @@ import type { callbackFunctionNames } from './register-callback-function.ts';
 export type SecretName = 'page-token-key' | 'callback-signing-key';
 
 /** What one deployed function's code uses besides Firestore, which every function uses. */
+/**
+ * What a function does with runs' files: the model step only reads the files a conversation shows;
+ * the tool step and the API also create them (outputs, reports, input files). Versions are
+ * create-only, so no function replaces or deletes one.
+ */
+export type ArtifactAccess = 'none' | 'read' | 'readAndCreate';
+
 export interface FunctionNeeds {
   /** The outbox topics its handler can publish to (its own step topic again only through `delaysSteps`). */
   readonly publishes: readonly OutboxTopic[];
@@ -16,8 +23,8 @@ export interface FunctionNeeds {
   readonly callsModel: boolean;
   /** Creates, updates, pauses and deletes schedules' Cloud Scheduler jobs. */
   readonly managesSchedulerJobs: boolean;
-  /** Reads or writes runs' files (the ArtifactStore: the artifact bucket, deployed). */
-  readonly keepsArtifacts: boolean;
+  /** Runs' files (the ArtifactStore: the artifact bucket, deployed): none, read only, or read and created. */
+  readonly artifacts: ArtifactAccess;
   /** Starts and watches executions of the code-exec job (the CodeJobLauncher). */
   readonly launchesCodeJobs: boolean;
   /** Secrets its composition root reads. */
@@ -25,7 +32,7 @@ export interface FunctionNeeds {
 }
 
 function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
-  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, keepsArtifacts: false, launchesCodeJobs: false, secrets: [], ...uses };
+  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, artifacts: 'none', launchesCodeJobs: false, secrets: [], ...uses };
 }
 
 /**
@@ -53,11 +60,11 @@ export const functionNeeds = {
   // steps/model-step.ts: the model request (or a remote agent's task); the answer's tool calls or
   // the final memory step, or the outcome; retries and re-checks through the delay queue;
   // steps/artifact-parts.ts: the images function responses show, read from the artifact store.
-  modelStep: needs(['tool', 'memory', ...ending], { delaysSteps: true, callsModel: true, keepsArtifacts: true }),
+  modelStep: needs(['tool', 'memory', ...ending], { delaysSteps: true, callsModel: true, artifacts: 'read' }),
   // steps/tool-step.ts, steps/tool-turn-join.ts: the next model step once the turn's calls have
   // joined, or the outcome; retries and remote-task re-checks through the delay queue;
   // tools/execute-code/: code execution's request and report (artifacts), and the job's executions.
-  toolStep: needs(['model', ...ending], { delaysSteps: true, keepsArtifacts: true, launchesCodeJobs: true }),
+  toolStep: needs(['model', ...ending], { delaysSteps: true, artifacts: 'readAndCreate', launchesCodeJobs: true }),
   // steps/memory-step.ts: ends the run SUCCEEDED.
   memoryStep: needs([...ending]),
   // steps/handle-dead-letter.ts: fails the run.
@@ -75,7 +82,7 @@ export const functionNeeds = {
   // batches/batch-methods.ts: a batch's first fan-out, the outcome (and callback) of a batch
   // cancelled while nothing of it ran, and its running items' cancellations;
   // agents-api/input-files.ts, agents-api/artifact-methods.ts: runs' input files saved, and runs' files listed and downloaded.
-  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results', 'callback'], { secrets: ['page-token-key'], keepsArtifacts: true }),
+  agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results', 'callback'], { secrets: ['page-token-key'], artifacts: 'readAndCreate' }),
   // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
   deployAgent: needs(['agent-lifecycle']),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox

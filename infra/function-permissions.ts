@@ -14,8 +14,8 @@ const functionPermissionsSchema = z.strictObject({
   callsModel: z.boolean(),
   /** May create, update, pause and delete Cloud Scheduler jobs (schedules' jobs): roles/cloudscheduler.admin. */
   managesSchedulerJobs: z.boolean(),
-  /** Reads and writes runs' files in the artifact bucket: roles/storage.objectViewer and objectCreator on it. */
-  keepsArtifacts: z.boolean(),
+  /** Runs' files in the artifact bucket: read (roles/storage.objectViewer on it), or read and created (and objectCreator). */
+  artifacts: z.enum(['none', 'read', 'readAndCreate']),
   /** Starts, watches and cancels executions of the code-exec job: roles/run.jobsExecutorWithOverrides ("execute and cancel … with overrides") and roles/run.viewer on it. */
   launchesCodeJobs: z.boolean(),
   /** Secret Manager secrets it reads, as secret environment variables. */

@@ -51,7 +51,7 @@ locals {
     # Batches read Cloud Storage items only from these buckets (iam.tf: the fan-out may read exactly these).
     AGENTLINE_BATCH_BUCKETS = join(",", var.batch_buckets)
     # Runs' files, and the job execute_code launches (iam.tf: only the functions that declare
-    # keepsArtifacts and launchesCodeJobs may use them).
+    # artifacts and launchesCodeJobs may use them).
     AGENTLINE_ARTIFACT_BUCKET = google_storage_bucket.artifacts.name
     AGENTLINE_CODE_EXEC_JOB   = google_cloud_run_v2_job.code_exec.id
   }, var.function_environment)

@@ -12,8 +12,14 @@ locals {
   model_functions      = toset([for name, fn in local.function_permissions : name if fn.callsModel])
   delaying_functions   = toset([for name, fn in local.function_permissions : name if fn.delaysSteps])
   scheduler_managers   = toset([for name, fn in local.function_permissions : name if fn.managesSchedulerJobs])
+  # What each declared access to runs' files is granted on the artifact bucket.
+  artifact_roles = {
+    none          = []
+    read          = ["roles/storage.objectViewer"]
+    readAndCreate = ["roles/storage.objectViewer", "roles/storage.objectCreator"]
+  }
   artifact_access = merge([
-    for name, fn in local.function_permissions : { for role in ["roles/storage.objectViewer", "roles/storage.objectCreator"] : "${name} ${role}" => { function = name, role = role } } if fn.keepsArtifacts
+    for name, fn in local.function_permissions : { for role in local.artifact_roles[fn.artifacts] : "${name} ${role}" => { function = name, role = role } }
   ]...)
   code_job_access = merge([
     for name, fn in local.function_permissions : { for role in ["roles/run.jobsExecutorWithOverrides", "roles/run.viewer"] : "${name} ${role}" => { function = name, role = role } } if fn.launchesCodeJobs
@@ -156,8 +162,8 @@ resource "google_storage_bucket_iam_member" "fan_out_batch_buckets" {
   member   = google_service_account.function["fanOutBatch"].member
 }
 
-# Runs' files: read and created (never replaced or deleted: versions are create-only) by the
-# functions that declare keepsArtifacts.
+# Runs' files: read by the functions that declare artifacts "read", and also created (never
+# replaced or deleted: versions are create-only) by those that declare "readAndCreate".
 resource "google_storage_bucket_iam_member" "function_artifacts" {
   for_each = local.artifact_access
   bucket   = google_storage_bucket.artifacts.name

@@ -49,7 +49,7 @@ function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
     delaysSteps: needs.delaysSteps,
     callsModel: needs.callsModel,
     managesSchedulerJobs: needs.managesSchedulerJobs,
-    keepsArtifacts: needs.keepsArtifacts,
+    artifacts: needs.artifacts,
     launchesCodeJobs: needs.launchesCodeJobs,
     secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],
   };
@@ -101,11 +101,13 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
     for (const name of httpFunctions) expect(declared(name).callsModel, `${name} is public and must not hold the model's key`).toBe(false);
   });
 
-  it('lets only the tool step launch code jobs, and only the model and tool steps and the API (input files, downloads) keep runs\' files', () => {
+  it('lets only the tool step launch code jobs; the model step only read runs\' files, and the tool step and the API (input files, downloads) also create them', () => {
     expect(filesCalling('launcher.launch(')).toEqual(['shared/tools/execute-code/execute-code-tool.ts']);
     expect(functionNames.filter((name) => declared(name).launchesCodeJobs)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'tool'));
-    const keepers = functionNames.filter((name) => ['model', 'tool'].includes(stepKindOf(name) ?? '') || httpFunctions.includes(name));
-    expect(functionNames.filter((name) => declared(name).keepsArtifacts)).toEqual(keepers);
+    const access = (name: string) => (stepKindOf(name) === 'model' ? 'read' : stepKindOf(name) === 'tool' || httpFunctions.includes(name) ? 'readAndCreate' : 'none');
+    for (const name of functionNames) expect(declared(name).artifacts, name).toBe(access(name));
+    // Every save of a run's file is made by code of the tool step's tools or the API.
+    expect(filesCalling('artifacts.save(')).toEqual(['shared/agents-api/input-files.ts', 'shared/steps/tool-step.ts', 'shared/tools/execute-code/execute-code-tool.ts', 'shared/tools/render-chart/render-chart-tool.ts']);
   });
 
   it('lets the sweeper re-drive every step kind and publish whatever another function left in its outbox', () => {
@@ -161,8 +163,9 @@ describe('the Terraform grants', () => {
       { resource: 'google_storage_bucket_iam_member.function_artifacts', for_each: 'local.artifact_access', role: 'each.value.role', on: 'google_storage_bucket.artifacts.name' },
       { resource: 'google_cloud_run_v2_job_iam_member.function_code_jobs', for_each: 'local.code_job_access', role: 'each.value.role', on: 'google_cloud_run_v2_job.code_exec.name' },
     ]);
+    expect(oneLine(local('artifact_roles'))).toBe('{none = [] read = ["roles/storage.objectViewer"] readAndCreate = ["roles/storage.objectViewer", "roles/storage.objectCreator"]}');
     expect(oneLine(local('artifact_access'))).toBe(
-      'merge([for name, fn in local.function_permissions : {for role in ["roles/storage.objectViewer", "roles/storage.objectCreator"] : "${name} ${role}" => {function = name, role = role}} if fn.keepsArtifacts]...)',
+      'merge([for name, fn in local.function_permissions : {for role in local.artifact_roles[fn.artifacts] : "${name} ${role}" => {function = name, role = role}}]...)',
     );
     expect(oneLine(local('code_job_access'))).toBe(
       'merge([for name, fn in local.function_permissions : {for role in ["roles/run.jobsExecutorWithOverrides", "roles/run.viewer"] : "${name} ${role}" => {function = name, role = role}} if fn.launchesCodeJobs]...)',
@@ -234,7 +237,7 @@ describe('the README', () => {
         permissions.publishes.map((topic) => `\`${topic}\``).join(', ') || '–',
         permissions.delaysSteps ? 'yes' : '–',
         permissions.callsModel ? 'yes' : '–',
-        permissions.keepsArtifacts ? 'yes' : '–',
+        { none: '–', read: 'read', readAndCreate: 'read, create' }[permissions.artifacts],
         permissions.launchesCodeJobs ? 'yes' : '–',
         permissions.secrets.map((secret) => `\`${secret}\``).join(', ') || '–',
       ];

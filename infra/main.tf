@@ -133,7 +133,7 @@ resource "google_firestore_field" "ttl" {
 
 # Runs' files (docs/architecture.md, "Artifacts"): what code writes, the images shown to the model,
 # code execution's requests and reports. Read and written by the functions that declare
-# keepsArtifacts and by the code-exec job (iam.tf).
+# artifacts ("read", or "readAndCreate") and by the code-exec job (iam.tf).
 resource "google_storage_bucket" "artifacts" {
   name                        = "${var.project_id}-agentline-artifacts"
   location                    = var.region
