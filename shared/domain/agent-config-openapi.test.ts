@@ -40,7 +40,7 @@ describe('OpenAPIToolset entries of an agent config', () => {
   it.each([
     ['no args', '  - name: OpenAPIToolset\n', 'agent.yaml: tools[0].args: OpenAPIToolset needs args with spec_str, spec_dict or spec_url, got null'],
     ['two sources', '  - name: OpenAPIToolset\n    args: {spec_str: "{}", spec_url: "https://a.example.com/o.json"}\n', 'tools[0].args: exactly one of spec_str, spec_dict or spec_url is required, got spec_str and spec_url'],
-    ['spec_path', '  - name: OpenAPIToolset\n    args: {spec_path: o.yaml}\n', 'tools[0].args.spec_path: Not supported yet'],
+    ['spec_path', '  - name: OpenAPIToolset\n    args: {spec_path: o.yaml}\n', 'tools[0].args.spec_path: is read by the agentline CLI'],
     ['an unknown arg', '  - name: OpenAPIToolset\n    args: {spec_str: "{}", server: x}\n', 'tools[0].args.server: Unknown field'],
     ['a bad spec_str_type', '  - name: OpenAPIToolset\n    args: {spec_str: "{}", spec_str_type: xml}\n', 'tools[0].args.spec_str_type: expected "json" or "yaml", got "xml"'],
     ['a spec_url that is not http', '  - name: OpenAPIToolset\n    args: {spec_url: "file:///etc/passwd"}\n', 'tools[0].args.spec_url:'],

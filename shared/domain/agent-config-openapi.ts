@@ -25,7 +25,7 @@ export function readOpenApiToolset(args: unknown, path: string, context: AgentFi
   const { fields, problems } = readKnownFields(args, argFields, argsPath, { acceptCamelCase: false });
   const value = (name: string) => fields.get(name)?.value ?? undefined;
   if (value('spec_path') !== undefined) {
-    problems.push({ path: joinPath(argsPath, 'spec_path'), message: 'Not supported yet: give the document inline (spec_str or spec_dict) or as spec_url' });
+    problems.push({ path: joinPath(argsPath, 'spec_path'), message: 'is read by the agentline CLI (run, batches, agents create), which sends the document inline; elsewhere give spec_str, spec_dict or spec_url' });
   }
   const given = (['spec_str', 'spec_dict', 'spec_url'] as const).filter((name) => value(name) !== undefined);
   if (given.length !== 1) {
