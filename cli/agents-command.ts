@@ -6,6 +6,7 @@ import { CliUsageError } from './usage.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 import { cliUserId } from './cli-user.ts';
 import { parseJsonObject, readUtf8File } from './cli-options.ts';
+import { readAgentConfigFile } from './read-agent-config-file.ts';
 
 const options = {
   'agent-config': { type: 'string' },
@@ -104,7 +105,7 @@ async function callVerb(client: ApiClient, verb: string, target: string, values:
 /** The body from `--body file.json`, plus `--agent-config`, `--display-name`, `--description`. */
 async function agentBody(values: Values): Promise<Record<string, unknown>> {
   const body = values.body ? parseJsonObject(await readUtf8File(values.body, '--body'), `--body file ${values.body}`) : {};
-  if (values['agent-config']) body['adkAgentDefinition'] = { agentConfig: await readUtf8File(values['agent-config'], '--agent-config') };
+  if (values['agent-config']) body['adkAgentDefinition'] = { agentConfig: await readAgentConfigFile(values['agent-config'], '--agent-config') };
   if (values['display-name']) body['displayName'] = values['display-name'];
   if (values.description) body['description'] = values.description;
   return body;

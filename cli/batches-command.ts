@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import { createApiClient, type ApiClient } from './api-client.ts';
 import { isBatchViewEnded, renderBatchProgress, type BatchProgressView } from './batch-progress.ts';
-import { parseJsonObject, parseTimeoutSeconds, readUtf8File } from './cli-options.ts';
+import { parseJsonObject, parseTimeoutSeconds } from './cli-options.ts';
+import { readAgentConfigFile } from './read-agent-config-file.ts';
 import { cliUserId } from './cli-user.ts';
 import { connectToApi } from './connect-to-api.ts';
 import { CliUsageError } from './usage.ts';
@@ -111,7 +112,7 @@ export async function writeReport(api: ApiClient, name: string, out: string | un
 export async function batchBody(values: BatchValues): Promise<Record<string, unknown>> {
   if (!values.agent) throw new CliUsageError('batches create needs --agent <agent name | agent.yaml>');
   if ((values['items-file'] === undefined) === (values.items === undefined)) throw new CliUsageError('batches create needs exactly one of --items-file <items.jsonl> and --items \'<JSON list>\'');
-  const agent = values.agent.includes('/agents/') ? { name: values.agent } : { configYaml: await readUtf8File(values.agent, '--agent'), fileName: values.agent };
+  const agent = values.agent.includes('/agents/') ? { name: values.agent } : { configYaml: await readAgentConfigFile(values.agent, '--agent'), fileName: values.agent };
   let source: Record<string, unknown>;
   if (values['items-file'] !== undefined) source = { jsonlPath: resolve(values['items-file']) };
   else {

@@ -14,6 +14,7 @@ import { connectToStack } from './connect-to-stack.ts';
 import { ApiError, createApiClient } from './api-client.ts';
 import { namingRun, printOutcome, reportProgress, waitForRunEnd, type RunView } from './follow-run.ts';
 import { parseTimeoutSeconds, readUtf8File, readUtf8Stdin } from './cli-options.ts';
+import { readAgentConfigFile } from './read-agent-config-file.ts';
 import { cliUserId } from './cli-user.ts';
 import { mintLocalToken } from '../shared/adapters/auth/local-token-authenticator.ts';
 import { CliUsageError } from './usage.ts';
@@ -196,7 +197,7 @@ async function resolveAgentArgument(argument: string): Promise<CliSubmission['ag
   if (argument.startsWith('projects/')) {
     throw new InvalidInputError(`"${argument}" is not an agent resource name; expected ${agentResourceNameForm}`);
   }
-  const configYaml = await readUtf8File(argument, 'agent');
+  const configYaml = await readAgentConfigFile(argument, 'agent');
   parseAgentConfigYaml(configYaml, { fileName: argument, availableTools: builtinToolNames });
   return { configYaml, fileName: basename(argument) };
 }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../shared/testing/temp-folder.ts';
+import { petstoreDocument } from '../shared/testing/petstore-openapi.ts';
 import { runToolsCommand } from './tools-command.ts';
 
 async function list(args: string[]) {
@@ -40,6 +41,20 @@ describe('agentline tools list', () => {
       '',
     ]);
     expect(text).toContain('    Draws a chart from a Vega-Lite specification with inline data and returns it as an image you can see;');
+  });
+
+  it("lists an OpenAPI toolset's operations from the document beside the file: GET repeatable, POST once per call, with its authorization", async () => {
+    const folder = await tempFolder('agentline-tools');
+    await writeFile(join(folder, 'petstore.json'), JSON.stringify(petstoreDocument('https://pets.example/v1')));
+    const auth = 'projects/p/locations/global/authorizations/pets';
+    await writeFile(join(folder, 'agent.yaml'), `name: shop\ninstruction: Sell.\ntools:\n  - calculator\n  - name: OpenAPIToolset\n    args: {spec_path: petstore.json, tool_filter: [listPets, createPet], auth: {authorization: ${auth}, scheme: bearer}}\n`);
+    const tools = (JSON.parse((await list([join(folder, 'agent.yaml'), '--json'])).text) as { tools: Record<string, string>[] }).tools;
+    expect(tools.map((tool) => [tool.name, tool.source, tool.repeatability, tool.authorization])).toEqual([
+      ['calculator', 'built-in', 'repeatable', 'none'],
+      ['list_pets', 'OpenAPI', 'repeatable', `bearer from ${auth}`],
+      ['create_pet', 'OpenAPI', 'once per call', `bearer from ${auth}`],
+    ]);
+    expect(tools[1]!['description']).toBe('GET https://pets.example/v1/stores/{storeId}/pets. List the pets of a store');
   });
 
   it('refuses an agent file naming a tool this version does not have, as a run would', async () => {

@@ -6,7 +6,12 @@ import { InvalidInputError } from '../shared/domain/errors.ts';
 import { builtinToolNames, describedBuiltinTools } from '../shared/tools/builtin-tools.ts';
 import { formatCatalogue, toolCatalogue } from '../shared/tools/tool-catalogue.ts';
 import { createApiClient } from './api-client.ts';
-import { readUtf8File } from './cli-options.ts';
+import { readAgentConfigFile } from './read-agent-config-file.ts';
+import { createGuardedFetch } from '../shared/adapters/http/guarded-fetch.ts';
+import { fetchOpenApiDocument } from '../shared/adapters/http/fetch-openapi-document.ts';
+import type { OpenApiOperation } from '../shared/domain/openapi-operation.ts';
+import { openApiLimits } from '../shared/domain/openapi-toolset-config.ts';
+import { resolveOpenApiToolsets } from '../shared/tools/openapi/resolve-openapi-toolsets.ts';
 import { cliUserId } from './cli-user.ts';
 import { connectToApi } from './connect-to-api.ts';
 import { CliUsageError } from './usage.ts';
@@ -22,15 +27,30 @@ export async function runToolsCommand(args: string[], write: (text: string) => v
   const [verb, agent, ...extra] = positionals;
   if (verb !== 'list' || extra.length > 0) throw new CliUsageError('agentline tools list [agent.yaml | agent name] [--json]');
   const definition = agent === undefined ? undefined : await definitionOf(agent, values.user);
-  const entries = toolCatalogue(definition, describedBuiltinTools());
+  const entries = toolCatalogue(definition, describedBuiltinTools(), definition ? await operationsOf(definition, agent!) : []);
   write(values.json ? `${JSON.stringify({ tools: entries }, null, 2)}\n` : formatCatalogue(entries));
   return 0;
+}
+
+/**
+ * The operations the agent's OpenAPI toolsets expose as its config resolves them now: inline
+ * documents as they are, `spec_url` fetched here through the guarded fetch, as a deploy would.
+ */
+async function operationsOf(definition: AgentDefinition, source: string): Promise<OpenApiOperation[]> {
+  if (!definition.openApiToolsets) return [];
+  const guarded = createGuardedFetch({ allowLoopback: false, timeoutMs: 30_000, maxResponseBytes: openApiLimits.maxDocumentBytes });
+  try {
+    const toolsets = definition.openApiToolsets.map((config, index) => ({ index, config }));
+    return await resolveOpenApiToolsets(toolsets, { source, reservedNames: builtinToolNames, fetchDocument: (url) => fetchOpenApiDocument(url, guarded.fetch) });
+  } finally {
+    await guarded.close();
+  }
 }
 
 async function definitionOf(agent: string, user: string | undefined): Promise<AgentDefinition> {
   if (!isAgentResourceName(agent)) {
     if (agent.startsWith('projects/')) throw new InvalidInputError(`"${agent}" is not an agent resource name; expected ${agentResourceNameForm}`);
-    return parseAgentConfigYaml(await readUtf8File(agent, 'agent'), { fileName: agent, availableTools: builtinToolNames });
+    return parseAgentConfigYaml(await readAgentConfigFile(agent, 'agent'), { fileName: agent, availableTools: builtinToolNames });
   }
   const connection = await connectToApi((line) => process.stderr.write(`${line}\n`));
   try {

@@ -27,12 +27,14 @@ export interface FunctionNeeds {
   readonly artifacts: ArtifactAccess;
   /** Starts and watches executions of the code-exec job (the CodeJobLauncher). */
   readonly launchesCodeJobs: boolean;
+  /** Reads OpenAPI toolsets' authorization secrets (this project's secrets named with the tool prefix). */
+  readonly readsToolSecrets: boolean;
   /** Secrets its composition root reads. */
   readonly secrets: readonly SecretName[];
 }
 
 function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
-  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, artifacts: 'none', launchesCodeJobs: false, secrets: [], ...uses };
+  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, artifacts: 'none', launchesCodeJobs: false, readsToolSecrets: false, secrets: [], ...uses };
 }
 
 /**
@@ -63,8 +65,9 @@ export const functionNeeds = {
   modelStep: needs(['tool', 'memory', ...ending], { delaysSteps: true, callsModel: true, artifacts: 'read' }),
   // steps/tool-step.ts, steps/tool-turn-join.ts: the next model step once the turn's calls have
   // joined, or the outcome; retries and remote-task re-checks through the delay queue;
-  // tools/execute-code/: code execution's request and report (artifacts), and the job's executions.
-  toolStep: needs(['model', ...ending], { delaysSteps: true, artifacts: 'readAndCreate', launchesCodeJobs: true }),
+  // tools/execute-code/: code execution's request and report (artifacts), and the job's executions;
+  // tools/openapi/authorize-request.ts: the secrets of OpenAPI toolsets' authorizations.
+  toolStep: needs(['model', ...ending], { delaysSteps: true, artifacts: 'readAndCreate', launchesCodeJobs: true, readsToolSecrets: true }),
   // steps/memory-step.ts: ends the run SUCCEEDED.
   memoryStep: needs([...ending]),
   // steps/handle-dead-letter.ts: fails the run.

@@ -46,6 +46,8 @@ locals {
     AGENTLINE_AGENT_PARENTS = join(",", local.agent_parents)
     # Webhook triggers may name only Secret Manager ids with this prefix (iam.tf: the API service may read only those).
     AGENTLINE_WEBHOOK_SECRET_PREFIX = var.webhook_credential_prefix
+    # OpenAPI toolsets' authorizations read only Secret Manager ids with this prefix (iam.tf: the tool step may read only those).
+    AGENTLINE_TOOL_SECRET_PREFIX = var.tool_credential_prefix
     # Schedules' Cloud Scheduler jobs live here (iam.tf: only syncScheduleJob may manage them).
     AGENTLINE_SCHEDULER_LOCATION = "projects/${var.project_id}/locations/${var.region}"
     # Batches read Cloud Storage items only from these buckets (iam.tf: the fan-out may read exactly these).

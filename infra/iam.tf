@@ -18,6 +18,7 @@ locals {
     read          = ["roles/storage.objectViewer"]
     readAndCreate = ["roles/storage.objectViewer", "roles/storage.objectCreator"]
   }
+  tool_secret_readers = toset([for name, fn in local.function_permissions : name if fn.readsToolSecrets])
   artifact_access = merge([
     for name, fn in local.function_permissions : { for role in local.artifact_roles[fn.artifacts] : "${name} ${role}" => { function = name, role = role } }
   ]...)
@@ -149,6 +150,20 @@ resource "google_project_iam_member" "api_webhook_secrets" {
   condition {
     title      = "agentline webhook trigger secrets"
     expression = "resource.name.startsWith(\"projects/${data.google_project.this.number}/secrets/${var.webhook_credential_prefix}\")"
+  }
+}
+
+# The tool step sends OpenAPI toolsets' credentials: it may read only the secrets named with the
+# tool prefix (docs/architecture.md, "OpenAPI toolsets"), which the code also enforces, so an
+# agent's toolset cannot make it send any other secret.
+resource "google_project_iam_member" "function_tool_secrets" {
+  for_each = local.tool_secret_readers
+  project  = var.project_id
+  role     = "roles/secretmanager.secretAccessor"
+  member   = google_service_account.function[each.key].member
+  condition {
+    title      = "agentline OpenAPI toolset secrets"
+    expression = "resource.name.startsWith(\"projects/${data.google_project.this.number}/secrets/${var.tool_credential_prefix}\")"
   }
 }
 

@@ -51,6 +51,7 @@ function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
     managesSchedulerJobs: needs.managesSchedulerJobs,
     artifacts: needs.artifacts,
     launchesCodeJobs: needs.launchesCodeJobs,
+    readsToolSecrets: needs.readsToolSecrets,
     secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],
   };
 }
@@ -110,6 +111,11 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
     expect(filesCalling('artifacts.save(')).toEqual(['shared/agents-api/input-files.ts', 'shared/steps/tool-step.ts', 'shared/tools/execute-code/execute-code-tool.ts', 'shared/tools/render-chart/render-chart-tool.ts']);
   });
 
+  it('lets only the tool step read tool secrets, where OpenAPI toolsets authorize their calls', () => {
+    expect(filesCalling('#credentials.read(')).toEqual(['shared/tools/openapi/authorize-request.ts']);
+    expect(functionNames.filter((name) => declared(name).readsToolSecrets)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'tool'));
+  });
+
   it('lets the sweeper re-drive every step kind and publish whatever another function left in its outbox', () => {
     // Everything another function publishes may sit in an outbox: runs.cancel publishes directly,
     // but a batch's cancellations go through the outbox of the commit that sets it CANCELLING.
@@ -157,6 +163,8 @@ describe('the Terraform grants', () => {
       // The API service, which alone serves webhook deliveries, reads the trigger secrets: only
       // those named with the webhook prefix (a condition on the grant, checked below).
       { resource: 'google_project_iam_member.api_webhook_secrets', for_each: 'local.http_functions', role: '"roles/secretmanager.secretAccessor"', on: 'var.project_id' },
+      // The tool step reads OpenAPI toolsets' secrets: only those named with the tool prefix.
+      { resource: 'google_project_iam_member.function_tool_secrets', for_each: 'local.tool_secret_readers', role: '"roles/secretmanager.secretAccessor"', on: 'var.project_id' },
       // The batch fan-out reads items from the buckets the deployment names (the API refuses others).
       { resource: 'google_storage_bucket_iam_member.fan_out_batch_buckets', for_each: 'toset(var.batch_buckets)', role: '"roles/storage.objectViewer"', on: 'each.value' },
       // Runs' files, and the code-exec job: the roles each expands are checked below.
@@ -171,11 +179,13 @@ describe('the Terraform grants', () => {
       'merge([for name, fn in local.function_permissions : {for role in ["roles/run.jobsExecutorWithOverrides", "roles/run.viewer"] : "${name} ${role}" => {function = name, role = role}} if fn.launchesCodeJobs]...)',
     );
     expect(resource('google_project_iam_member', 'api_webhook_secrets').body).toContain('resource.name.startsWith(\\"projects/${data.google_project.this.number}/secrets/${var.webhook_credential_prefix}\\")');
+    expect(resource('google_project_iam_member', 'function_tool_secrets').body).toContain('resource.name.startsWith(\\"projects/${data.google_project.this.number}/secrets/${var.tool_credential_prefix}\\")');
     // ... and those for_each expand the declaration alone.
     expect(oneLine(local('function_permissions'))).toBe('jsondecode(file("${path.module}/function-permissions.json")).functions');
     expect(oneLine(local('model_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.callsModel])');
     expect(oneLine(local('delaying_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.delaysSteps])');
     expect(oneLine(local('scheduler_managers'))).toBe('toset([for name, fn in local.function_permissions : name if fn.managesSchedulerJobs])');
+    expect(oneLine(local('tool_secret_readers'))).toBe('toset([for name, fn in local.function_permissions : name if fn.readsToolSecrets])');
     expect(oneLine(local('function_publishing'))).toBe(
       'merge([for name, fn in local.function_permissions : {for topic in fn.publishes : "${name} ${topic}" => {function = name, topic = topic}}]...)',
     );
@@ -202,7 +212,7 @@ describe('the Terraform grants', () => {
     const names = [...environment.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((match) => match[1]!);
     expect(names.length).toBeGreaterThan(0);
     // The webhook prefix names which secrets triggers may use; it holds none.
-    const namesOfSecrets = new Set(['AGENTLINE_WEBHOOK_SECRET_PREFIX']);
+    const namesOfSecrets = new Set(['AGENTLINE_WEBHOOK_SECRET_PREFIX', 'AGENTLINE_TOOL_SECRET_PREFIX']);
     expect(names.filter((name) => /SECRET|PASSWORD|TOKEN|API_KEY|_KEY$/.test(name) && !namesOfSecrets.has(name)), 'secret-looking environment variables').toEqual([]);
     expect(environment).not.toMatch(/random_|secret/);
     // Nor may an operator add one through the variable every function's environment takes.
@@ -239,6 +249,7 @@ describe('the README', () => {
         permissions.callsModel ? 'yes' : '–',
         { none: '–', read: 'read', readAndCreate: 'read, create' }[permissions.artifacts],
         permissions.launchesCodeJobs ? 'yes' : '–',
+        permissions.readsToolSecrets ? 'yes' : '–',
         permissions.secrets.map((secret) => `\`${secret}\``).join(', ') || '–',
       ];
       const line = `| ${row.join(' | ')} |`;
@@ -273,6 +284,7 @@ describe('every IAM grant in the Terraform', () => {
     'google_project_iam_member.build': 'google_service_account.build.member',
     'google_project_iam_member.function_firestore': 'google_service_account.function[each.key].member',
     'google_project_iam_member.function_scheduler_jobs': 'google_service_account.function[each.key].member',
+    'google_project_iam_member.function_tool_secrets': 'google_service_account.function[each.key].member',
     'google_project_iam_member.function_vertex': 'google_service_account.function[each.key].member',
     'google_pubsub_topic_iam_member.dead_letter_publisher': 'local.pubsub_agent',
     'google_pubsub_topic_iam_member.delay_publisher_publish': 'google_service_account.delay_publisher.member',

@@ -81,6 +81,16 @@ variable "webhook_credential_prefix" {
   }
 }
 
+variable "tool_credential_prefix" {
+  description = "OpenAPI toolsets' authorizations (…/authorizations/ID) read this project's Secret Manager secret <prefix>ID; the tool step may read exactly those."
+  type        = string
+  default     = "agentline-tool-"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,100}$", var.tool_credential_prefix))
+    error_message = "tool_credential_prefix must be letters, digits, _ or -."
+  }
+}
+
 variable "batch_buckets" {
   description = "Cloud Storage buckets batches may read their JSON Lines items from (gs://BUCKET/…); the batch fan-out may read exactly these."
   type        = list(string)

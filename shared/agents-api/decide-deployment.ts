@@ -3,16 +3,21 @@ import type { AgentRecord } from '../domain/agents/agent-record.ts';
 import { adkDeploymentProblem } from '../domain/agents/validate-adk-definition.ts';
 import { AgentlineError } from '../domain/errors.ts';
 import type { AgentCatalog } from '../ports/agent-catalog.ts';
+import type { OpenApiOperation } from '../domain/openapi-operation.ts';
+import type { FetchedOpenApiDocument } from '../tools/openapi/resolve-openapi-toolsets.ts';
+import { resolveDeployedOpenApi } from './resolve-deployed-openapi.ts';
 
-/** What a deploy ends in: the validated A2A card to store, or the reason it failed. */
-export type DeploymentOutcome = { ok: true; agentCard?: Record<string, unknown> } | { ok: false; reason: string };
+/** What a deploy ends in: the validated A2A card or OpenAPI operations to store, or the reason it failed. */
+export type DeploymentOutcome = { ok: true; agentCard?: Record<string, unknown>; openApiOperations?: OpenApiOperation[] } | { ok: false; reason: string };
 
 export interface DeploymentChecks {
   /** Resolves sub-agents: the pipeline's view, so deploy accepts exactly what a run can call. */
-  agents: Pick<AgentCatalog, 'getAgent'>;
+  agents: Pick<AgentCatalog, 'getAgent' | 'holdsAuthorization'>;
   availableTools: readonly string[];
   /** Fetches and validates a remote card (SSRF-guarded); throws InvalidInputError or TransientError. */
   fetchAgentCard: (uri: string) => Promise<{ card: Record<string, unknown> }>;
+  /** Fetches an OpenAPI toolset's `spec_url` (SSRF-guarded); absent where none may be fetched. */
+  fetchOpenApiDocument?: (url: string) => Promise<FetchedOpenApiDocument>;
 }
 
 /**
@@ -32,7 +37,9 @@ export async function decideDeployment(record: AgentRecord, checks: DeploymentCh
           return subAgent.definition.kind === 'a2a' ? undefined : `${name} is not an A2A agent; only registered A2A agents can be sub-agents`;
         },
       });
-      return reason ? { ok: false, reason } : { ok: true };
+      if (reason) return { ok: false, reason };
+      const openApiOperations = await resolveDeployedOpenApi(record, checks);
+      return openApiOperations.length > 0 ? { ok: true, openApiOperations } : { ok: true };
     }
     if (adk) return unsupported('adkAgentDefinition.provisionedReasoningEngine (an Agent Engine deployment)');
     if (a2a?.jsonAgentCard !== undefined) {

@@ -2,6 +2,7 @@ import { describeType, type ConfigProblem } from './config-problems.ts';
 import { readTools } from './agent-config-lists.ts';
 import { readSubAgents } from './agent-config-sub-agents.ts';
 import { parseGenerateContentConfig, type GenerationConfig } from './generate-content-config.ts';
+import type { OpenApiToolsetConfig } from './openapi-toolset-config.ts';
 
 /**
  * The fields of ADK's LlmAgentConfig (google/adk-python `agents/llm_agent_config.py`, with
@@ -22,6 +23,8 @@ export interface AgentDraft {
   description: string;
   instruction?: string;
   tools: string[];
+  /** `OpenAPIToolset` entries of `tools`, in the config's order. */
+  openApiToolsets: OpenApiToolsetConfig[];
   /** Registered agents' resource names, in the config's order, each once. */
   subAgents: string[];
   generateContentConfig?: GenerationConfig;

@@ -1,5 +1,6 @@
 import { describeType, isPlainObject, joinPath, readKnownFields } from './config-problems.ts';
 import type { AgentFieldContext } from './agent-config-fields.ts';
+import { openApiToolsetNames, readOpenApiToolset } from './agent-config-openapi.ts';
 
 /** The `tools` list of an agent config (ADK ToolConfig entries); `sub_agents` is read in agent-config-sub-agents.ts. */
 
@@ -43,6 +44,10 @@ function readToolEntry(entry: unknown, path: string, context: AgentFieldContext)
   const { fields, problems } = readKnownFields(entry, ['name', 'args'], path, { acceptCamelCase: false });
   context.problems.push(...problems);
   const name = fields.get('name');
+  if (typeof name?.value === 'string' && openApiToolsetNames.has(name.value)) {
+    readOpenApiToolset(fields.get('args')?.value ?? null, path, context);
+    return undefined;
+  }
   if (name === undefined) {
     context.problems.push({ path: joinPath(path, 'name'), message: 'is required' });
     return undefined;

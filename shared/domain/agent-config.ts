@@ -6,6 +6,8 @@ import { AGENT_NAME_PATTERN, DEFAULT_MODEL, agentFieldRules, type AgentDraft } f
 import { ConfigValidationError, describeType, isPlainObject, readKnownFields } from './config-problems.ts';
 import { InvalidInputError } from './errors.ts';
 import { generationConfigSchema, toAdkGenerateContentConfig } from './generate-content-config.ts';
+import { openApiToolsetConfigSchema } from './openapi-toolset-config.ts';
+import { toOpenApiToolsetEntry } from './openapi-toolset-entry.ts';
 
 export { DEFAULT_MODEL } from './agent-config-fields.ts';
 
@@ -24,6 +26,12 @@ export const agentDefinitionSchema = z.strictObject({
   instruction: z.string(),
   /** Built-in tool names in the config's order, each once. */
   tools: z.array(z.string()),
+  /**
+   * `OpenAPIToolset` entries of `tools`, in order: where each document is and which operations
+   * it exposes (resolved at deploy, docs/architecture.md "OpenAPI toolsets"); absent when none,
+   * so older definitions keep their version.
+   */
+  openApiToolsets: z.array(openApiToolsetConfigSchema).min(1).optional(),
   /**
    * Registered agents (resource names) the model may call as tools, from `sub_agents` entries
    * `{agent: ...}`, in order, each once; absent when there are none (so older definitions keep
@@ -60,7 +68,7 @@ export function parseAgentConfigYaml(text: string, options: ParseAgentConfigOpti
     ]);
   }
   const { fields, problems } = readKnownFields(root, Object.keys(agentFieldRules), '', { acceptCamelCase: false });
-  const draft: AgentDraft = { model: DEFAULT_MODEL, description: '', tools: [], subAgents: [] };
+  const draft: AgentDraft = { model: DEFAULT_MODEL, description: '', tools: [], openApiToolsets: [], subAgents: [] };
   for (const [name, { key, value }] of fields) {
     agentFieldRules[name]?.(value, { draft, availableTools: options.availableTools, key, problems });
   }
@@ -68,8 +76,8 @@ export function parseAgentConfigYaml(text: string, options: ParseAgentConfigOpti
     if (!fields.has(required)) problems.push({ path: required, message: 'is required' });
   }
   if (problems.length > 0) throw new ConfigValidationError(options.fileName, problems);
-  const { subAgents, ...rest } = draft;
-  return agentDefinitionSchema.parse(subAgents.length > 0 ? { ...rest, subAgents } : rest);
+  const { subAgents, openApiToolsets, ...rest } = draft;
+  return agentDefinitionSchema.parse({ ...rest, ...(openApiToolsets.length > 0 ? { openApiToolsets } : {}), ...(subAgents.length > 0 ? { subAgents } : {}) });
 }
 
 /**
@@ -116,7 +124,7 @@ export function toAgentConfigYaml(definition: AgentDefinition): string {
     model: definition.model,
     description: definition.description,
     instruction: definition.instruction,
-    tools: definition.tools.map((tool) => ({ name: tool })),
+    tools: [...definition.tools.map((tool) => ({ name: tool })), ...(definition.openApiToolsets ?? []).map(toOpenApiToolsetEntry)],
   };
   if (definition.subAgents !== undefined) config.sub_agents = definition.subAgents.map((agent) => ({ agent }));
   if (definition.generateContentConfig !== undefined) {

@@ -3,6 +3,7 @@ import { a2aAgentCardViewSchema } from './a2a-agent-card.ts';
 import { agentDefinitionSchema } from './agent-config.ts';
 import { runCallbackSchema } from './callback.ts';
 import { functionCallSchema, usageSchema } from './content.ts';
+import { openApiOperationSchema } from './openapi-operation.ts';
 import { runConfigSchema } from './run-config.ts';
 
 export const runStates = ['QUEUED', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -51,6 +52,8 @@ export const runAgentSchema = z.object({
   remoteAgent: a2aAgentCardViewSchema.optional(),
   /** The definition's sub-agents, resolved and snapshotted at submission; absent when none. */
   subAgents: z.array(runSubAgentSchema).optional(),
+  /** The definition's OpenAPI toolsets' operations, as resolved at deploy (or at submission of an inline config); absent when none. */
+  openApiOperations: z.array(openApiOperationSchema).optional(),
   /** True when `name` is a registered agent's resource name, whose lifecycle gates the run. */
   registered: z.boolean().optional(),
 });

@@ -13,6 +13,7 @@ import type { Authenticator } from '../ports/authenticator.ts';
 import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { SessionWindow } from '../domain/session-history.ts';
 import type { Tool } from '../tools/tool.ts';
+import type { OpenApiCaller } from '../tools/openapi/call-operation.ts';
 
 /** Tunables of the step pipeline; production values come from loadConfig. */
 export interface StepSettings {
@@ -88,6 +89,8 @@ export interface Deps {
   authenticator: Authenticator;
   /** Files runs take in and make (docs/architecture.md, "Artifacts"); absent where none is configured. */
   artifacts?: ArtifactStore;
+  /** Calls agents' OpenAPI operations (docs/architecture.md, "OpenAPI toolsets"); absent where none is set up. */
+  openApi?: OpenApiCaller;
   /** The model quota every run shares; absent where none is configured (docs/architecture.md, "Model quota"). */
   quota?: ModelQuotaGovernor;
 }

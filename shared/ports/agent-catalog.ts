@@ -1,4 +1,5 @@
 import type { AgentState } from '../domain/agent-state.ts';
+import type { OpenApiOperation } from '../domain/openapi-operation.ts';
 
 /**
  * What a registered agent runs: ADK Agent Config YAML, or a remote agent reached over A2A
@@ -7,7 +8,8 @@ import type { AgentState } from '../domain/agent-state.ts';
  * deploy, so never run.
  */
 export type CatalogAgentDefinition =
-  | { kind: 'adk'; configYaml: string }
+  /** `openApiOperations`: its OpenAPI toolsets' operations, resolved and snapshotted at deploy. */
+  | { kind: 'adk'; configYaml: string; openApiOperations?: OpenApiOperation[] }
   | { kind: 'a2a'; agentCard: Record<string, unknown> }
   | { kind: 'unsupported'; definitionType: string };
 

@@ -4,6 +4,8 @@ import type { ModelRequest } from '../ports/model-client.ts';
 import { toFunctionDeclaration } from '../tools/to-function-declaration.ts';
 import { subAgentToolsOf } from '../tools/sub-agent-tool.ts';
 import type { Tool, ToolDescription } from '../tools/tool.ts';
+import type { OpenApiCaller } from '../tools/openapi/call-operation.ts';
+import { openApiToolsOf } from '../tools/openapi/openapi-tools.ts';
 
 /**
  * The request a model step sends: the agent's instruction and functions (its tools, then its
@@ -22,13 +24,16 @@ export function buildModelRequest(run: Run, events: readonly RunEvent[], tools: 
   };
 }
 
-/** The agent's tools, in the order the agent lists them; names it lists but we lack are skipped. */
-export function toolsOfAgent(run: Run, available: readonly Tool[]): Tool[] {
+/**
+ * The agent's tools, in the order the agent lists them (names it lists but we lack are skipped),
+ * then its OpenAPI operations as the run snapshotted them.
+ */
+export function toolsOfAgent(run: Run, available: readonly Tool[], openApi?: OpenApiCaller): Tool[] {
   const names = run.agent?.definition?.tools ?? [];
-  return names.flatMap((name) => available.filter((tool) => tool.name === name));
+  return [...names.flatMap((name) => available.filter((tool) => tool.name === name)), ...openApiToolsOf(run, openApi)];
 }
 
 /** Every function the run's model may call: the agent's tools, then its sub-agents. */
-export function functionsOfAgent(run: Run, available: readonly Tool[]): ToolDescription[] {
-  return [...toolsOfAgent(run, available), ...subAgentToolsOf(run)];
+export function functionsOfAgent(run: Run, available: readonly Tool[], openApi?: OpenApiCaller): ToolDescription[] {
+  return [...toolsOfAgent(run, available, openApi), ...subAgentToolsOf(run)];
 }

@@ -16,6 +16,7 @@ import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
 import { dispatchOutbox } from '../engine/dispatch-outbox.ts';
 import { writeTransition } from '../engine/write-transition.ts';
 import { resolveSubAgents } from './resolve-sub-agents.ts';
+import { deployedOpenApi, reservedNames, resolveInlineOpenApi, withOpenApi } from './resolve-run-openapi.ts';
 import type { Deps } from '../engine/deps.ts';
 
 type SubmissionDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger' | 'settings' | 'authenticator'>;
@@ -137,8 +138,9 @@ async function resolveAgent(submission: Submission, userId: string | undefined, 
   if ('configYaml' in submission.agent) {
     const fileName = submission.agent.fileName ?? 'agent.yaml';
     const definition = parseAgentConfigYaml(submission.agent.configYaml, { fileName, availableTools });
-    const subAgents = await resolveSubAgents(deps.agents, definition, userId, availableTools);
-    return { name: definition.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents) };
+    const openApiOperations = await resolveInlineOpenApi(definition, { fileName, userId, availableTools }, deps.agents);
+    const subAgents = await resolveSubAgents(deps.agents, definition, userId, reservedNames(availableTools, openApiOperations));
+    return { name: definition.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), ...withOpenApi(openApiOperations) };
   }
   const registered = await authorizeRunStart(deps.agents, submission.agent.name, userId);
   if (registered.definition.kind === 'a2a') {
@@ -152,8 +154,9 @@ async function resolveAgent(submission: Submission, userId: string | undefined, 
     throw new InvalidInputError(`Agent ${registered.name} has a ${registered.definition.definitionType}, which agentline cannot run`);
   }
   const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
-  const subAgents = await resolveSubAgents(deps.agents, definition, userId, availableTools);
-  return { name: registered.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), registered: true };
+  const openApiOperations = deployedOpenApi(registered.name, definition, registered.definition.openApiOperations);
+  const subAgents = await resolveSubAgents(deps.agents, definition, userId, reservedNames(availableTools, openApiOperations));
+  return { name: registered.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), ...withOpenApi(openApiOperations), registered: true };
 }
 
 function withSubAgents(subAgents: RunSubAgent[]): Pick<RunAgent, 'subAgents'> {

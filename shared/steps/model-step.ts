@@ -23,7 +23,7 @@ export type ModelValue =
   | { kind: 'answered'; response: ModelResponse; conversation: RunEvent[]; durationMs: number }
   | { kind: 'stopped'; error: RunError };
 
-type ModelDeps = Pick<Deps, 'store' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'quota' | 'artifacts'>;
+type ModelDeps = Pick<Deps, 'store' | 'model' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'quota' | 'artifacts' | 'openApi'>;
 
 /**
  * The model step: its claim reserves one LLM call of the budget (ADK's max_llm_calls, counted
@@ -65,7 +65,7 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
           }
           response = turn.response;
         } else {
-          const request = await withArtifactParts(buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools)), run, deps.artifacts);
+          const request = await withArtifactParts(buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools, deps.openApi)), run, deps.artifacts);
           const deferred = await reserveQuota(deps, run, request);
           if (deferred) return deferred;
           // A streamed answer's text reaches the run's event stream while it arrives (docs/architecture.md, "Run events").

@@ -14,6 +14,7 @@ import { advanceLongRunningTool } from './long-running-call.ts';
 import { functionsOfAgent, toolsOfAgent } from './build-model-request.ts';
 import { callSubAgent } from './sub-agent-call.ts';
 import { createToolTurnJoin } from './tool-turn-join.ts';
+import type { OpenApiCaller } from '../tools/openapi/call-operation.ts';
 
 /**
  * What one tool call produced for the model: the function response, files shown to the model as
@@ -23,7 +24,7 @@ export interface ToolValue extends ToolResult {
   durationMs: number;
 }
 
-type ToolDeps = Pick<Deps, 'store' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'artifacts'>;
+type ToolDeps = Pick<Deps, 'store' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'artifacts' | 'openApi'>;
 
 /**
  * One tool call of a turn: a built-in tool, or a registered A2A sub-agent called as a tool
@@ -40,7 +41,7 @@ export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
       leaseMs: deps.settings.leaseMs.tool,
       maxFailedAttempts: deps.settings.maxToolAttempts,
       claim(run, step, now) {
-        return { step: withIntent(step, toolOf(run, step, deps.tools), now) };
+        return { step: withIntent(step, toolOf(run, step, deps.tools, deps.openApi), now) };
       },
       needsSettling: hasUnsettledIntent,
       perform(context) {
@@ -66,7 +67,7 @@ export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
 
 async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: EffectContext): Promise<EffectOutcome<ToolValue>> {
   const call = step.input!.functionCall;
-  const tool = toolOf(run, step, deps.tools);
+  const tool = toolOf(run, step, deps.tools, deps.openApi);
   const subAgent = subAgentByToolName(run, call.name);
   const started = step.remoteTask?.startTime ?? deps.clock.now();
   let result: ToolResult;
@@ -91,7 +92,7 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
     const called = await executeToolCall(tool, call.args ?? {}, toolContext(deps, run, step), priorIntent);
     result = 'files' in called && called.files && called.files.length > 0 ? { response: { output: called.output }, parts: [...called.files] } : { response: called };
   } else {
-    result = { response: unknownToolResult(call.name, functionsOfAgent(run, deps.tools)) };
+    result = { response: unknownToolResult(call.name, functionsOfAgent(run, deps.tools, deps.openApi)) };
   }
   const durationMs = deps.clock.now() - started;
   deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
@@ -155,6 +156,7 @@ async function savedOnce(artifacts: ArtifactStore, scope: ArtifactScope, file: S
 async function settleIntent(tool: Tool | undefined, step: Step, context: ToolContext): Promise<Record<string, unknown>> {
   if (!tool || tool.repeatable) return { error: 'Not performed: the run ended first' };
   if (isLongRunning(tool)) return { ...(await tool.settle(step.remoteTask, context)), settledAfterRunEnded: true };
+  if (tool.reconcilesByResending) return { error: 'Unknown whether it took effect: the run ended while the request may have been in flight', unsettled: true, settledAfterRunEnded: true };
   const found = await tool.reconcile(context.idempotencyKey, context);
   return found.happened ? { output: found.output, settledAfterRunEnded: true } : { error: 'Not performed: the run ended first', settledAfterRunEnded: true };
 }
@@ -173,9 +175,9 @@ function toolContext(deps: Pick<Deps, 'clock'>, run: Run, step: Step): ToolConte
   };
 }
 
-function toolOf(run: Run, step: Step, tools: readonly Tool[]): Tool | undefined {
+function toolOf(run: Run, step: Step, tools: readonly Tool[], openApi: OpenApiCaller | undefined): Tool | undefined {
   const name = step.input?.functionCall.name;
-  return toolsOfAgent(run, tools).find((candidate) => candidate.name === name);
+  return toolsOfAgent(run, tools, openApi).find((candidate) => candidate.name === name);
 }
 
 /**

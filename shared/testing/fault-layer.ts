@@ -69,6 +69,14 @@ export function withFaults(faults: Faults): (deps: Deps) => Deps {
         },
       };
     });
+    // OpenAPI operations are tools built per run; their effect is the call.
+    const openApi = deps.openApi && {
+      async call(...args: Parameters<NonNullable<Deps['openApi']>['call']>) {
+        const output = await deps.openApi!.call(...args);
+        crashIf('crashAfterNextToolCall');
+        return output;
+      },
+    };
     const transact: RunStore['transact'] = (work) => {
       if (!crashing) return deps.store.transact(work);
       crashing = false;
@@ -82,6 +90,6 @@ export function withFaults(faults: Faults): (deps: Deps) => Deps {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    return { ...deps, queue, model, store, tools };
+    return { ...deps, queue, model, store, tools, ...(openApi ? { openApi } : {}) };
   };
 }

@@ -1,4 +1,5 @@
 import type { AgentDefinition } from '../domain/agent-config.ts';
+import { isRepeatableMethod, type OpenApiOperation } from '../domain/openapi-operation.ts';
 import { subAgentToolNames } from '../domain/sub-agent-tool-name.ts';
 import { isLongRunning, type Tool } from './tool.ts';
 
@@ -6,7 +7,7 @@ import { isLongRunning, type Tool } from './tool.ts';
 export interface CatalogueEntry {
   /** The function name the model calls. */
   name: string;
-  source: 'built-in' | 'sub-agent';
+  source: 'built-in' | 'OpenAPI' | 'sub-agent';
   /** How a redelivered step treats the call. */
   repeatability: 'repeatable' | 'once per call' | 'once per call, followed to its end';
   /** What must be granted before a call can run. */
@@ -16,9 +17,10 @@ export interface CatalogueEntry {
 
 /**
  * Every tool of `definition` (every built-in when there is none), in the order the model is
- * given them: its tools, then its sub-agents under the function names a run gives them.
+ * given them: its tools, its OpenAPI toolsets' operations (`operations`, as resolved from its
+ * documents), then its sub-agents under the function names a run gives them.
  */
-export function toolCatalogue(definition: Pick<AgentDefinition, 'tools' | 'subAgents'> | undefined, builtins: readonly Tool[]): CatalogueEntry[] {
+export function toolCatalogue(definition: Pick<AgentDefinition, 'tools' | 'subAgents'> | undefined, builtins: readonly Tool[], operations: readonly OpenApiOperation[] = []): CatalogueEntry[] {
   const byName = new Map(builtins.map((tool) => [tool.name, tool]));
   const names = definition ? definition.tools : builtins.map((tool) => tool.name).sort();
   const tools = names.map((name): CatalogueEntry => {
@@ -28,9 +30,17 @@ export function toolCatalogue(definition: Pick<AgentDefinition, 'tools' | 'subAg
   });
   const subAgents = definition?.subAgents ?? [];
   // Named as a run names them: never a built-in's name, whether or not the agent has that built-in.
-  const subAgentNames = subAgentToolNames(subAgents, builtins.map((tool) => tool.name));
+  const subAgentNames = subAgentToolNames(subAgents, [...builtins.map((tool) => tool.name), ...operations.map((operation) => operation.toolName)]);
   return [
     ...tools,
+    ...operations.map((operation): CatalogueEntry => ({
+      name: operation.toolName,
+      source: 'OpenAPI',
+      // A write is sent again after a crash only with the same Idempotency-Key (docs/architecture.md, "OpenAPI toolsets").
+      repeatability: isRepeatableMethod(operation.method) ? 'repeatable' : 'once per call',
+      authorization: operation.auth ? `${operation.auth.scheme} from ${operation.auth.authorization}` : 'none',
+      description: `${operation.method} ${operation.serverUrl}${operation.pathTemplate}. ${operation.description}`,
+    })),
     ...subAgents.map((agent, index): CatalogueEntry => ({
       name: subAgentNames[index]!,
       source: 'sub-agent',

@@ -29,6 +29,8 @@ interface ToolBase<Input> {
   name: string;
   description: string;
   inputSchema: z.ZodType<Input>;
+  /** The arguments' JSON Schema as the model is shown it, when it is not generated from `inputSchema` (an OpenAPI operation's). */
+  parametersJsonSchema?: Record<string, unknown>;
   execute(input: Input, context: ToolContext): Promise<unknown>;
 }
 
@@ -62,6 +64,13 @@ export interface NonRepeatableTool<Input = unknown> extends ToolBase<Input> {
    * yet (the step is retried); it must never guess "did not happen".
    */
   reconcile(key: string, context: ToolContext): Promise<Reconciliation>;
+  /**
+   * Set by a tool that cannot ask whether its effect happened and instead resends it with the same
+   * key for the remote side to deduplicate (an OpenAPI operation): its `reconcile` answers "did not
+   * happen" to mean "send again", so a run that ends first records the effect as unknown, never as
+   * not performed (docs/architecture.md, "OpenAPI toolsets").
+   */
+  reconcilesByResending?: true;
 }
 
 /** What a non-repeatable tool's lookup found for an idempotency key. */
@@ -137,7 +146,7 @@ export function isLongRunning(tool: Tool): tool is LongRunningTool {
 }
 
 /** What the model is told about a function it may call: a tool, or a sub-agent called as one. */
-export type ToolDescription<Input = unknown> = Pick<Tool<Input>, 'name' | 'description' | 'inputSchema'>;
+export type ToolDescription<Input = unknown> = Pick<Tool<Input>, 'name' | 'description' | 'inputSchema' | 'parametersJsonSchema'>;
 
 /** Thrown by a tool for a failure the model should see and may correct (e.g. division by zero). */
 export class ToolFailure extends Error {

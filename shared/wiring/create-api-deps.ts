@@ -13,6 +13,7 @@ import { PubSubSubmissionPublisher } from '../adapters/pubsub/pubsub-submission-
 import { FirestoreAgentRegistry } from '../adapters/firestore/firestore-agent-registry.ts';
 import { FirestoreBatchStore } from '../adapters/firestore/firestore-batch-store.ts';
 import { fetchAgentCard } from '../adapters/http/fetch-agent-card.ts';
+import { fetchOpenApiDocument } from '../adapters/http/fetch-openapi-document.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
 import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
@@ -50,6 +51,7 @@ export function createDeployWorkerDeps(config: Config, base: RegistryBase): Depl
     logger: base.logger,
     availableTools: builtinToolNames,
     fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
+    fetchOpenApiDocument: (url) => fetchOpenApiDocument(url, guarded.fetch),
     close: () => guarded.close(),
   };
 }

@@ -30,6 +30,8 @@ import type { Config } from './load-config.ts';
 import { createAuthenticator } from './create-authenticator.ts';
 import type { Authenticator } from '../ports/authenticator.ts';
 import { retentionFromConfig, stepSettingsFromConfig } from './step-settings-from-config.ts';
+import { createOpenApiCaller } from '../tools/openapi/call-operation.ts';
+import { toolCredentialsOf } from './tool-credentials-of.ts';
 
 /**
  * The composition root for the Google-backed pipeline: the one place GCP clients are built.
@@ -69,6 +71,7 @@ export function createGoogleDeps(
     clock: systemClock,
     ...(config.AGENTLINE_MODEL_QUOTAS ? { quota: new FirestoreModelQuota(firestore, parseModelQuotas(config.AGENTLINE_MODEL_QUOTAS)) } : {}),
     tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env)), createRenderChartTool(artifacts)],
+    openApi: createOpenApiCaller({ fetch: outbound.fetch, credentials: toolCredentialsOf(config, firestore) }),
     ...(artifacts ? { artifacts } : {}),
     logger,
     settings: stepSettingsFromConfig(config),

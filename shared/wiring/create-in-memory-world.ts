@@ -22,6 +22,9 @@ import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { Tool } from '../tools/tool.ts';
+import { createOpenApiCaller } from '../tools/openapi/call-operation.ts';
+import type { ToolCredentials } from '../ports/tool-credentials.ts';
+import { InMemoryToolCredentials } from '../adapters/in-memory/in-memory-tool-credentials.ts';
 import { defaultStepSettings, type Deps, type StepSettings } from '../engine/deps.ts';
 import { createStepHandlers } from './create-step-handlers.ts';
 import { createCallbackFunction } from './create-callback-deps.ts';
@@ -46,6 +49,8 @@ export interface InMemoryWorldOptions {
   codeExecution?: CodeExecutionSetup;
   /** Runs' files, when no `codeExecution` brings its own store. */
   artifacts?: ArtifactStore;
+  /** The secrets of tool authorizations OpenAPI toolsets use; none by default. */
+  toolCredentials?: ToolCredentials;
 }
 
 /** The callback master key of the in-memory world: tests derive each user's secret from it. */
@@ -76,6 +81,7 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     agents,
     clock: options.clock ?? systemClock,
     ...(options.quotas ? { quota: new InMemoryModelQuota(options.quotas) } : {}),
+    openApi: createOpenApiCaller({ fetch: outbound.fetch, credentials: options.toolCredentials ?? new InMemoryToolCredentials() }),
     tools: options.tools ?? [...builtinTools, createExecuteCodeTool(options.codeExecution), createRenderChartTool(options.codeExecution?.artifacts ?? options.artifacts)],
     ...(options.codeExecution || options.artifacts ? { artifacts: options.codeExecution?.artifacts ?? options.artifacts! } : {}),
     logger: options.logger ?? silentLogger,

@@ -1,6 +1,6 @@
 import { parseA2aAgentCard, parseCardJson, type A2aAgentCardView } from '../../domain/a2a-agent-card.ts';
-import { InvalidInputError, TransientError } from '../../domain/errors.ts';
-import { isRetryableHttpStatus } from './retryable-http-status.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { requireOkResponse } from './retryable-http-status.ts';
 
 /** A card fetched from its URI: the JSON as served (what the registry stores) and its view. */
 export interface FetchedAgentCard {
@@ -22,15 +22,7 @@ export async function fetchAgentCard(uri: string, guardedFetch: typeof fetch): P
     throw new InvalidInputError(`Agent card URI ${JSON.stringify(uri)} must be an absolute http or https URL`);
   }
   const response = await guardedFetch(uri, { headers: { accept: 'application/json' }, redirect: 'follow' });
-  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  if (isRetryableHttpStatus(response.status)) {
-    await response.body?.cancel();
-    throw new TransientError(`Agent card at ${uri} is unavailable: ${status}`);
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new InvalidInputError(`Agent card at ${uri} could not be fetched: ${status}`, { code: 'AGENT_CARD_UNAVAILABLE' });
-  }
+  await requireOkResponse(response, `Agent card at ${uri}`, 'AGENT_CARD_UNAVAILABLE');
   const source = `agent card at ${uri}`;
   const card = parseCardJson(await response.text(), source);
   const view = parseA2aAgentCard(card, source);

@@ -1,9 +1,6 @@
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { TransientError } from '../../domain/errors.ts';
 import type { WebhookSecrets } from '../../ports/webhook-secrets.ts';
-
-/** gRPC codes that mean "this deployment has no such readable version": the trigger's owner must act. */
-const absentCodes = new Set([5 /* NOT_FOUND */, 7 /* PERMISSION_DENIED */, 9 /* FAILED_PRECONDITION: disabled or destroyed */, 3 /* INVALID_ARGUMENT */]);
+import { accessSecretVersion } from './access-secret-version.ts';
 
 export interface SecretManagerWebhookSecretsOptions {
   /** The deployment's project id: a trigger may name only secrets of this project. */
@@ -51,18 +48,7 @@ export class SecretManagerWebhookSecrets implements WebhookSecrets {
     if (!this.#allowed.test(name)) return undefined;
     const cached = this.#cache.get(name);
     if (cached && cached.until > this.#now()) return cached.value;
-    let value: string | undefined;
-    try {
-      const [version] = await this.#client.accessSecretVersion({ name });
-      const data = version.payload?.data;
-      value = data === null || data === undefined ? undefined : Buffer.from(data as Uint8Array | string).toString('utf8');
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code !== 'number' || !absentCodes.has(code)) {
-        throw new TransientError(`Secret Manager could not be read for ${name}: ${(error as Error).message}`, { cause: error });
-      }
-      value = undefined;
-    }
+    const value = await accessSecretVersion(this.#client, name);
     if (this.#cacheMs > 0) this.#cache.set(name, { value, until: this.#now() + this.#cacheMs });
     return value;
   }

@@ -1,105 +1,116 @@
-import { InvalidInputError, TransientError } from '../../domain/errors.ts';
-import { ToolFailure } from '../tool.ts';
-import type { OpenApiOperation } from './read-openapi-operations.ts';
+import { AgentlineError, TransientError } from '../../domain/errors.ts';
+import { isRepeatableMethod, type OpenApiOperation } from '../../domain/openapi-operation.ts';
+import type { ToolCredentials } from '../../ports/tool-credentials.ts';
+import { ToolFailure, type ToolContext } from '../tool.ts';
+import { RequestAuthorizer, type RequestAuthorization } from './authorize-request.ts';
+import { buildOperationRequest } from './build-operation-request.ts';
 
-/** What a call adds to the operation's arguments: the fetch it goes through, its key, and its authorization. */
-export interface OperationCallContext {
-  /** The SSRF-guarded fetch (private ranges and the metadata server refused, redirects too), with its size and time limits. */
-  fetch: typeof fetch;
-  /** The call's key (run and step): sent as `Idempotency-Key` on a method that is not repeatable. */
-  idempotencyKey: string;
-  /** Headers and query parameters the toolset's authorization adds; they win over the model's arguments. */
-  authorization?: { headers?: Record<string, string>; query?: Record<string, string> };
+/** Calls OpenAPI operations for the tool step; one per process, holding the OAuth2 token cache. */
+export interface OpenApiCaller {
+  /**
+   * Sends one call and returns what the model sees: `{status, body}`. Throws ToolFailure for an
+   * answer the model should read (a 4xx, a refused address) and TransientError for one worth
+   * retrying (network, timeout, 408, 429, 5xx).
+   */
+  call(operation: OpenApiOperation, args: Record<string, unknown>, context: ToolContext): Promise<Record<string, unknown>>;
 }
 
-/** Methods a repeated call cannot change anything with (RFC 9110's safe methods). */
-export function isRepeatableMethod(method: OpenApiOperation['method']): boolean {
-  return method === 'get' || method === 'head' || method === 'options' || method === 'trace';
-}
-
-/** How much of an error response the model is shown. */
-const errorExcerptCharacters = 1_000;
+/** How much of an error answer's body the model is shown. */
+const excerptCharacters = 500;
+/** Redirects a GET or HEAD follows, each through the guarded fetch again. */
+const maxRedirects = 3;
 
 /**
- * One call of an OpenAPI operation (docs/architecture.md, "OpenAPI documents"): the model's
- * arguments put in the path, query and headers the operation declares and the JSON body, sent
- * through the guarded fetch. A 2xx answer is the result (JSON when it says so, else text). A
- * refusal of the request (4xx) is a tool error with the status and the start of the body. A
- * failure that may pass (a network error, 408, 429, 5xx) is retried for a repeatable method
- * (TransientError) and a tool error otherwise: a POST that timed out may have taken effect, and
- * only the server's deduplication by `Idempotency-Key` makes repeating it safe.
+ * The caller over the SSRF-guarded fetch (docs/architecture.md, "OpenAPI toolsets"), whose
+ * timeout and response size cap apply to every request; a call is also bounded by its attempt's
+ * lease. A non-repeatable method carries `Idempotency-Key: <run>/<step>`, the same on every
+ * attempt of the call. Secret values are removed from whatever the model sees.
  */
-export async function callOperation(operation: OpenApiOperation, args: Record<string, unknown>, context: OperationCallContext): Promise<{ status: number; body: unknown }> {
-  const url = new URL(operation.serverUrl + expandPath(operation, args));
-  const headers = new Headers({ accept: 'application/json, text/plain;q=0.9, */*;q=0.5' });
-  for (const argument of operation.arguments) {
-    const value = args[argument.argument];
-    if (value === undefined || value === null) {
-      if (argument.required) throw new ToolFailure(`${operation.toolName} needs ${argument.argument}`);
-      continue;
-    }
-    if (argument.in === 'query') for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(argument.name, scalar(item));
-    if (argument.in === 'header') headers.set(argument.name, scalar(value));
-  }
-  for (const [name, value] of Object.entries(context.authorization?.query ?? {})) url.searchParams.set(name, value);
-  for (const [name, value] of Object.entries(context.authorization?.headers ?? {})) headers.set(name, value);
-  const repeatable = isRepeatableMethod(operation.method);
-  if (!repeatable) headers.set('idempotency-key', context.idempotencyKey);
-  let body: string | undefined;
-  if (operation.body && args['body'] !== undefined) {
-    body = JSON.stringify(args['body']);
-    headers.set('content-type', 'application/json');
-  } else if (operation.body?.required) {
-    throw new ToolFailure(`${operation.toolName} needs body`);
-  }
-  let response: Response;
-  try {
-    // An authorized call is never redirected: its key or token would go wherever the redirect points.
-    const redirect = context.authorization ? 'manual' : 'follow';
-    response = await context.fetch(url, { method: operation.method.toUpperCase(), headers, redirect, ...(body !== undefined ? { body } : {}) });
-  } catch (error) {
-    // A refused address (the server, or a redirect, pointing at a private one) is the model's to know.
-    if (error instanceof InvalidInputError) throw new ToolFailure(error.message);
-    if (error instanceof TransientError && !repeatable) throw new ToolFailure(`${operation.method.toUpperCase()} ${url.origin}${url.pathname} failed (${error.message}); it may have taken effect, so it is not repeated`);
-    throw error;
-  }
-  if (context.authorization && response.status >= 300 && response.status < 400) {
-    void response.body?.cancel();
-    throw new ToolFailure(`${operation.method.toUpperCase()} ${url.pathname} was redirected (HTTP ${response.status}${response.headers.get('location') ? ` to ${response.headers.get('location')!.slice(0, 200)}` : ''}); authorized calls are not followed elsewhere`);
-  }
-  const text = await response.text();
-  if (response.ok) return { status: response.status, body: parseBody(text, response.headers.get('content-type')) };
-  const said = `${operation.method.toUpperCase()} ${url.pathname} answered HTTP ${response.status}: ${text.slice(0, errorExcerptCharacters)}`;
-  const mayPass = response.status === 408 || response.status === 429 || response.status >= 500;
-  if (mayPass && repeatable) throw new TransientError(said, { code: 'API_UNAVAILABLE' });
-  throw new ToolFailure(mayPass ? `${said} (not repeated: it may have taken effect)` : said);
+export function createOpenApiCaller(deps: { fetch: typeof fetch; credentials: ToolCredentials }): OpenApiCaller {
+  const authorizer = new RequestAuthorizer(deps.credentials, deps.fetch);
+  return {
+    async call(operation, args, context) {
+      const repeatable = isRepeatableMethod(operation.method);
+      if (!repeatable && context.now() >= context.deadline) throw new TransientError('The attempt\'s lease ended before the request was sent');
+      let auth = await authorizer.authorize(operation.auth, context.now());
+      const key = repeatable ? undefined : context.idempotencyKey;
+      let sent = await send(deps.fetch, operation, args, auth, key, context);
+      if (sent.response.status === 401 && authorizer.refused(operation.auth)) {
+        await sent.response.body?.cancel();
+        auth = await authorizer.authorize(operation.auth, context.now());
+        sent = await send(deps.fetch, operation, args, auth, key, context);
+      }
+      return readAnswer(operation, sent, auth.secrets);
+    },
+  };
 }
 
-/** The path with each `{name}` replaced by its argument, percent-encoded so it stays one segment. */
-function expandPath(operation: OpenApiOperation, args: Record<string, unknown>): string {
-  return operation.pathTemplate.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const argument = operation.arguments.find((candidate) => candidate.in === 'path' && candidate.name === name);
-    const value = argument ? args[argument.argument] : undefined;
-    if (value === undefined || value === null || value === '') throw new ToolFailure(`${operation.toolName} needs ${argument?.argument ?? name}`);
-    const segment = scalar(value);
-    // URL parsing would resolve these against the path: another operation of the server, not this one.
-    if (segment === '.' || segment === '..') throw new ToolFailure(`${argument?.argument ?? name} cannot be ${JSON.stringify(segment)}`);
-    return encodeURIComponent(segment);
-  });
+interface Sent {
+  response: Response;
+  /** Ends with the attempt's lease: reading the body is bounded by it too. */
+  signal: AbortSignal;
 }
 
-function scalar(value: unknown): string {
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-function parseBody(text: string, contentType: string | null): unknown {
-  if (text === '') return null;
-  if (contentType && /[/+]json\b/i.test(contentType)) {
+async function send(guardedFetch: typeof fetch, operation: OpenApiOperation, args: Record<string, unknown>, auth: RequestAuthorization, idempotencyKey: string | undefined, context: ToolContext): Promise<Sent> {
+  const { url, init } = buildOperationRequest(operation, args, auth, idempotencyKey);
+  const signal = AbortSignal.timeout(Math.max(1, context.deadline - context.now()));
+  let target = url;
+  for (let redirects = 0; ; redirects++) {
+    let response: Response;
     try {
-      return JSON.parse(text);
+      response = await guardedFetch(target, { ...init, signal, redirect: 'manual' });
+    } catch (error) {
+      throw callFailure(error, operation, auth.secrets, signal);
+    }
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || location === null) return { response, signal };
+    await response.body?.cancel();
+    // A redirect is followed only for a read, and only to the same origin when it carries a credential.
+    const next = new URL(location, target);
+    const mayFollow = isRepeatableMethod(operation.method) && redirects < maxRedirects && (auth.secrets.length === 0 || next.origin === url.origin);
+    if (!mayFollow) throw new ToolFailure(`${label(operation)} answered HTTP ${response.status}, a redirect to ${next.origin}${next.pathname}, which is not followed`);
+    target = next;
+  }
+}
+
+function callFailure(error: unknown, operation: OpenApiOperation, secrets: readonly string[], signal: AbortSignal): unknown {
+  if (signal.aborted) return new TransientError(`${label(operation)} did not answer before the attempt's lease ended`, { cause: error });
+  if (error instanceof TransientError) return new TransientError(redact(error.message, secrets));
+  // A refused address (the SSRF guard), an answer over the size cap: the model is told, no retry helps.
+  if (error instanceof AgentlineError) return new ToolFailure(`${label(operation)} failed: ${redact(error.message, secrets)}`);
+  return error;
+}
+
+async function readAnswer(operation: OpenApiOperation, { response, signal }: Sent, secrets: readonly string[]): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = redact(await response.text(), secrets);
+  } catch (error) {
+    throw callFailure(error, operation, secrets, signal);
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+    // Safe to retry: a read repeats, and a write carries the same Idempotency-Key (the contract).
+    throw new TransientError(`${label(operation)} answered ${status}: ${text.slice(0, excerptCharacters)}`);
+  }
+  if (!response.ok) throw new ToolFailure(`${label(operation)} answered ${status}: ${text.slice(0, excerptCharacters)}`);
+  if (/json/i.test(contentType)) {
+    try {
+      return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
     } catch {
-      return text;
+      return { status: response.status, body: text };
     }
   }
-  return text;
+  if (text === '' || /^text\/|xml|yaml|csv|html/i.test(contentType)) return { status: response.status, body: text };
+  return { status: response.status, content_type: contentType, bytes: Buffer.byteLength(text), note: 'The body is binary and is not shown' };
+}
+
+function label(operation: OpenApiOperation): string {
+  return `${operation.method} ${operation.pathTemplate}`;
+}
+
+/** The text with every secret value replaced, for a server that echoes what it was sent. */
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((redacted, secret) => (secret.length >= 4 ? redacted.replaceAll(secret, '[redacted]') : redacted), text);
 }
