@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../shared/testing/temp-folder.ts';
 import { petstoreDocument } from '../shared/testing/petstore-openapi.ts';
@@ -55,6 +56,19 @@ describe('agentline tools list', () => {
       ['create_pet', 'OpenAPI', 'once per call', `bearer from ${auth}`],
     ]);
     expect(tools[1]!['description']).toBe('GET https://pets.example/v1/stores/{storeId}/pets. List the pets of a store');
+  });
+
+  it("lists an MCP toolset's tools as its stdio server gives them now, repeatable only where it says it reads", async () => {
+    const folder = await tempFolder('agentline-tools');
+    const script = fileURLToPath(new URL('../shared/testing/mcp-stdio-test-server.ts', import.meta.url));
+    await writeFile(join(folder, 'agent.yaml'), `name: notes\ninstruction: Note.\ntools:\n  - name: MCPToolset\n    args:\n      stdio_server_params: {command: "${process.execPath}", args: ["${script}"]}\n`);
+    const tools = (JSON.parse((await list([join(folder, 'agent.yaml'), '--json'])).text) as { tools: Record<string, string>[] }).tools;
+    expect(tools.map((tool) => [tool.name, tool.source, tool.repeatability, tool.authorization])).toEqual([
+      ['get_forecast', 'MCP', 'repeatable', 'none'],
+      ['add_note', 'MCP', 'once per call', 'none'],
+      ['refuse', 'MCP', 'once per call', 'none'],
+    ]);
+    expect(tools[0]!['description']).toBe(`get_forecast on stdio ${process.execPath}. The weather forecast for a city.`);
   });
 
   it('refuses an agent file naming a tool this version does not have, as a run would', async () => {

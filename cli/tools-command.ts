@@ -12,6 +12,8 @@ import { fetchOpenApiDocument } from '../shared/adapters/http/fetch-openapi-docu
 import type { OpenApiOperation } from '../shared/domain/openapi-operation.ts';
 import { openApiLimits } from '../shared/domain/openapi-toolset-config.ts';
 import { resolveOpenApiToolsets } from '../shared/tools/openapi/resolve-openapi-toolsets.ts';
+import type { McpTool } from '../shared/domain/mcp-toolset.ts';
+import { resolveMcpToolsets } from '../shared/tools/mcp/resolve-mcp-toolsets.ts';
 import { cliUserId } from './cli-user.ts';
 import { connectToApi } from './connect-to-api.ts';
 import { CliUsageError } from './usage.ts';
@@ -27,7 +29,9 @@ export async function runToolsCommand(args: string[], write: (text: string) => v
   const [verb, agent, ...extra] = positionals;
   if (verb !== 'list' || extra.length > 0) throw new CliUsageError('agentline tools list [agent.yaml | agent name] [--json]');
   const definition = agent === undefined ? undefined : await definitionOf(agent, values.user);
-  const entries = toolCatalogue(definition, describedBuiltinTools(), definition ? await operationsOf(definition, agent!) : []);
+  const operations = definition ? await operationsOf(definition, agent!) : [];
+  const mcpTools = definition ? await mcpToolsOf(definition, agent!, operations) : [];
+  const entries = toolCatalogue(definition, describedBuiltinTools(), operations, mcpTools);
   write(values.json ? `${JSON.stringify({ tools: entries }, null, 2)}\n` : formatCatalogue(entries));
   return 0;
 }
@@ -42,6 +46,25 @@ async function operationsOf(definition: AgentDefinition, source: string): Promis
   try {
     const toolsets = definition.openApiToolsets.map((config, index) => ({ index, config }));
     return await resolveOpenApiToolsets(toolsets, { source, reservedNames: builtinToolNames, fetchDocument: (url) => fetchOpenApiDocument(url, guarded.fetch) });
+  } finally {
+    await guarded.close();
+  }
+}
+
+/**
+ * The tools the agent's MCP toolsets expose as their servers list them now (a stdio server started
+ * here, on the user's machine, as the local stack would). A toolset with auth is listed by a
+ * deploy, which reads its secret; here it is refused, naming that.
+ */
+async function mcpToolsOf(definition: AgentDefinition, source: string, operations: readonly OpenApiOperation[]): Promise<McpTool[]> {
+  if (!definition.mcpToolsets) return [];
+  const withAuth = definition.mcpToolsets.find((toolset) => toolset.auth);
+  if (withAuth) throw new InvalidInputError(`${source}: an MCPToolset with auth (${withAuth.auth!.authorization}) is listed only by a deploy, which reads its secret; list it without auth, or deploy the agent`);
+  const guarded = createGuardedFetch({ allowLoopback: false, timeoutMs: 30_000, maxResponseBytes: 5 * 1024 * 1024 });
+  try {
+    const toolsets = definition.mcpToolsets.map((config, index) => ({ index, config }));
+    const access = { fetch: guarded.fetch, credentials: { read: () => Promise.resolve(undefined) }, allowStdio: true };
+    return await resolveMcpToolsets(toolsets, { source, reservedNames: [...builtinToolNames, ...operations.map((operation) => operation.toolName)], access });
   } finally {
     await guarded.close();
   }

@@ -86,8 +86,9 @@ export const functionNeeds = {
   // cancelled while nothing of it ran, and its running items' cancellations;
   // agents-api/input-files.ts, agents-api/artifact-methods.ts: runs' input files saved, and runs' files listed and downloaded.
   agentsApi: needs(['agent-deploy', 'agent-lifecycle', 'run-control', 'trusted-submissions', 'schedule-fire', 'schedule-sync', 'batch-fan-out', 'results', 'callback'], { secrets: ['page-token-key'], artifacts: 'readAndCreate' }),
-  // agents-api/handle-deploy.ts: announces an agent a deploy left runnable.
-  deployAgent: needs(['agent-lifecycle']),
+  // agents-api/handle-deploy.ts: announces an agent a deploy left runnable;
+  // agents-api/resolve-deployed-mcp.ts: lists MCP toolsets' tools with their authorizations' secrets.
+  deployAgent: needs(['agent-lifecycle'], { readsToolSecrets: true }),
   // engine/sweep.ts: re-drives steps of every kind and result callbacks, publishes the outbox
   // entries other functions left unpublished (webhook deliveries' submissions, a cancelled batch's
   // cancellations too), ends runs past their deadline.

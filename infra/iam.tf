@@ -153,9 +153,10 @@ resource "google_project_iam_member" "api_webhook_secrets" {
   }
 }
 
-# The tool step sends OpenAPI toolsets' credentials: it may read only the secrets named with the
-# tool prefix (docs/architecture.md, "OpenAPI toolsets"), which the code also enforces, so an
-# agent's toolset cannot make it send any other secret.
+# The tool step sends OpenAPI and MCP toolsets' credentials, and the deploy worker lists MCP
+# servers' tools with them: they may read only the secrets named with the tool prefix
+# (docs/architecture.md, "OpenAPI toolsets"), which the code also enforces, so an agent's toolset
+# cannot make them send any other secret.
 resource "google_project_iam_member" "function_tool_secrets" {
   for_each = local.tool_secret_readers
   project  = var.project_id

@@ -111,9 +111,11 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
     expect(filesCalling('artifacts.save(')).toEqual(['shared/agents-api/input-files.ts', 'shared/steps/tool-step.ts', 'shared/tools/execute-code/execute-code-tool.ts', 'shared/tools/render-chart/render-chart-tool.ts']);
   });
 
-  it('lets only the tool step read tool secrets, where OpenAPI toolsets authorize their calls', () => {
+  it('lets only the tool step and the deploy worker read tool secrets, where OpenAPI and MCP toolsets authorize their calls', () => {
     expect(filesCalling('#credentials.read(')).toEqual(['shared/tools/openapi/authorize-request.ts']);
-    expect(functionNames.filter((name) => declared(name).readsToolSecrets)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'tool'));
+    expect(filesCalling('access.credentials.read(')).toEqual(['shared/tools/mcp/mcp-client.ts']);
+    // The tool step calls with them; the deploy worker lists MCP servers' tools with them.
+    expect(functionNames.filter((name) => declared(name).readsToolSecrets)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'tool' || name === 'deployAgent'));
   });
 
   it('lets the sweeper re-drive every step kind and publish whatever another function left in its outbox', () => {

@@ -6,9 +6,12 @@ import type { AgentCatalog } from '../ports/agent-catalog.ts';
 import type { OpenApiOperation } from '../domain/openapi-operation.ts';
 import type { FetchedOpenApiDocument } from '../tools/openapi/resolve-openapi-toolsets.ts';
 import { resolveDeployedOpenApi } from './resolve-deployed-openapi.ts';
+import { resolveDeployedMcp } from './resolve-deployed-mcp.ts';
+import type { McpTool } from '../domain/mcp-toolset.ts';
+import type { McpAccess } from '../tools/mcp/mcp-client.ts';
 
 /** What a deploy ends in: the validated A2A card or OpenAPI operations to store, or the reason it failed. */
-export type DeploymentOutcome = { ok: true; agentCard?: Record<string, unknown>; openApiOperations?: OpenApiOperation[] } | { ok: false; reason: string };
+export type DeploymentOutcome = { ok: true; agentCard?: Record<string, unknown>; openApiOperations?: OpenApiOperation[]; mcpTools?: McpTool[] } | { ok: false; reason: string };
 
 export interface DeploymentChecks {
   /** Resolves sub-agents: the pipeline's view, so deploy accepts exactly what a run can call. */
@@ -18,6 +21,8 @@ export interface DeploymentChecks {
   fetchAgentCard: (uri: string) => Promise<{ card: Record<string, unknown> }>;
   /** Fetches an OpenAPI toolset's `spec_url` (SSRF-guarded); absent where none may be fetched. */
   fetchOpenApiDocument?: (url: string) => Promise<FetchedOpenApiDocument>;
+  /** Reaches MCP toolsets' servers to list their tools; absent where none may be reached. */
+  mcp?: McpAccess;
 }
 
 /**
@@ -39,7 +44,8 @@ export async function decideDeployment(record: AgentRecord, checks: DeploymentCh
       });
       if (reason) return { ok: false, reason };
       const openApiOperations = await resolveDeployedOpenApi(record, checks);
-      return openApiOperations.length > 0 ? { ok: true, openApiOperations } : { ok: true };
+      const mcpTools = await resolveDeployedMcp(record, checks, [...checks.availableTools, ...openApiOperations.map((operation) => operation.toolName)]);
+      return { ok: true, ...(openApiOperations.length > 0 ? { openApiOperations } : {}), ...(mcpTools.length > 0 ? { mcpTools } : {}) };
     }
     if (adk) return unsupported('adkAgentDefinition.provisionedReasoningEngine (an Agent Engine deployment)');
     if (a2a?.jsonAgentCard !== undefined) {

@@ -73,9 +73,16 @@ export function createDeployHandler(deps: Pick<ApiDeps, 'registry' | 'clock' | '
         state: change.state,
         ...(change.reason ? { stateReason: change.reason } : {}),
         ...(outcome.ok && outcome.agentCard ? { definition: { kind: 'a2a' as const, agentCard: outcome.agentCard } } : {}),
-        // An ADK agent's OpenAPI operations as this deploy resolved them; none drops an older snapshot.
+        // An ADK agent's OpenAPI operations and MCP tools as this deploy resolved them; none drops an older snapshot.
         ...(outcome.ok && current.definition.kind === 'adk'
-          ? { definition: { kind: 'adk' as const, configYaml: current.definition.configYaml, ...(outcome.openApiOperations ? { openApiOperations: outcome.openApiOperations } : {}) } }
+          ? {
+              definition: {
+                kind: 'adk' as const,
+                configYaml: current.definition.configYaml,
+                ...(outcome.openApiOperations ? { openApiOperations: outcome.openApiOperations } : {}),
+                ...(outcome.mcpTools ? { mcpTools: outcome.mcpTools } : {}),
+              },
+            }
           : {}),
         updateTime: now,
       };

@@ -3,6 +3,7 @@ import { readTools } from './agent-config-lists.ts';
 import { readSubAgents } from './agent-config-sub-agents.ts';
 import { parseGenerateContentConfig, type GenerationConfig } from './generate-content-config.ts';
 import type { OpenApiToolsetConfig } from './openapi-toolset-config.ts';
+import type { McpToolsetConfig } from './mcp-toolset.ts';
 
 /**
  * The fields of ADK's LlmAgentConfig (google/adk-python `agents/llm_agent_config.py`, with
@@ -25,6 +26,8 @@ export interface AgentDraft {
   tools: string[];
   /** `OpenAPIToolset` entries of `tools`, in the config's order. */
   openApiToolsets: OpenApiToolsetConfig[];
+  /** `MCPToolset` entries of `tools`, in the config's order. */
+  mcpToolsets: McpToolsetConfig[];
   /** Registered agents' resource names, in the config's order, each once. */
   subAgents: string[];
   generateContentConfig?: GenerationConfig;

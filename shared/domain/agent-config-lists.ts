@@ -1,6 +1,7 @@
 import { describeType, isPlainObject, joinPath, readKnownFields } from './config-problems.ts';
 import type { AgentFieldContext } from './agent-config-fields.ts';
 import { openApiToolsetNames, readOpenApiToolset } from './agent-config-openapi.ts';
+import { mcpToolsetNames, readMcpToolset } from './agent-config-mcp.ts';
 
 /** The `tools` list of an agent config (ADK ToolConfig entries); `sub_agents` is read in agent-config-sub-agents.ts. */
 
@@ -46,6 +47,10 @@ function readToolEntry(entry: unknown, path: string, context: AgentFieldContext)
   const name = fields.get('name');
   if (typeof name?.value === 'string' && openApiToolsetNames.has(name.value)) {
     readOpenApiToolset(fields.get('args')?.value ?? null, path, context);
+    return undefined;
+  }
+  if (typeof name?.value === 'string' && mcpToolsetNames.has(name.value)) {
+    readMcpToolset(fields.get('args')?.value ?? null, path, context);
     return undefined;
   }
   if (name === undefined) {

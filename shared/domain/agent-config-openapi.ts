@@ -1,5 +1,5 @@
 import type { AgentFieldContext } from './agent-config-fields.ts';
-import { describeType, isPlainObject, joinPath, readKnownFields, type ConfigProblem } from './config-problems.ts';
+import { configArgPath, describeType, isPlainObject, joinPath, readKnownFields, type ConfigProblem } from './config-problems.ts';
 import { openApiLimits, openApiToolsetConfigSchema, type OpenApiToolsetConfig } from './openapi-toolset-config.ts';
 
 /**
@@ -42,7 +42,7 @@ export function readOpenApiToolset(args: unknown, path: string, context: AgentFi
   if (problems.length > 0) return void context.problems.push(...problems);
   const parsed = openApiToolsetConfigSchema.safeParse(candidate);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) context.problems.push({ path: joinPath(argsPath, argName(issue.path)), message: issue.message });
+    for (const issue of parsed.error.issues) context.problems.push({ path: joinPath(argsPath, configArgPath(issue.path, argNames)), message: issue.message });
     return;
   }
   context.draft.openApiToolsets.push(parsed.data);
@@ -84,11 +84,3 @@ function authOf(auth: unknown, path: string, problems: ConfigProblem[]): unknown
 }
 
 const argNames: Readonly<Record<string, string>> = { toolFilter: 'tool_filter', toolNamePrefix: 'tool_name_prefix', specUrl: 'spec_url', tokenUrl: 'token_url', clientId: 'client_id', source: '' };
-
-function argName(path: readonly PropertyKey[]): string {
-  return path
-    .map((key) => (typeof key === 'number' ? `[${key}]` : (argNames[String(key)] ?? String(key))))
-    .filter((key) => key !== '')
-    .join('.')
-    .replace(/\.\[/g, '[');
-}

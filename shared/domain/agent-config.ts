@@ -8,6 +8,8 @@ import { InvalidInputError } from './errors.ts';
 import { generationConfigSchema, toAdkGenerateContentConfig } from './generate-content-config.ts';
 import { openApiToolsetConfigSchema } from './openapi-toolset-config.ts';
 import { toOpenApiToolsetEntry } from './openapi-toolset-entry.ts';
+import { mcpToolsetConfigSchema } from './mcp-toolset.ts';
+import { toMcpToolsetEntry } from './agent-config-mcp.ts';
 
 export { DEFAULT_MODEL } from './agent-config-fields.ts';
 
@@ -32,6 +34,8 @@ export const agentDefinitionSchema = z.strictObject({
    * so older definitions keep their version.
    */
   openApiToolsets: z.array(openApiToolsetConfigSchema).min(1).optional(),
+  /** `MCPToolset` entries of `tools`, in order (listed at deploy, docs/architecture.md "MCP toolsets"); absent when none. */
+  mcpToolsets: z.array(mcpToolsetConfigSchema).min(1).optional(),
   /**
    * Registered agents (resource names) the model may call as tools, from `sub_agents` entries
    * `{agent: ...}`, in order, each once; absent when there are none (so older definitions keep
@@ -68,7 +72,7 @@ export function parseAgentConfigYaml(text: string, options: ParseAgentConfigOpti
     ]);
   }
   const { fields, problems } = readKnownFields(root, Object.keys(agentFieldRules), '', { acceptCamelCase: false });
-  const draft: AgentDraft = { model: DEFAULT_MODEL, description: '', tools: [], openApiToolsets: [], subAgents: [] };
+  const draft: AgentDraft = { model: DEFAULT_MODEL, description: '', tools: [], openApiToolsets: [], mcpToolsets: [], subAgents: [] };
   for (const [name, { key, value }] of fields) {
     agentFieldRules[name]?.(value, { draft, availableTools: options.availableTools, key, problems });
   }
@@ -76,8 +80,13 @@ export function parseAgentConfigYaml(text: string, options: ParseAgentConfigOpti
     if (!fields.has(required)) problems.push({ path: required, message: 'is required' });
   }
   if (problems.length > 0) throw new ConfigValidationError(options.fileName, problems);
-  const { subAgents, openApiToolsets, ...rest } = draft;
-  return agentDefinitionSchema.parse({ ...rest, ...(openApiToolsets.length > 0 ? { openApiToolsets } : {}), ...(subAgents.length > 0 ? { subAgents } : {}) });
+  const { subAgents, openApiToolsets, mcpToolsets, ...rest } = draft;
+  return agentDefinitionSchema.parse({
+    ...rest,
+    ...(openApiToolsets.length > 0 ? { openApiToolsets } : {}),
+    ...(mcpToolsets.length > 0 ? { mcpToolsets } : {}),
+    ...(subAgents.length > 0 ? { subAgents } : {}),
+  });
 }
 
 /**
@@ -124,7 +133,7 @@ export function toAgentConfigYaml(definition: AgentDefinition): string {
     model: definition.model,
     description: definition.description,
     instruction: definition.instruction,
-    tools: [...definition.tools.map((tool) => ({ name: tool })), ...(definition.openApiToolsets ?? []).map(toOpenApiToolsetEntry)],
+    tools: [...definition.tools.map((tool) => ({ name: tool })), ...(definition.openApiToolsets ?? []).map(toOpenApiToolsetEntry), ...(definition.mcpToolsets ?? []).map(toMcpToolsetEntry)],
   };
   if (definition.subAgents !== undefined) config.sub_agents = definition.subAgents.map((agent) => ({ agent }));
   if (definition.generateContentConfig !== undefined) {

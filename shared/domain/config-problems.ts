@@ -122,3 +122,15 @@ function unknownFieldMessage(key: string, known: Set<string>, options: { acceptC
   }
   return 'Unknown field';
 }
+
+/**
+ * A schema issue's path as the config spells it: each camelCase key by its snake_case arg name
+ * (`names`; an empty name drops a key the config has no level for), indexes as `[i]`.
+ */
+export function configArgPath(path: readonly PropertyKey[], names: Readonly<Record<string, string>>): string {
+  return path
+    .map((key) => (typeof key === 'number' ? `[${key}]` : (names[String(key)] ?? String(key))))
+    .filter((key) => key !== '')
+    .join('.')
+    .replace(/\.\[/g, '[');
+}

@@ -4,6 +4,7 @@ import { agentDefinitionSchema } from './agent-config.ts';
 import { runCallbackSchema } from './callback.ts';
 import { functionCallSchema, usageSchema } from './content.ts';
 import { openApiOperationSchema } from './openapi-operation.ts';
+import { mcpToolSchema } from './mcp-toolset.ts';
 import { runConfigSchema } from './run-config.ts';
 
 export const runStates = ['QUEUED', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -54,6 +55,8 @@ export const runAgentSchema = z.object({
   subAgents: z.array(runSubAgentSchema).optional(),
   /** The definition's OpenAPI toolsets' operations, as resolved at deploy (or at submission of an inline config); absent when none. */
   openApiOperations: z.array(openApiOperationSchema).optional(),
+  /** The definition's MCP toolsets' tools, as listed at deploy (or at submission of an inline config); absent when none. */
+  mcpTools: z.array(mcpToolSchema).optional(),
   /** True when `name` is a registered agent's resource name, whose lifecycle gates the run. */
   registered: z.boolean().optional(),
 });

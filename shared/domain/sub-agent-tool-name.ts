@@ -32,3 +32,12 @@ export function sanitizeFunctionName(text: string): string {
   const started = /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
   return started.slice(0, maxFunctionNameLength);
 }
+
+/** `name`, or `name_2`, `name_3`, ... : the first not in `taken` (a toolset's tool beside others of the same name). */
+export function uniqueFunctionName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let suffix = 2; ; suffix++) {
+    const candidate = `${name.slice(0, 60 - String(suffix).length - 1)}_${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

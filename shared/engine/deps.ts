@@ -14,6 +14,7 @@ import type { RemoteAgentClient } from '../ports/remote-agent-client.ts';
 import type { SessionWindow } from '../domain/session-history.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { OpenApiCaller } from '../tools/openapi/call-operation.ts';
+import type { McpAccess } from '../tools/mcp/mcp-client.ts';
 
 /** Tunables of the step pipeline; production values come from loadConfig. */
 export interface StepSettings {
@@ -91,6 +92,8 @@ export interface Deps {
   artifacts?: ArtifactStore;
   /** Calls agents' OpenAPI operations (docs/architecture.md, "OpenAPI toolsets"); absent where none is set up. */
   openApi?: OpenApiCaller;
+  /** Reaches agents' MCP servers (docs/architecture.md, "MCP toolsets"); absent where none is set up. */
+  mcp?: McpAccess;
   /** The model quota every run shares; absent where none is configured (docs/architecture.md, "Model quota"). */
   quota?: ModelQuotaGovernor;
 }

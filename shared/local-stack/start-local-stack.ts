@@ -172,6 +172,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AGENTLINE_ARTIFACT_DIR: folders.artifacts,
       AGENTLINE_CODE_EXEC_DIR: folders.executions,
       AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true',
+      // The local stack is the user's own machine: MCP toolsets may start stdio servers here.
+      AGENTLINE_MCP_STDIO: 'true',
       AGENTLINE_SWEEP_DELETES_EXPIRED: 'true',
       AGENTLINE_SWEEP_GRACE_SECONDS: '10',
       ...process.env,

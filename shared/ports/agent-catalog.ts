@@ -1,5 +1,6 @@
 import type { AgentState } from '../domain/agent-state.ts';
 import type { OpenApiOperation } from '../domain/openapi-operation.ts';
+import type { McpTool } from '../domain/mcp-toolset.ts';
 
 /**
  * What a registered agent runs: ADK Agent Config YAML, or a remote agent reached over A2A
@@ -9,7 +10,7 @@ import type { OpenApiOperation } from '../domain/openapi-operation.ts';
  */
 export type CatalogAgentDefinition =
   /** `openApiOperations`: its OpenAPI toolsets' operations, resolved and snapshotted at deploy. */
-  | { kind: 'adk'; configYaml: string; openApiOperations?: OpenApiOperation[] }
+  | { kind: 'adk'; configYaml: string; openApiOperations?: OpenApiOperation[]; mcpTools?: McpTool[] }
   | { kind: 'a2a'; agentCard: Record<string, unknown> }
   | { kind: 'unsupported'; definitionType: string };
 

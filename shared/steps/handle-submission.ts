@@ -16,10 +16,10 @@ import { decodeJsonMessage, type Delivery } from '../engine/delivery.ts';
 import { dispatchOutbox } from '../engine/dispatch-outbox.ts';
 import { writeTransition } from '../engine/write-transition.ts';
 import { resolveSubAgents } from './resolve-sub-agents.ts';
-import { deployedOpenApi, reservedNames, resolveInlineOpenApi, withOpenApi } from './resolve-run-openapi.ts';
+import { deployedMcp, deployedOpenApi, reservedNames, resolveInlineMcp, resolveInlineOpenApi, withMcp, withOpenApi } from './resolve-run-openapi.ts';
 import type { Deps } from '../engine/deps.ts';
 
-type SubmissionDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger' | 'settings' | 'authenticator'>;
+type SubmissionDeps = Pick<Deps, 'store' | 'outbox' | 'queue' | 'clock' | 'agents' | 'tools' | 'logger' | 'settings' | 'authenticator' | 'mcp'>;
 
 /**
  * Starts a run from a submission. A message that cannot be read, or whose token fails, is
@@ -139,8 +139,9 @@ async function resolveAgent(submission: Submission, userId: string | undefined, 
     const fileName = submission.agent.fileName ?? 'agent.yaml';
     const definition = parseAgentConfigYaml(submission.agent.configYaml, { fileName, availableTools });
     const openApiOperations = await resolveInlineOpenApi(definition, { fileName, userId, availableTools }, deps.agents);
-    const subAgents = await resolveSubAgents(deps.agents, definition, userId, reservedNames(availableTools, openApiOperations));
-    return { name: definition.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), ...withOpenApi(openApiOperations) };
+    const mcpTools = await resolveInlineMcp(definition, { fileName, userId, reservedNames: reservedNames(availableTools, openApiOperations) }, deps.agents, deps.mcp);
+    const subAgents = await resolveSubAgents(deps.agents, definition, userId, reservedNames(availableTools, openApiOperations, mcpTools));
+    return { name: definition.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), ...withOpenApi(openApiOperations), ...withMcp(mcpTools) };
   }
   const registered = await authorizeRunStart(deps.agents, submission.agent.name, userId);
   if (registered.definition.kind === 'a2a') {
@@ -155,8 +156,9 @@ async function resolveAgent(submission: Submission, userId: string | undefined, 
   }
   const definition = parseAgentConfigYaml(registered.definition.configYaml, { fileName: registered.name, availableTools });
   const openApiOperations = deployedOpenApi(registered.name, definition, registered.definition.openApiOperations);
-  const subAgents = await resolveSubAgents(deps.agents, definition, userId, reservedNames(availableTools, openApiOperations));
-  return { name: registered.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), ...withOpenApi(openApiOperations), registered: true };
+  const mcpTools = deployedMcp(registered.name, definition, registered.definition.mcpTools);
+  const subAgents = await resolveSubAgents(deps.agents, definition, userId, reservedNames(availableTools, openApiOperations, mcpTools));
+  return { name: registered.name, version: agentDefinitionVersion(definition), definition, ...withSubAgents(subAgents), ...withOpenApi(openApiOperations), ...withMcp(mcpTools), registered: true };
 }
 
 function withSubAgents(subAgents: RunSubAgent[]): Pick<RunAgent, 'subAgents'> {

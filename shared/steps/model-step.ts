@@ -65,7 +65,7 @@ export function createModelStep(deps: ModelDeps): StepKindDefinition<ModelValue>
           }
           response = turn.response;
         } else {
-          const request = await withArtifactParts(buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools, deps.openApi)), run, deps.artifacts);
+          const request = await withArtifactParts(buildModelRequest(run, conversation, functionsOfAgent(run, deps.tools, deps)), run, deps.artifacts);
           const deferred = await reserveQuota(deps, run, request);
           if (deferred) return deferred;
           // A streamed answer's text reaches the run's event stream while it arrives (docs/architecture.md, "Run events").

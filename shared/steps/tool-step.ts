@@ -11,10 +11,9 @@ import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.t
 import { subAgentByToolName } from '../tools/sub-agent-tool.ts';
 import { isLongRunning, type Tool, type ToolContext, type ToolResult } from '../tools/tool.ts';
 import { advanceLongRunningTool } from './long-running-call.ts';
-import { functionsOfAgent, toolsOfAgent } from './build-model-request.ts';
+import { functionsOfAgent, toolsOfAgent, type ToolsetCallers } from './build-model-request.ts';
 import { callSubAgent } from './sub-agent-call.ts';
 import { createToolTurnJoin } from './tool-turn-join.ts';
-import type { OpenApiCaller } from '../tools/openapi/call-operation.ts';
 
 /**
  * What one tool call produced for the model: the function response, files shown to the model as
@@ -24,7 +23,7 @@ export interface ToolValue extends ToolResult {
   durationMs: number;
 }
 
-type ToolDeps = Pick<Deps, 'store' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'artifacts' | 'openApi'>;
+type ToolDeps = Pick<Deps, 'store' | 'remoteAgents' | 'clock' | 'tools' | 'logger' | 'settings' | 'artifacts' | 'openApi' | 'mcp'>;
 
 /**
  * One tool call of a turn: a built-in tool, or a registered A2A sub-agent called as a tool
@@ -41,7 +40,7 @@ export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
       leaseMs: deps.settings.leaseMs.tool,
       maxFailedAttempts: deps.settings.maxToolAttempts,
       claim(run, step, now) {
-        return { step: withIntent(step, toolOf(run, step, deps.tools, deps.openApi), now) };
+        return { step: withIntent(step, toolOf(run, step, deps.tools, deps), now) };
       },
       needsSettling: hasUnsettledIntent,
       perform(context) {
@@ -67,7 +66,7 @@ export function createToolStep(deps: ToolDeps): StepKindDefinition<ToolValue> {
 
 async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: EffectContext): Promise<EffectOutcome<ToolValue>> {
   const call = step.input!.functionCall;
-  const tool = toolOf(run, step, deps.tools, deps.openApi);
+  const tool = toolOf(run, step, deps.tools, deps);
   const subAgent = subAgentByToolName(run, call.name);
   const started = step.remoteTask?.startTime ?? deps.clock.now();
   let result: ToolResult;
@@ -92,7 +91,7 @@ async function callTool(deps: ToolDeps, { run, step, priorIntent, settleOnly }: 
     const called = await executeToolCall(tool, call.args ?? {}, toolContext(deps, run, step), priorIntent);
     result = 'files' in called && called.files && called.files.length > 0 ? { response: { output: called.output }, parts: [...called.files] } : { response: called };
   } else {
-    result = { response: unknownToolResult(call.name, functionsOfAgent(run, deps.tools, deps.openApi)) };
+    result = { response: unknownToolResult(call.name, functionsOfAgent(run, deps.tools, deps)) };
   }
   const durationMs = deps.clock.now() - started;
   deps.logger.info('tool call finished', { runId: run.runId, stepId: step.stepId, tool: call.name, durationMs });
@@ -175,9 +174,9 @@ function toolContext(deps: Pick<Deps, 'clock'>, run: Run, step: Step): ToolConte
   };
 }
 
-function toolOf(run: Run, step: Step, tools: readonly Tool[], openApi: OpenApiCaller | undefined): Tool | undefined {
+function toolOf(run: Run, step: Step, tools: readonly Tool[], callers: ToolsetCallers): Tool | undefined {
   const name = step.input?.functionCall.name;
-  return toolsOfAgent(run, tools, openApi).find((candidate) => candidate.name === name);
+  return toolsOfAgent(run, tools, callers).find((candidate) => candidate.name === name);
 }
 
 /**

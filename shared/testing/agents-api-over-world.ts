@@ -63,5 +63,7 @@ export function createApiHandlersOverWorld(world: ReturnType<typeof createInMemo
     fetchAgentCard: async (uri) => {
       throw new Error(`no network in unit tests (${uri})`);
     },
+    // MCP servers as the world's steps reach them (loopback test servers, stdio processes).
+    ...(world.deps.mcp ? { mcp: world.deps.mcp } : {}),
   });
 }

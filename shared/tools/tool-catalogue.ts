@@ -1,5 +1,6 @@
 import type { AgentDefinition } from '../domain/agent-config.ts';
 import { isRepeatableMethod, type OpenApiOperation } from '../domain/openapi-operation.ts';
+import { isRepeatableMcpTool, type McpTool } from '../domain/mcp-toolset.ts';
 import { subAgentToolNames } from '../domain/sub-agent-tool-name.ts';
 import { isLongRunning, type Tool } from './tool.ts';
 
@@ -7,7 +8,7 @@ import { isLongRunning, type Tool } from './tool.ts';
 export interface CatalogueEntry {
   /** The function name the model calls. */
   name: string;
-  source: 'built-in' | 'OpenAPI' | 'sub-agent';
+  source: 'built-in' | 'OpenAPI' | 'MCP' | 'sub-agent';
   /** How a redelivered step treats the call. */
   repeatability: 'repeatable' | 'once per call' | 'once per call, followed to its end';
   /** What must be granted before a call can run. */
@@ -18,9 +19,15 @@ export interface CatalogueEntry {
 /**
  * Every tool of `definition` (every built-in when there is none), in the order the model is
  * given them: its tools, its OpenAPI toolsets' operations (`operations`, as resolved from its
- * documents), then its sub-agents under the function names a run gives them.
+ * documents), its MCP toolsets' tools (`mcpTools`, as listed from their servers), then its
+ * sub-agents under the function names a run gives them.
  */
-export function toolCatalogue(definition: Pick<AgentDefinition, 'tools' | 'subAgents'> | undefined, builtins: readonly Tool[], operations: readonly OpenApiOperation[] = []): CatalogueEntry[] {
+export function toolCatalogue(
+  definition: Pick<AgentDefinition, 'tools' | 'subAgents'> | undefined,
+  builtins: readonly Tool[],
+  operations: readonly OpenApiOperation[] = [],
+  mcpTools: readonly McpTool[] = [],
+): CatalogueEntry[] {
   const byName = new Map(builtins.map((tool) => [tool.name, tool]));
   const names = definition ? definition.tools : builtins.map((tool) => tool.name).sort();
   const tools = names.map((name): CatalogueEntry => {
@@ -30,7 +37,7 @@ export function toolCatalogue(definition: Pick<AgentDefinition, 'tools' | 'subAg
   });
   const subAgents = definition?.subAgents ?? [];
   // Named as a run names them: never a built-in's name, whether or not the agent has that built-in.
-  const subAgentNames = subAgentToolNames(subAgents, [...builtins.map((tool) => tool.name), ...operations.map((operation) => operation.toolName)]);
+  const subAgentNames = subAgentToolNames(subAgents, [...builtins.map((tool) => tool.name), ...operations.map((operation) => operation.toolName), ...mcpTools.map((tool) => tool.toolName)]);
   return [
     ...tools,
     ...operations.map((operation): CatalogueEntry => ({
@@ -40,6 +47,14 @@ export function toolCatalogue(definition: Pick<AgentDefinition, 'tools' | 'subAg
       repeatability: isRepeatableMethod(operation.method) ? 'repeatable' : 'once per call',
       authorization: operation.auth ? `${operation.auth.scheme} from ${operation.auth.authorization}` : 'none',
       description: `${operation.method} ${operation.serverUrl}${operation.pathTemplate}. ${operation.description}`,
+    })),
+    ...mcpTools.map((tool): CatalogueEntry => ({
+      name: tool.toolName,
+      source: 'MCP',
+      // MCP has no key to resend with: a call that may have reached the server is never sent again.
+      repeatability: isRepeatableMcpTool(tool) ? 'repeatable' : 'once per call',
+      authorization: tool.auth ? `${tool.auth.scheme} from ${tool.auth.authorization}` : 'none',
+      description: `${tool.serverToolName} on ${tool.connection.transport === 'stdio' ? `stdio ${tool.connection.command}` : tool.connection.url}${tool.annotations.destructiveHint ? ' (destructive)' : ''}. ${tool.description}`,
     })),
     ...subAgents.map((agent, index): CatalogueEntry => ({
       name: subAgentNames[index]!,

@@ -14,6 +14,7 @@ import { FirestoreAgentRegistry } from '../adapters/firestore/firestore-agent-re
 import { FirestoreBatchStore } from '../adapters/firestore/firestore-batch-store.ts';
 import { fetchAgentCard } from '../adapters/http/fetch-agent-card.ts';
 import { fetchOpenApiDocument } from '../adapters/http/fetch-openapi-document.ts';
+import { toolCredentialsOf } from './tool-credentials-of.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
 import type { DeploymentChecks } from '../agents-api/decide-deployment.ts';
@@ -52,6 +53,7 @@ export function createDeployWorkerDeps(config: Config, base: RegistryBase): Depl
     availableTools: builtinToolNames,
     fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
     fetchOpenApiDocument: (url) => fetchOpenApiDocument(url, guarded.fetch),
+    mcp: { fetch: guarded.fetch, credentials: toolCredentialsOf(config, base.firestore), allowStdio: config.AGENTLINE_MCP_STDIO },
     close: () => guarded.close(),
   };
 }

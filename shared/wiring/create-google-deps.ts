@@ -72,6 +72,7 @@ export function createGoogleDeps(
     ...(config.AGENTLINE_MODEL_QUOTAS ? { quota: new FirestoreModelQuota(firestore, parseModelQuotas(config.AGENTLINE_MODEL_QUOTAS)) } : {}),
     tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env)), createRenderChartTool(artifacts)],
     openApi: createOpenApiCaller({ fetch: outbound.fetch, credentials: toolCredentialsOf(config, firestore) }),
+    mcp: { fetch: outbound.fetch, credentials: toolCredentialsOf(config, firestore), allowStdio: config.AGENTLINE_MCP_STDIO },
     ...(artifacts ? { artifacts } : {}),
     logger,
     settings: stepSettingsFromConfig(config),

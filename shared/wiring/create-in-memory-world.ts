@@ -82,6 +82,8 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     clock: options.clock ?? systemClock,
     ...(options.quotas ? { quota: new InMemoryModelQuota(options.quotas) } : {}),
     openApi: createOpenApiCaller({ fetch: outbound.fetch, credentials: options.toolCredentials ?? new InMemoryToolCredentials() }),
+    // The in-memory world stands for the local stack: stdio servers may be started.
+    mcp: { fetch: outbound.fetch, credentials: options.toolCredentials ?? new InMemoryToolCredentials(), allowStdio: true },
     tools: options.tools ?? [...builtinTools, createExecuteCodeTool(options.codeExecution), createRenderChartTool(options.codeExecution?.artifacts ?? options.artifacts)],
     ...(options.codeExecution || options.artifacts ? { artifacts: options.codeExecution?.artifacts ?? options.artifacts! } : {}),
     logger: options.logger ?? silentLogger,

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { agentStateSchema } from '../agent-state.ts';
 import { toRfc3339 } from '../run-view.ts';
 import { openApiOperationSchema } from '../openapi-operation.ts';
+import { mcpToolSchema } from '../mcp-toolset.ts';
 import { writableAgentFieldsSchema, type WritableAgentFields } from './agent-fields.ts';
 import type { CatalogAgentDefinition } from '../../ports/agent-catalog.ts';
 
 export const catalogDefinitionSchema = z.discriminatedUnion('kind', [
   // `openApiOperations`: the OpenAPI toolsets' operations as deploy resolved them (docs/architecture.md, "OpenAPI toolsets").
-  z.object({ kind: z.literal('adk'), configYaml: z.string(), openApiOperations: z.array(openApiOperationSchema).optional() }),
+  // `mcpTools`: the MCP toolsets' tools as deploy listed them (docs/architecture.md, "MCP toolsets").
+  z.object({ kind: z.literal('adk'), configYaml: z.string(), openApiOperations: z.array(openApiOperationSchema).optional(), mcpTools: z.array(mcpToolSchema).optional() }),
   z.object({ kind: z.literal('a2a'), agentCard: z.record(z.string(), z.unknown()) }),
   z.object({ kind: z.literal('unsupported'), definitionType: z.string() }),
 ]);

@@ -1,3 +1,4 @@
+import { uniqueFunctionName } from '../../domain/sub-agent-tool-name.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { OpenApiOperation } from '../../domain/openapi-operation.ts';
 import { openApiLimits, type OpenApiToolsetConfig } from '../../domain/openapi-toolset-config.ts';
@@ -48,7 +49,7 @@ export async function resolveOpenApiToolsets(toolsets: readonly { index: number;
       document = await parseOpenApiDocument(fetched.text, fetched.type, `${source} (${documentUrl})`);
     }
     for (const operation of toFunctionDeclarations(document, config, source, documentUrl)) {
-      const toolName = uniqueName(operation.toolName, taken);
+      const toolName = uniqueFunctionName(operation.toolName, taken);
       taken.add(toolName);
       operations.push({ ...operation, toolName, ...(config.auth ? { auth: config.auth } : {}) });
     }
@@ -65,12 +66,4 @@ export async function resolveOpenApiToolsets(toolsets: readonly { index: number;
     );
   }
   return operations;
-}
-
-function uniqueName(name: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(name)) return name;
-  for (let suffix = 2; ; suffix++) {
-    const candidate = `${name.slice(0, 60 - String(suffix).length - 1)}_${suffix}`;
-    if (!taken.has(candidate)) return candidate;
-  }
 }
