@@ -1,4 +1,5 @@
 import type { ChartFigures } from './measure-chart.ts';
+import type { ToolsetFigures } from './measure-toolsets.ts';
 import type { CostEstimate, listPrices } from './estimate-cost.ts';
 import type { FloorFigures } from './measure-floor.ts';
 import type { InProcessFigures } from './measure-in-process.ts';
@@ -25,6 +26,8 @@ export interface BenchReport {
   codeJob?: CodeJobFigures;
   /** Absent in reports written before render_chart existed. */
   chart?: ChartFigures;
+  /** Absent in reports written before OpenAPI and MCP toolsets existed. */
+  toolsets?: ToolsetFigures;
   cost: { perThousandFiveStepRuns: CostEstimate; prices: typeof listPrices };
   durationSeconds: number;
 }
@@ -153,6 +156,17 @@ export function formatReport(report: BenchReport): string {
     rows.push([
       'render_chart, a 12-bar chart to SVG and PNG: cold / warm',
       `${round(report.chart.coldMs)} / ${round(report.chart.warmMs)} ms (warm: ${round(report.chart.warmMs / report.floor.floorMs, 2)}× the step floor), median of ${report.chart.samples}`,
+    ]);
+  }
+  if (report.toolsets) {
+    const figures = report.toolsets;
+    rows.push([
+      'OpenAPI GET through the guarded caller vs plain fetch',
+      `${round(figures.openApiMs, 2)} vs ${round(figures.openApiDirectMs, 2)} ms (${round(figures.openApiMs / figures.openApiDirectMs, 2)}×), median of ${figures.samples}`,
+    ]);
+    rows.push([
+      'MCP tool call, a session per call vs one kept session',
+      `${round(figures.mcpMs, 2)} vs ${round(figures.mcpKeptSessionMs, 2)} ms (${round(figures.mcpMs / figures.mcpKeptSessionMs, 2)}×: the initialize a restart-safe call pays), median of ${figures.samples}`,
     ]);
   }
   const cost = report.cost.perThousandFiveStepRuns;

@@ -14,6 +14,7 @@ import { measureConversations, measureThroughput } from './measure-stack.ts';
 import { measureBatch } from './measure-batch.ts';
 import { measureCodeExec } from './measure-code-exec.ts';
 import { measureChart } from './measure-chart.ts';
+import { measureToolsets } from './measure-toolsets.ts';
 import { measureCodeJob } from './measure-code-job.ts';
 import { zeroCounts } from '../shared/testing/operation-counts.ts';
 import { median } from './stats.ts';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
     const codeJob = await measureCodeJob(3 * options.repetitions);
     log('charts: render_chart draws a 12-bar chart to SVG and PNG (cold, then warm)');
     const chart = await measureChart(10 * options.repetitions);
+    log('toolsets: an OpenAPI GET and an MCP tool call against local servers, through the callers and directly');
+    const toolsets = await measureToolsets(20 * options.repetitions);
 
     await stack.stop();
     log('batch: 1,000 one-call items, concurrency 50, a 600 RPM quota enforced by the model server (a stack of its own)');
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
       codeExec,
       codeJob,
       chart,
+      toolsets,
       cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds, documentsKeptByRun(short.toolTurns)), prices: listPrices },
       durationSeconds: (Date.now() - started) / 1000,
     };
