@@ -40,6 +40,10 @@ export async function withMcpSession<T>(connection: McpConnection, auth: McpAuth
         throw error;
       }
       return { value: await use(client), secrets };
+    } catch (error) {
+      // A server may echo what it was sent: its errors never carry the credential further.
+      if (error instanceof Error) error.message = redactSecrets(error.message, secrets);
+      throw error;
     } finally {
       await client.close().catch(() => undefined);
       await transport.close().catch(() => undefined);

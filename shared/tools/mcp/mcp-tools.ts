@@ -1,3 +1,4 @@
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { AgentlineError, TransientError } from '../../domain/errors.ts';
 import { isRepeatableMcpTool, mcpLimits, type McpTool } from '../../domain/mcp-toolset.ts';
 import type { Run } from '../../domain/run.ts';
@@ -34,6 +35,9 @@ export function createMcpCaller(access: McpAccess): McpCaller {
       } catch (error) {
         if (error instanceof ToolFailure || (error instanceof AgentlineError && !error.retryable)) throw error;
         const message = redactSecrets((error as Error).message, secrets);
+        // The server answered the call with a protocol error (bad arguments, no such tool): it was
+        // refused, not lost, so the model reads it and no retry can change it.
+        if (sent && error instanceof McpError && !lostAnswerCodes.has(error.code)) throw new ToolFailure(`MCP tool ${tool.serverToolName} refused the call: ${message}`);
         if (repeatable) throw new TransientError(`MCP tool ${tool.serverToolName} failed: ${message}`, { cause: error });
         if (!sent) throw new ToolFailure(`MCP tool ${tool.serverToolName} was not called: its server could not be reached (${message})`);
         throw new ToolFailure(`MCP tool ${tool.serverToolName} gave no answer (${message}); it may or may not have taken effect, and is not called again`);
@@ -41,6 +45,9 @@ export function createMcpCaller(access: McpAccess): McpCaller {
     },
   };
 }
+
+/** Protocol errors that mean the answer was lost on the way, not that the server refused the call. */
+const lostAnswerCodes: ReadonlySet<number> = new Set([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout]);
 
 interface CallAnswer {
   content?: { type: string; text?: string; mimeType?: string }[];
