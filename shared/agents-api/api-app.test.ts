@@ -232,7 +232,7 @@ describe('a run created through the API before the submission step has written i
     ];
     for (const [world, files, status, message] of refusals) {
       const answer = await create(world, files);
-      expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(status);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(status);
       expect((answer.body as { error: { message: string } }).error.message).toMatch(message);
       // An admin is told a run does not exist only when not even its claim was written.
       expect((await world.call('root', 'GET', runName)).status).toBe(404);

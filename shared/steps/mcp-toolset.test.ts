@@ -92,6 +92,15 @@ describe('an MCP toolset over streamable HTTP', () => {
     expect(await executeToolCall(forecast, { city: 'Bergen' }, context, true)).toEqual({ output: { text: 'Sunny in Bergen' } });
   });
 
+  it('never sends a call once its attempt\'s lease is (nearly) over, and says it was not called', async () => {
+    server = await startMcpHttpServer();
+    const caller = createMcpCaller({ fetch, credentials: new InMemoryToolCredentials(), allowStdio: false });
+    const tool = { toolName: 'add_note', serverToolName: 'add_note', description: '', parametersJsonSchema: { type: 'object' }, annotations: {}, connection: { transport: 'streamable_http' as const, url: server.url } };
+    const context = { runId: 'r', stepId: '1-tool-0', attempt: 1, idempotencyKey: 'r/1-tool-0', deadline: Date.now() + 500, now: () => Date.now() };
+    await expect(caller.call(tool, { text: 'late' }, context)).rejects.toThrow("MCP tool add_note was not called: the attempt's lease ended while its session opened");
+    expect(server.state.notes).toEqual([]);
+  });
+
   it('refuses a server on a private address when the run starts, naming it', async () => {
     world = createInMemoryWorld({ model: new ScriptedModel([]) });
     const run = await world.waitForRun(world.submit({ agent: { configYaml: httpAgent('http://169.254.169.254/mcp') }, input: 'x' }));

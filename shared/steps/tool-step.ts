@@ -9,7 +9,7 @@ import type { Deps } from '../engine/deps.ts';
 import type { EffectContext, EffectOutcome, StepKindDefinition } from '../engine/step-kind.ts';
 import { executeToolCall, unknownToolResult } from '../tools/execute-tool-call.ts';
 import { subAgentByToolName } from '../tools/sub-agent-tool.ts';
-import { isLongRunning, type Tool, type ToolContext, type ToolResult } from '../tools/tool.ts';
+import { isLongRunning, ToolFailure, type Tool, type ToolContext, type ToolResult } from '../tools/tool.ts';
 import { advanceLongRunningTool } from './long-running-call.ts';
 import { functionsOfAgent, toolsOfAgent, type ToolsetCallers } from './build-model-request.ts';
 import { callSubAgent } from './sub-agent-call.ts';
@@ -156,7 +156,14 @@ async function settleIntent(tool: Tool | undefined, step: Step, context: ToolCon
   if (!tool || tool.repeatable) return { error: 'Not performed: the run ended first' };
   if (isLongRunning(tool)) return { ...(await tool.settle(step.remoteTask, context)), settledAfterRunEnded: true };
   if (tool.reconcilesByResending) return { error: 'Unknown whether it took effect: the run ended while the request may have been in flight', unsettled: true, settledAfterRunEnded: true };
-  const found = await tool.reconcile(context.idempotencyKey, context);
+  let found;
+  try {
+    found = await tool.reconcile(context.idempotencyKey, context);
+  } catch (error) {
+    // A tool that cannot tell (an MCP call that may have reached its server) says so: recorded as unknown, not retried.
+    if (error instanceof ToolFailure) return { error: `Unknown whether it took effect: ${error.message}`, unsettled: true, settledAfterRunEnded: true };
+    throw error;
+  }
   return found.happened ? { output: found.output, settledAfterRunEnded: true } : { error: 'Not performed: the run ended first', settledAfterRunEnded: true };
 }
 

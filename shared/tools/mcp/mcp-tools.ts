@@ -22,13 +22,16 @@ export function createMcpCaller(access: McpAccess): McpCaller {
   return {
     async call(tool, args, context) {
       const repeatable = isRepeatableMcpTool(tool);
-      const timeout = Math.max(1, Math.min(mcpLimits.callTimeoutMs, context.deadline - context.now()));
       let sent = false;
       let secrets: string[] = [];
       try {
         const session = await withMcpSession(tool.connection, tool.auth, access, (client) => {
+          // Opening may have taken a while: a call is never sent once its attempt's lease is over,
+          // when another attempt may already own the step.
+          const remaining = Math.min(mcpLimits.callTimeoutMs, context.deadline - context.now() - sendMarginMs);
+          if (remaining <= 0) throw new ToolFailure(`MCP tool ${tool.serverToolName} was not called: the attempt's lease ended while its session opened`);
           sent = true;
-          return client.callTool({ name: tool.serverToolName, arguments: args }, undefined, { timeout });
+          return client.callTool({ name: tool.serverToolName, arguments: args }, undefined, { timeout: remaining });
         });
         secrets = session.secrets;
         return answerOf(tool, session.value as CallAnswer, secrets);
@@ -45,6 +48,9 @@ export function createMcpCaller(access: McpAccess): McpCaller {
     },
   };
 }
+
+/** A call is sent only with at least this much of its attempt's lease left. */
+const sendMarginMs = 1_000;
 
 /** Protocol errors that mean the answer was lost on the way, not that the server refused the call. */
 const lostAnswerCodes: ReadonlySet<number> = new Set([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout]);

@@ -4,7 +4,8 @@ import { ToolFailure } from '../tool.ts';
 import type { RenderedChart } from './render-vega-lite.ts';
 
 /** What one drawing may take: its time, and the heap of the process it runs in. */
-export const chartDrawLimits = { ms: 10_000, heapMb: 512 };
+// Well under the tool step's 512 MB container, which also holds the step's own process and resvg's buffers.
+export const chartDrawLimits = { ms: 10_000, heapMb: 192 };
 
 /** The drawing process's file beside this one: `.ts` where sources run directly, `.js` once compiled. */
 const processFile = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './render-chart-process.ts' : './render-chart-process.js', import.meta.url));
@@ -49,6 +50,7 @@ export class ChartProcess {
       this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       child.ref();
       child.channel?.ref();
+      (child.stderr as (NodeJS.ReadableStream & { ref?: () => void }) | null)?.ref?.();
       child.send({ id, spec, scale });
     });
   }
@@ -102,6 +104,8 @@ export class ChartProcess {
   #idle(child: ChildProcess): void {
     child.unref();
     child.channel?.unref();
+    // Its standard error is a pipe of its own, which would hold the process open too.
+    (child.stderr as (NodeJS.ReadableStream & { unref?: () => void }) | null)?.unref?.();
   }
 
   /** Ends the process, failing every drawing it had with `error`. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { startRecordingServer } from '../../testing/recording-server.ts';
@@ -114,6 +115,13 @@ describe('render_chart', () => {
     expect(await executeToolCall(tool, { spec: growing }, context)).toEqual({ error: 'The chart needed more than 64 MB to draw and was stopped' });
     const bars = { data: { values: sales }, mark: 'bar', encoding: { x: { field: 'quarter', type: 'nominal' }, y: { field: 'revenue', type: 'quantitative' } } };
     expect(await executeToolCall(tool, { spec: bars }, { ...context, stepId: '5-tool-0' })).toMatchObject({ output: { files: [{ name: 'chart.png' }, { name: 'chart.svg' }] } });
+  }, 30_000);
+
+  it('lets a process that drew a chart exit by itself: the idle drawing process holds nothing open', () => {
+    const chartProcess = new URL('./chart-process.ts', import.meta.url).href;
+    const script = `const { ChartProcess } = await import(${JSON.stringify(chartProcess)}); const chart = await new ChartProcess().draw({ data: { values: [{ a: 'x', b: 1 }] }, mark: 'bar', encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } } }, 1); console.log(chart.width > 0);`;
+    const ran = spawnSync(process.execPath, ['--input-type=module', '--eval', script], { encoding: 'utf8', timeout: 20_000 });
+    expect([ran.signal, ran.status, ran.stdout.trim()]).toEqual([null, 0, 'true']);
   }, 30_000);
 
   it('saves its files once when its call is retried, and says so where no files are kept', async () => {
