@@ -5,6 +5,7 @@ import { FailedPreconditionError } from '../../domain/errors.ts';
 import type { McpAuth, McpConnection } from '../../domain/mcp-toolset.ts';
 import type { ToolCredentials } from '../../ports/tool-credentials.ts';
 import { ToolFailure } from '../tool.ts';
+import { redactSecrets } from '../redact-secrets.ts';
 
 /** What reaching MCP servers takes here (docs/architecture.md, "MCP toolsets"). */
 export interface McpAccess {
@@ -75,9 +76,4 @@ async function transportFor(connection: McpConnection, auth: McpAuth | undefined
   // Redirects are not followed: a credential would go wherever one points.
   const transport = new StreamableHTTPClientTransport(new URL(connection.url), { fetch: access.fetch, requestInit: { headers, redirect: 'error' } });
   return { transport, secrets };
-}
-
-/** The text with every secret value replaced, for a server that echoes what it was sent. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((redacted, secret) => (secret.length >= 4 ? redacted.replaceAll(secret, '[redacted]') : redacted), text);
 }

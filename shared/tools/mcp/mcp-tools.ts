@@ -3,7 +3,8 @@ import { AgentlineError, TransientError } from '../../domain/errors.ts';
 import { isRepeatableMcpTool, mcpLimits, type McpTool } from '../../domain/mcp-toolset.ts';
 import type { Run } from '../../domain/run.ts';
 import { ToolFailure, type Tool, type ToolContext } from '../tool.ts';
-import { redactSecrets, withMcpSession, type McpAccess } from './mcp-client.ts';
+import { withMcpSession, type McpAccess } from './mcp-client.ts';
+import { redactSecrets } from '../redact-secrets.ts';
 import { toolsetToolBase } from '../arguments-schema.ts';
 
 /** Calls agents' MCP tools for the tool step (docs/architecture.md, "MCP toolsets"). */

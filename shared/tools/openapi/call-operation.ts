@@ -4,6 +4,7 @@ import type { ToolCredentials } from '../../ports/tool-credentials.ts';
 import { ToolFailure, type ToolContext } from '../tool.ts';
 import { RequestAuthorizer, type RequestAuthorization } from './authorize-request.ts';
 import { buildOperationRequest } from './build-operation-request.ts';
+import { redactSecrets } from '../redact-secrets.ts';
 
 /** Calls OpenAPI operations for the tool step; one per process, holding the OAuth2 token cache. */
 export interface OpenApiCaller {
@@ -75,16 +76,16 @@ async function send(guardedFetch: typeof fetch, operation: OpenApiOperation, arg
 
 function callFailure(error: unknown, operation: OpenApiOperation, secrets: readonly string[], signal: AbortSignal): unknown {
   if (signal.aborted) return new TransientError(`${label(operation)} did not answer before the attempt's lease ended`, { cause: error });
-  if (error instanceof TransientError) return new TransientError(redact(error.message, secrets));
+  if (error instanceof TransientError) return new TransientError(redactSecrets(error.message, secrets));
   // A refused address (the SSRF guard), an answer over the size cap: the model is told, no retry helps.
-  if (error instanceof AgentlineError) return new ToolFailure(`${label(operation)} failed: ${redact(error.message, secrets)}`);
+  if (error instanceof AgentlineError) return new ToolFailure(`${label(operation)} failed: ${redactSecrets(error.message, secrets)}`);
   return error;
 }
 
 async function readAnswer(operation: OpenApiOperation, { response, signal }: Sent, secrets: readonly string[]): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = redact(await response.text(), secrets);
+    text = redactSecrets(await response.text(), secrets);
   } catch (error) {
     throw callFailure(error, operation, secrets, signal);
   }
@@ -108,9 +109,4 @@ async function readAnswer(operation: OpenApiOperation, { response, signal }: Sen
 
 function label(operation: OpenApiOperation): string {
   return `${operation.method} ${operation.pathTemplate}`;
-}
-
-/** The text with every secret value replaced, for a server that echoes what it was sent. */
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((redacted, secret) => (secret.length >= 4 ? redacted.replaceAll(secret, '[redacted]') : redacted), text);
 }
