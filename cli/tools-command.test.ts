@@ -20,6 +20,7 @@ describe('agentline tools list', () => {
     expect(code).toBe(0);
     const tools = (JSON.parse(text) as { tools: { name: string; source: string; repeatability: string; authorization: string }[] }).tools;
     expect(tools.map((tool) => [tool.name, tool.repeatability])).toEqual([
+      ['browse', 'once per call'],
       ['calculator', 'repeatable'],
       ['convert_time', 'repeatable'],
       ['current_time', 'repeatable'],
@@ -73,7 +74,7 @@ describe('agentline tools list', () => {
 
   it('refuses an agent file naming a tool this version does not have, as a run would', async () => {
     const path = join(await tempFolder('agentline-tools'), 'agent.yaml');
-    await writeFile(path, 'name: planner\ninstruction: Plan.\ntools: [browse]\n');
-    await expect(list([path])).rejects.toThrow(/Unknown tool "browse"/);
+    await writeFile(path, 'name: planner\ninstruction: Plan.\ntools: [web_search]\n');
+    await expect(list([path])).rejects.toThrow(/Unknown tool "web_search"/);
   });
 });

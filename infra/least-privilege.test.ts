@@ -108,7 +108,8 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
     const access = (name: string) => (stepKindOf(name) === 'model' ? 'read' : stepKindOf(name) === 'tool' || httpFunctions.includes(name) ? 'readAndCreate' : 'none');
     for (const name of functionNames) expect(declared(name).artifacts, name).toBe(access(name));
     // Every save of a run's file is made by code of the tool step's tools or the API.
-    expect(filesCalling('artifacts.save(')).toEqual(['shared/agents-api/input-files.ts', 'shared/steps/tool-step.ts', 'shared/tools/execute-code/execute-code-tool.ts', 'shared/tools/render-chart/render-chart-tool.ts']);
+    expect(filesCalling('artifacts.save(')).toEqual(['shared/agents-api/input-files.ts', 'shared/steps/tool-step.ts', 'shared/tools/execute-code/execute-code-tool.ts', 'shared/tools/saved-once.ts']);
+    expect(filesCalling("from '../saved-once.ts'")).toEqual(['shared/tools/browse/browse-tool.ts', 'shared/tools/render-chart/render-chart-tool.ts']);
   });
 
   it('lets only the tool step and the deploy worker read tool secrets, where OpenAPI and MCP toolsets authorize their calls', () => {

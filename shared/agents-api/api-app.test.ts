@@ -256,7 +256,7 @@ describe('a run created through the API before the submission step has written i
     const download = await world.call('ada', 'GET', `${name}/artifacts/sales.csv`);
     expect([download.status, download.body]).toEqual([200, csv]);
     const record = await world.call('ada', 'GET', `${name}/artifacts/executions/k/request.json`);
-    expect([record.status, (record.body as { error: { message: string } }).error.message]).toEqual([404, `executions/k/request.json is a record code execution keeps for itself, not a file of ${name}`]);
+    expect([record.status, (record.body as { error: { message: string } }).error.message]).toEqual([404, `executions/k/request.json is a record the pipeline keeps for itself, not a file of ${name}`]);
   });
 
   it('answers a repeated create with the first claim, publishing the submission again (the submission step is idempotent)', async () => {

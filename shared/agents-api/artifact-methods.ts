@@ -2,6 +2,7 @@ import { checkArtifactName, type ArtifactMetadata, type ArtifactScope } from '..
 import { artifactScopeOfRun } from '../domain/artifacts/run-scope.ts';
 import { FailedPreconditionError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import { runName } from '../domain/run.ts';
+import { isPrivateArtifactName } from '../domain/code-execution/code-execution.ts';
 import { toRfc3339 } from '../domain/run-view.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { Caller } from '../domain/agents/permissions.ts';
@@ -23,25 +24,21 @@ export class FileDownload {
 /**
  * `runs.listArtifacts`: the latest version of each file in the run's scope — its own files, or its
  * session's — as the caller may see the run (403 before 404). Code execution's requests and
- * reports (`executions/…`) are the pipeline's, not the user's files, and are left out.
+ * reports (`executions/…`) and the browser's cookies (`browser-sessions/…`) are the pipeline's
+ * records, not the user's files, and are left out.
  */
 export async function listRunArtifacts(deps: Pick<ApiDeps, 'runs' | 'artifacts'>, caller: Caller, runId: string) {
   const scope = await authorizedScope(deps, caller, runId);
   const listed = await storeOf(deps).list(scope);
-  return { artifacts: listed.filter((artifact) => !isExecutionRecord(artifact.name)).map(artifactView) };
-}
-
-/** Code execution's requests and reports: the pipeline's records, neither listed nor downloaded. */
-function isExecutionRecord(name: string): boolean {
-  return name.startsWith('executions/');
+  return { artifacts: listed.filter((artifact) => !isPrivateArtifactName(artifact.name)).map(artifactView) };
 }
 
 /** `runs.getArtifact`: one file's bytes (the latest version, or `version`), as an attachment. */
 export async function getRunArtifact(deps: Pick<ApiDeps, 'runs' | 'artifacts'>, caller: Caller, runId: string, name: string, version: string | undefined): Promise<FileDownload> {
   const scope = await authorizedScope(deps, caller, runId);
   checkArtifactName(name);
-  if (isExecutionRecord(name)) {
-    throw new NotFoundError(`${name} is a record code execution keeps for itself, not a file of ${runName(runId)}`, { code: 'ARTIFACT_NOT_FOUND', metadata: { run: runName(runId), artifact: name } });
+  if (isPrivateArtifactName(name)) {
+    throw new NotFoundError(`${name} is a record the pipeline keeps for itself, not a file of ${runName(runId)}`, { code: 'ARTIFACT_NOT_FOUND', metadata: { run: runName(runId), artifact: name } });
   }
   const number = version === undefined ? undefined : Number(version);
   if (number !== undefined && !(Number.isInteger(number) && number >= 0)) throw new InvalidInputError(`version must be a whole number, got "${version}"`, { code: 'INVALID_ARGUMENT' });

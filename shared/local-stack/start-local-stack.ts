@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topology as deployedTopology, type Topology } from '../../infra/topology.ts';
 import { registerApiFunctions } from '../../functions/register-api-functions.ts';
 import { detectSandbox } from '../../jobs/code-exec/sandbox/detect-sandbox.ts';
+import { defaultChromiumPath } from '../browser/chromium-path.ts';
 import type { ApiDeps } from '../agents-api/api-deps.ts';
 import { createApiDeps } from '../wiring/create-api-deps.ts';
 import { createApiHandlers } from '../wiring/create-api-handlers.ts';
@@ -168,12 +170,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Code runs in detached job processes of this machine: say now, not at the first call, what
     // the sandbox lacks here (execute_code then answers each call with the same words).
     await detectSandbox().catch((error: unknown) => warn(`execute_code cannot run code on this machine: ${(error as Error).message}`));
+    if (!existsSync(defaultChromiumPath)) warn(`browse cannot open pages on this machine: no Chromium at ${defaultChromiumPath} (README "Requirements")`);
     const env = {
       AGENTLINE_ARTIFACT_DIR: folders.artifacts,
       AGENTLINE_CODE_EXEC_DIR: folders.executions,
       AGENTLINE_OUTBOUND_ALLOW_LOOPBACK: 'true',
       // The local stack is the user's own machine: MCP toolsets may start stdio servers here.
       AGENTLINE_MCP_STDIO: 'true',
+      // browse starts a Chromium of this machine in the tool step (deployed: the browser service).
+      AGENTLINE_BROWSER: 'chromium',
       AGENTLINE_SWEEP_DELETES_EXPIRED: 'true',
       AGENTLINE_SWEEP_GRACE_SECONDS: '10',
       ...process.env,

@@ -29,8 +29,8 @@ describe('resolveTools', () => {
 });
 
 describe('builtinTools', () => {
-  it('offers the calculator, both time tools, code execution and charts under unique snake_case names', () => {
-    expect(builtinToolNames).toEqual(['calculator', 'convert_time', 'current_time', 'execute_code', 'render_chart']);
+  it('offers the calculator, both time tools, code execution, charts and the browser under unique snake_case names', () => {
+    expect(builtinToolNames).toEqual(['browse', 'calculator', 'convert_time', 'current_time', 'execute_code', 'render_chart']);
     expect(new Set(builtinTools.map((tool) => tool.name)).size).toBe(builtinTools.length);
   });
 

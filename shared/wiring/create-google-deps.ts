@@ -24,6 +24,8 @@ import { outboundFetchOptions } from './outbound-fetch-options.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createRenderChartTool } from '../tools/render-chart/render-chart-tool.ts';
 import { createExecuteCodeTool } from '../tools/execute-code/execute-code-tool.ts';
+import { createBrowseTool } from '../tools/browse/browse-tool.ts';
+import { createBrowser } from './create-browser.ts';
 import { createArtifactStore, createCodeExecution } from './create-code-execution.ts';
 import { createLazyModelClient } from './lazy-model-client.ts';
 import type { Config } from './load-config.ts';
@@ -70,7 +72,7 @@ export function createGoogleDeps(
     agents: new FirestoreAgentCatalog(firestore),
     clock: systemClock,
     ...(config.AGENTLINE_MODEL_QUOTAS ? { quota: new FirestoreModelQuota(firestore, parseModelQuotas(config.AGENTLINE_MODEL_QUOTAS)) } : {}),
-    tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env)), createRenderChartTool(artifacts)],
+    tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env)), createRenderChartTool(artifacts), createBrowseTool(createBrowser(config), artifacts)],
     openApi: createOpenApiCaller({ fetch: outbound.fetch, credentials: toolCredentialsOf(config, firestore) }),
     mcp: { fetch: outbound.fetch, credentials: toolCredentialsOf(config, firestore), allowStdio: config.AGENTLINE_MCP_STDIO },
     ...(artifacts ? { artifacts } : {}),

@@ -17,6 +17,8 @@ import type { ModelClient } from '../ports/model-client.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createRenderChartTool } from '../tools/render-chart/render-chart-tool.ts';
 import { createExecuteCodeTool, type CodeExecutionSetup } from '../tools/execute-code/execute-code-tool.ts';
+import { createBrowseTool } from '../tools/browse/browse-tool.ts';
+import type { BrowserService } from '../ports/browser-service.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
@@ -49,6 +51,8 @@ export interface InMemoryWorldOptions {
   codeExecution?: CodeExecutionSetup;
   /** Runs' files, when no `codeExecution` brings its own store. */
   artifacts?: ArtifactStore;
+  /** Where `browse` runs (a ChromiumBrowser in tests); without it the tool answers that it is not set up. */
+  browser?: BrowserService;
   /** The secrets of tool authorizations OpenAPI toolsets use; none by default. */
   toolCredentials?: ToolCredentials;
 }
@@ -84,7 +88,12 @@ export function createInMemoryWorld(options: InMemoryWorldOptions) {
     openApi: createOpenApiCaller({ fetch: outbound.fetch, credentials: options.toolCredentials ?? new InMemoryToolCredentials() }),
     // The in-memory world stands for the local stack: stdio servers may be started.
     mcp: { fetch: outbound.fetch, credentials: options.toolCredentials ?? new InMemoryToolCredentials(), allowStdio: true },
-    tools: options.tools ?? [...builtinTools, createExecuteCodeTool(options.codeExecution), createRenderChartTool(options.codeExecution?.artifacts ?? options.artifacts)],
+    tools: options.tools ?? [
+      ...builtinTools,
+      createExecuteCodeTool(options.codeExecution),
+      createRenderChartTool(options.codeExecution?.artifacts ?? options.artifacts),
+      createBrowseTool(options.browser, options.codeExecution?.artifacts ?? options.artifacts),
+    ],
     ...(options.codeExecution || options.artifacts ? { artifacts: options.codeExecution?.artifacts ?? options.artifacts! } : {}),
     logger: options.logger ?? silentLogger,
     settings: {

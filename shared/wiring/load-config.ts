@@ -164,6 +164,14 @@ export const configSchema = z.object({
   AGENTLINE_CODE_EXEC_DIR: z.string().min(1).optional(),
   /** When a running execution is checked again if its wake is lost. */
   AGENTLINE_CODE_EXEC_RECHECK_SECONDS: positiveNumber(15),
+  /**
+   * Where `browse` runs (docs/architecture.md, "Browser"): `off` (the tool answers that it is not
+   * set up), `chromium` (a headless Chromium this process starts: the local stack), or the https
+   * URL of the browser service, called with an ID token (deployed).
+   */
+  AGENTLINE_BROWSER: z
+    .union([z.enum(['off', 'chromium']), z.url({ protocol: /^https?$/, error: "must be 'off', 'chromium' or the browser service's URL" })])
+    .default('off'),
 }).and(delayQueueSchema);
 export type Config = z.infer<typeof configSchema>;
 

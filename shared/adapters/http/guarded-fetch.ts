@@ -65,8 +65,11 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** dns.lookup that fails when any address the name resolves to is refused. */
-function guardedLookup(options: OutboundAddressOptions) {
+/**
+ * dns.lookup that fails when any address the name resolves to is refused: the connection then goes
+ * to an address that was checked (the browser's proxy connects through it too).
+ */
+export function guardedLookup(options: OutboundAddressOptions) {
   return (hostname: string, lookupOptions: LookupAllOptions | object, callback: LookupCallback): void => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, []);

@@ -76,10 +76,21 @@ export type CodeExecutionReport = z.infer<typeof codeExecutionReportSchema>;
  * large to record — and no one else may: a file the code wrote, or a user uploaded, under one of
  * them could pose as a later call's report.
  */
-export const reservedArtifactPrefixes = ['executions/', 'tool-results/'] as const;
+export const reservedArtifactPrefixes = ['executions/', 'tool-results/', 'browser-sessions/'] as const;
 
 export function isReservedArtifactName(name: string): boolean {
   return reservedArtifactPrefixes.some((prefix) => name.startsWith(prefix));
+}
+
+/**
+ * Reserved names that are the pipeline's own records and no one's files: code execution's requests
+ * and reports, and the browser's cookies and storage (a login's credentials). They are neither
+ * listed nor downloaded through the API, nor given to executed code.
+ */
+const privateArtifactPrefixes = ['executions/', 'browser-sessions/'] as const;
+
+export function isPrivateArtifactName(name: string): boolean {
+  return privateArtifactPrefixes.some((prefix) => name.startsWith(prefix));
 }
 
 /** Where a call's request and report are kept in its scope. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError, TransientError } from '../../domain/errors.ts';
 import { artifactScopeOfCall } from '../artifact-scope-of-call.ts';
 import {
+  isPrivateArtifactName,
   codeLanguages,
   maxCodeBytes,
   maxInputFiles,
@@ -177,6 +178,8 @@ function lost(what: string, task: LongRunningTask): LongRunningProgress {
 
 /** The latest version of each named file of the scope; a ToolFailure naming what is missing. */
 async function inputVersions(artifacts: ArtifactStore, scope: ReturnType<typeof scopeOf>, names: readonly string[]) {
+  const records = names.filter(isPrivateArtifactName);
+  if (records.length > 0) throw new ToolFailure(`${records.join(', ')}: records the pipeline keeps for itself, not files code can read`);
   const missing: string[] = [];
   const found = await Promise.all(
     [...new Set(names)].map(async (name) => {
@@ -190,7 +193,7 @@ async function inputVersions(artifacts: ArtifactStore, scope: ReturnType<typeof 
     }),
   );
   if (missing.length > 0) {
-    const available = (await artifacts.list(scope)).map((artifact) => artifact.name).filter((name) => !name.startsWith('executions/'));
+    const available = (await artifacts.list(scope)).map((artifact) => artifact.name).filter((name) => !isPrivateArtifactName(name));
     throw new ToolFailure(`No file named ${missing.join(', ')} in this run. Its files: ${available.length > 0 ? available.sort().join(', ') : '(none)'}`);
   }
   return found;

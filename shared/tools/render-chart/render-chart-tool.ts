@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { ArtifactMetadata } from '../../domain/artifacts/artifact.ts';
 import type { ArtifactStore, SaveArtifact } from '../../ports/artifact-store.ts';
-import { OutputWithFiles, ToolFailure, type RepeatableTool, type ToolContext } from '../tool.ts';
-import { artifactScopeOfCall } from '../artifact-scope-of-call.ts';
+import { savedOnce } from '../saved-once.ts';
+import { OutputWithFiles, ToolFailure, type RepeatableTool } from '../tool.ts';
 import { ChartProcess, type chartDrawLimits } from './chart-process.ts';
 
 export const renderChartToolName = 'render_chart';
@@ -47,13 +46,4 @@ export function createRenderChartTool(artifacts: ArtifactStore | undefined, opti
       return new OutputWithFiles({ width: chart.width, height: chart.height, files }, [{ name: png.name, version: png.version, contentType: png.contentType }]);
     },
   };
-}
-
-/** The file as this call saved it: the latest version when an earlier attempt of the call saved it, else a new one. */
-async function savedOnce(artifacts: ArtifactStore, context: ToolContext, file: SaveArtifact): Promise<ArtifactMetadata> {
-  const scope = artifactScopeOfCall(context);
-  const latest = (await artifacts.versions(scope, file.name)).at(-1);
-  const earlier = latest === undefined ? undefined : await artifacts.metadata(scope, file.name, latest);
-  if (earlier && earlier.provenance.runId === context.runId && earlier.provenance.stepId === context.stepId) return earlier;
-  return artifacts.save(scope, file);
 }

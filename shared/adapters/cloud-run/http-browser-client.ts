@@ -1,0 +1,80 @@
+import { browseOutcomeWireSchema, type BrowseOutcome, type BrowseRequest } from '../../browser/browse-request.ts';
+import type { BrowserService } from '../../ports/browser-service.ts';
+import { ToolFailure } from '../../tools/tool.ts';
+
+/** Headers that prove who calls (an ID token for the service's URL, deployed); none on the local stack. */
+export type CallerHeaders = () => Promise<Record<string, string>>;
+
+/** Past the call's own time, how long the answer (screenshots, start-up) may take to arrive. */
+const answerMarginMs = 10_000;
+
+/**
+ * `browse` calls sent to the browser service (jobs/browser, docs/architecture.md, "Browser"): a
+ * Cloud Run service whose IAM lets only the tool step's account invoke it. What failed is told
+ * apart by whether the actions may have run: a service that could not be reached, or answered
+ * that it was busy or could not start a browser, did nothing; one that failed or fell silent
+ * after taking the call may have clicked. Both are tool errors the model sees, never retried
+ * behind its back (the tool is done at most once).
+ */
+export class HttpBrowserClient implements BrowserService {
+  readonly #url: string;
+  readonly #headers: CallerHeaders;
+  readonly #fetch: typeof fetch;
+
+  constructor(url: string, headers: CallerHeaders, fetchImpl: typeof fetch = fetch) {
+    this.#url = url.replace(/\/+$/, '');
+    this.#headers = headers;
+    this.#fetch = fetchImpl;
+  }
+
+  async browse(request: BrowseRequest): Promise<BrowseOutcome> {
+    const identity = await this.#headers().catch((error: unknown) => {
+      throw new ToolFailure(`No identity token for the browser service (${(error as Error).message}); nothing was done, call again`);
+    });
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#url}/browse`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...identity },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(request.timeoutMs + answerMarginMs),
+      });
+    } catch (error) {
+      throw unanswered(error);
+    }
+    const body = await response.text().catch(() => '');
+    if (!response.ok) throw refused(response.status, body);
+    const wire = browseOutcomeWireSchema.safeParse(safeJson(body));
+    if (!wire.success) throw new ToolFailure(`The browser service answered with something that is not a browse outcome; its actions may or may not have taken effect`);
+    const { screenshots, ...rest } = wire.data;
+    return { ...rest, state: rest.state, screenshots: screenshots.map((shot) => ({ ...shot, png: Buffer.from(shot.png, 'base64') })) };
+  }
+}
+
+/** Cloud Run's answers for a request no instance took: nothing ran. */
+const notTaken = new Set([429, 503]);
+
+function refused(status: number, body: string): ToolFailure {
+  const message = (safeJson(body) as { error?: { message?: string } } | undefined)?.error?.message ?? body.slice(0, 300);
+  if (status === 400) return new ToolFailure(`The browser service refused the call: ${message}`);
+  if (notTaken.has(status)) return new ToolFailure(`The browser service did not run the call (HTTP ${status}: ${message}); nothing was done, call again`);
+  return new ToolFailure(`The browser service failed (HTTP ${status}: ${message}); its actions may or may not have taken effect`);
+}
+
+function unanswered(error: unknown): ToolFailure {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new ToolFailure(`The browser service could not be reached (${code}); nothing was done, call again`);
+  }
+  const detail = error instanceof Error && error.name === 'TimeoutError' ? 'did not answer in time' : `stopped answering (${(cause ?? (error as Error)).message})`;
+  return new ToolFailure(`The browser service ${detail}; its actions may or may not have taken effect`);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

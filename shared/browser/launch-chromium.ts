@@ -1,0 +1,79 @@
+import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { defaultChromiumPath } from './chromium-path.ts';
+
+
+/** The unprivileged user Chromium runs as when we are root (Debian's `nobody`). */
+const nobody = 65534;
+
+export interface LaunchChromiumOptions {
+  /** The guarded proxy every request must go through. */
+  proxyUrl: string;
+  executablePath?: string;
+  viewport: { width: number; height: number };
+}
+
+export interface LaunchedChromium {
+  browser: Browser;
+  /** Ends the browser and deletes its profile: nothing of one call is left for the next. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a fresh headless Chromium for one call (docs/architecture.md, "Browser"):
+ * - its own empty profile in a temporary folder, deleted after;
+ * - with Chromium's own sandbox: when we are root (CI, the local stack in a container), Chromium
+ *   is started as `nobody` through `setpriv`, since Chromium refuses to sandbox itself as root;
+ * - every request through the guarded proxy, loopback included (`<-loopback>` removes Chromium's
+ *   implicit bypass), and WebRTC kept off UDP that would skip the proxy;
+ * - none of our environment (credentials, settings): only PATH, HOME and the locale;
+ * - talking over a pipe, so a Chromium whose parent died reads end-of-file and exits.
+ */
+export async function launchChromium(options: LaunchChromiumOptions): Promise<LaunchedChromium> {
+  const profile = await mkdtemp(join(tmpdir(), 'agentline-browser-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await chown(profile, nobody, nobody);
+  const executable = options.executablePath ?? defaultChromiumPath;
+  const chromiumArgs = await puppeteer.defaultArgs({
+    headless: true,
+    userDataDir: profile,
+    args: [
+      `--proxy-server=${options.proxyUrl}`,
+      '--proxy-bypass-list=<-loopback>',
+      '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+      '--disable-dev-shm-usage',
+      '--disable-gpu',
+      '--no-default-browser-check',
+      `--window-size=${options.viewport.width},${options.viewport.height}`,
+    ],
+  });
+  const command = asRoot
+    ? { executablePath: '/usr/bin/setpriv', args: [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--', executable, ...chromiumArgs] }
+    : { executablePath: executable, args: chromiumArgs };
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      ...command,
+      ignoreDefaultArgs: true,
+      pipe: true,
+      defaultViewport: options.viewport,
+      env: { PATH: '/usr/bin:/bin', HOME: profile, LANG: 'C.UTF-8' },
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      timeout: 30_000,
+    });
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    browser,
+    async close() {
+      await browser.close().catch(() => browser.process()?.kill('SIGKILL'));
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
