@@ -1,5 +1,6 @@
 import type { ChartFigures } from './measure-chart.ts';
 import type { ToolsetFigures } from './measure-toolsets.ts';
+import type { BrowseFigures } from './measure-browse.ts';
 import type { CostEstimate, listPrices } from './estimate-cost.ts';
 import type { FloorFigures } from './measure-floor.ts';
 import type { InProcessFigures } from './measure-in-process.ts';
@@ -28,6 +29,8 @@ export interface BenchReport {
   chart?: ChartFigures;
   /** Absent in reports written before OpenAPI and MCP toolsets existed. */
   toolsets?: ToolsetFigures;
+  /** Absent in reports written before browse existed. */
+  browse?: BrowseFigures;
   cost: { perThousandFiveStepRuns: CostEstimate; prices: typeof listPrices };
   durationSeconds: number;
 }
@@ -156,6 +159,17 @@ export function formatReport(report: BenchReport): string {
     rows.push([
       'render_chart, a 12-bar chart to SVG and PNG: cold / warm',
       `${round(report.chart.coldMs)} / ${round(report.chart.warmMs)} ms (warm: ${round(report.chart.warmMs / report.floor.floorMs, 2)}× the step floor), median of ${report.chart.samples}`,
+    ]);
+  }
+  if (report.browse) {
+    const figures = report.browse;
+    rows.push([
+      'browse: open a page and read it / and take a screenshot',
+      `${round(figures.readCallMs)} / ${round(figures.screenshotCallMs)} ms (${round(figures.readCallMs / report.floor.floorMs, 1)}× the step floor), median of ${figures.samples}`,
+    ]);
+    rows.push([
+      'browse: a fresh Chromium per call vs a kept browser',
+      `${round(figures.readCallMs)} vs ${round(figures.keptBrowserMs)} ms (${round(figures.readCallMs / figures.keptBrowserMs, 1)}×; starting and closing Chromium alone: ${round(figures.launchMs)} ms)`,
     ]);
   }
   if (report.toolsets) {

@@ -14,6 +14,7 @@ import { measureConversations, measureThroughput } from './measure-stack.ts';
 import { measureBatch } from './measure-batch.ts';
 import { measureCodeExec } from './measure-code-exec.ts';
 import { measureChart } from './measure-chart.ts';
+import { measureBrowse } from './measure-browse.ts';
 import { measureToolsets } from './measure-toolsets.ts';
 import { measureCodeJob } from './measure-code-job.ts';
 import { zeroCounts } from '../shared/testing/operation-counts.ts';
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
     const chart = await measureChart(10 * options.repetitions);
     log('toolsets: an OpenAPI GET and an MCP tool call against local servers, through the callers and directly');
     const toolsets = await measureToolsets(20 * options.repetitions);
+    log('browser: browse calls against a local page (a fresh Chromium each), Chromium start-up alone, and a kept browser');
+    const browse = await measureBrowse(3 * options.repetitions);
 
     await stack.stop();
     log('batch: 1,000 one-call items, concurrency 50, a 600 RPM quota enforced by the model server (a stack of its own)');
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
       codeJob,
       chart,
       toolsets,
+      browse,
       cost: { perThousandFiveStepRuns: estimateCost(short.perRun, 1_000, billedSeconds, documentsKeptByRun(short.toolTurns)), prices: listPrices },
       durationSeconds: (Date.now() - started) / 1000,
     };

@@ -245,18 +245,21 @@ describe('a run created through the API before the submission step has written i
     expect(world.submitted[0]!.inputFiles).toEqual([{ name: 'a.csv', version: 0, contentType: 'text/csv' }]);
   });
 
-  it("lists and downloads the run's files but never code execution's records kept beside them", async () => {
+  it("lists and downloads the run's files but never code execution's records or the browser's cookies kept beside them", async () => {
     const artifacts = new InMemoryArtifactStore();
     const world = createWorld({ artifacts });
     const csv = Buffer.from('region,q1\nNorth,3\n');
     const created = await world.call('ada', 'POST', 'runs', { agent: { configYaml: 'name: a\ninstruction: Hi.\n', fileName: 'a.yaml' }, input: 'hello', files: [{ name: 'sales.csv', data: csv.toString('base64') }] }, { requestId: 'req-2' });
     const { name, runId } = created.body as { name: string; runId: string };
     await artifacts.save(artifactScopeOfRun({ runId, userId: 'ada' }), { name: 'executions/k/request.json', data: Buffer.from('{}'), contentType: 'application/json', provenance: { runId } });
+    await artifacts.save(artifactScopeOfRun({ runId, userId: 'ada' }), { name: `browser-sessions/${runId}.json`, data: Buffer.from('{"cookies":[]}'), contentType: 'application/json', provenance: { runId } });
     expect(((await world.call('ada', 'GET', `${name}/artifacts`)).body as { artifacts: { name: string }[] }).artifacts.map((artifact) => artifact.name)).toEqual(['sales.csv']);
     const download = await world.call('ada', 'GET', `${name}/artifacts/sales.csv`);
     expect([download.status, download.body]).toEqual([200, csv]);
     const record = await world.call('ada', 'GET', `${name}/artifacts/executions/k/request.json`);
     expect([record.status, (record.body as { error: { message: string } }).error.message]).toEqual([404, `executions/k/request.json is a record the pipeline keeps for itself, not a file of ${name}`]);
+    const cookies = await world.call('ada', 'GET', `${name}/artifacts/browser-sessions/${runId}.json`);
+    expect(cookies.status).toBe(404);
   });
 
   it('answers a repeated create with the first claim, publishing the submission again (the submission step is idempotent)', async () => {

@@ -159,6 +159,15 @@ describe('execute_code', () => {
     expect(executionsOf(context.idempotencyKey)).toHaveLength(0);
   });
 
+  it("never gives code the browser's kept cookies, nor names them among the run's files", async () => {
+    const { tool, artifacts, context, scope } = setUp();
+    const cookies = `browser-sessions/${context.runId}.json`;
+    await artifacts.save(scope, { name: cookies, data: Buffer.from('{"cookies":[]}'), contentType: 'application/json', provenance: {} });
+    await expect(tool.start({ ...input, input_files: [cookies] }, context, false)).rejects.toThrow(new ToolFailure(`${cookies}: records the pipeline keeps for itself, not files code can read`));
+    await expect(tool.start({ ...input, input_files: ['sale.csv'] }, context, false)).rejects.toThrow(new ToolFailure('No file named sale.csv in this run. Its files: (none)'));
+    expect(executionsOf(context.idempotencyKey)).toHaveLength(0);
+  });
+
   it('never launches once its lease has ended, when another attempt may have taken the call over', async () => {
     const { tool, context } = setUp();
     await expect(tool.start(input, { ...context, deadline: context.now() - 1 }, false)).rejects.toMatchObject({ code: 'LEASE_ENDING' });
