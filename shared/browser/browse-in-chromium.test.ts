@@ -122,9 +122,24 @@ describe('ChromiumBrowser', { timeout: 60_000 }, () => {
   });
 
   it('stops at an action that cannot be done in time, keeping what the earlier actions returned', async () => {
-    const outcome = await browse([{ action: 'open', url: `${site.origin}/` }, { action: 'wait_for', selector: '#never-there' }, { action: 'read_text' }], undefined, 3_000);
+    const outcome = await browse([{ action: 'open', url: `${site.origin}/` }, { action: 'wait_for', selector: '#never-there' }, { action: 'read_text' }], undefined, 6_000);
     expect(outcome.results).toHaveLength(1);
     expect(outcome.error).toEqual({ action: 1, message: expect.stringContaining('#never-there') });
+  });
+
+  it('dismisses dialogs a page opens instead of waiting on them', async () => {
+    const outcome = await browse([{ action: 'open', url: `${site.origin}/alert` }, { action: 'read_text', selector: '#after' }]);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.results[1]).toMatchObject({ text: 'after the dialogs' });
+  });
+
+  it('ends a call whose page spins forever within its time, with the state it started from', async () => {
+    const started = Date.now();
+    const state = { cookies: [], origins: [{ origin: 'https://example.com', localStorage: [['k', 'v']] as [string, string][] }] };
+    const outcome = await browse([{ action: 'open', url: `${site.origin}/spin` }, { action: 'wait_for', selector: '#never-there' }], state, 6_000);
+    expect(Date.now() - started).toBeLessThan(6_000 + 1_500);
+    expect(outcome.error).toMatchObject({ action: 1 });
+    expect(outcome.state).toEqual(state);
   });
 
   it('leaves no Chromium running after its calls', async () => {

@@ -34,13 +34,16 @@ export class ChromiumBrowser implements BrowserService {
     if (!existsSync(executablePath)) {
       throw new ToolFailure(`The browser is not installed on this deployment (no Chromium at ${executablePath}; README "Requirements"); nothing was done`);
     }
+    // The whole call, start-up and wrap-up included, ends within its time.
+    const deadline = Date.now() + request.timeoutMs;
     const proxy = await startGuardedProxy({ allowLoopback: this.#options.allowLoopback, maxBytes: browseLimits.transferBytes });
     try {
-      const chromium = await launchChromium({ proxyUrl: proxy.url, executablePath, viewport: browseLimits.viewport }).catch((error: unknown) => {
+      const launchTimeoutMs = Math.max(1_000, request.timeoutMs - wrapUpMs);
+      const chromium = await launchChromium({ proxyUrl: proxy.url, executablePath, viewport: browseLimits.viewport, timeoutMs: launchTimeoutMs }).catch((error: unknown) => {
         throw new ToolFailure(`The browser could not be started (${(error as Error).message.split('\n')[0]}); nothing was done, call again`);
       });
       try {
-        return await runActions(chromium.browser, request, proxy);
+        return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs);
       } finally {
         await chromium.close();
       }
@@ -50,8 +53,10 @@ export class ChromiumBrowser implements BrowserService {
   }
 }
 
-async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['browser'], request: BrowseRequest, proxy: GuardedProxy): Promise<BrowseOutcome> {
-  const deadline = Date.now() + request.timeoutMs;
+/** Kept at the end of a call's time for reading its cookies and closing the browser. */
+const wrapUpMs = 3_000;
+
+async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['browser'], request: BrowseRequest, proxy: GuardedProxy, deadline: number): Promise<BrowseOutcome> {
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   const extraRefusals: { url: string; reason: string }[] = [];
   const refused = () => [...proxy.refused(), ...extraRefusals];
@@ -63,11 +68,15 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
   browser.on('targetcreated', (target) => {
     if (target.type() === 'page' && target.opener()) void target.page().then((opened) => opened?.close()).catch(() => undefined);
   });
+  // A dialog (alert, confirm, beforeunload) would hold the page until dismissed.
+  page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
   await page.setRequestInterception(true);
-  page.on('request', (pageRequest) => void interceptRequest(page, pageRequest));
+  // A request the page dropped meanwhile (a navigation away) cannot be answered: nothing to do then.
+  page.on('request', (pageRequest) => void interceptRequest(page, pageRequest).catch(() => undefined));
 
   async function interceptRequest(page: Page, pageRequest: HTTPRequest): Promise<void> {
-    const url = new URL(pageRequest.url());
+    const url = URL.parse(pageRequest.url());
+    if (!url) return pageRequest.abort('accessdenied');
     const isDocument = pageRequest.isNavigationRequest() && pageRequest.frame() === page.mainFrame();
     if (isDocument && answeredLocally !== undefined && url.origin === answeredLocally) {
       return pageRequest.respond({ status: 200, contentType: 'text/html', body: '<!doctype html><title></title><link rel="icon" href="data:,">' });
@@ -108,13 +117,13 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
       break;
     }
   }
-  const state = await withTimeout(captureBrowserState(browser, page, previous), 5_000, 'reading cookies took too long').catch(() => previous);
+  const state = await withTimeout(captureBrowserState(browser, page, previous), 2_000, 'reading cookies took too long').catch(() => previous);
   return {
     results,
     ...(error ? { error } : {}),
     screenshots,
     url: page.url(),
-    title: await withTimeout(page.title(), 2_000, '').catch(() => ''),
+    title: await withTimeout(page.title(), 500, '').catch(() => ''),
     refused: refused().slice(0, 20),
     state,
   };

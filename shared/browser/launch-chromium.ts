@@ -5,6 +5,9 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { defaultChromiumPath } from './chromium-path.ts';
 
 
+/** How long a browser has to close before it is killed. */
+const closeTimeoutMs = 2_000;
+
 /** The unprivileged user Chromium runs as when we are root (Debian's `nobody`). */
 const nobody = 65534;
 
@@ -13,6 +16,8 @@ export interface LaunchChromiumOptions {
   proxyUrl: string;
   executablePath?: string;
   viewport: { width: number; height: number };
+  /** How long Chromium may take to start (default 30 s). */
+  timeoutMs?: number;
 }
 
 export interface LaunchedChromium {
@@ -63,7 +68,9 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<La
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
-      timeout: 30_000,
+      timeout: options.timeoutMs ?? 30_000,
+      // No protocol command of ours waits longer than a call may last.
+      protocolTimeout: 60_000,
     });
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
@@ -72,7 +79,12 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<La
   return {
     browser,
     async close() {
-      await browser.close().catch(() => browser.process()?.kill('SIGKILL'));
+      // A wedged browser (a renderer spinning in a page's loop) may never answer its close.
+      let timer: NodeJS.Timeout | undefined;
+      const closed = browser.close().then(() => true, () => false);
+      const answered = await Promise.race([closed, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), closeTimeoutMs)))]);
+      clearTimeout(timer);
+      if (!answered) browser.process()?.kill('SIGKILL');
       await rm(profile, { recursive: true, force: true });
     },
   };

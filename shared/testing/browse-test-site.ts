@@ -69,6 +69,10 @@ async function route(request: IncomingMessage, response: ServerResponse): Promis
       return html(page('Parts', '<p id="text">Parts from private addresses</p><img src="http://169.254.169.254/latest/meta-data/x.png"><script src="http://192.168.0.1/steal.js"></script><iframe src="http://[::ffff:10.0.0.1]/"></iframe>'));
     case '/long':
       return html(page('Long', `<div style="height:9000px;background:rgb(${r},${g},${b})"></div>`));
+    case '/alert':
+      return html(page('Alert', '<script>alert("hello"); confirm("sure?")</script><p id="after">after the dialogs</p>'));
+    case '/spin':
+      return html(page('Spin', '<p id="text">spinning</p><script>setTimeout(() => { for (;;) {} }, 100)</script>'));
     case '/wordy':
       return html(page('Wordy', `<p id="words">${'word '.repeat(5_000)}</p>`));
     default:

@@ -69,7 +69,7 @@ describe('browse', { timeout: 60_000 }, () => {
 
   it("is not started with too little of its step's lease left, and says so", async () => {
     const tool = createBrowseTool(browser, new InMemoryArtifactStore());
-    const call = tool.execute(input({ actions: [{ action: 'open', url: `${site.origin}/` }] }), contextOf('r5', '0-tool-0', 4_000));
+    const call = tool.execute(input({ actions: [{ action: 'open', url: `${site.origin}/` }] }), contextOf('r5', '0-tool-0', 12_000));
     await expect(call).rejects.toThrow(new ToolFailure("browse was not started: its step's time was nearly over; call it again"));
   });
 

@@ -27,9 +27,9 @@ export function browserStateArtifactName(runId: string): string {
   return `browser-sessions/${runId}.json`;
 }
 
-/** A call is started only with this much of its attempt's lease left; it then ends this long before the lease does. */
+/** A call ends this long before its attempt's lease does, and is started only when it would get `shortestCallMs` (a browser's start-up and wrap-up take 4 s). */
 const leaseMarginMs = 5_000;
-const shortestCallMs = 5_000;
+const shortestCallMs = 8_000;
 
 /**
  * `browse` (docs/architecture.md, "Browser"): runs a sequence of actions in a fresh headless
