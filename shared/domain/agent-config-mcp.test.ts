@@ -44,4 +44,20 @@ describe('MCPToolset entries of an agent config', () => {
     expect(problems('  - name: MCPToolset\n    args: {stdio_server_params: {command: a}, auth: {authorization: x, scheme: bearer}}\n')).toContain('tools[0].args.auth: is for streamable_http_connection_params');
     expect(problems('  - name: MCPToolset\n    args: {streamable_http_connection_params: {url: "ftp://x.example/mcp"}}\n')).toContain('tools[0].args.url');
   });
+
+  it('refuses headers that carry a credential or that the protocol sets, naming the header', () => {
+    const problem = (headers: string) => {
+      try {
+        parseAgentConfigYaml(agent(`  - name: MCPToolset\n    args: {streamable_http_connection_params: {url: "https://x.example/mcp", headers: {${headers}}}}\n`), options);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(problem('Authorization: "Bearer abc"')).toContain('Authorization carries a credential: give it as auth');
+    expect(problem('cookie: "s=1"')).toContain('cookie carries a credential');
+    expect(problem('Mcp-Session-Id: "x"')).toContain('Mcp-Session-Id is set by HTTP or MCP itself');
+    expect(problem('Host: "internal"')).toContain('Host is set by HTTP or MCP itself');
+    expect(problem('X-Team: blue')).toBe('');
+  });
 });

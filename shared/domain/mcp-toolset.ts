@@ -7,12 +7,35 @@ import { z } from 'zod';
  */
 
 /** How the server is reached: streamable HTTP anywhere, stdio (a process the step starts) only on the local stack. */
+/**
+ * Headers a config may not set: credentials, which belong in `auth` (its secret out of the config,
+ * out of logs and the model's sight), and those HTTP or MCP itself sets, which would break or
+ * hijack the session.
+ */
+const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'x-auth-token']);
+const protocolHeaders = new Set(['mcp-session-id', 'mcp-protocol-version', 'last-event-id', 'host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'te', 'upgrade', 'keep-alive', 'trailer', 'expect']);
+
+function refusedHeaderReason(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (credentialHeaders.has(lower)) return 'carries a credential: give it as auth, whose secret stays in Secret Manager';
+  if (protocolHeaders.has(lower)) return 'is set by HTTP or MCP itself';
+  return undefined;
+}
+
 export const mcpConnectionSchema = z.discriminatedUnion('transport', [
   z.strictObject({
     transport: z.literal('streamable_http'),
     url: z.url({ protocol: /^https?$/ }),
-    /** Sent with every request; never a credential (those come from `auth`, out of the config). */
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), z.string().max(4_096)).optional(),
+    /** Sent with every request; never a credential (those come from `auth`, out of the config) nor one the protocol sets. */
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), z.string().max(4_096))
+      .superRefine((headers, context) => {
+        for (const name of Object.keys(headers)) {
+          const reason = refusedHeaderReason(name);
+          if (reason) context.addIssue({ code: 'custom', path: [name], message: `${name} ${reason}` });
+        }
+      })
+      .optional(),
   }),
   z.strictObject({
     transport: z.literal('stdio'),
@@ -67,7 +90,11 @@ export const mcpToolSchema = z.strictObject({
 export type McpTool = z.infer<typeof mcpToolSchema>;
 
 /** Keeps a server with many tools from being sent to the model whole (every declaration goes with every request). */
-export const mcpLimits = { maxTools: 64, maxDeclarationBytes: 120_000, callTimeoutMs: 60_000, listTimeoutMs: 30_000, maxResultCharacters: 400_000 } as const;
+/**
+ * `listBudgetMs` bounds listing every toolset of an agent, well inside the 60 s of the function
+ * that lists them (the deploy worker, a run's submission); `listTimeoutMs` bounds one request.
+ */
+export const mcpLimits = { maxTools: 64, maxToolsets: 8, maxDeclarationBytes: 120_000, callTimeoutMs: 60_000, listTimeoutMs: 20_000, listBudgetMs: 40_000, maxResultCharacters: 400_000 } as const;
 
 /**
  * A call may simply be made again when the server says it only reads, or that repeating it has no

@@ -27,7 +27,7 @@ import { builtinToolNames } from '../tools/builtin-tools.ts';
 import type { Config } from './load-config.ts';
 import { createAuthenticator, localAuthSecret } from './create-authenticator.ts';
 import { retentionFromConfig } from './step-settings-from-config.ts';
-import { outboundFetchOptions } from './outbound-fetch-options.ts';
+import { mcpFetchOptions, outboundFetchOptions } from './outbound-fetch-options.ts';
 
 type RegistryBase = Pick<Deps, 'store' | 'outbox' | 'queue' | 'agents' | 'clock' | 'logger' | 'callbacks'> & { firestore: Firestore };
 
@@ -42,6 +42,7 @@ export type DeployWorkerDeps = Pick<ApiDeps, 'registry' | 'queue' | 'outbox' | '
  */
 export function createDeployWorkerDeps(config: Config, base: RegistryBase): DeployWorkerDeps {
   const guarded = createGuardedFetch(outboundFetchOptions(config));
+  const mcpFetch = createGuardedFetch(mcpFetchOptions(config));
   return {
     registry: new FirestoreAgentRegistry(base.firestore, retentionFromConfig(config)),
     store: base.store,
@@ -53,8 +54,8 @@ export function createDeployWorkerDeps(config: Config, base: RegistryBase): Depl
     availableTools: builtinToolNames,
     fetchAgentCard: (uri) => fetchAgentCard(uri, guarded.fetch),
     fetchOpenApiDocument: (url) => fetchOpenApiDocument(url, guarded.fetch),
-    mcp: { fetch: guarded.fetch, credentials: toolCredentialsOf(config, base.firestore), allowStdio: config.AGENTLINE_MCP_STDIO },
-    close: () => guarded.close(),
+    mcp: { fetch: mcpFetch.fetch, credentials: toolCredentialsOf(config, base.firestore), allowStdio: config.AGENTLINE_MCP_STDIO },
+    close: async () => void (await Promise.all([guarded.close(), mcpFetch.close()])),
   };
 }
 

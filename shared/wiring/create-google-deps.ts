@@ -20,7 +20,7 @@ import type { DelayQueue, StepQueue } from '../ports/step-queue.ts';
 import type { Deps } from '../engine/deps.ts';
 import { A2aRemoteAgentClient } from '../adapters/a2a/a2a-remote-agent-client.ts';
 import { createGuardedFetch } from '../adapters/http/guarded-fetch.ts';
-import { outboundFetchOptions } from './outbound-fetch-options.ts';
+import { mcpFetchOptions, outboundFetchOptions } from './outbound-fetch-options.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { createRenderChartTool } from '../tools/render-chart/render-chart-tool.ts';
 import { createExecuteCodeTool } from '../tools/execute-code/execute-code-tool.ts';
@@ -56,6 +56,7 @@ export function createGoogleDeps(
   const queue = new PubSubStepQueue(pubsub, (topic) => topicForOutbox(topic));
   const delayQueue = createDelayQueue(config, queue, logger);
   const outbound = createGuardedFetch(outboundFetchOptions(config));
+  const mcpFetch = createGuardedFetch(mcpFetchOptions(config));
   const artifacts = createArtifactStore(config);
   return {
     firestore,
@@ -74,13 +75,13 @@ export function createGoogleDeps(
     ...(config.AGENTLINE_MODEL_QUOTAS ? { quota: new FirestoreModelQuota(firestore, parseModelQuotas(config.AGENTLINE_MODEL_QUOTAS)) } : {}),
     tools: [...builtinTools, createExecuteCodeTool(createCodeExecution(config, artifacts, env)), createRenderChartTool(artifacts), createBrowseTool(createBrowser(config), artifacts)],
     openApi: createOpenApiCaller({ fetch: outbound.fetch, credentials: toolCredentialsOf(config, firestore) }),
-    mcp: { fetch: outbound.fetch, credentials: toolCredentialsOf(config, firestore), allowStdio: config.AGENTLINE_MCP_STDIO },
+    mcp: { fetch: mcpFetch.fetch, credentials: toolCredentialsOf(config, firestore), allowStdio: config.AGENTLINE_MCP_STDIO },
     ...(artifacts ? { artifacts } : {}),
     logger,
     settings: stepSettingsFromConfig(config),
     authenticator: options.verifiesSubmissions ? createAuthenticator(config) : lazyAuthenticator(config),
     async close() {
-      await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close(), outbound.close()]);
+      await Promise.allSettled([delayQueue.close(), firestore.terminate(), pubsub.close(), outbound.close(), mcpFetch.close()]);
     },
   };
 }

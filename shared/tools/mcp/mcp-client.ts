@@ -27,17 +27,24 @@ const clientInfo = { name: 'agentline', version: '1' };
  *
  * @returns what `use` returns, and the secret values sent (to remove them from what the model sees).
  */
-export async function withMcpSession<T>(connection: McpConnection, auth: McpAuth | undefined, access: McpAccess, use: (client: Client) => Promise<T>): Promise<{ value: T; secrets: string[] }> {
+export async function withMcpSession<T>(
+  connection: McpConnection,
+  auth: McpAuth | undefined,
+  access: McpAccess,
+  use: (client: Client) => Promise<T>,
+  /** `connectAttempts`: how often opening is tried (default 2); `connectTimeoutMs`: how long each may take. */
+  options: { connectAttempts?: number; connectTimeoutMs?: number } = {},
+): Promise<{ value: T; secrets: string[] }> {
   for (let attempt = 1; ; attempt++) {
     const { transport, secrets } = await transportFor(connection, auth, access);
     const client = new Client(clientInfo);
     try {
       try {
-        await client.connect(transport);
+        await client.connect(transport, options.connectTimeoutMs !== undefined ? { timeout: options.connectTimeoutMs } : undefined);
       } catch (error) {
         // Opening has no effect, so it is tried once more: a server restarted since the last
         // session leaves a pooled connection that fails its first request ("other side closed").
-        if (attempt < maxConnectAttempts) continue;
+        if (attempt < (options.connectAttempts ?? maxConnectAttempts)) continue;
         throw error;
       }
       return { value: await use(client), secrets };
@@ -46,10 +53,22 @@ export async function withMcpSession<T>(connection: McpConnection, auth: McpAuth
       if (error instanceof Error) error.message = redactSecrets(error.message, secrets);
       throw error;
     } finally {
+      // A stateful server keeps a session until told: end it (briefly; a server may not support it, 405).
+      if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) await endSession(transport);
       await client.close().catch(() => undefined);
       await transport.close().catch(() => undefined);
     }
   }
+}
+
+/** How long ending a session may take before it is left to the server's own expiry. */
+const endSessionTimeoutMs = 2_000;
+
+async function endSession(transport: StreamableHTTPClientTransport): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, endSessionTimeoutMs)));
+  await Promise.race([transport.terminateSession().catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 /** How often a session is opened before its failure counts. */

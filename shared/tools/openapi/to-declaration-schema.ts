@@ -12,30 +12,62 @@ const keptKeywords = [
 type JsonSchema = Record<string, unknown>;
 
 /**
+ * The most levels of objects and arrays an argument schema may nest. Firestore keeps at most 20
+ * in a document, and a snapshot holds each function's schema a few levels down (run or agent →
+ * its tools → one tool → its schema), so a deeper one would make every write of it fail.
+ */
+export const maxStoredSchemaNesting = 14;
+
+/**
+ * `toDeclarationSchema` cut shallower until it nests at most `maxNesting` levels: what a snapshot
+ * can store (`maxStoredSchemaNesting`).
+ */
+export function declarationSchemaWithin(schema: unknown, maxNesting: number): JsonSchema {
+  for (let limit = maxDepth; limit >= 0; limit--) {
+    const declared = toDeclarationSchema(schema, 0, [], limit);
+    if (nestingOf(declared) <= maxNesting) return declared;
+  }
+  return {};
+}
+
+function nestingOf(value: unknown): number {
+  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(nestingOf));
+  if (isPlainObject(value)) return 1 + Math.max(0, ...Object.values(value).map(nestingOf));
+  return 0;
+}
+
+/** An array directly inside an array, anywhere in `value`: Firestore refuses it (an `enum` or `default` of tuples). */
+function holdsNestedArray(value: unknown, inArray = false): boolean {
+  if (Array.isArray(value)) return inArray || value.some((item) => holdsNestedArray(item, true));
+  if (isPlainObject(value)) return Object.values(value).some((item) => holdsNestedArray(item, false));
+  return false;
+}
+
+/**
  * An OpenAPI schema object (dereferenced) as the JSON Schema of a function argument: `allOf`
  * merged into one object schema, `oneOf` read as `anyOf`, OpenAPI 3.0's `nullable` as a `null`
- * type, and a cycle or a nesting past eight levels cut to `{}` (any value), since a declaration
- * must be finite.
+ * type, and a cycle or a nesting past `limit` (eight) levels cut to `{}` (any value), since a
+ * declaration must be finite. An `enum` or `default` holding arrays in arrays is left out.
  */
-export function toDeclarationSchema(schema: unknown, depth = 0, seen: readonly object[] = []): JsonSchema {
-  if (!isPlainObject(schema) || depth > maxDepth || seen.includes(schema)) return {};
+export function toDeclarationSchema(schema: unknown, depth = 0, seen: readonly object[] = [], limit = maxDepth): JsonSchema {
+  if (!isPlainObject(schema) || depth > limit || seen.includes(schema)) return {};
   const within = [...seen, schema];
   const merged = 'allOf' in schema && Array.isArray(schema.allOf) ? mergeAllOf(schema) : schema;
   const result: JsonSchema = {};
-  for (const keyword of keptKeywords) if (merged[keyword] !== undefined) result[keyword] = merged[keyword];
+  for (const keyword of keptKeywords) if (merged[keyword] !== undefined && !holdsNestedArray(merged[keyword])) result[keyword] = merged[keyword];
   if (merged.nullable === true && typeof merged.type === 'string') result.type = [merged.type, 'null'];
   if (isPlainObject(merged.properties)) {
     result.properties = Object.fromEntries(
-      Object.entries(merged.properties).map(([name, property]) => [name, toDeclarationSchema(property, depth + 1, within)]),
+      Object.entries(merged.properties).map(([name, property]) => [name, toDeclarationSchema(property, depth + 1, within, limit)]),
     );
     if (result.type === undefined) result.type = 'object';
   }
   if (Array.isArray(merged.required) && merged.required.length > 0) result.required = merged.required;
-  if (merged.items !== undefined) result.items = toDeclarationSchema(merged.items, depth + 1, within);
+  if (merged.items !== undefined) result.items = toDeclarationSchema(merged.items, depth + 1, within, limit);
   if (typeof merged.additionalProperties === 'boolean') result.additionalProperties = merged.additionalProperties;
-  else if (isPlainObject(merged.additionalProperties)) result.additionalProperties = toDeclarationSchema(merged.additionalProperties, depth + 1, within);
+  else if (isPlainObject(merged.additionalProperties)) result.additionalProperties = toDeclarationSchema(merged.additionalProperties, depth + 1, within, limit);
   const alternatives = merged.anyOf ?? merged.oneOf;
-  if (Array.isArray(alternatives)) result.anyOf = alternatives.map((alternative) => toDeclarationSchema(alternative, depth + 1, within));
+  if (Array.isArray(alternatives)) result.anyOf = alternatives.map((alternative) => toDeclarationSchema(alternative, depth + 1, within, limit));
   return result;
 }
 

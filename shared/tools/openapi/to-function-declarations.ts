@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../domain/errors.ts';
 import { httpMethods, type OpenApiOperation, type OpenApiParameter } from '../../domain/openapi-operation.ts';
 import { openApiLimits, type OpenApiToolsetConfig } from '../../domain/openapi-toolset-config.ts';
 import type { OpenApiDocument } from './parse-openapi-document.ts';
-import { toDeclarationSchema } from './to-declaration-schema.ts';
+import { declarationSchemaWithin, maxStoredSchemaNesting } from './to-declaration-schema.ts';
 
 /** Longest function name derived from an operationId (ADK's RestApiTool cuts at 60 as well). */
 const maxToolNameLength = 60;
@@ -70,7 +70,8 @@ function toOperation(document: OpenApiDocument, entry: OperationEntry, prefix: s
   for (const parameter of mergedParameters(pathItem, operation)) {
     const where = parameter.in as OpenApiParameter['in'];
     const argument = properties[parameter.name] === undefined && parameter.name !== 'body' ? parameter.name : `${where}_${parameter.name}`;
-    const schema = toDeclarationSchema(parameter.schema);
+    // Each argument's schema sits two levels into the operation's (properties → the argument).
+    const schema = declarationSchemaWithin(parameter.schema, maxStoredSchemaNesting - 2);
     if (typeof parameter.description === 'string') schema.description = parameter.description;
     properties[argument] = schema;
     const isRequired = where === 'path' || parameter.required === true;
@@ -79,7 +80,7 @@ function toOperation(document: OpenApiDocument, entry: OperationEntry, prefix: s
   }
   const body = requestBodyOf(operation, `${source}: ${label}`);
   if (body) {
-    properties.body = toDeclarationSchema(body.schema);
+    properties.body = declarationSchemaWithin(body.schema, maxStoredSchemaNesting - 2);
     if (body.required) required.push('body');
   }
   const description = [operation.summary, operation.description].filter((text) => typeof text === 'string' && text.trim() !== '').join('\n\n');
