@@ -27,6 +27,8 @@ export interface FunctionNeeds {
   readonly artifacts: ArtifactAccess;
   /** Starts and watches executions of the code-exec job (the CodeJobLauncher). */
   readonly launchesCodeJobs: boolean;
+  /** Calls the browser service (the BrowserService: a Cloud Run service deployed, invoked with an ID token). */
+  readonly callsBrowser: boolean;
   /** Reads OpenAPI toolsets' authorization secrets (this project's secrets named with the tool prefix). */
   readonly readsToolSecrets: boolean;
   /** Secrets its composition root reads. */
@@ -34,7 +36,7 @@ export interface FunctionNeeds {
 }
 
 function needs(publishes: readonly OutboxTopic[], uses: Partial<Omit<FunctionNeeds, 'publishes'>> = {}): FunctionNeeds {
-  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, artifacts: 'none', launchesCodeJobs: false, readsToolSecrets: false, secrets: [], ...uses };
+  return { publishes, delaysSteps: false, callsModel: false, managesSchedulerJobs: false, artifacts: 'none', launchesCodeJobs: false, callsBrowser: false, readsToolSecrets: false, secrets: [], ...uses };
 }
 
 /**
@@ -66,8 +68,9 @@ export const functionNeeds = {
   // steps/tool-step.ts, steps/tool-turn-join.ts: the next model step once the turn's calls have
   // joined, or the outcome; retries and remote-task re-checks through the delay queue;
   // tools/execute-code/: code execution's request and report (artifacts), and the job's executions;
+  // tools/browse/browse-tool.ts: the browser service, through wiring/create-browser.ts;
   // tools/openapi/authorize-request.ts: the secrets of OpenAPI toolsets' authorizations.
-  toolStep: needs(['model', ...ending], { delaysSteps: true, artifacts: 'readAndCreate', launchesCodeJobs: true, readsToolSecrets: true }),
+  toolStep: needs(['model', ...ending], { delaysSteps: true, artifacts: 'readAndCreate', launchesCodeJobs: true, callsBrowser: true, readsToolSecrets: true }),
   // steps/memory-step.ts: ends the run SUCCEEDED.
   memoryStep: needs([...ending]),
   // steps/handle-dead-letter.ts: fails the run.

@@ -18,6 +18,8 @@ const functionPermissionsSchema = z.strictObject({
   artifacts: z.enum(['none', 'read', 'readAndCreate']),
   /** Starts, watches and cancels executions of the code-exec job: roles/run.jobsExecutorWithOverrides ("execute and cancel … with overrides") and roles/run.viewer on it. */
   launchesCodeJobs: z.boolean(),
+  /** Calls the browser service (`browse`): roles/run.invoker on that Cloud Run service alone (iam.tf). */
+  callsBrowser: z.boolean(),
   /** Reads OpenAPI toolsets' authorization secrets: roles/secretmanager.secretAccessor on this project's secrets named with the tool prefix (iam.tf). */
   readsToolSecrets: z.boolean(),
   /** Secret Manager secrets it reads, as secret environment variables. */

@@ -56,6 +56,9 @@ locals {
     # artifacts and launchesCodeJobs may use them).
     AGENTLINE_ARTIFACT_BUCKET = google_storage_bucket.artifacts.name
     AGENTLINE_CODE_EXEC_JOB   = google_cloud_run_v2_job.code_exec.id
+    # Where `browse` runs: the browser service, called with an ID token for this URL (iam.tf: only
+    # the functions that declare callsBrowser may invoke it; to the others the URL is useless).
+    AGENTLINE_BROWSER = google_cloud_run_v2_service.browser.uri
   }, var.function_environment)
 }
 
@@ -107,5 +110,6 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_iam_member.function_vertex,
     google_pubsub_topic_iam_member.function_publish,
     google_secret_manager_secret_iam_member.function_secret,
+    google_cloud_run_v2_service_iam_member.function_browser,
   ]
 }

@@ -19,6 +19,7 @@ locals {
     readAndCreate = ["roles/storage.objectViewer", "roles/storage.objectCreator"]
   }
   tool_secret_readers = toset([for name, fn in local.function_permissions : name if fn.readsToolSecrets])
+  browser_callers     = toset([for name, fn in local.function_permissions : name if fn.callsBrowser])
   artifact_access = merge([
     for name, fn in local.function_permissions : { for role in local.artifact_roles[fn.artifacts] : "${name} ${role}" => { function = name, role = role } }
   ]...)
@@ -55,10 +56,20 @@ resource "google_service_account" "function" {
   }
 }
 
-# The other identities: the code-exec job's, the invoker and the delay publisher (below), the build (below).
+# The other identities: the code-exec job's, the browser service's, the invoker and the delay
+# publisher (below), the build (below).
 resource "google_service_account" "code_exec" {
   account_id   = "agentline-code-exec"
   display_name = "agentline code-exec job (runtime)"
+}
+
+# The browser service's (main.tf): its only job is to run Chromium on pages anyone may write, so
+# it is granted nothing at all — no project role, no grant on any resource. Its answer goes back
+# to the tool step, which stores what is kept (screenshots, cookies); a page that got hold of the
+# metadata server's token for this account could do nothing with it.
+resource "google_service_account" "browser" {
+  account_id   = "agentline-browser"
+  display_name = "agentline browser service (runtime)"
 }
 
 resource "google_service_account" "invoker" {
@@ -195,6 +206,17 @@ resource "google_cloud_run_v2_job_iam_member" "function_code_jobs" {
   location = var.region
   role     = each.value.role
   member   = google_service_account.function[each.value.function].member
+}
+
+# The browser service: invoked (its Google ID token checked by Cloud Run) by the functions that
+# declare callsBrowser, and by no one else; on the service alone. Its ingress is open (main.tf),
+# so this is the boundary.
+resource "google_cloud_run_v2_service_iam_member" "function_browser" {
+  for_each = local.browser_callers
+  name     = google_cloud_run_v2_service.browser.name
+  location = var.region
+  role     = "roles/run.invoker"
+  member   = google_service_account.function[each.key].member
 }
 
 # -- code-exec job: it runs model-written code, so its account gets the least of anyone: the

@@ -51,6 +51,7 @@ function permissionsOf(needs: FunctionNeeds): FunctionPermissions {
     managesSchedulerJobs: needs.managesSchedulerJobs,
     artifacts: needs.artifacts,
     launchesCodeJobs: needs.launchesCodeJobs,
+    callsBrowser: needs.callsBrowser,
     readsToolSecrets: needs.readsToolSecrets,
     secrets: sorted(needs.secrets) as FunctionPermissions['secrets'],
   };
@@ -112,6 +113,13 @@ describe('the declaration of who holds what (infra/function-permissions.json)', 
     expect(filesCalling("from '../saved-once.ts'")).toEqual(['shared/tools/browse/browse-tool.ts', 'shared/tools/render-chart/render-chart-tool.ts']);
   });
 
+  it('lets only the tool step call the browser service, through the one place that makes its client', () => {
+    expect(filesCalling('browser.browse(')).toEqual(['shared/tools/browse/browse-tool.ts']);
+    expect(filesCalling('new HttpBrowserClient(')).toEqual(['shared/wiring/create-browser.ts']);
+    expect(functionNames.filter((name) => declared(name).callsBrowser)).toEqual(functionNames.filter((name) => stepKindOf(name) === 'tool'));
+    for (const name of httpFunctions) expect(declared(name).callsBrowser, `${name} is public and must not invoke the browser`).toBe(false);
+  });
+
   it('lets only the tool step and the deploy worker read tool secrets, where OpenAPI and MCP toolsets authorize their calls', () => {
     expect(filesCalling('#credentials.read(')).toEqual(['shared/tools/openapi/authorize-request.ts']);
     expect(filesCalling('access.credentials.read(')).toEqual(['shared/tools/mcp/mcp-client.ts']);
@@ -141,7 +149,7 @@ describe('the Terraform grants', () => {
     expect(attribute(service, 'for_each')).toBe('local.http_functions');
     expect(attribute(nestedBlocks(service, 'template')[0]!, 'service_account')).toBe('google_service_account.function[each.key].email');
     const accounts = blocks.filter((candidate) => candidate.kind === 'resource' && candidate.labels[0] === 'google_service_account');
-    expect(accounts.map((account) => account.labels[1])).toEqual(['function', 'code_exec', 'invoker', 'delay_publisher', 'build']);
+    expect(accounts.map((account) => account.labels[1])).toEqual(['function', 'code_exec', 'browser', 'invoker', 'delay_publisher', 'build']);
   });
 
   it("grants a function's account nothing but what its declaration says", () => {
@@ -173,6 +181,8 @@ describe('the Terraform grants', () => {
       // Runs' files, and the code-exec job: the roles each expands are checked below.
       { resource: 'google_storage_bucket_iam_member.function_artifacts', for_each: 'local.artifact_access', role: 'each.value.role', on: 'google_storage_bucket.artifacts.name' },
       { resource: 'google_cloud_run_v2_job_iam_member.function_code_jobs', for_each: 'local.code_job_access', role: 'each.value.role', on: 'google_cloud_run_v2_job.code_exec.name' },
+      // The browser service: invoked by the functions that declare callsBrowser, on it alone.
+      { resource: 'google_cloud_run_v2_service_iam_member.function_browser', for_each: 'local.browser_callers', role: '"roles/run.invoker"', on: 'google_cloud_run_v2_service.browser.name' },
     ]);
     expect(oneLine(local('artifact_roles'))).toBe('{none = [] read = ["roles/storage.objectViewer"] readAndCreate = ["roles/storage.objectViewer", "roles/storage.objectCreator"]}');
     expect(oneLine(local('artifact_access'))).toBe(
@@ -189,6 +199,7 @@ describe('the Terraform grants', () => {
     expect(oneLine(local('delaying_functions'))).toBe('toset([for name, fn in local.function_permissions : name if fn.delaysSteps])');
     expect(oneLine(local('scheduler_managers'))).toBe('toset([for name, fn in local.function_permissions : name if fn.managesSchedulerJobs])');
     expect(oneLine(local('tool_secret_readers'))).toBe('toset([for name, fn in local.function_permissions : name if fn.readsToolSecrets])');
+    expect(oneLine(local('browser_callers'))).toBe('toset([for name, fn in local.function_permissions : name if fn.callsBrowser])');
     expect(oneLine(local('function_publishing'))).toBe(
       'merge([for name, fn in local.function_permissions : {for topic in fn.publishes : "${name} ${topic}" => {function = name, topic = topic}}]...)',
     );
@@ -252,6 +263,7 @@ describe('the README', () => {
         permissions.callsModel ? 'yes' : '–',
         { none: '–', read: 'read', readAndCreate: 'read, create' }[permissions.artifacts],
         permissions.launchesCodeJobs ? 'yes' : '–',
+        permissions.callsBrowser ? 'yes' : '–',
         permissions.readsToolSecrets ? 'yes' : '–',
         permissions.secrets.map((secret) => `\`${secret}\``).join(', ') || '–',
       ];
@@ -301,6 +313,7 @@ describe('every IAM grant in the Terraform', () => {
     'google_storage_bucket_iam_member.fan_out_batch_buckets': 'google_service_account.function["fanOutBatch"].member',
     'google_storage_bucket_iam_member.function_artifacts': 'google_service_account.function[each.value.function].member',
     'google_cloud_run_v2_job_iam_member.function_code_jobs': 'google_service_account.function[each.value.function].member',
+    'google_cloud_run_v2_service_iam_member.function_browser': 'google_service_account.function[each.key].member',
     'google_storage_bucket_iam_member.code_exec_artifacts': 'google_service_account.code_exec.member',
     'google_pubsub_topic_iam_member.code_exec_wake': 'google_service_account.code_exec.member',
   };
@@ -325,6 +338,28 @@ describe('every IAM grant in the Terraform', () => {
     const wake = resource('google_pubsub_topic_iam_member', 'code_exec_wake').body;
     expect(attribute(wake, 'topic')).toBe('google_pubsub_topic.topic[local.topology.stepTopics.tool].id');
     expect(attribute(wake, 'role')).toBe('"roles/pubsub.publisher"');
+  });
+
+  it('gives the browser service, which runs pages anyone may write, no grant at all, and lets only the declared callers invoke it', () => {
+    const grantsToBrowser = blocks.filter((candidate) => candidate.kind === 'resource' && /_iam_/.test(candidate.labels[0]!) && candidate.body.includes('google_service_account.browser'));
+    expect(grantsToBrowser.map((grant) => grant.labels.join('.'))).toEqual([]);
+    const service = resource('google_cloud_run_v2_service', 'browser').body;
+    const template = nestedBlocks(service, 'template')[0]!;
+    expect(attribute(template, 'service_account')).toBe('google_service_account.browser.email');
+    // Invoked only with IAM: Cloud Run checks the caller's ID token, and no grant opens it to everyone.
+    expect(attribute(service, 'invoker_iam_disabled')).toBeUndefined();
+    const invokers = blocks.filter((candidate) => candidate.kind === 'resource' && /_iam_/.test(candidate.labels[0]!) && candidate.body.includes('google_cloud_run_v2_service.browser'));
+    expect(invokers.map((grant) => grant.labels.join('.'))).toEqual(['google_cloud_run_v2_service_iam_member.function_browser']);
+    // One call per instance (two runs never share a browser), in the second generation (Chromium's sandbox).
+    expect(attribute(template, 'max_instance_request_concurrency')).toBe('local.topology.services.browser.concurrency');
+    expect(topology.services.browser.concurrency).toBe(1);
+    expect(attribute(template, 'execution_environment')).toBe('"EXECUTION_ENVIRONMENT_GEN2"');
+    // Nothing in its environment: above all not the switch that would let its pages reach loopback.
+    const container = nestedBlocks(template, 'containers')[0]!;
+    expect(nestedBlocks(container, 'env')).toEqual([]);
+    expect(service).not.toContain('AGENTLINE_OUTBOUND_ALLOW_LOOPBACK');
+    // The functions reach it at its URL, with the ID token whose audience that URL is.
+    expect(local('runtime_environment')).toMatch(/AGENTLINE_BROWSER\s*=\s*google_cloud_run_v2_service\.browser\.uri\n/);
   });
 
   it('runs the code-exec job in a network whose only way out is Google\'s private API range', () => {

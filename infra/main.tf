@@ -299,3 +299,54 @@ resource "google_cloud_run_v2_job" "code_exec" {
 
   depends_on = [google_project_service.apis]
 }
+
+# ---- Cloud Run service: the browser ----
+# The browser service (docs/architecture.md, "Browser"): runs `browse`'s Chromium, one fresh
+# browser per call, for the tool step alone, built from jobs/browser/Dockerfile (browser_image).
+# One call per instance at a time, so two runs never share a browser; the second generation, for
+# the user namespaces Chromium's sandbox is made of.
+#
+# Ingress: the functions have no VPC connector nor direct VPC egress (their calls leave through
+# Google's own network, not a VPC of ours), and internal-only ingress admits calls from Cloud Run
+# functions only through a VPC: the tool step could not reach it. So ingress is open, and IAM is the
+# boundary: Cloud Run checks every request's Google ID token (audience: the service's URL) and lets
+# through only accounts holding roles/run.invoker on this service, which iam.tf grants to the
+# functions that declare callsBrowser and to no one else — never allUsers.
+#
+# Egress: a browser needs the internet, so the service cannot go into the code-exec job's network,
+# whose only way out is Google's APIs (network.tf). The address policy is enforced in the
+# container instead: every request Chromium makes goes through its proxy, which refuses the
+# metadata server and every private and loopback address (shared/browser/guarded-proxy.ts;
+# AGENTLINE_OUTBOUND_ALLOW_LOOPBACK, which would let loopback through, is never set here). Should a
+# page escape both the renderer's sandbox and the proxy, the metadata server's token is worth
+# nothing: the service's account holds no roles (iam.tf).
+
+resource "google_cloud_run_v2_service" "browser" {
+  name                = local.topology.services.browser.name
+  location            = var.region
+  ingress             = "INGRESS_TRAFFIC_ALL"
+  deletion_protection = false
+
+  template {
+    service_account                  = google_service_account.browser.email
+    timeout                          = "${local.topology.services.browser.timeoutSeconds}s"
+    max_instance_request_concurrency = local.topology.services.browser.concurrency
+    execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
+    scaling {
+      min_instance_count = 0
+      max_instance_count = var.browser_max_instances
+    }
+    # No environment: the service needs no configuration, and holds nothing of ours.
+    containers {
+      image = var.browser_image
+      resources {
+        limits = {
+          cpu    = local.topology.services.browser.cpu
+          memory = local.topology.services.browser.memory
+        }
+      }
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}

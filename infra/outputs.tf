@@ -28,6 +28,11 @@ output "code_exec_job" {
   value       = google_cloud_run_v2_job.code_exec.id
 }
 
+output "browser_url" {
+  description = "URL of the browser Cloud Run service (the functions' AGENTLINE_BROWSER); only the accounts of the functions that declare callsBrowser may invoke it."
+  value       = google_cloud_run_v2_service.browser.uri
+}
+
 output "artifacts_bucket" {
   value = google_storage_bucket.artifacts.name
 }
@@ -43,10 +48,11 @@ output "callback_signing_key_secret" {
 }
 
 output "service_accounts" {
-  description = "Runtime accounts: one per function and the API service (registered name => email), and the code-exec job's, invoker's, delay publisher's and build's."
+  description = "Runtime accounts: one per function and the API service (registered name => email), and the code-exec job's, browser service's, invoker's, delay publisher's and build's."
   value = {
     functions       = { for name, account in google_service_account.function : name => account.email }
     code_exec       = google_service_account.code_exec.email
+    browser         = google_service_account.browser.email
     invoker         = google_service_account.invoker.email
     delay_publisher = google_service_account.delay_publisher.email
     build           = google_service_account.build.email

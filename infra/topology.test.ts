@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stepKinds } from '../shared/domain/step.ts';
+import { answerMarginMs } from '../shared/adapters/cloud-run/http-browser-client.ts';
+import { browseLimits } from '../shared/browser/browse-request.ts';
 import { expiringCollectionGroups } from '../shared/adapters/document-paths.ts';
 import { expireTimeField } from '../shared/domain/retention.ts';
 import { sweepMessageSchema } from '../shared/domain/sweep-message.ts';
@@ -60,6 +62,13 @@ describe('topology', () => {
   it('declares TTL policies on exactly the collection groups whose documents the stores stamp with an expiry time', () => {
     expect(topology.firestore.ttlField).toBe(expireTimeField);
     expect([...topology.firestore.ttlCollectionGroups].sort()).toEqual([...expiringCollectionGroups].sort());
+  });
+
+  it('lets the browser service answer the longest call the tool step waits for, within the tool step\'s own time', () => {
+    const { browser } = topology.services;
+    const longestWaitMs = browseLimits.callMs + answerMarginMs;
+    expect(browser.timeoutSeconds * 1000).toBeGreaterThanOrEqual(longestWaitMs);
+    expect(browser.timeoutSeconds).toBeLessThanOrEqual(topology.functions.find((fn) => fn.name === 'toolStep')!.timeoutSeconds);
   });
 
   it('dead-letters every subscription except the dead-letter topic’s own', () => {

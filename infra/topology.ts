@@ -96,6 +96,20 @@ export const topologySchema = z
         cpu: z.string(),
       }),
     }),
+    /** Cloud Run services the functions call (infra/main.tf); the HTTP API is an entry of `functions` instead. */
+    services: z.strictObject({
+      /**
+       * The browser service (jobs/browser, docs/architecture.md "Browser"): `concurrency` calls per
+       * instance at once (1: two calls never share a browser), each answered within `timeoutSeconds`.
+       */
+      browser: z.strictObject({
+        name: deployName,
+        timeoutSeconds: z.number().int().min(1).max(3600),
+        concurrency: z.number().int().min(1).max(1000),
+        memory: z.string(),
+        cpu: z.string(),
+      }),
+    }),
     schedules: z.strictObject({ sweep: scheduleSchema }),
     /** Firestore TTL policies: the field and the collection groups whose documents expire (docs/architecture.md, "Retention"). */
     firestore: z.strictObject({ ttlField: z.string().min(1), ttlCollectionGroups: z.array(z.string().min(1)).min(1) }),

@@ -4,7 +4,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region for Cloud Functions, the Cloud Run job, Cloud Tasks queues and buckets."
+  description = "Region for Cloud Functions, the Cloud Run job and services, Cloud Tasks queues and buckets."
   type        = string
   default     = "us-central1"
 }
@@ -26,6 +26,11 @@ variable "code_exec_image" {
   type        = string
 }
 
+variable "browser_image" {
+  description = "Container image of the browser Cloud Run service (jobs/browser), which runs `browse`'s Chromium."
+  type        = string
+}
+
 variable "gemini_api_key_secret_id" {
   description = "Secret Manager secret holding a Gemini API key, read only by the functions that call the model. Empty (the default) means Vertex AI with those functions' own identities."
   type        = string
@@ -42,6 +47,12 @@ variable "max_instances" {
   description = "Upper bound on instances per function; Pub/Sub push backs off when they are all busy."
   type        = number
   default     = 20
+}
+
+variable "browser_max_instances" {
+  description = "Upper bound on the browser service's instances, each running one browse call at a time: the most browse calls at once across all runs; a call past it is answered 429 and not run (the model may call again)."
+  type        = number
+  default     = 10
 }
 
 variable "function_environment" {

@@ -6,7 +6,7 @@ import { ToolFailure } from '../../tools/tool.ts';
 export type CallerHeaders = () => Promise<Record<string, string>>;
 
 /** Past the call's own time, how long the answer (screenshots, start-up) may take to arrive. */
-const answerMarginMs = 10_000;
+export const answerMarginMs = 10_000;
 
 /**
  * `browse` calls sent to the browser service (jobs/browser, docs/architecture.md, "Browser"): a
