@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpBrowserClient } from '../../shared/adapters/cloud-run/http-browser-client.ts';
@@ -69,6 +69,16 @@ describe('the browser service and its client', { timeout: 60_000 }, () => {
     );
     release();
     await expect(first).rejects.toThrow(new ToolFailure('The browser service failed (HTTP 500: Chromium crashed); its actions may or may not have taken effect'));
+  });
+
+  it("says nothing was done when Cloud Run's IAM refuses the caller (403)", async () => {
+    const iam = createServer((_, response) => void response.writeHead(403, { 'content-type': 'text/html' }).end('Forbidden'));
+    servers.push(iam);
+    await new Promise<void>((resolve) => iam.listen(0, '127.0.0.1', resolve));
+    const client = new HttpBrowserClient(`http://127.0.0.1:${(iam.address() as AddressInfo).port}`, noIdentity);
+    await expect(client.browse(request([{ action: 'open', url: 'https://example.com/' }]))).rejects.toThrow(
+      new ToolFailure('The browser service did not run the call (HTTP 403: Forbidden); nothing was done, call again'),
+    );
   });
 
   it('says nothing was done when the service cannot be reached', async () => {

@@ -9,6 +9,8 @@ export interface ActionContext {
   /** Characters of text still allowed in this call's results. */
   textLeft: number;
   screenshotsTaken: number;
+  /** Bytes of PNG this call's screenshots so far. */
+  screenshotBytes: number;
   refusedSoFar(): readonly RefusedRequest[];
 }
 
@@ -105,6 +107,9 @@ async function screenshot(page: Page, action: BrowseAction, context: ActionConte
     png = await page.screenshot({ type: 'png' });
   }
   const image = Buffer.from(png);
+  if (context.screenshotBytes + image.length > browseLimits.screenshotBytes) {
+    throw new ActionFailed(`This screenshot (${image.length} bytes) would take the call's screenshots past ${browseLimits.screenshotBytes} bytes: take a smaller part, or the viewport`);
+  }
   const size = pngSize(image);
   return { result: { action: 'screenshot', width: size.width, height: size.height }, screenshot: { png: image, ...size } };
 }

@@ -106,7 +106,7 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
       error = { action: index, message: `The call's time (${request.timeoutMs} ms) ran out before this action` };
       break;
     }
-    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, refusedSoFar: refused };
+    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, screenshotBytes: screenshots.reduce((sum, shot) => sum + shot.png.length, 0), refusedSoFar: refused };
     try {
       const done = await withTimeout(performAction(page, action, context), context.timeoutMs + 1_000, `${action.action} took longer than ${context.timeoutMs} ms`);
       results.push(done.result);

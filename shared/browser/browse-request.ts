@@ -15,6 +15,8 @@ export const browseLimits = {
   /** The longest a call runs (less when its step's lease ends sooner), and one action within it. */
   callMs: 45_000,
   actionMs: 15_000,
+  /** Bytes of PNG one call's screenshots may add up to: the answer must stay well under Cloud Run's 32 MiB response. */
+  screenshotBytes: 16 * 1024 * 1024,
   /** The tallest full-page screenshot; a longer page is cut there. */
   screenshotHeight: 4_000,
   /** Cookies and local storage kept between calls of a run. */

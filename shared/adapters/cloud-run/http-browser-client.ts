@@ -51,13 +51,16 @@ export class HttpBrowserClient implements BrowserService {
   }
 }
 
-/** Cloud Run's answers for a request no instance took: nothing ran. */
-const notTaken = new Set([429, 503]);
-
+/**
+ * Whether a failed answer means the actions never ran: every 4xx (refused before the call was
+ * taken — by Cloud Run's IAM, 401 or 403, or by the service: a body it would not read, an
+ * instance already busy) and 503 (no instance took it, or Chromium could not start). Any other
+ * 5xx came after the call was taken.
+ */
 function refused(status: number, body: string): ToolFailure {
   const message = (safeJson(body) as { error?: { message?: string } } | undefined)?.error?.message ?? body.slice(0, 300);
   if (status === 400) return new ToolFailure(`The browser service refused the call: ${message}`);
-  if (notTaken.has(status)) return new ToolFailure(`The browser service did not run the call (HTTP ${status}: ${message}); nothing was done, call again`);
+  if (status < 500 || status === 503) return new ToolFailure(`The browser service did not run the call (HTTP ${status}: ${message}); nothing was done, call again`);
   return new ToolFailure(`The browser service failed (HTTP ${status}: ${message}); its actions may or may not have taken effect`);
 }
 
