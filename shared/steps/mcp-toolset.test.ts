@@ -125,6 +125,19 @@ describe('an MCP toolset over stdio', () => {
     await until(() => !pids.some(isProcessAlive), 10_000);
   });
 
+  it('stops what a wrapper started beside the server (sh -c) when the session ends', async () => {
+    const pidFile = join(await tempFolder('agentline-mcp'), 'pids');
+    const script = fileURLToPath(new URL('../testing/mcp-stdio-test-server.ts', import.meta.url));
+    // The shell starts a helper in the background, then becomes the server: the helper is the server's child.
+    const wrapper = `sleep 300 & echo $! > ${pidFile}.helper; exec "${process.execPath}" "${script}"`;
+    const caller = createMcpCaller({ fetch, credentials: new InMemoryToolCredentials(), allowStdio: true });
+    const tool = { toolName: 'f', serverToolName: 'get_forecast', description: '', parametersJsonSchema: { type: 'object' }, annotations: { readOnlyHint: true }, connection: { transport: 'stdio' as const, command: 'sh', args: ['-c', wrapper], env: { MCP_PID_FILE: pidFile } } };
+    const context = { runId: 'r', stepId: '1-tool-0', attempt: 1, idempotencyKey: 'r/1-tool-0', deadline: Date.now() + 30_000, now: () => Date.now() };
+    expect(await caller.call(tool, { city: 'Oslo' }, context)).toEqual({ text: 'Sunny in Oslo' });
+    const helper = Number((await readFile(`${pidFile}.helper`, 'utf8')).trim());
+    await until(() => !isProcessAlive(helper), 5_000);
+  });
+
   it('refuses a stdio server where the deployment may not start processes', async () => {
     const caller = createMcpCaller({ fetch, credentials: new InMemoryToolCredentials(), allowStdio: false });
     const tool = { toolName: 't', serverToolName: 't', description: '', parametersJsonSchema: { type: 'object' }, annotations: { readOnlyHint: true }, connection: { transport: 'stdio' as const, command: 'true', args: [] } };

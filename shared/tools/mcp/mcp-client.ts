@@ -6,6 +6,7 @@ import type { McpAuth, McpConnection } from '../../domain/mcp-toolset.ts';
 import type { ToolCredentials } from '../../ports/tool-credentials.ts';
 import { ToolFailure } from '../tool.ts';
 import { redactSecrets } from '../redact-secrets.ts';
+import { descendantPids, killStragglers } from '../../local-stack/process-tree.ts';
 
 /** What reaching MCP servers takes here (docs/architecture.md, "MCP toolsets"). */
 export interface McpAccess {
@@ -55,8 +56,11 @@ export async function withMcpSession<T>(
     } finally {
       // A stateful server keeps a session until told: end it (briefly; a server may not support it, 405).
       if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) await endSession(transport);
+      // What a wrapper (npx, sh -c) started under the server would outlive it: found now, stopped after.
+      const strays = transport instanceof StdioClientTransport && transport.pid !== null ? descendantPids(transport.pid) : [];
       await client.close().catch(() => undefined);
       await transport.close().catch(() => undefined);
+      killStragglers(strays);
     }
   }
 }
