@@ -30,7 +30,9 @@ export async function runToolsCommand(args: string[], write: (text: string) => v
   if (verb !== 'list' || extra.length > 0) throw new CliUsageError('agentline tools list [agent.yaml | agent name] [--json]');
   const definition = agent === undefined ? undefined : await definitionOf(agent, values.user);
   const operations = definition ? await operationsOf(definition, agent!) : [];
-  const mcpTools = definition ? await mcpToolsOf(definition, agent!, operations) : [];
+  // A file is the user's own, on their machine (its stdio servers may start here, its servers may be
+  // on loopback, as on the local stack); a registered agent's config is whoever wrote it.
+  const mcpTools = definition ? await mcpToolsOf(definition, agent!, operations, { ownFile: !isAgentResourceName(agent!) }) : [];
   const entries = toolCatalogue(definition, describedBuiltinTools(), operations, mcpTools);
   write(values.json ? `${JSON.stringify({ tools: entries }, null, 2)}\n` : formatCatalogue(entries));
   return 0;
@@ -52,18 +54,20 @@ async function operationsOf(definition: AgentDefinition, source: string): Promis
 }
 
 /**
- * The tools the agent's MCP toolsets expose as their servers list them now (a stdio server started
- * here, on the user's machine, as the local stack would). A toolset with auth is listed by a
- * deploy, which reads its secret; here it is refused, naming that.
+ * The tools the agent's MCP toolsets expose as their servers list them now. For the user's own
+ * file, a stdio server is started here and a server on loopback reached, as the local stack
+ * would; a registered agent's config never starts a process on this machine nor reaches its
+ * loopback. A toolset with auth is listed by a deploy, which reads its secret; here it is refused,
+ * naming that.
  */
-async function mcpToolsOf(definition: AgentDefinition, source: string, operations: readonly OpenApiOperation[]): Promise<McpTool[]> {
+async function mcpToolsOf(definition: AgentDefinition, source: string, operations: readonly OpenApiOperation[], options: { ownFile: boolean }): Promise<McpTool[]> {
   if (!definition.mcpToolsets) return [];
   const withAuth = definition.mcpToolsets.find((toolset) => toolset.auth);
   if (withAuth) throw new InvalidInputError(`${source}: an MCPToolset with auth (${withAuth.auth!.authorization}) is listed only by a deploy, which reads its secret; list it without auth, or deploy the agent`);
-  const guarded = createGuardedFetch({ allowLoopback: false, timeoutMs: 30_000, maxResponseBytes: 5 * 1024 * 1024 });
+  const guarded = createGuardedFetch({ allowLoopback: options.ownFile, timeoutMs: 30_000, maxResponseBytes: 5 * 1024 * 1024 });
   try {
     const toolsets = definition.mcpToolsets.map((config, index) => ({ index, config }));
-    const access = { fetch: guarded.fetch, credentials: { read: () => Promise.resolve(undefined) }, allowStdio: true };
+    const access = { fetch: guarded.fetch, credentials: { read: () => Promise.resolve(undefined) }, allowStdio: options.ownFile };
     return await resolveMcpToolsets(toolsets, { source, reservedNames: [...builtinToolNames, ...operations.map((operation) => operation.toolName)], access });
   } finally {
     await guarded.close();
