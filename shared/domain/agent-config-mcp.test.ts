@@ -60,4 +60,9 @@ describe('MCPToolset entries of an agent config', () => {
     expect(problem('Host: "internal"')).toContain('Host is set by HTTP or MCP itself');
     expect(problem('X-Team: blue')).toBe('');
   });
+
+  it('refuses a tool_filter naming a tool twice, naming it', () => {
+    const yaml = agent('  - name: MCPToolset\n    args: {streamable_http_connection_params: {url: "https://x.example/mcp"}, tool_filter: [a, b, a]}\n');
+    expect(() => parseAgentConfigYaml(yaml, options)).toThrow(/tools\[0\]\.args\.tool_filter: names a twice/);
+  });
 });

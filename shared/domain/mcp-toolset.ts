@@ -15,6 +15,10 @@ import { z } from 'zod';
 const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'x-auth-token']);
 const protocolHeaders = new Set(['mcp-session-id', 'mcp-protocol-version', 'last-event-id', 'host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'te', 'upgrade', 'keep-alive', 'trailer', 'expect']);
 
+function duplicateOf(names: readonly string[]): string | undefined {
+  return names.find((name, index) => names.indexOf(name) !== index);
+}
+
 function refusedHeaderReason(name: string): string | undefined {
   const lower = name.toLowerCase();
   if (credentialHeaders.has(lower)) return 'carries a credential: give it as auth, whose secret stays in Secret Manager';
@@ -61,7 +65,11 @@ export type McpAuth = z.infer<typeof mcpAuthSchema>;
 export const mcpToolsetConfigSchema = z.strictObject({
   connection: mcpConnectionSchema,
   /** The server's tool names to expose; absent exposes every tool (within the limits). */
-  toolFilter: z.array(z.string().min(1)).min(1).optional(),
+  toolFilter: z
+    .array(z.string().min(1))
+    .min(1)
+    .refine((names) => new Set(names).size === names.length, { error: (issue) => `names ${duplicateOf(issue.input as string[])} twice` })
+    .optional(),
   /** Put before every function name of the toolset, with an underscore. */
   toolNamePrefix: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,31}$/).optional(),
   auth: mcpAuthSchema.optional(),

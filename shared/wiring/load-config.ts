@@ -102,9 +102,9 @@ export const configSchema = z.object({
   AGENTLINE_MAX_AGENTS_PER_USER: positiveInt(100),
   /** Webhook triggers may name only this project's Secret Manager secrets whose id starts with this. */
   AGENTLINE_WEBHOOK_SECRET_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ or -').default('agentline-webhook-'),
-  /** An OpenAPI toolset's authorization `…/authorizations/ID` reads this project's secret `<prefix>ID`. */
   /** True only on the local stack: MCP toolsets may name stdio servers, processes the steps start (docs/architecture.md, "MCP toolsets"). */
   AGENTLINE_MCP_STDIO: z.stringbool({ error: "must be 'true' or 'false'" }).default(false),
+  /** An OpenAPI or MCP toolset's authorization `…/authorizations/ID` reads this project's secret `<prefix>ID`. */
   AGENTLINE_TOOL_SECRET_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ or -').default('agentline-tool-'),
   /**
    * Where schedules' Cloud Scheduler jobs live (`projects/P/locations/L`); required with

@@ -37,8 +37,13 @@ export function createMcpCaller(access: McpAccess): McpCaller {
         secrets = session.secrets;
         return answerOf(tool, session.value as CallAnswer, secrets);
       } catch (error) {
-        if (error instanceof ToolFailure || (error instanceof AgentlineError && !error.retryable)) throw error;
+        if (error instanceof ToolFailure) throw error;
         const message = redactSecrets((error as Error).message, secrets);
+        if (error instanceof AgentlineError && !error.retryable) {
+          // Refused before the call went out (an address, a missing secret) it was not made; after, its effect is unknown.
+          if (!sent) throw error;
+          throw new ToolFailure(`MCP tool ${tool.serverToolName} failed after the call was sent (${message}); it may or may not have taken effect, and is not called again`);
+        }
         // The server answered the call with a protocol error (bad arguments, no such tool): it was
         // refused, not lost, so the model reads it and no retry can change it.
         if (sent && error instanceof McpError && !lostAnswerCodes.has(error.code)) throw new ToolFailure(`MCP tool ${tool.serverToolName} refused the call: ${message}`);

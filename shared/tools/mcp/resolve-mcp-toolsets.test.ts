@@ -85,6 +85,25 @@ describe('MCP sessions', () => {
   });
 });
 
+describe('an MCP call that fails after it was sent', () => {
+  it('tells the model the call may or may not have taken effect when its answer is refused (larger than allowed)', async () => {
+    const url = await serve(async (request, response) => {
+      const server = new Server({ name: 'big', version: '1' }, { capabilities: { tools: {} } });
+      server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [{ name: 'write', inputSchema: { type: 'object' as const } }] }));
+      server.setRequestHandler(CallToolRequestSchema, async () => ({ content: [{ type: 'text' as const, text: 'x'.repeat(200_000) }] }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      response.on('close', () => void server.close());
+      await server.connect(transport);
+      await transport.handleRequest(request, response);
+    });
+    const [tool] = await resolve([url]);
+    const small = createGuardedFetch({ allowLoopback: true, timeoutMs: 30_000, maxResponseBytes: 50_000 });
+    const call = createMcpCaller({ ...access, fetch: small.fetch }).call(tool!, {}, { runId: 'r', stepId: 's', attempt: 1, idempotencyKey: 'r/s', deadline: Date.now() + 30_000, now: Date.now });
+    await expect(call).rejects.toThrow(/^MCP tool write failed after the call was sent \(.*larger than 50000 bytes.*\); it may or may not have taken effect, and is not called again$/);
+    await small.close();
+  });
+});
+
 describe('resolveMcpToolsets', () => {
   it('refuses more toolsets than an agent may have before reaching any server', async () => {
     const urls = Array.from({ length: mcpLimits.maxToolsets + 1 }, (_, index) => `http://127.0.0.1:1/${index}`);
