@@ -21,7 +21,7 @@ beforeAll(async () => {
   gemini = await startGeminiWireServer();
   site = await startBrowseTestSite();
   // A call starts only with 5 s of its step's lease left, and the test stack's 2 s leases are shorter.
-  stack = await startTestStack('browse', { env: { ...wireServerTestEnv(gemini.url), AGENTLINE_TOOL_LEASE_SECONDS: '15' }, decorate: withFaults(faults) });
+  stack = await startTestStack('browse', { env: { ...wireServerTestEnv(gemini.url), AGENTLINE_TOOL_LEASE_SECONDS: '15', AGENTLINE_BROWSER_ALLOW_LOOPBACK: 'true' }, decorate: withFaults(faults) });
 });
 
 afterAll(async () => {

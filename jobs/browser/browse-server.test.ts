@@ -81,6 +81,16 @@ describe('the browser service and its client', { timeout: 60_000 }, () => {
     );
   });
 
+  it("says a call may have acted when Cloud Run answers 503 for an instance that died mid-call, unmarked by the service", async () => {
+    const died = createServer((_, response) => void response.writeHead(503, { 'content-type': 'text/plain' }).end('upstream connect error'));
+    servers.push(died);
+    await new Promise<void>((resolve) => died.listen(0, '127.0.0.1', resolve));
+    const client = new HttpBrowserClient(`http://127.0.0.1:${(died.address() as AddressInfo).port}`, noIdentity);
+    await expect(client.browse(request([{ action: 'open', url: 'https://example.com/' }]))).rejects.toThrow(
+      new ToolFailure('The browser service failed (HTTP 503: upstream connect error); its actions may or may not have taken effect'),
+    );
+  });
+
   it('says nothing was done when the service cannot be reached', async () => {
     const closed = await serve({ browse: async () => { throw new Error('not reached'); } });
     await new Promise((resolve) => servers.pop()!.close(resolve));

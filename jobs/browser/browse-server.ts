@@ -18,23 +18,25 @@ export function createBrowseServer(browser: BrowserService, log: (entry: Record<
   let busy = false;
   return createServer((request, response) => {
     void (async () => {
-      if (request.method !== 'POST' || request.url !== '/browse') return send(response, 404, { error: { message: 'Only POST /browse is served' } });
-      if (busy) return send(response, 429, { error: { message: 'This instance is running another call' } });
+      if (request.method !== 'POST' || request.url !== '/browse') return send(response, 404, { error: { message: 'Only POST /browse is served', notRun: true } });
+      if (busy) return send(response, 429, { error: { message: 'This instance is running another call', notRun: true } });
       busy = true;
       try {
         const body = await readJson(request);
-        if ('problem' in body) return send(response, body.status, { error: { message: body.problem } });
+        if ('problem' in body) return send(response, body.status, { error: { message: body.problem, notRun: true } });
         const parsed = browseRequestSchema.safeParse(body.value);
-        if (!parsed.success) return send(response, 400, { error: { message: `Not a browse request: ${z.prettifyError(parsed.error)}` } });
+        if (!parsed.success) return send(response, 400, { error: { message: `Not a browse request: ${z.prettifyError(parsed.error)}`, notRun: true } });
         const started = Date.now();
         const outcome = await browser.browse(parsed.data);
         log({ severity: 'INFO', message: 'browse call done', actions: parsed.data.actions.length, ms: Date.now() - started, failed: outcome.error !== undefined, refused: outcome.refused.length });
         send(response, 200, wire(outcome));
       } catch (error) {
-        // A browser that could not start did nothing (503: the caller may try again); anything else may have acted.
-        const status = error instanceof ToolFailure ? 503 : 500;
+        // A browser that could not start did nothing (503, marked: the caller may try again); anything
+        // else may have acted. Only the mark says "not run": Cloud Run also answers 503 for an
+        // instance that died mid-call (out of memory), which may have clicked.
+        const notRun = error instanceof ToolFailure;
         log({ severity: 'ERROR', message: 'browse call failed', error: (error as Error).message });
-        send(response, status, { error: { message: (error as Error).message } });
+        send(response, notRun ? 503 : 500, { error: { message: (error as Error).message, ...(notRun ? { notRun: true } : {}) } });
       } finally {
         busy = false;
       }

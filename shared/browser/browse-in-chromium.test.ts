@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeBlock, startBrowseTestSite, type BrowseTestSite } from '../testing/browse-test-site.ts';
@@ -109,10 +110,30 @@ describe('ChromiumBrowser', { timeout: 60_000 }, () => {
     expect(refusedHosts).toEqual(['169.254.169.254', '192.168.0.1', '[::ffff:a00:1]']);
   });
 
+  it("sends no WebRTC UDP past the proxy: a page's STUN requests never reach an address", async () => {
+    const stun = createSocket('udp4');
+    const datagrams: string[] = [];
+    stun.on('message', (_, from) => datagrams.push(`${from.address}:${from.port}`));
+    await new Promise<void>((resolve) => stun.bind(0, '127.0.0.1', resolve));
+    try {
+      const outcome = await browse([{ action: 'open', url: `${site.origin}/webrtc?port=${stun.address().port}` }, { action: 'wait_for', selector: '#never' }], undefined, 8_000);
+      expect(outcome.results[0]).toMatchObject({ title: 'WebRTC' });
+      expect(datagrams).toEqual([]);
+    } finally {
+      stun.close();
+    }
+  });
+
   it('refuses loopback pages where loopback is not allowed (the deployed policy)', async () => {
     const deployed = new ChromiumBrowser({ allowLoopback: false });
     const outcome = await deployed.browse({ actions: browseActionsSchema.parse([{ action: 'open', url: `${site.origin}/` }]), timeoutMs: 20_000 });
     expect(outcome.error?.message).toMatch(/^Refused to load .*127\.0\.0\.1 is a loopback address/);
+  });
+
+  it('stops a browser whose page unpacks past its memory limit, and says so', async () => {
+    const small = new ChromiumBrowser({ allowLoopback: true, memoryBytes: 700 * 1024 * 1024 });
+    const outcome = await small.browse({ actions: browseActionsSchema.parse([{ action: 'open', url: `${site.origin}/bomb` }]), timeoutMs: 30_000 });
+    expect(outcome.error).toEqual({ action: 0, message: `The pages took more than ${700 * 1024 * 1024} bytes of memory; the browser was stopped` });
   });
 
   it('caps the text it returns and says how long the text was', async () => {

@@ -8,11 +8,14 @@ import { captureBrowserState, restoreBrowserState } from './browser-state.ts';
 import { startGuardedProxy, type GuardedProxy } from './guarded-proxy.ts';
 import { defaultChromiumPath } from './chromium-path.ts';
 import { launchChromium } from './launch-chromium.ts';
+import { watchMemory } from './memory-watchdog.ts';
 
 export interface ChromiumBrowserOptions {
   /** Loopback pages may be opened: only for the local stack and tests, like the guarded fetch's. */
   allowLoopback: boolean;
   executablePath?: string;
+  /** The browser's memory limit (default `browseLimits.memoryBytes`; tests lower it). */
+  memoryBytes?: number;
 }
 
 /** Schemes a page may load besides http and https (which go through the proxy): its own inline content. */
@@ -43,7 +46,7 @@ export class ChromiumBrowser implements BrowserService {
         throw new ToolFailure(`The browser could not be started (${(error as Error).message.split('\n')[0]}); nothing was done, call again`);
       });
       try {
-        return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs);
+        return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs, this.#options.memoryBytes ?? browseLimits.memoryBytes);
       } finally {
         await chromium.close();
       }
@@ -56,7 +59,7 @@ export class ChromiumBrowser implements BrowserService {
 /** Kept at the end of a call's time for reading its cookies and closing the browser. */
 const wrapUpMs = 3_000;
 
-async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['browser'], request: BrowseRequest, proxy: GuardedProxy, deadline: number): Promise<BrowseOutcome> {
+async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['browser'], request: BrowseRequest, proxy: GuardedProxy, deadline: number, memoryBytes: number): Promise<BrowseOutcome> {
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   const extraRefusals: { url: string; reason: string }[] = [];
   const refused = () => [...proxy.refused(), ...extraRefusals];
@@ -64,6 +67,7 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
   let documents = 0;
   const cdp = await page.createCDPSession();
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'deny' });
+
   // Windows a page opens are closed: the call drives one tab.
   browser.on('targetcreated', (target) => {
     if (target.type() === 'page' && target.opener()) void target.page().then((opened) => opened?.close()).catch(() => undefined);
@@ -92,6 +96,9 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
     return pageRequest.continue();
   }
 
+  // The proxy counts bytes on the wire, but a small compressed answer can unpack to gigabytes in
+  // the renderer: past its memory limit the browser is stopped, and the call ends with what it had.
+  const memory = watchMemory(browser.process()?.pid, memoryBytes, () => browser.process()?.kill('SIGKILL'));
   const previous = request.state ?? emptyBrowserState;
   await restoreBrowserState(browser, page, previous, (origin) => (answeredLocally = origin));
   documents = 0;
@@ -113,10 +120,12 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
       textLeft -= done.textUsed ?? 0;
       if (done.screenshot) screenshots.push({ action: index, ...done.screenshot });
     } catch (caught) {
-      error = { action: index, message: actionErrorMessage(caught) };
+      const message = memory.exceeded() ? `The pages took more than ${memoryBytes} bytes of memory; the browser was stopped` : actionErrorMessage(caught);
+      error = { action: index, message };
       break;
     }
   }
+  memory.stop();
   const state = await withTimeout(captureBrowserState(browser, page, previous), 2_000, 'reading cookies took too long').catch(() => previous);
   return {
     results,

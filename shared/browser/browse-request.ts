@@ -10,8 +10,10 @@ export const browseLimits = {
   textPerAction: 10_000,
   text: 30_000,
   links: 100,
-  /** Bytes the pages may receive from the network in one call. */
+  /** Bytes the pages may receive from the network in one call, and what those may unpack to (gzip). */
   transferBytes: 32 * 1024 * 1024,
+  /** Resident memory of the whole browser (every process): the service's instance has 2 GiB. */
+  memoryBytes: 1280 * 1024 * 1024,
   /** The longest a call runs (less when its step's lease ends sooner), and one action within it. */
   callMs: 45_000,
   actionMs: 15_000,

@@ -1,4 +1,4 @@
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -32,14 +32,18 @@ export interface LaunchedChromium {
  * - with Chromium's own sandbox: when we are root (CI, the local stack in a container), Chromium
  *   is started as `nobody` through `setpriv`, since Chromium refuses to sandbox itself as root;
  * - every request through the guarded proxy, loopback included (`<-loopback>` removes Chromium's
- *   implicit bypass), and WebRTC kept off UDP that would skip the proxy;
+ *   implicit bypass), and WebRTC kept off UDP that would skip the proxy (a profile preference);
  * - none of our environment (credentials, settings): only PATH, HOME and the locale;
  * - talking over a pipe, so a Chromium whose parent died reads end-of-file and exits.
  */
 export async function launchChromium(options: LaunchChromiumOptions): Promise<LaunchedChromium> {
   const profile = await mkdtemp(join(tmpdir(), 'agentline-browser-'));
+  // WebRTC would send UDP (STUN) straight to any address, past the proxy: Chromium honours only
+  // this profile preference for it (its command-line flag does nothing in Debian's build).
+  await mkdir(join(profile, 'Default'));
+  await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp', multiple_routes_enabled: false, nonproxied_udp_enabled: false } }));
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) await chown(profile, nobody, nobody);
+  if (asRoot) await chownTree(profile);
   const executable = options.executablePath ?? defaultChromiumPath;
   const chromiumArgs = await puppeteer.defaultArgs({
     headless: true,
@@ -47,7 +51,6 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<La
     args: [
       `--proxy-server=${options.proxyUrl}`,
       '--proxy-bypass-list=<-loopback>',
-      '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
       '--disable-dev-shm-usage',
       '--disable-gpu',
       '--no-default-browser-check',
@@ -88,4 +91,9 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<La
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The profile folder and what we wrote in it, handed to the user Chromium runs as. */
+async function chownTree(profile: string): Promise<void> {
+  for (const path of [profile, join(profile, 'Default'), join(profile, 'Default', 'Preferences')]) await chown(path, nobody, nobody);
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 /** The colour of the block at the top left of the home page, 300×150 px: a screenshot must show it. */
 export const homeBlock = { width: 300, height: 150, rgb: [220, 30, 60] as const };
@@ -34,6 +35,8 @@ export async function startBrowseTestSite(): Promise<BrowseTestSite> {
     }),
   };
 }
+
+let bomb: Buffer | undefined;
 
 async function route(request: IncomingMessage, response: ServerResponse): Promise<unknown> {
   const url = new URL(request.url ?? '/', 'http://site');
@@ -73,6 +76,13 @@ async function route(request: IncomingMessage, response: ServerResponse): Promis
       return html(page('Alert', '<script>alert("hello"); confirm("sure?")</script><p id="after">after the dialogs</p>'));
     case '/spin':
       return html(page('Spin', '<p id="text">spinning</p><script>setTimeout(() => { for (;;) {} }, 100)</script>'));
+    case '/webrtc':
+      // Gathers ICE candidates against a STUN server at ?port on loopback: UDP a proxy never sees.
+      return html(page('WebRTC', `<p id="text">rtc</p><script>const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${Number(url.searchParams.get('port'))}' }] }); pc.createDataChannel('x'); pc.createOffer().then((offer) => pc.setLocalDescription(offer));</script>`));
+    case '/bomb':
+      // 400 MB of text sent as half a megabyte of gzip: small on the wire, huge in the renderer.
+      bomb ??= gzipSync(Buffer.alloc(400 * 1024 * 1024, 'a'), { level: 1 });
+      return void response.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'content-length': bomb.length }).end(bomb);
     case '/wordy':
       return html(page('Wordy', `<p id="words">${'word '.repeat(5_000)}</p>`));
     default:

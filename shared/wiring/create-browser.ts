@@ -13,7 +13,7 @@ export function createBrowser(config: Config): BrowserService | undefined {
   const where = config.AGENTLINE_BROWSER;
   if (where === 'off') return undefined;
   if (where === 'chromium') {
-    const allowLoopback = config.AGENTLINE_OUTBOUND_ALLOW_LOOPBACK;
+    const allowLoopback = config.AGENTLINE_BROWSER_ALLOW_LOOPBACK;
     return {
       async browse(request) {
         const { ChromiumBrowser } = await import('../browser/browse-in-chromium.ts');

@@ -172,6 +172,12 @@ export const configSchema = z.object({
   AGENTLINE_BROWSER: z
     .union([z.enum(['off', 'chromium']), z.url({ protocol: /^https?$/, error: "must be 'off', 'chromium' or the browser service's URL" })])
     .default('off'),
+  /**
+   * Pages `browse` opens may reach loopback: only for tests that serve their pages there. Never on
+   * by default, not even on the local stack (which allows loopback for the endpoints a user
+   * configures): a page is untrusted code, and the developer's loopback holds the emulators.
+   */
+  AGENTLINE_BROWSER_ALLOW_LOOPBACK: z.stringbool({ error: "must be 'true' or 'false'" }).default(false),
 }).and(delayQueueSchema);
 export type Config = z.infer<typeof configSchema>;
 

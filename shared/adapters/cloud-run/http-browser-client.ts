@@ -5,8 +5,12 @@ import { ToolFailure } from '../../tools/tool.ts';
 /** Headers that prove who calls (an ID token for the service's URL, deployed); none on the local stack. */
 export type CallerHeaders = () => Promise<Record<string, string>>;
 
-/** Past the call's own time, how long the answer (screenshots, start-up) may take to arrive. */
-export const answerMarginMs = 10_000;
+/**
+ * Past the call's own time (which already holds Chromium's start-up and wrap-up), how long its
+ * answer may take to arrive: less than the 5 s the tool leaves before its step's lease ends, so
+ * the step never waits into another attempt's time.
+ */
+export const answerMarginMs = 4_000;
 
 /**
  * `browse` calls sent to the browser service (jobs/browser, docs/architecture.md, "Browser"): a
@@ -54,13 +58,14 @@ export class HttpBrowserClient implements BrowserService {
 /**
  * Whether a failed answer means the actions never ran: every 4xx (refused before the call was
  * taken — by Cloud Run's IAM, 401 or 403, or by the service: a body it would not read, an
- * instance already busy) and 503 (no instance took it, or Chromium could not start). Any other
- * 5xx came after the call was taken.
+ * instance already busy) and a 503 the service marked `notRun` (Chromium could not start). Any
+ * other 5xx — Cloud Run's own 503 for an instance that died mid-call included — may have acted.
  */
 function refused(status: number, body: string): ToolFailure {
-  const message = (safeJson(body) as { error?: { message?: string } } | undefined)?.error?.message ?? body.slice(0, 300);
+  const answer = (safeJson(body) as { error?: { message?: string; notRun?: boolean } } | undefined)?.error;
+  const message = answer?.message ?? body.slice(0, 300);
   if (status === 400) return new ToolFailure(`The browser service refused the call: ${message}`);
-  if (status < 500 || status === 503) return new ToolFailure(`The browser service did not run the call (HTTP ${status}: ${message}); nothing was done, call again`);
+  if (status < 500 || (status === 503 && answer?.notRun === true)) return new ToolFailure(`The browser service did not run the call (HTTP ${status}: ${message}); nothing was done, call again`);
   return new ToolFailure(`The browser service failed (HTTP ${status}: ${message}); its actions may or may not have taken effect`);
 }
 
