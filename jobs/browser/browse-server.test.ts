@@ -27,6 +27,14 @@ async function serve(browser: BrowserService): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A server answering every request with `status` and `text`, as Cloud Run's front end does for a request it refuses; its URL. */
+async function answering(status: number, text: string): Promise<string> {
+  const server = createServer((_, response) => void response.writeHead(status, { 'content-type': 'text/plain' }).end(text));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 const request = (actions: unknown[]): BrowseRequest => ({ actions: browseActionsSchema.parse(actions), timeoutMs: 20_000 });
 const noIdentity = async () => ({});
 
@@ -72,20 +80,14 @@ describe('the browser service and its client', { timeout: 60_000 }, () => {
   });
 
   it("says nothing was done when Cloud Run's IAM refuses the caller (403)", async () => {
-    const iam = createServer((_, response) => void response.writeHead(403, { 'content-type': 'text/html' }).end('Forbidden'));
-    servers.push(iam);
-    await new Promise<void>((resolve) => iam.listen(0, '127.0.0.1', resolve));
-    const client = new HttpBrowserClient(`http://127.0.0.1:${(iam.address() as AddressInfo).port}`, noIdentity);
+    const client = new HttpBrowserClient(await answering(403, 'Forbidden'), noIdentity);
     await expect(client.browse(request([{ action: 'open', url: 'https://example.com/' }]))).rejects.toThrow(
       new ToolFailure('The browser service did not run the call (HTTP 403: Forbidden); nothing was done, call again'),
     );
   });
 
   it("says a call may have acted when Cloud Run answers 503 for an instance that died mid-call, unmarked by the service", async () => {
-    const died = createServer((_, response) => void response.writeHead(503, { 'content-type': 'text/plain' }).end('upstream connect error'));
-    servers.push(died);
-    await new Promise<void>((resolve) => died.listen(0, '127.0.0.1', resolve));
-    const client = new HttpBrowserClient(`http://127.0.0.1:${(died.address() as AddressInfo).port}`, noIdentity);
+    const client = new HttpBrowserClient(await answering(503, 'upstream connect error'), noIdentity);
     await expect(client.browse(request([{ action: 'open', url: 'https://example.com/' }]))).rejects.toThrow(
       new ToolFailure('The browser service failed (HTTP 503: upstream connect error); its actions may or may not have taken effect'),
     );
