@@ -12,6 +12,8 @@ export interface ActionContext {
   /** Bytes of PNG this call's screenshots so far. */
   screenshotBytes: number;
   refusedSoFar(): readonly RefusedRequest[];
+  /** Every URL the tab has asked to load as its document so far (navigations, redirects), oldest first. */
+  documentsSoFar(): readonly string[];
 }
 
 export type ActionResult = { result: Record<string, unknown>; screenshot?: Omit<BrowseScreenshot, 'action'>; textUsed?: number };
@@ -45,7 +47,13 @@ export async function performAction(page: Page, action: BrowseAction, context: A
 
 async function open(page: Page, url: string, context: ActionContext): Promise<ActionResult> {
   const before = context.refusedSoFar().length;
-  const refusedNow = () => context.refusedSoFar().slice(before);
+  const documentsBefore = context.documentsSoFar().length;
+  // Only a refusal of the page itself or of a redirect it took fails the open: a refused image or
+  // script is reported in `refused`, and a page slow for another reason fails for that reason.
+  const refusedNow = () => {
+    const documents = context.documentsSoFar().slice(documentsBefore);
+    return context.refusedSoFar().slice(before).filter((refusal) => documents.some((document) => isRefusalOf(refusal, document)));
+  };
   let response;
   try {
     response = await page.goto(url, { waitUntil: 'load', timeout: context.timeoutMs });
@@ -58,6 +66,13 @@ async function open(page: Page, url: string, context: ActionContext): Promise<Ac
   const refusal = refusedNow().find((each) => each.url === response?.url());
   if (refusal) throw new ActionFailed(`Refused to load ${refusal.url}: ${refusal.reason}`);
   return { result: { action: 'open', url: page.url(), status: response?.status() ?? null, title: await page.title() } };
+}
+
+/** Whether `refusal` stopped `document`: the same URL (plain http), or its tunnel (https is refused as `https://host:port`). */
+function isRefusalOf(refusal: RefusedRequest, document: string): boolean {
+  if (refusal.url === document) return true;
+  const target = URL.parse(document);
+  return target !== null && target.protocol === 'https:' && refusal.url === `https://${target.hostname}:${target.port || 443}`;
 }
 
 /** Runs a click or typing, then lets what it started (a navigation, a request) finish. */

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { isProcessAlive } from '../local-stack/process-group.ts';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeBlock, startBrowseTestSite, type BrowseTestSite } from '../testing/browse-test-site.ts';
@@ -143,7 +145,7 @@ describe('ChromiumBrowser', { timeout: 60_000 }, () => {
   });
 
   it('stops at an action that cannot be done in time, keeping what the earlier actions returned', async () => {
-    const outcome = await browse([{ action: 'open', url: `${site.origin}/` }, { action: 'wait_for', selector: '#never-there' }, { action: 'read_text' }], undefined, 6_000);
+    const outcome = await browse([{ action: 'open', url: `${site.origin}/` }, { action: 'wait_for', selector: '#never-there' }, { action: 'read_text' }], undefined, 15_000);
     expect(outcome.results).toHaveLength(1);
     expect(outcome.error).toEqual({ action: 1, message: expect.stringContaining('#never-there') });
   });
@@ -154,18 +156,27 @@ describe('ChromiumBrowser', { timeout: 60_000 }, () => {
     expect(outcome.results[1]).toMatchObject({ text: 'after the dialogs' });
   });
 
-  it('ends a call whose page spins forever within its time, with the state it started from', async () => {
+  it('ends a call whose page spins forever within its time, saying its cookies could not be read', async () => {
     const started = Date.now();
     const state = { cookies: [], origins: [{ origin: 'https://example.com', localStorage: [['k', 'v']] as [string, string][] }] };
-    const outcome = await browse([{ action: 'open', url: `${site.origin}/spin` }, { action: 'wait_for', selector: '#never-there' }], state, 6_000);
-    expect(Date.now() - started).toBeLessThan(6_000 + 1_500);
-    expect(outcome.error).toMatchObject({ action: 1 });
-    expect(outcome.state).toEqual(state);
+    const outcome = await browse([{ action: 'open', url: `${site.origin}/spin` }, { action: 'wait_for', selector: '#never-there' }], state, 10_000);
+    // Its time, and the close of a browser that does not answer (killed after 2 s), with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000 + 4_000);
+    expect(outcome.error).toBeDefined();
+    // Its cookies could not be read from a wedged browser: none are given, and the note says why (the kept ones stay).
+    expect([outcome.state, outcome.stateNote]).toEqual([undefined, 'reading them took too long']);
   });
 
-  it('leaves no Chromium running after its calls', async () => {
-    await browse([{ action: 'open', url: `${site.origin}/` }]);
-    const running = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('agentline-browser-'));
-    expect(running).toEqual([]);
+  it('leaves no Chromium running and no profile after its calls', async () => {
+    const launched: { pid: number; profile: string }[] = [];
+    const watched = new ChromiumBrowser({ allowLoopback: true, onLaunch: (chromium) => launched.push(chromium) });
+    await watched.browse({ actions: browseActionsSchema.parse([{ action: 'open', url: `${site.origin}/` }]), timeoutMs: 20_000 });
+    await watched.browse({ actions: browseActionsSchema.parse([{ action: 'open', url: `${site.origin}/spin` }, { action: 'wait_for', selector: '#never' }]), timeoutMs: 8_000 });
+    expect(launched).toHaveLength(2);
+    for (const { pid, profile } of launched) {
+      // Every process of that browser had the profile in its command line.
+      const running = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(profile));
+      expect([running, isProcessAlive(pid), existsSync(profile)]).toEqual([[], false, false]);
+    }
   });
 });

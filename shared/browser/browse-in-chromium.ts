@@ -4,7 +4,7 @@ import type { BrowserService } from '../ports/browser-service.ts';
 import { ToolFailure } from '../tools/tool.ts';
 import { ActionFailed, performAction, type ActionContext } from './browse-actions.ts';
 import { browseLimits, emptyBrowserState, type BrowseOutcome, type BrowseRequest, type BrowseScreenshot } from './browse-request.ts';
-import { captureBrowserState, restoreBrowserState } from './browser-state.ts';
+import { captureBrowserState, restoreBrowserState, type CapturedState } from './browser-state.ts';
 import { startGuardedProxy, type GuardedProxy } from './guarded-proxy.ts';
 import { defaultChromiumPath } from './chromium-path.ts';
 import { launchChromium } from './launch-chromium.ts';
@@ -16,6 +16,8 @@ export interface ChromiumBrowserOptions {
   executablePath?: string;
   /** The browser's memory limit (default `browseLimits.memoryBytes`; tests lower it). */
   memoryBytes?: number;
+  /** Told each browser started, its process and profile folder (tests check both are gone after). */
+  onLaunch?: (chromium: { pid: number; profile: string }) => void;
 }
 
 /** Schemes a page may load besides http and https (which go through the proxy): its own inline content. */
@@ -45,6 +47,7 @@ export class ChromiumBrowser implements BrowserService {
       const chromium = await launchChromium({ proxyUrl: proxy.url, executablePath, viewport: browseLimits.viewport, timeoutMs: launchTimeoutMs }).catch((error: unknown) => {
         throw new ToolFailure(`The browser could not be started (${(error as Error).message.split('\n')[0]}); nothing was done, call again`);
       });
+      this.#options.onLaunch?.({ pid: chromium.browser.process()?.pid ?? -1, profile: chromium.profile });
       try {
         return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs, this.#options.memoryBytes ?? browseLimits.memoryBytes);
       } finally {
@@ -65,6 +68,7 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
   const refused = () => [...proxy.refused(), ...extraRefusals];
   let answeredLocally: string | undefined;
   let documents = 0;
+  const documentUrls: string[] = [];
   const cdp = await page.createCDPSession();
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'deny' });
 
@@ -72,8 +76,9 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
   browser.on('targetcreated', (target) => {
     if (target.type() === 'page' && target.opener()) void target.page().then((opened) => opened?.close()).catch(() => undefined);
   });
-  // A dialog (alert, confirm, beforeunload) would hold the page until dismissed.
-  page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
+  // A dialog would hold the page until answered: alert, confirm and prompt are dismissed; a
+  // beforeunload is accepted, since dismissing it would cancel the navigation the call asked for.
+  page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()).catch(() => undefined));
   await page.setRequestInterception(true);
   // A request the page dropped meanwhile (a navigation away) cannot be answered: nothing to do then.
   page.on('request', (pageRequest) => void interceptRequest(page, pageRequest).catch(() => undefined));
@@ -89,6 +94,7 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
       extraRefusals.push({ url: url.href.slice(0, 200), reason: `only http and https URLs are loaded, not ${url.protocol}` });
       return pageRequest.abort('accessdenied');
     }
+    if (isDocument && answeredLocally === undefined) documentUrls.push(url.href);
     if (isDocument && url.protocol !== 'about:' && ++documents > browseLimits.pages) {
       extraRefusals.push({ url: url.href, reason: `a call loads at most ${browseLimits.pages} pages` });
       return pageRequest.abort('blockedbyclient');
@@ -113,7 +119,7 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
       error = { action: index, message: `The call's time (${request.timeoutMs} ms) ran out before this action` };
       break;
     }
-    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, screenshotBytes: screenshots.reduce((sum, shot) => sum + shot.png.length, 0), refusedSoFar: refused };
+    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, screenshotBytes: screenshots.reduce((sum, shot) => sum + shot.png.length, 0), refusedSoFar: refused, documentsSoFar: () => documentUrls };
     try {
       const done = await withTimeout(performAction(page, action, context), context.timeoutMs + 1_000, `${action.action} took longer than ${context.timeoutMs} ms`);
       results.push(done.result);
@@ -126,7 +132,9 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
     }
   }
   memory.stop();
-  const state = await withTimeout(captureBrowserState(browser, page, previous), 2_000, 'reading cookies took too long').catch(() => previous);
+  const captured: CapturedState = await withTimeout(captureBrowserState(browser, page, previous), 2_000, 'reading them took too long').catch((error: unknown) => ({
+    note: memory.exceeded() ? 'the browser was stopped' : (error as Error).message,
+  }));
   return {
     results,
     ...(error ? { error } : {}),
@@ -134,7 +142,8 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
     url: page.url(),
     title: await withTimeout(page.title(), 500, '').catch(() => ''),
     refused: refused().slice(0, 20),
-    state,
+    state: captured.state,
+    ...(captured.note ? { stateNote: captured.note } : {}),
   };
 }
 

@@ -116,8 +116,9 @@ export interface BrowseOutcome {
   title: string;
   /** Requests the address policy refused: the page or its parts that were not loaded. */
   refused: { url: string; reason: string }[];
-  /** Cookies and storage after the call, or undefined when they were past `browseLimits.stateBytes`. */
+  /** Cookies and storage after the call; undefined, with `stateNote` saying why, when they could not be read or kept. */
   state: BrowserState | undefined;
+  stateNote?: string;
 }
 
 /** The outcome as JSON (screenshots base64): what the browser service answers. */
@@ -129,4 +130,5 @@ export const browseOutcomeWireSchema = z.strictObject({
   title: z.string(),
   refused: z.array(z.object({ url: z.string(), reason: z.string() })),
   state: browserStateSchema.optional(),
+  stateNote: z.string().optional(),
 });

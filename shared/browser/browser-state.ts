@@ -22,31 +22,52 @@ export async function restoreBrowserState(browser: Browser, page: Page, state: B
   if (state.origins.length > 0) await page.goto('about:blank');
 }
 
+/** The most cookies and origins a kept state holds (the schema's limits); past them the oldest go. */
+const maxCookies = 1_000;
+const maxOrigins = 50;
+
+/** What a call keeps for the next: its state, or why it could not keep one. */
+export type CapturedState = { state: BrowserState; note?: undefined } | { state?: undefined; note: string };
+
 /**
  * The browser's cookies and the local storage of the tab's origin, merged over what `previous`
- * kept for other origins; undefined when it grew past `browseLimits.stateBytes` (then it is not
- * kept, and the call says so).
+ * kept for other origins: the tab's origin becomes the most recent, an origin whose storage is now
+ * empty is forgotten, and past the limits (50 origins, 1,000 cookies, `browseLimits.stateBytes`)
+ * the oldest origins go first. Partitioned cookies (CHIPS) are not kept: restored without their
+ * partition they would be sent first-party. Only cookies alone past the size give no state, with
+ * a note saying so.
  */
-export async function captureBrowserState(browser: Browser, page: Page, previous: BrowserState): Promise<BrowserState | undefined> {
-  const cookies = (await browser.cookies()).map((cookie) => ({
-    name: cookie.name,
-    value: cookie.value,
-    domain: cookie.domain,
-    path: cookie.path,
-    expires: cookie.expires,
-    httpOnly: cookie.httpOnly,
-    secure: cookie.secure,
-    ...(cookie.sameSite ? { sameSite: cookie.sameSite } : {}),
-  }));
+export async function captureBrowserState(browser: Browser, page: Page, previous: BrowserState): Promise<CapturedState> {
+  const cookies = (await browser.cookies())
+    .filter((cookie) => cookie.partitionKey === undefined)
+    .slice(-maxCookies)
+    .map((cookie) => ({
+      name: cookie.name,
+      value: cookie.value,
+      domain: cookie.domain,
+      path: cookie.path,
+      expires: cookie.expires,
+      httpOnly: cookie.httpOnly,
+      secure: cookie.secure,
+      ...(cookie.sameSite ? { sameSite: cookie.sameSite } : {}),
+    }));
   const origins = new Map(previous.origins.map((entry) => [entry.origin, entry.localStorage]));
   const origin = originOf(page.url());
   if (origin) {
     const items = await page.evaluate(readLocalStorage).catch(() => undefined);
-    if (items) origins.set(origin, items);
+    if (items) {
+      origins.delete(origin); // re-added last: the most recent
+      if (items.length > 0) origins.set(origin, items);
+    }
   }
-  const state = browserStateSchema.safeParse({ cookies, origins: [...origins].map(([origin, localStorage]) => ({ origin, localStorage })) });
-  if (!state.success) return undefined;
-  return Buffer.byteLength(JSON.stringify(state.data)) <= browseLimits.stateBytes ? state.data : undefined;
+  let kept = [...origins].map(([origin, localStorage]) => ({ origin, localStorage })).slice(-maxOrigins);
+  for (;;) {
+    const state = browserStateSchema.safeParse({ cookies, origins: kept });
+    if (!state.success) return { note: `its cookies or storage could not be kept (${state.error.issues[0]?.message ?? 'invalid'})` };
+    if (Buffer.byteLength(JSON.stringify(state.data)) <= browseLimits.stateBytes) return { state: state.data };
+    if (kept.length === 0) return { note: `its cookies alone are larger than ${browseLimits.stateBytes} bytes` };
+    kept = kept.slice(1);
+  }
 }
 
 function originOf(url: string): string | undefined {

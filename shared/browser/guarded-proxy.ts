@@ -11,7 +11,7 @@ export interface RefusedRequest {
 }
 
 export interface GuardedProxyOptions extends OutboundAddressOptions {
-  /** Bytes the pages may receive in all: past it every connection is cut and new ones refused. */
+  /** Bytes the pages may send and receive in all: past it every connection is cut and new ones refused. */
   maxBytes: number;
 }
 
@@ -20,8 +20,6 @@ export interface GuardedProxy {
   readonly url: string;
   /** Every request refused so far, oldest first. */
   refused(): readonly RefusedRequest[];
-  /** Bytes received from the network so far. */
-  bytesReceived(): number;
   close(): Promise<void>;
 }
 
@@ -37,19 +35,19 @@ export interface GuardedProxy {
 export async function startGuardedProxy(options: GuardedProxyOptions): Promise<GuardedProxy> {
   const refusals: RefusedRequest[] = [];
   const open = new Set<Duplex>();
-  let received = 0;
+  let transferred = 0;
   const lookup = guardedLookup(options);
 
   const refuse = (url: string, reason: string) => {
     if (refusals.length < 100) refusals.push({ url, reason });
   };
-  const overLimit = () => received > options.maxBytes;
+  const overLimit = () => transferred > options.maxBytes;
   const limitReason = () => `the call's transfer limit of ${options.maxBytes} bytes was reached`;
   const count = (socket: Duplex) => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
     socket.on('data', (chunk: Buffer) => {
-      received += chunk.length;
+      transferred += chunk.length;
       if (overLimit()) for (const each of open) each.destroy();
     });
   };
@@ -77,6 +75,9 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.rawHeaders);
         response.pipe(outgoing);
+        // An upstream that breaks off mid-body breaks the answer off too: the page sees an error, never waits.
+        response.once('aborted', () => outgoing.destroy());
+        response.once('error', () => outgoing.destroy());
       },
     );
     upstream.once('socket', count);
@@ -103,8 +104,6 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
     }
     const upstream = connect({ host, port, lookup });
     count(upstream);
-    open.add(client);
-    client.once('close', () => open.delete(client));
     upstream.once('connect', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
@@ -117,10 +116,8 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
     });
     client.once('error', () => upstream.destroy());
   });
-  server.on('connection', (socket) => {
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
-  });
+  // What a page sends (an upload, a tunnel's outgoing half) counts as much as what it receives.
+  server.on('connection', count);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -130,7 +127,6 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
   return {
     url: `http://127.0.0.1:${port}`,
     refused: () => refusals,
-    bytesReceived: () => received,
     async close() {
       for (const socket of open) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -22,6 +22,8 @@ export interface LaunchChromiumOptions {
 
 export interface LaunchedChromium {
   browser: Browser;
+  /** Its profile folder, deleted by `close`. */
+  profile: string;
   /** Ends the browser and deletes its profile: nothing of one call is left for the next. */
   close(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<La
   }
   return {
     browser,
+    profile,
     async close() {
       // A wedged browser (a renderer spinning in a page's loop) may never answer its close.
       let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { runCallbackSchema } from './callback.ts';
 import { artifactPartSchema } from './content.ts';
-import { maxInputFiles } from './code-execution/code-execution.ts';
+import { isPrivateArtifactName, maxInputFiles } from './code-execution/code-execution.ts';
 import type { RunError } from './run.ts';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
@@ -66,7 +66,10 @@ export const submissionSchema = z
      * model with the input, or named to it with `save_input_blobs_as_artifacts`; a reference to a
      * file that is not there reaches the model as a line saying so.
      */
-    inputFiles: z.array(artifactPartSchema).max(maxInputFiles).optional(),
+    inputFiles: z
+      .array(artifactPartSchema.refine((file) => !isPrivateArtifactName(file.name), { error: (issue) => `${(issue.input as { name: string }).name} is a record the pipeline keeps for itself, not a file a run can be given` }))
+      .max(maxInputFiles)
+      .optional(),
   })
   .strict();
 export type Submission = z.infer<typeof submissionSchema>;

@@ -1,4 +1,5 @@
 import { artifactPartSchema, type ArtifactPart, type Content, type Part } from '../domain/content.ts';
+import { isPrivateArtifactName } from '../domain/code-execution/code-execution.ts';
 import { InvalidInputError, TransientError } from '../domain/errors.ts';
 import type { Run } from '../domain/run.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
@@ -83,6 +84,8 @@ function referencesOf(contents: readonly Content[]): [string, ArtifactPart][] {
 async function resolveFile(artifacts: ArtifactStore | undefined, scope: ArtifactScope, file: ArtifactPart, remaining: number): Promise<{ part: Part; bytes: number }> {
   const named = `${file.name} version ${file.version}`;
   const note = (text: string) => ({ part: { text: `(${named} ${text})` }, bytes: 0 });
+  // The browser's cookies and code execution's records are no one's files, whatever a reference claims.
+  if (isPrivateArtifactName(file.name)) return note('is a record the pipeline keeps for itself, not shown');
   if (!isInlineType(file.contentType)) return note(`is ${essenceOf(file.contentType)}, which the model does not read inline; code can read it by name, in execute_code's input_files`);
   const metadata = await storeRead(file, () => artifacts?.metadata(scope, file.name, file.version));
   if (!metadata) return note('is not available');

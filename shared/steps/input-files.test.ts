@@ -35,4 +35,14 @@ describe("a run's input files", () => {
     const content = await firstRequest({ inputFiles: [{ name: 'sales.csv', version: 3, contentType: 'text/csv' }, { name: 'other.csv', version: 0, contentType: 'text/csv' }] });
     expect(content.parts).toEqual([{ text: 'What is in it?' }, { text: '(sales.csv version 3 is not available)' }, { text: '(other.csv version 0 is not available)' }]);
   });
+
+  it("that name the browser's kept cookies refuse the submission, naming the record: no run reads them", async () => {
+    const model = new ScriptedModel([modelText('read it')]);
+    world = createInMemoryWorld({ model, artifacts: new InMemoryArtifactStore() });
+    const submission = { agent, input: 'x', inputFiles: [{ name: 'browser-sessions/r1.json', version: 0, contentType: 'text/plain' }] };
+    const messageId = world.queue.publishRaw('tasks', Buffer.from(JSON.stringify(submission)));
+    await world.queue.idle();
+    expect(await world.store.getRejection(messageId)).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('browser-sessions/r1.json is a record the pipeline keeps for itself') });
+    expect(model.requests).toEqual([]);
+  });
 });

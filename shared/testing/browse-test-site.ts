@@ -75,7 +75,7 @@ async function route(request: IncomingMessage, response: ServerResponse): Promis
     case '/alert':
       return html(page('Alert', '<script>alert("hello"); confirm("sure?")</script><p id="after">after the dialogs</p>'));
     case '/spin':
-      return html(page('Spin', '<p id="text">spinning</p><script>setTimeout(() => { for (;;) {} }, 100)</script>'));
+      return html(page('Spin', '<p id="text">spinning</p><script>setTimeout(() => { for (;;) {} }, 1000)</script>'));
     case '/webrtc':
       // Gathers ICE candidates against a STUN server at ?port on loopback: UDP a proxy never sees.
       return html(page('WebRTC', `<p id="text">rtc</p><script>const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${Number(url.searchParams.get('port'))}' }] }); pc.createDataChannel('x'); pc.createOffer().then((offer) => pc.setLocalDescription(offer));</script>`));

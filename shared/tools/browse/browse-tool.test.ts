@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryArtifactStore } from '../../adapters/in-memory/in-memory-artifact-store.ts';
 import { ChromiumBrowser } from '../../browser/browse-in-chromium.ts';
 import { startBrowseTestSite, type BrowseTestSite } from '../../testing/browse-test-site.ts';
+import { TransientError } from '../../domain/errors.ts';
 import { OutputWithFiles, ToolFailure, type ToolContext } from '../tool.ts';
 import { browseInputSchema, browserStateArtifactName, createBrowseTool, type BrowseInput } from './browse-tool.ts';
 
@@ -78,6 +79,24 @@ describe('browse', { timeout: 60_000 }, () => {
     const before = site.requests.length;
     await expect(tool.reconcile('r6/0-tool-0', contextOf('r6', '0-tool-0'))).resolves.toEqual({ happened: true, output: { error: expect.stringContaining('may or may not have taken effect') } });
     expect(site.requests.length).toBe(before);
+  });
+
+  it('is a tool error saying nothing was done when the kept cookies cannot be read, and reports files it could not save after the browser ran', async () => {
+    const unreadable = Object.assign(new InMemoryArtifactStore(), { load: async () => Promise.reject(new TransientError('store down')) });
+    const before = site.requests.length;
+    await expect(createBrowseTool(browser, unreadable).execute(input({ actions: [{ action: 'open', url: `${site.origin}/` }] }), contextOf('r8', '0-tool-0'))).rejects.toThrow(
+      new ToolFailure("browse was not started: this run's kept cookies could not be read (store down); nothing was done, call again"),
+    );
+    expect(site.requests.length).toBe(before);
+
+    const unwritable = Object.assign(new InMemoryArtifactStore(), { save: async () => Promise.reject(new TransientError('bucket down')) });
+    const output = (await createBrowseTool(browser, unwritable).execute(input({ actions: [{ action: 'open', url: `${site.origin}/` }, { action: 'screenshot' }] }), contextOf('r9', '0-tool-0'))) as OutputWithFiles;
+    expect(output.files).toEqual([]);
+    expect(output.output).toMatchObject({
+      title: 'Home',
+      results: [{ action: 'open' }, { action: 'screenshot', file_error: 'not saved: bucket down' }],
+      session: 'not updated: it could not be saved (bucket down)',
+    });
   });
 
   it('answers that it is not set up where no browser is configured', async () => {

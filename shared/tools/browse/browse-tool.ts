@@ -50,7 +50,13 @@ export function createBrowseTool(browser: BrowserService | undefined, artifacts:
       if (!browser || !artifacts) throw new ToolFailure('The browser is not set up on this deployment');
       const timeoutMs = Math.min(browseLimits.callMs, context.deadline - context.now() - leaseMarginMs);
       if (timeoutMs < shortestCallMs) throw new ToolFailure("browse was not started: its step's time was nearly over; call it again");
-      const state = input.keep_session ? await keptState(artifacts, context) : undefined;
+      // Nothing has run yet: a store that fails now is a tool error saying so, never a retry that
+      // the step would then report as an interrupted call.
+      const state = input.keep_session
+        ? await keptState(artifacts, context).catch((error: unknown) => {
+            throw new ToolFailure(`browse was not started: this run's kept cookies could not be read (${(error as Error).message}); nothing was done, call again`);
+          })
+        : undefined;
       const outcome = await browser.browse({ actions: input.actions, timeoutMs, ...(state ? { state } : {}) });
       return answer(outcome, input, context, artifacts);
     },
@@ -66,7 +72,14 @@ export function createBrowseTool(browser: BrowserService | undefined, artifacts:
 async function keptState(artifacts: ArtifactStore, context: ToolContext): Promise<BrowserState | undefined> {
   const stored = await artifacts.load(artifactScopeOfCall(context), browserStateArtifactName(context.runId));
   if (!stored) return undefined;
-  const parsed = browserStateSchema.safeParse(JSON.parse(stored.data.toString('utf8')));
+  // A record that cannot be read is as good as none: the call starts without a session.
+  let json: unknown;
+  try {
+    json = JSON.parse(stored.data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = browserStateSchema.safeParse(json);
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -75,19 +88,27 @@ async function answer(outcome: BrowseOutcome, input: BrowseInput, context: ToolC
   const several = outcome.screenshots.length > 1;
   const files = [];
   const results = [...outcome.results];
+  // The actions have run: a file that cannot be saved now is said in the answer, never thrown,
+  // which would lose what the call did and retry it as interrupted.
   for (const [index, shot] of outcome.screenshots.entries()) {
     const name = several ? `${input.name}-${index + 1}.png` : `${input.name}.png`;
-    const file = await savedOnce(artifacts, context, { name, data: shot.png, contentType: 'image/png', provenance });
-    files.push({ name: file.name, version: file.version, contentType: file.contentType });
-    results[shot.action] = { ...results[shot.action], file: file.name, version: file.version };
+    try {
+      const file = await savedOnce(artifacts, context, { name, data: shot.png, contentType: 'image/png', provenance });
+      files.push({ name: file.name, version: file.version, contentType: file.contentType });
+      results[shot.action] = { ...results[shot.action], file: file.name, version: file.version };
+    } catch (error) {
+      results[shot.action] = { ...results[shot.action], file_error: `not saved: ${(error as Error).message}` };
+    }
   }
   let session: string;
   if (!input.keep_session) session = 'not kept (keep_session was false)';
-  else if (!outcome.state) session = `not kept: its cookies and storage are larger than ${browseLimits.stateBytes} bytes`;
+  else if (!outcome.state) session = `not updated: ${outcome.stateNote ?? 'no cookies were read'}; the next call starts from the session kept before`;
   else {
     const data = Buffer.from(JSON.stringify(outcome.state));
-    await savedOnce(artifacts, context, { name: browserStateArtifactName(context.runId), data, contentType: 'application/json', provenance });
-    session = 'kept for the next browse call of this run';
+    session = await savedOnce(artifacts, context, { name: browserStateArtifactName(context.runId), data, contentType: 'application/json', provenance }).then(
+      () => 'kept for the next browse call of this run',
+      (error: unknown) => `not updated: it could not be saved (${(error as Error).message})`,
+    );
   }
   const output = {
     url: outcome.url,
