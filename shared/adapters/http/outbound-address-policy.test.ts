@@ -20,6 +20,8 @@ describe('refusedAddressReason', () => {
     ['::', 'unspecified'],
     ['224.0.0.1', 'non-public (multicast)'],
     ['64:ff9b::a9fe:a9fe', 'non-public (rfc6052)'],
+    ['::a9fe:a9fe', 'IPv4-compatible (deprecated, carries an IPv4 address)'],
+    ['::808:808', 'IPv4-compatible (deprecated, carries an IPv4 address)'],
   ])('refuses %s as %s', (address, kind) => {
     expect(refusedAddressReason(address, strict)).toBe(`${address} is a ${kind} address`);
   });

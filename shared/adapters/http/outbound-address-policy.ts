@@ -24,7 +24,7 @@ const metadataHostnames = new Set(['metadata.google.internal', 'metadata.google.
 export function refusedAddressReason(address: string, options: OutboundAddressOptions): string | undefined {
   if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
   const parsed = ipaddr.process(address); // IPv4-mapped IPv6 becomes the IPv4 address it carries
-  const range = parsed.range();
+  const range = isIpv4Compatible(parsed) ? 'ipv4Compatible' : parsed.range();
   if (range === 'unicast') return undefined;
   if (range === 'loopback' && options.allowLoopback) return undefined;
   return `${address} is a ${describeRange(range)} address`;
@@ -35,6 +35,16 @@ export function refusedHostnameReason(hostname: string): string | undefined {
   return metadataHostnames.has(hostname.toLowerCase()) ? `${hostname} is the cloud metadata server` : undefined;
 }
 
+/**
+ * `::a.b.c.d` (::/96 but `::` and `::1`): the deprecated IPv4-compatible form, which ipaddr.js
+ * calls unicast although it only ever carries an IPv4 address (169.254.169.254 as `::a9fe:a9fe`).
+ */
+function isIpv4Compatible(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (address.kind() !== 'ipv6') return false;
+  const parts = (address as ipaddr.IPv6).parts;
+  return parts.slice(0, 6).every((part) => part === 0) && (parts[6] !== 0 || parts[7]! > 1);
+}
+
 function describeRange(range: string): string {
   const names: Record<string, string> = {
     linkLocal: 'link-local (metadata server range)',
@@ -43,6 +53,7 @@ function describeRange(range: string): string {
     loopback: 'loopback',
     carrierGradeNat: 'carrier-grade NAT (private)',
     unspecified: 'unspecified',
+    ipv4Compatible: 'IPv4-compatible (deprecated, carries an IPv4 address)',
   };
   return names[range] ?? `non-public (${range})`;
 }
