@@ -49,7 +49,10 @@ export class ChromiumBrowser implements BrowserService {
       });
       this.#options.onLaunch?.({ pid: chromium.browser.process()?.pid ?? -1, profile: chromium.profile });
       try {
-        return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs, this.#options.memoryBytes ?? browseLimits.memoryBytes);
+        // What escapes runActions failed in setting the tab up, before any action: nothing ran.
+        return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs, this.#options.memoryBytes ?? browseLimits.memoryBytes).catch((error: unknown) => {
+          throw new ToolFailure(`The browser failed before its first action (${(error as Error).message.split('\n')[0]}); nothing was done, call again`);
+        });
       } finally {
         await chromium.close();
       }
@@ -105,9 +108,32 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
   // The proxy counts bytes on the wire, but a small compressed answer can unpack to gigabytes in
   // the renderer: past its memory limit the browser is stopped, and the call ends with what it had.
   const memory = watchMemory(browser.process()?.pid, memoryBytes, () => browser.process()?.kill('SIGKILL'));
+  try {
+    return await runRestored(browser, page, request, deadline, memory, refused, {
+      restore: () => restoreBrowserState(browser, page, request.state ?? emptyBrowserState, (origin) => (answeredLocally = origin)),
+      resetDocuments: () => void (documents = 0),
+      documentsSoFar: () => documentUrls,
+    });
+  } finally {
+    memory.stop();
+  }
+}
+
+/** The actions, from the kept state, then the state they leave and where the tab ended. */
+async function runRestored(
+  browser: Awaited<ReturnType<typeof launchChromium>>['browser'],
+  page: Page,
+  request: BrowseRequest,
+  deadline: number,
+  memory: ReturnType<typeof watchMemory>,
+  refused: () => { url: string; reason: string }[],
+  tab: { restore(): Promise<void>; resetDocuments(): void; documentsSoFar(): readonly string[] },
+): Promise<BrowseOutcome> {
   const previous = request.state ?? emptyBrowserState;
-  await restoreBrowserState(browser, page, previous, (origin) => (answeredLocally = origin));
-  documents = 0;
+  // A kept session Chromium will not take back (a cookie it now refuses) must not fail every later
+  // call of the run: the call goes on without it, and the page shows whether the login held.
+  await tab.restore().catch(() => undefined);
+  tab.resetDocuments();
 
   const results: Record<string, unknown>[] = [];
   const screenshots: BrowseScreenshot[] = [];
@@ -119,14 +145,14 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
       error = { action: index, message: `The call's time (${request.timeoutMs} ms) ran out before this action` };
       break;
     }
-    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, screenshotBytes: screenshots.reduce((sum, shot) => sum + shot.png.length, 0), refusedSoFar: refused, documentsSoFar: () => documentUrls };
+    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, screenshotBytes: screenshots.reduce((sum, shot) => sum + shot.png.length, 0), refusedSoFar: refused, documentsSoFar: tab.documentsSoFar };
     try {
       const done = await withTimeout(performAction(page, action, context), context.timeoutMs + 1_000, `${action.action} took longer than ${context.timeoutMs} ms`);
       results.push(done.result);
       textLeft -= done.textUsed ?? 0;
       if (done.screenshot) screenshots.push({ action: index, ...done.screenshot });
     } catch (caught) {
-      const message = memory.exceeded() ? `The pages took more than ${memoryBytes} bytes of memory; the browser was stopped` : actionErrorMessage(caught);
+      const message = memory.exceeded() ? `The pages took more than ${memory.limitBytes} bytes of memory; the browser was stopped` : actionErrorMessage(caught);
       error = { action: index, message };
       break;
     }

@@ -10,9 +10,9 @@ const pageBytes = 4096;
  * network processes) from /proc every 200 ms, and calls `onExceeded` once when it passes
  * `limitBytes`. A no-op where there is no /proc (macOS) or no pid.
  */
-export function watchMemory(pid: number | undefined, limitBytes: number, onExceeded: () => void): { exceeded(): boolean; stop(): void } {
+export function watchMemory(pid: number | undefined, limitBytes: number, onExceeded: () => void): { limitBytes: number; exceeded(): boolean; stop(): void } {
   let exceeded = false;
-  if (pid === undefined) return { exceeded: () => false, stop: () => {} };
+  if (pid === undefined) return { limitBytes, exceeded: () => false, stop: () => {} };
   const timer = setInterval(() => {
     if (residentBytes([pid, ...descendantPids(pid)]) <= limitBytes || exceeded) return;
     exceeded = true;
@@ -20,7 +20,7 @@ export function watchMemory(pid: number | undefined, limitBytes: number, onExcee
     onExceeded();
   }, intervalMs);
   timer.unref();
-  return { exceeded: () => exceeded, stop: () => clearInterval(timer) };
+  return { limitBytes, exceeded: () => exceeded, stop: () => clearInterval(timer) };
 }
 
 function residentBytes(pids: readonly number[]): number {

@@ -29,6 +29,15 @@ describe('an MCP tool schema in a snapshot, on the Firestore emulator', () => {
     expect(declared).toMatchObject({ type: 'object', properties: { inner: { type: 'object', properties: { inner: { type: 'object' } } } } });
   });
 
+  it('leaves out what Firestore cannot keep: property names it reserves or refuses, and a required list holding lists', async () => {
+    const raw = { type: 'object', properties: { '': { type: 'string' }, __id__: { type: 'string' }, name: { type: 'string' } }, required: [['name'], 'name', '__id__'] };
+    const write = (schema: Record<string, unknown>) => Promise.resolve().then(() => firestore.doc('runs/names').set(snapshotOf(schema)));
+    await expect(write(raw)).rejects.toThrow();
+    const declared = mcpDeclarationSchema(raw);
+    expect(declared).toEqual({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
+    await write(declared);
+  });
+
   it("puts the schema's own definitions in place and cuts a recursive one", async () => {
     const declared = mcpDeclarationSchema({
       type: 'object',

@@ -36,6 +36,14 @@ function nestingOf(value: unknown): number {
   return 0;
 }
 
+/**
+ * A property name Firestore can keep as a map key: not empty, not `__like_this__` (reserved). A
+ * property named otherwise is left out of the declaration (the model cannot give it).
+ */
+function isStorableName(name: string): boolean {
+  return name !== '' && !/^__.*__$/.test(name);
+}
+
 /** An array directly inside an array, anywhere in `value`: Firestore refuses it (an `enum` or `default` of tuples). */
 function holdsNestedArray(value: unknown, inArray = false): boolean {
   if (Array.isArray(value)) return inArray || value.some((item) => holdsNestedArray(item, true));
@@ -58,11 +66,14 @@ export function toDeclarationSchema(schema: unknown, depth = 0, seen: readonly o
   if (merged.nullable === true && typeof merged.type === 'string') result.type = [merged.type, 'null'];
   if (isPlainObject(merged.properties)) {
     result.properties = Object.fromEntries(
-      Object.entries(merged.properties).map(([name, property]) => [name, toDeclarationSchema(property, depth + 1, within, limit)]),
+      Object.entries(merged.properties)
+        .filter(([name]) => isStorableName(name))
+        .map(([name, property]) => [name, toDeclarationSchema(property, depth + 1, within, limit)]),
     );
     if (result.type === undefined) result.type = 'object';
   }
-  if (Array.isArray(merged.required) && merged.required.length > 0) result.required = merged.required;
+  const required = Array.isArray(merged.required) ? merged.required.filter((name): name is string => typeof name === 'string' && isStorableName(name)) : [];
+  if (required.length > 0) result.required = required;
   if (merged.items !== undefined) result.items = toDeclarationSchema(merged.items, depth + 1, within, limit);
   if (typeof merged.additionalProperties === 'boolean') result.additionalProperties = merged.additionalProperties;
   else if (isPlainObject(merged.additionalProperties)) result.additionalProperties = toDeclarationSchema(merged.additionalProperties, depth + 1, within, limit);
