@@ -8,7 +8,7 @@ import { captureBrowserState, restoreBrowserState, type CapturedState } from './
 import { startGuardedProxy, type GuardedProxy } from './guarded-proxy.ts';
 import { defaultChromiumPath } from './chromium-path.ts';
 import { launchChromium } from './launch-chromium.ts';
-import { watchMemory } from './memory-watchdog.ts';
+import { watchMemory, type MemoryWatch } from './memory-watchdog.ts';
 
 export interface ChromiumBrowserOptions {
   /** Loopback pages may be opened: only for the local stack and tests, like the guarded fetch's. */
@@ -47,13 +47,18 @@ export class ChromiumBrowser implements BrowserService {
       const chromium = await launchChromium({ proxyUrl: proxy.url, executablePath, viewport: browseLimits.viewport, timeoutMs: launchTimeoutMs }).catch((error: unknown) => {
         throw new ToolFailure(`The browser could not be started (${(error as Error).message.split('\n')[0]}); nothing was done, call again`);
       });
-      this.#options.onLaunch?.({ pid: chromium.browser.process()?.pid ?? -1, profile: chromium.profile });
+      const pid = chromium.browser.process()?.pid;
+      this.#options.onLaunch?.({ pid: pid ?? -1, profile: chromium.profile });
+      // The proxy counts bytes on the wire, but a small compressed answer can unpack to gigabytes in
+      // the renderer: past its memory limit the browser is stopped, and the call ends with what it had.
+      const memory = watchMemory(pid, this.#options.memoryBytes ?? browseLimits.memoryBytes, () => chromium.browser.process()?.kill('SIGKILL'));
       try {
         // What escapes runActions failed in setting the tab up, before any action: nothing ran.
-        return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs, this.#options.memoryBytes ?? browseLimits.memoryBytes).catch((error: unknown) => {
+        return await runActions(chromium.browser, request, proxy, deadline - wrapUpMs, memory).catch((error: unknown) => {
           throw new ToolFailure(`The browser failed before its first action (${(error as Error).message.split('\n')[0]}); nothing was done, call again`);
         });
       } finally {
+        memory.stop();
         await chromium.close();
       }
     } finally {
@@ -65,7 +70,7 @@ export class ChromiumBrowser implements BrowserService {
 /** Kept at the end of a call's time for reading its cookies and closing the browser. */
 const wrapUpMs = 3_000;
 
-async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['browser'], request: BrowseRequest, proxy: GuardedProxy, deadline: number, memoryBytes: number): Promise<BrowseOutcome> {
+async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['browser'], request: BrowseRequest, proxy: GuardedProxy, deadline: number, memory: MemoryWatch): Promise<BrowseOutcome> {
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   const extraRefusals: { url: string; reason: string }[] = [];
   const refused = () => [...proxy.refused(), ...extraRefusals];
@@ -105,35 +110,11 @@ async function runActions(browser: Awaited<ReturnType<typeof launchChromium>>['b
     return pageRequest.continue();
   }
 
-  // The proxy counts bytes on the wire, but a small compressed answer can unpack to gigabytes in
-  // the renderer: past its memory limit the browser is stopped, and the call ends with what it had.
-  const memory = watchMemory(browser.process()?.pid, memoryBytes, () => browser.process()?.kill('SIGKILL'));
-  try {
-    return await runRestored(browser, page, request, deadline, memory, refused, {
-      restore: () => restoreBrowserState(browser, page, request.state ?? emptyBrowserState, (origin) => (answeredLocally = origin)),
-      resetDocuments: () => void (documents = 0),
-      documentsSoFar: () => documentUrls,
-    });
-  } finally {
-    memory.stop();
-  }
-}
-
-/** The actions, from the kept state, then the state they leave and where the tab ended. */
-async function runRestored(
-  browser: Awaited<ReturnType<typeof launchChromium>>['browser'],
-  page: Page,
-  request: BrowseRequest,
-  deadline: number,
-  memory: ReturnType<typeof watchMemory>,
-  refused: () => { url: string; reason: string }[],
-  tab: { restore(): Promise<void>; resetDocuments(): void; documentsSoFar(): readonly string[] },
-): Promise<BrowseOutcome> {
   const previous = request.state ?? emptyBrowserState;
   // A kept session Chromium will not take back (a cookie it now refuses) must not fail every later
   // call of the run: the call goes on without it, and the page shows whether the login held.
-  await tab.restore().catch(() => undefined);
-  tab.resetDocuments();
+  await restoreBrowserState(browser, page, previous, (origin) => (answeredLocally = origin)).catch(() => undefined);
+  documents = 0;
 
   const results: Record<string, unknown>[] = [];
   const screenshots: BrowseScreenshot[] = [];
@@ -145,7 +126,7 @@ async function runRestored(
       error = { action: index, message: `The call's time (${request.timeoutMs} ms) ran out before this action` };
       break;
     }
-    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, screenshotBytes: screenshots.reduce((sum, shot) => sum + shot.png.length, 0), refusedSoFar: refused, documentsSoFar: tab.documentsSoFar };
+    const context: ActionContext = { timeoutMs: Math.min(left, browseLimits.actionMs), textLeft, screenshotsTaken: screenshots.length, screenshotBytes: screenshots.reduce((sum, shot) => sum + shot.png.length, 0), refusedSoFar: refused, documentsSoFar: () => documentUrls };
     try {
       const done = await withTimeout(performAction(page, action, context), context.timeoutMs + 1_000, `${action.action} took longer than ${context.timeoutMs} ms`);
       results.push(done.result);

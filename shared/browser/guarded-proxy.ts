@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, isIP, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { guardedLookup, OutboundAddressRefusedError } from '../adapters/http/guarded-fetch.ts';
-import { refusedAddressReason, refusedHostnameReason, type OutboundAddressOptions } from '../adapters/http/outbound-address-policy.ts';
+import { refusedTargetReason, type OutboundAddressOptions } from '../adapters/http/outbound-address-policy.ts';
 
 /** A request the proxy did not let through, and why. */
 export interface RefusedRequest {
@@ -51,8 +51,7 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
       if (overLimit()) for (const each of open) each.destroy();
     });
   };
-  const checkTarget = (host: string): string | undefined =>
-    refusedHostnameReason(host) ?? (isIP(host) ? refusedAddressReason(host, options) : undefined) ?? (overLimit() ? limitReason() : undefined);
+  const checkTarget = (host: string): string | undefined => refusedTargetReason(host, options) ?? (overLimit() ? limitReason() : undefined);
 
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     let target: URL;

@@ -5,12 +5,19 @@ import { descendantPids } from '../local-stack/process-tree.ts';
 const intervalMs = 200;
 const pageBytes = 4096;
 
+/** A watch on a browser's memory: its limit, whether it was passed, and how to end the watch. */
+export interface MemoryWatch {
+  readonly limitBytes: number;
+  exceeded(): boolean;
+  stop(): void;
+}
+
 /**
  * Reads the resident memory of `pid` and every process beneath it (Chromium's renderers, GPU and
  * network processes) from /proc every 200 ms, and calls `onExceeded` once when it passes
  * `limitBytes`. A no-op where there is no /proc (macOS) or no pid.
  */
-export function watchMemory(pid: number | undefined, limitBytes: number, onExceeded: () => void): { limitBytes: number; exceeded(): boolean; stop(): void } {
+export function watchMemory(pid: number | undefined, limitBytes: number, onExceeded: () => void): MemoryWatch {
   let exceeded = false;
   if (pid === undefined) return { limitBytes, exceeded: () => false, stop: () => {} };
   const timer = setInterval(() => {

@@ -1,8 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
-import { isIP } from 'node:net';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { InvalidInputError, PermanentDependencyError, TransientError } from '../../domain/errors.ts';
-import { refusedAddressReason, refusedHostnameReason, type OutboundAddressOptions } from './outbound-address-policy.ts';
+import { refusedAddressReason, refusedTargetReason, type OutboundAddressOptions } from './outbound-address-policy.ts';
 
 /** A request to an address agentline never calls (metadata server, private ranges). */
 export class OutboundAddressRefusedError extends InvalidInputError {
@@ -38,7 +37,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
   const agent = new Agent({
     connect(connectOptions, callback) {
       const host = connectOptions.hostname.replace(/^\[(.*)\]$/, '$1');
-      const reason = refusedHostnameReason(host) ?? (isIP(host) ? refusedAddressReason(host, options) : undefined);
+      const reason = refusedTargetReason(host, options);
       if (reason) return callback(new OutboundAddressRefusedError(`Refusing to connect to ${host}: ${reason}`), null);
       base(connectOptions, callback);
     },

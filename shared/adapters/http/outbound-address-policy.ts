@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** What an outbound request may reach besides the public internet. */
@@ -28,6 +29,16 @@ export function refusedAddressReason(address: string, options: OutboundAddressOp
   if (range === 'unicast') return undefined;
   if (range === 'loopback' && options.allowLoopback) return undefined;
   return `${address} is a ${describeRange(range)} address`;
+}
+
+/**
+ * Why a connection to `host` (a name, an IP literal, or a bracketed IPv6 literal) is refused
+ * before anything is resolved: a metadata server name, or a literal outside the policy. A name
+ * that passes is checked again, address by address, when it is resolved (`guardedLookup`).
+ */
+export function refusedTargetReason(host: string, options: OutboundAddressOptions): string | undefined {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return refusedHostnameReason(bare) ?? (isIP(bare) ? refusedAddressReason(bare, options) : undefined);
 }
 
 /** Why a host name is refused before it is resolved, or undefined. */
